@@ -1,0 +1,187 @@
+"""The `vrhub` command line: each command is one library call plus turning errors into advice."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pyarrow as pa
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vrhub.config import settings
+from vrhub.errors import VrhubError
+from vrhub.hub import Hub
+
+app = typer.Typer(help="vrhub: violence reduction information system.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+definitions_app = typer.Typer(help="Serious-violence definitions.", no_args_is_help=True)
+app.add_typer(definitions_app, name="definitions")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WarehouseOpt = Annotated[
+    str | None, typer.Option("--warehouse", "-w", help="DuckDB file or postgres:// URL (default: DATA_DIR/warehouse.duckdb).")
+]
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="The data folder (default: $VRHUB_DATA_DIR or ./vrhub-data).")
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def friendly(fn: F) -> F:
+    """Library errors become `Error: <what>`, a blank line, `<how to fix>`, and the error's exit status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except VrhubError as exc:
+            err.print(f"Error: {exc.message}", markup=False, highlight=False)
+            if exc.hint:
+                err.print("")
+                err.print(exc.hint, markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _hub(data_dir: Path | None, warehouse: str | None) -> Hub:
+    return Hub(settings(data_dir, warehouse))
+
+
+def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
+    """Print an Arrow table as a terminal table, CSV or JSON lines... one shape for every command."""
+    if fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="needed"))
+        sys.stdout.write(sink.getvalue().to_pybytes().decode("utf-8").replace('"', '"'))
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(table.to_pylist(), default=str, indent=1) + "\n")
+    elif fmt == "table":
+        shown = Table(title=title, show_lines=False)
+        for name in table.column_names:
+            shown.add_column(name, overflow="fold")
+        for row in table.to_pylist():
+            shown.add_row(*["" if v is None else str(v) for v in row.values()])
+        out.print(shown)
+    else:
+        raise VrhubError(f"unknown format '{fmt}'", "Use --format table, csv or json.")
+
+
+@app.command()
+@friendly
+def init(data_dir: DataDirOpt = None, warehouse: WarehouseOpt = None) -> None:
+    """Create (or upgrade) the warehouse and load the shipped Merseyside reference data."""
+    hub = _hub(data_dir, warehouse)
+    applied = hub.init()
+    done = f"applied migration(s) {', '.join(map(str, applied))}" if applied else "already up to date"
+    out.print(f"Warehouse {hub.settings.warehouse}: {done}.")
+
+
+@app.command()
+@friendly
+def ingest(
+    source: Annotated[str, typer.Argument(help="police-records, police-uk, ed-attendances, hospital-admissions, "
+                                               "ambulance, fire, indicators, areas or population.")],
+    files: Annotated[list[Path], typer.Argument(help="One or more CSV files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of the files (default utf-8).")] = None,
+    year: Annotated[int | None, typer.Option(help="population: the mid-year of the estimates.")] = None,
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Load files from a source; every row is loaded, quarantined (with its reason) or skipped as a duplicate."""
+    hub = _hub(data_dir, warehouse)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True, disable=as_json or not err.is_terminal) as bar:
+        task = bar.add_task("starting")
+
+        def note(path: Path, stage: str) -> None:
+            bar.update(task, description=f"{path.name}: {stage}")
+
+        for summary in hub.ingest(source, files, encoding=encoding, year=year, progress=note):
+            if as_json:
+                sys.stdout.write(json.dumps(summary.as_json()) + "\n")
+                sys.stdout.flush()
+                continue
+            state = " (already loaded: nothing added)" if summary.already_loaded else ""
+            out.print(
+                f"{summary.file}: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
+                f"{summary.rows_quarantined:,} quarantined, {summary.duplicates_skipped:,} duplicates skipped"
+                f"{state}", highlight=False,
+            )
+            for p in summary.problems[:10]:
+                out.print(f"  {p['rows']:,} row(s): {p['field']}: {p['reason']} (first at row {p['first_row']})",
+                          highlight=False, markup=False)
+            if summary.rows_quarantined:
+                out.print(f"  see them with: vrhub quarantine --file {Path(summary.file).name}", highlight=False)
+
+
+@app.command()
+@friendly
+def quarantine(
+    file: Annotated[str | None, typer.Option("--file", help="Only rows from this file (name or path).")] = None,
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """List quarantined rows: file, row number, field and reason."""
+    rows = _hub(data_dir, warehouse).quarantine(file)
+    if fmt == "table":
+        rows = rows.select(["file_name", "row_number", "field", "reason", "value"])
+    emit(rows, fmt, title="Quarantined rows")
+
+
+@app.command()
+@friendly
+def loads(fmt: FormatOpt = "table", data_dir: DataDirOpt = None, warehouse: WarehouseOpt = None) -> None:
+    """List every file loaded, with its counts and the definition version in force."""
+    rows = _hub(data_dir, warehouse).loads()
+    if fmt == "table":
+        rows = rows.select(["load_id", "file_name", "source", "rows_read", "rows_loaded", "rows_quarantined",
+                            "duplicates_skipped", "loaded_at"])
+    emit(rows, fmt, title="Loads")
+
+
+@app.command()
+@friendly
+def sql(
+    query: Annotated[str, typer.Argument(help="One SELECT query; tables are listed in docs/architecture.md.")],
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Run a read-only SQL query against the warehouse."""
+    emit(_hub(data_dir, warehouse).sql(query), fmt)
+
+
+@definitions_app.command("show")
+@friendly
+def definitions_show(name: Annotated[str | None, typer.Argument(help="Definition name; all when omitted.")] = None) -> None:
+    """Print a definition in words and codes."""
+    from vrhub.definitions import builtin_definitions, describe, get_definition
+
+    chosen = [get_definition(name)] if name else list(builtin_definitions().values())
+    out.print("\n".join(describe(d) for d in chosen), markup=False, highlight=False)
+
+
+@definitions_app.command("list")
+@friendly
+def definitions_list() -> None:
+    """List the definitions and their versions."""
+    from vrhub.definitions import builtin_definitions
+
+    for d in builtin_definitions().values():
+        out.print(f"{d.name:<18} {d.label:<36} {d.title}", markup=False, highlight=False)

@@ -1,0 +1,6 @@
+"""Serious-violence definitions, kept as YAML data beside this file."""
+
+from vrhub.definitions.classify import describe, predicate
+from vrhub.definitions.model import Definition, builtin_definitions, get_definition, load_definition
+
+__all__ = ["Definition", "builtin_definitions", "describe", "get_definition", "load_definition", "predicate"]

@@ -1,0 +1,123 @@
+"""The library's front door: each CLI command (and later each web view) is one call on `Hub`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+import sqlglot
+from sqlglot import expressions as exp
+
+from vrhub.config import Settings
+from vrhub.definitions import builtin_definitions
+from vrhub.errors import ReadOnlySql, VrhubError
+from vrhub.pseudonymise import load_key
+from vrhub.sources import REFERENCE_SOURCES, get_source
+from vrhub.sources.context import IngestContext
+from vrhub.sources.ingest import LoadSummary, ingest_file
+from vrhub.sources.reference import bundled_files, load_reference
+from vrhub.warehouse import Warehouse, open_warehouse
+from vrhub.warehouse.migrations import migrate
+from vrhub.warehouse.tables import SCHEMAS
+
+
+def definitions_version() -> str:
+    """The definitions in force, as recorded on every load."""
+    return ";".join(d.label for d in sorted(builtin_definitions().values(), key=lambda d: d.name))
+
+
+class Hub:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def open(self, read_only: bool = False) -> Warehouse:
+        return open_warehouse(self.settings.warehouse, read_only=read_only)
+
+    # -- set-up --------------------------------------------------------------------------------------
+    def init(self) -> list[int]:
+        """Create or upgrade the schema and load the shipped reference data where none is loaded."""
+        with self.open() as wh:
+            return self._ensure_ready(wh)
+
+    def _ensure_ready(self, wh: Warehouse) -> list[int]:
+        applied = migrate(wh)
+        if wh.table("lsoa_lookup").count().to_pyarrow().as_py() == 0:
+            for kind, path, year in bundled_files():
+                load_reference(wh, kind, path, year)
+        self._record_definitions(wh)
+        return applied
+
+    def _record_definitions(self, wh: Warehouse) -> None:
+        known = set(wh.table("definition_versions").sha256.to_pyarrow().to_pylist())
+        new = [d for d in builtin_definitions().values() if d.sha256 not in known]
+        if new:
+            import datetime as dt
+
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            rows = {
+                "name": [d.name for d in new], "version": [d.label for d in new], "sha256": [d.sha256 for d in new],
+                "text": [d.text for d in new], "recorded_at": [now] * len(new),
+            }
+            wh.insert("definition_versions", pa.table(rows, schema=SCHEMAS["definition_versions"].to_pyarrow()))
+
+    # -- loading -------------------------------------------------------------------------------------
+    def ingest(
+        self,
+        source: str,
+        paths: Iterable[Path],
+        encoding: str | None = None,
+        year: int | None = None,
+        progress: Callable[[Path, str], None] | None = None,
+    ) -> Iterable[LoadSummary]:
+        """Load each file in turn; yields one summary per file. A refused file raises `InputRefused`."""
+        paths = list(paths)
+        for path in paths:
+            if not path.is_file():
+                raise VrhubError(f"{path}: no such file", "Check the path; quote names that contain spaces.")
+        spec = None if source in REFERENCE_SOURCES else get_source(source)
+        with self.open() as wh:
+            self._ensure_ready(wh)
+            for path in paths:
+                if spec is None:
+                    yield load_reference(wh, source, path, year)
+                    continue
+                ctx = IngestContext(
+                    con=wh.con if wh.is_duckdb else ibis.duckdb.connect(),
+                    key=load_key(self.settings.key_file),
+                    lookup=wh.table("lsoa_lookup") if wh.is_duckdb else ibis.memtable(
+                        wh.to_arrow(wh.table("lsoa_lookup"))),
+                    definition_version=definitions_version(),
+                )
+                note = (lambda stage, p=path: progress(p, stage)) if progress else None
+                yield ingest_file(wh, spec, path, ctx, encoding=encoding, progress=note)
+
+    def quarantine(self, file: str | None = None) -> pa.Table:
+        with self.open(read_only=True) as wh:
+            q = wh.table("quarantine")
+            if file:
+                q = q.filter((q.file_name == Path(file).name))
+            return wh.to_arrow(q.order_by(["load_id", "row_number", "field"]))
+
+    def loads(self) -> pa.Table:
+        with self.open(read_only=True) as wh:
+            return wh.to_arrow(wh.table("loads").order_by("load_id"))
+
+    # -- reading -------------------------------------------------------------------------------------
+    def sql(self, query: str) -> pa.Table:
+        """Run one read-only query. Anything but a query is refused before it reaches the warehouse."""
+        try:
+            statements = [s for s in sqlglot.parse(query, read="duckdb") if s is not None]
+        except sqlglot.errors.ParseError as exc:
+            raise ReadOnlySql(f"cannot parse the SQL: {exc}", "Check the query's syntax.") from exc
+        if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+            raise ReadOnlySql(
+                "only a single SELECT (or WITH ... SELECT) query can be run",
+                "vrhub sql is read-only; change data with vrhub ingest.",
+            )
+        with self.open(read_only=True) as wh:
+            try:
+                return wh.to_arrow(wh.sql(query))
+            except Exception as exc:
+                raise VrhubError(f"the query failed: {exc}", "Table and column names are in docs/architecture.md.") from exc

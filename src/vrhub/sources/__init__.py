@@ -1,0 +1,20 @@
+"""Source adapters: one spec per kind of input file, all read through the same staging pipeline."""
+
+from __future__ import annotations
+
+from vrhub.errors import UnknownSource
+from vrhub.sources import ambulance, ed_attendances, fire, hospital_admissions, indicators, police_records, police_uk
+from vrhub.sources.spec import SourceSpec
+
+SOURCES: dict[str, SourceSpec] = {
+    module.SPEC.name: module.SPEC
+    for module in (police_records, police_uk, ed_attendances, hospital_admissions, ambulance, fire, indicators)
+}
+REFERENCE_SOURCES = ("areas", "population")
+
+
+def get_source(name: str) -> SourceSpec:
+    if name not in SOURCES:
+        known = ", ".join([*SOURCES, *REFERENCE_SOURCES])
+        raise UnknownSource(f"unknown source '{name}'", f"Choose one of: {known}.")
+    return SOURCES[name]

@@ -1,0 +1,57 @@
+"""A source is a spec: its columns, how each is parsed and checked, and how rows are keyed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from vrhub.sources.context import IngestContext
+    from vrhub.sources.reading import Header
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column. `kind` names a parser in `vrhub.sources.values`."""
+
+    name: str
+    kind: str = "text"
+    required: bool = True  # the file must have this column
+    nullable: bool = False  # a blank value is allowed
+    target: str | None = None  # column in the warehouse table (default: same name)
+    choices: tuple[str, ...] = ()
+
+    @property
+    def store_as(self) -> str:
+        return self.target or self.name
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A check across columns. `condition` gets the header and returns SQL that is true for a bad row
+    (or None when the file lacks the columns it needs)."""
+
+    field: str
+    reason: str
+    condition: Callable[[Header], str | None]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str  # as typed on the command line: police-records
+    table: str  # warehouse table
+    title: str
+    columns: tuple[Column, ...]
+    # Columns (warehouse names) that identify a record: a row whose key is already loaded is a duplicate.
+    # Empty means the whole row is the key and identical rows within a file are distinct events.
+    key: tuple[str, ...] = ()
+    # Adds derived columns (borough, classification...) to the typed rows; runs in the database.
+    derive: Callable[[ir.Table, IngestContext], ir.Table] | None = field(default=None, compare=False)
+    checks: tuple[RowCheck, ...] = ()
+    encoding: str = "utf-8"
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)

@@ -1,0 +1,101 @@
+"""SQL that turns the raw text table into typed rows with their problems listed, and keys them."""
+
+from __future__ import annotations
+
+from vrhub.pseudonymise import hmac_sql
+from vrhub.sources import values
+from vrhub.sources.reading import Header, quote_ident, quote_literal
+from vrhub.sources.spec import Column, SourceSpec
+
+_SQL_TYPES = {
+    "date": "DATE", "month": "DATE", "datetime": "TIMESTAMP", "flag": "BOOLEAN", "age": "INTEGER",
+    "number": "DOUBLE",
+}
+_PROBLEM_TYPE = "STRUCT(field VARCHAR, reason VARCHAR, value VARCHAR)"
+
+
+def _problem(field: str, reason: str, value: str) -> str:
+    return f"{{'field': {quote_literal(field)}, 'reason': {quote_literal(reason)}, 'value': {value}}}"
+
+
+def raw_value(column: str) -> str:
+    return f"nullif(trim({quote_ident(column)}), '')"
+
+
+def column_sql(col: Column, header: Header, key: bytes) -> tuple[str, list[str]]:
+    """(typed expression, problem expressions) for one column; a column absent from the file is NULL."""
+    sql_type = _SQL_TYPES.get(col.kind, "VARCHAR")
+    source = header.find(col.name)
+    if source is None:
+        return f"CAST(NULL AS {sql_type})", []
+    v = raw_value(source)
+    parsed = hmac_sql(key, v) if col.kind == "identifier" else values.parse(col.kind, v, col.choices)
+    problems = []
+    if not col.nullable:
+        problems.append(f"CASE WHEN {v} IS NULL THEN {_problem(col.name, 'missing value', 'NULL::VARCHAR')} END")
+    if col.kind not in ("text", "identifier"):
+        reason = values.reason(col.kind, col.choices if len(col.choices) <= 12 else ())
+        problems.append(
+            f"CASE WHEN {v} IS NOT NULL AND ({parsed}) IS NULL THEN {_problem(col.name, reason, v)} END"
+        )
+    return parsed, problems
+
+
+def typed_sql(spec: SourceSpec, header: Header, raw: str, key: bytes) -> str:
+    items, problems = ["__seq"], []
+    for col in spec.columns:
+        expr, col_problems = column_sql(col, header, key)
+        items.append(f"{expr} AS {quote_ident(col.store_as)}")
+        problems += col_problems
+    for check in spec.checks:
+        condition = check.condition(header)
+        source = header.find(check.field)
+        if condition is not None and source is not None:
+            problems.append(
+                f"CASE WHEN {condition} THEN {_problem(check.field, check.reason, raw_value(source))} END"
+            )
+    problem_list = (
+        f"list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL)"
+        if problems
+        else f"CAST([] AS {_PROBLEM_TYPE}[])"
+    )
+    return f"SELECT {', '.join(items)}, {problem_list} AS __problems FROM {raw}"
+
+
+def keyed_sql(spec: SourceSpec, typed: str) -> str:
+    """Adds `row_key`: a hash of the key columns, or of the whole row and its ordinal among identical rows.
+
+    With no natural key, two identical rows in one file are two events (two assaults at the same place
+    and minute), so the ordinal keeps them apart while a second load of the same rows still matches.
+    """
+    names = list(spec.key) or [c.store_as for c in spec.columns]
+    parts = [f"coalesce(CAST({quote_ident(n)} AS VARCHAR), '')" for n in names]
+    if not spec.key:
+        partition = ", ".join(quote_ident(n) for n in names)
+        parts.append(f"CAST(row_number() OVER (PARTITION BY {partition} ORDER BY __seq) AS VARCHAR)")
+    return f"SELECT *, sha256(concat_ws(chr(31), {', '.join(parts)})) AS row_key FROM {typed}"
+
+
+def raw_json_sql(spec: SourceSpec, header: Header, key: bytes) -> str:
+    """The raw row as JSON for the quarantine, with identifier columns replaced by their pseudonyms."""
+    identifiers = {header.find(c.name) for c in spec.columns if c.kind == "identifier"}
+    pairs = []
+    for name in header.names:
+        value = quote_ident(name)
+        if name in identifiers:
+            value = hmac_sql(key, raw_value(name))
+        pairs.append(f"{quote_literal(name)}, {value}")
+    return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
+
+
+def rejected_line_sql(spec: SourceSpec, header: Header, key: bytes) -> str:
+    """A rejected line, with the fields at identifier positions replaced by their pseudonyms."""
+    positions = [i + 1 for i, name in enumerate(header.names)
+                 if name in {header.find(c.name) for c in spec.columns if c.kind == "identifier"}]
+    if not positions:
+        return "csv_line"
+    hashed = hmac_sql(key, "x")
+    return (
+        "array_to_string(list_transform(string_split(csv_line, ','), "
+        f"lambda x, i: CASE WHEN i IN ({', '.join(map(str, positions))}) THEN {hashed} ELSE x END), ',')"
+    )

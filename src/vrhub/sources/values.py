@@ -1,0 +1,95 @@
+"""How each kind of value is parsed and checked, as DuckDB SQL over the raw text (no row loops).
+
+`parse(kind, v)` gives the typed value; `problem(kind, v, parsed)` gives the reason a non-blank value is
+rejected, or NULL when it is fine. `v` is the trimmed raw text with blanks as NULL.
+"""
+
+from __future__ import annotations
+
+from vrhub.errors import VrhubError
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(values: list[str] | tuple[str, ...]) -> str:
+    return "[" + ", ".join(_quote(v) for v in values) + "]"
+
+
+_DATE_FORMATS = "['%Y-%m-%d', '%d/%m/%Y']"
+_DATETIME_FORMATS = (
+    "['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y-%m-%d %H:%M:%S.%f']"
+)
+_TRUE = "('y', 'yes', 'true', '1', 't')"
+_FALSE = "('n', 'no', 'false', '0', 'f')"
+PERIOD_PATTERN = r"^([0-9]{4}|[0-9]{4}/[0-9]{2}|[0-9]{4}-Q[1-4]|[0-9]{4}-(0[1-9]|1[0-2]))$"
+
+
+def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
+    match kind:
+        case "text" | "identifier":
+            return v
+        case "upper":
+            return f"upper({v})"
+        case "date":
+            return f"CAST(try_strptime({v}, {_DATE_FORMATS}) AS DATE)"
+        case "datetime":
+            return f"try_strptime(replace({v}, 'T', ' '), {_DATETIME_FORMATS})"
+        case "month":
+            return f"CAST(try_strptime({v}, '%Y-%m') AS DATE)"
+        case "flag":
+            return f"CASE WHEN lower({v}) IN {_TRUE} THEN true WHEN lower({v}) IN {_FALSE} THEN false END"
+        case "age":
+            return f"CASE WHEN try_cast({v} AS INTEGER) BETWEEN 0 AND 120 THEN try_cast({v} AS INTEGER) END"
+        case "sex":
+            return (
+                f"CASE lower({v}) WHEN 'm' THEN 'M' WHEN 'male' THEN 'M' WHEN 'f' THEN 'F' "
+                f"WHEN 'female' THEN 'F' WHEN 'u' THEN 'U' WHEN 'unknown' THEN 'U' WHEN 'x' THEN 'U' END"
+            )
+        case "lsoa":
+            return f"CASE WHEN regexp_full_match(upper({v}), '[EW]0[01][0-9]{{6}}') THEN upper({v}) END"
+        case "choice":
+            normal = f"replace(replace(lower({v}), ' ', '_'), '-', '_')"
+            return f"CASE WHEN {normal} IN ({', '.join(_quote(c) for c in choices)}) THEN {normal} END"
+        case "exact_choice":
+            return f"CASE WHEN {v} IN ({', '.join(_quote(c) for c in choices)}) THEN {v} END"
+        case "offence_code":
+            normal = f"CASE WHEN regexp_matches(upper({v}), '^0+[0-9]') THEN ltrim(upper({v}), '0') ELSE upper({v}) END"
+            return f"CASE WHEN {normal} IN ({', '.join(_quote(c) for c in choices)}) THEN {normal} END"
+        case "icd10":
+            normal = f"upper(replace({v}, '.', ''))"
+            return (
+                f"CASE WHEN regexp_full_match({normal}, '[V-Y][0-9]{{2}}[0-9A-Z]?') THEN "
+                f"CASE WHEN length({normal}) = 4 THEN substr({normal}, 1, 3) || '.' || substr({normal}, 4) "
+                f"ELSE {normal} END END"
+            )
+        case "number":
+            return f"try_cast(replace({v}, ',', '') AS DOUBLE)"
+        case "period":
+            return f"CASE WHEN regexp_full_match({v}, '{PERIOD_PATTERN[1:-1]}') THEN {v} END"
+    raise VrhubError(f"unknown column kind {kind!r}")
+
+
+REASONS = {
+    "date": "not a date (expected YYYY-MM-DD or DD/MM/YYYY)",
+    "datetime": "not a date and time (expected YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM)",
+    "month": "not a month (expected YYYY-MM)",
+    "flag": "not a yes/no flag (expected Y or N)",
+    "age": "age out of range or not a whole number (expected 0 to 120)",
+    "sex": "not a sex code (expected M, F or U)",
+    "lsoa": "not an LSOA code (expected E01 or W01 and six digits)",
+    "choice": "not one of the allowed values",
+    "exact_choice": "not one of the allowed values",
+    "offence_code": "unknown Home Office offence code",
+    "icd10": "not an ICD-10 external cause code (expected e.g. X99 or Y04.0)",
+    "number": "not a number",
+    "period": "not a period (expected 2019, 2019/20, 2019-Q2 or 2019-06)",
+}
+
+
+def reason(kind: str, choices: tuple[str, ...] = ()) -> str:
+    text = REASONS.get(kind, "")
+    if kind in ("choice", "exact_choice") and choices:
+        text += f" ({', '.join(choices)})"
+    return text

@@ -1,0 +1,103 @@
+"""One class owns the warehouse connection, its transactions and read-only mode.
+
+DuckDB (the default) is a single file with one writer; PostgreSQL is reached by a `postgres://` URL.
+Nothing outside this package opens a connection of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from vrhub.errors import WarehouseError
+
+
+class Warehouse:
+    def __init__(self, con: Any, url: str, read_only: bool = False) -> None:
+        self.con = con
+        self.url = url
+        self.read_only = read_only
+
+    @property
+    def is_duckdb(self) -> bool:
+        return self.con.name == "duckdb"
+
+    # -- reading -------------------------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        return self.con.table(name)
+
+    def has_table(self, name: str) -> bool:
+        return name in self.con.list_tables()
+
+    def sql(self, query: str) -> ibis.Table:
+        return self.con.sql(query)
+
+    def to_arrow(self, expr: ibis.Expr) -> pa.Table:
+        return self.con.to_pyarrow(expr)
+
+    # -- writing -------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a failure (or a killed process) inside leaves the warehouse as it was."""
+        self.con.raw_sql("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.con.raw_sql("ROLLBACK")
+            raise
+        else:
+            self.con.raw_sql("COMMIT")
+
+    def insert(self, name: str, data: ibis.Table | pa.Table) -> None:
+        self.con.insert(name, data)
+
+    def execute(self, statement: str) -> None:
+        self.con.raw_sql(statement)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.disconnect()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Warehouse:
+    """Open a DuckDB file (any path) or a PostgreSQL database (`postgres://user@host/db`)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        try:
+            con = ibis.connect(url)
+        except Exception as exc:  # the driver's own message says what failed
+            raise WarehouseError(
+                f"cannot connect to {url}: {exc}",
+                "Check the URL, that the server is running, and that ibis-framework[postgres] is installed "
+                "(pip install 'vrhub[postgres]').",
+            ) from exc
+        return Warehouse(con, url, read_only)
+    path = Path(url.removeprefix("duckdb://"))
+    if not path.exists():
+        if read_only or not create:
+            raise WarehouseError(
+                f"no warehouse at {path}",
+                "Run `vrhub init` (or `vrhub demo`) first, or point --warehouse at an existing file.",
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = ibis.duckdb.connect(str(path), read_only=read_only)
+    except Exception as exc:
+        raise WarehouseError(
+            f"cannot open the warehouse {path}: {exc}",
+            "Another vrhub process may be writing to it; wait for it to finish and try again.",
+        ) from exc
+    # Extensions are never downloaded: many partner networks block it, and vrhub needs none.
+    con.raw_sql("SET autoinstall_known_extensions = false")
+    con.raw_sql("SET autoload_known_extensions = false")
+    return Warehouse(con, str(path), read_only)

@@ -1,0 +1,66 @@
+"""Versioned schema migrations. Append a new migration; never edit one that has shipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import ibis
+
+from vrhub.warehouse.connection import Warehouse
+from vrhub.warehouse.tables import SCHEMAS
+
+Migration = tuple[int, str, Callable[[Warehouse], None]]
+
+
+def _create_initial_tables(wh: Warehouse) -> None:
+    for name in [
+        "loads",
+        "quarantine",
+        "definition_versions",
+        "lsoa_lookup",
+        "population",
+        "police_records",
+        "police_uk_crimes",
+        "ed_attendances",
+        "hospital_admissions",
+        "ambulance_callouts",
+        "fire_incidents",
+        "indicators",
+    ]:
+        if not wh.has_table(name):
+            wh.con.create_table(name, schema=SCHEMAS[name])
+
+
+MIGRATIONS: list[Migration] = [
+    (1, "initial tables", _create_initial_tables),
+]
+
+_LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})
+
+
+def applied_versions(wh: Warehouse) -> set[int]:
+    if not wh.has_table("schema_migrations"):
+        return set()
+    return set(wh.table("schema_migrations").version.to_pyarrow().to_pylist())
+
+
+def migrate(wh: Warehouse) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction. Returns the versions applied."""
+    if not wh.has_table("schema_migrations"):
+        wh.con.create_table("schema_migrations", schema=_LEDGER)
+    done = applied_versions(wh)
+    applied = []
+    for version, name, step in MIGRATIONS:
+        if version in done:
+            continue
+        with wh.transaction():
+            step(wh)
+            row = {"version": [version], "name": [name], "applied_at": [dt.datetime.now(dt.UTC)]}
+            wh.insert("schema_migrations", ibis.memtable(row, schema=_LEDGER))
+        applied.append(version)
+    return applied
+
+
+def current_version(wh: Warehouse) -> int:
+    return max(applied_versions(wh), default=0)

@@ -1,0 +1,157 @@
+"""The warehouse's tables. docs/architecture.md describes each one for analysts writing `vrhub sql`."""
+
+from __future__ import annotations
+
+import ibis
+
+# Columns every record table carries: which load brought the row, and the key that makes re-loading a
+# file add nothing.
+_PROVENANCE = {"load_id": "int64", "row_key": "string"}
+_PLACE = {"lsoa_code": "string", "lad_code": "string", "out_of_area": "boolean"}
+_PERSON = {"age": "int32", "sex": "string"}
+
+SCHEMAS: dict[str, ibis.Schema] = {
+    "loads": ibis.schema(
+        {
+            "load_id": "int64",
+            "file_name": "string",
+            "file_path": "string",
+            "sha256": "string",
+            "source": "string",
+            "rows_read": "int64",
+            "rows_loaded": "int64",
+            "rows_quarantined": "int64",
+            "duplicates_skipped": "int64",
+            "loaded_at": "timestamp",
+            "definition_version": "string",
+        }
+    ),
+    "quarantine": ibis.schema(
+        {
+            "load_id": "int64",
+            "file_name": "string",
+            "source": "string",
+            "row_number": "int64",
+            "field": "string",
+            "reason": "string",
+            "value": "string",
+            "raw_row": "string",
+        }
+    ),
+    "definition_versions": ibis.schema(
+        {"name": "string", "version": "string", "sha256": "string", "text": "string", "recorded_at": "timestamp"}
+    ),
+    "lsoa_lookup": ibis.schema(
+        {
+            "lsoa_vintage": "int32",
+            "lsoa_code": "string",
+            "lsoa_name": "string",
+            "lad_code": "string",
+            "lad_name": "string",
+            "pfa_code": "string",
+            "pfa_name": "string",
+        }
+    ),
+    "population": ibis.schema(
+        {"year": "int32", "area_code": "string", "area_name": "string", "age": "int32", "population": "int64"}
+    ),
+    "police_records": ibis.schema(
+        {
+            "crime_key": "string",
+            "recorded_date": "date",
+            "committed_date": "date",
+            "offence_code": "string",
+            "offence_group": "string",
+            "knife": "boolean",
+            "firearm": "boolean",
+            "domestic": "boolean",
+            **_PLACE,
+            "person_role": "string",
+            "person_key": "string",
+            **_PERSON,
+            "sv_local": "boolean",
+            "sv_home_office": "boolean",
+            **_PROVENANCE,
+        }
+    ),
+    "police_uk_crimes": ibis.schema(
+        {
+            "crime_id": "string",
+            "month": "date",
+            "reported_by": "string",
+            "falls_within": "string",
+            "longitude": "float64",
+            "latitude": "float64",
+            "location": "string",
+            "lsoa_code": "string",
+            "lsoa_name": "string",
+            "lad_code": "string",
+            "out_of_area": "boolean",
+            "crime_type": "string",
+            "last_outcome_category": "string",
+            "context": "string",
+            "sv_proxy": "boolean",
+            **_PROVENANCE,
+        }
+    ),
+    "ed_attendances": ibis.schema(
+        {
+            "attendance_key": "string",
+            "site_code": "string",
+            "arrival_at": "timestamp",
+            "assault_at": "timestamp",
+            "assault_method": "string",
+            "assault_method_other": "string",
+            "location_type": "string",
+            "location_description": "string",
+            **_PERSON,
+            "incident_lsoa": "string",
+            "home_lsoa": "string",
+            **_PLACE,
+            "admitted": "boolean",
+            **_PROVENANCE,
+        }
+    ),
+    "hospital_admissions": ibis.schema(
+        {
+            "admission_key": "string",
+            "nhs_number_key": "string",
+            "admission_date": "date",
+            "icd10_cause": "string",
+            "cause_group": "string",
+            **_PERSON,
+            **_PLACE,
+            **_PROVENANCE,
+        }
+    ),
+    "ambulance_callouts": ibis.schema(
+        {
+            "incident_key": "string",
+            "call_at": "timestamp",
+            "category": "string",
+            **_PERSON,
+            **_PLACE,
+            **_PROVENANCE,
+        }
+    ),
+    "fire_incidents": ibis.schema(
+        {
+            "incident_key": "string",
+            "incident_date": "date",
+            "incident_type": "string",
+            **_PLACE,
+            **_PROVENANCE,
+        }
+    ),
+    "indicators": ibis.schema(
+        {
+            "indicator_id": "string",
+            "area_code": "string",
+            "period": "string",
+            "value": "float64",
+            "unit": "string",
+            "note": "string",
+            **_PROVENANCE,
+        }
+    ),
+}
