@@ -60,13 +60,9 @@ def _hub(data_dir: Path | None, warehouse: str | None) -> Hub:
 
 
 def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
-    """Print an Arrow table as a terminal table, CSV or JSON lines... one shape for every command."""
+    """Print an Arrow table as a terminal table, CSV or JSON: one shape for every command."""
     if fmt == "csv":
-        import pyarrow.csv as pacsv
-
-        sink = pa.BufferOutputStream()
-        pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="needed"))
-        sys.stdout.write(sink.getvalue().to_pybytes().decode("utf-8").replace('"', '"'))
+        table.to_pandas().to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         sys.stdout.write(json.dumps(table.to_pylist(), default=str, indent=1) + "\n")
     elif fmt == "table":
@@ -165,6 +161,38 @@ def sql(
 ) -> None:
     """Run a read-only SQL query against the warehouse."""
     emit(_hub(data_dir, warehouse).sql(query), fmt)
+
+
+@app.command()
+@friendly
+def measures(
+    measure: Annotated[list[str] | None, typer.Option("--measure", "-m", help="Measure id (repeatable); all when omitted.")] = None,
+    period: Annotated[str | None, typer.Option(help="year, financial-year, quarter or month (default: each measure's own).")] = None,
+    area: Annotated[str | None, typer.Option(help="Only this area code (E23000004 Merseyside, or a borough).")] = None,
+    by: Annotated[str | None, typer.Option(help="Break down by age_band or sex as well.")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="A YAML file of your own measures, added to the shipped ones.")] = None,
+    list_only: Annotated[bool, typer.Option("--list", help="List the catalogue's measures and stop.")] = False,
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Compute measures for Merseyside and each borough, with change against the previous period and the baseline."""
+    from vrhub.measures import MeasureRequest, load_catalogue
+
+    if list_only:
+        rows = [{"measure_id": m.id, "source": m.source, "count": m.count, "unit": m.unit, "title": m.title}
+                for m in load_catalogue(catalogue).measures.values()]
+        emit(pa.Table.from_pylist(rows), fmt, title="Measures")
+        return
+    request = MeasureRequest(measures=measure or None, period=period, area=area, by=by)
+    result = _hub(data_dir, warehouse).measures(request, catalogue)
+    table = result.table
+    if fmt == "table":
+        table = table.drop_columns(["definition_version", "unit"])
+    emit(table, fmt, title="Measures")
+    for source, partial in result.partial.items():
+        for label, months in sorted(partial.items()):
+            err.print(f"Note: {source} has data for {months} month(s) of {label}.", highlight=False)
 
 
 @definitions_app.command("show")

@@ -13,6 +13,7 @@ from sqlglot import expressions as exp
 from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
+from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
 from vrhub.pseudonymise import load_key
 from vrhub.sources import REFERENCE_SOURCES, get_source
 from vrhub.sources.context import IngestContext
@@ -105,6 +106,10 @@ class Hub:
             return wh.to_arrow(wh.table("loads").order_by("load_id"))
 
     # -- reading -------------------------------------------------------------------------------------
+    def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:
+        with self.open(read_only=True) as wh:
+            return compute(wh, load_catalogue(catalogue), request)
+
     def sql(self, query: str) -> pa.Table:
         """Run one read-only query. Anything but a query is refused before it reaches the warehouse."""
         try:
