@@ -195,6 +195,42 @@ def measures(
             err.print(f"Note: {source} has data for {months} month(s) of {label}.", highlight=False)
 
 
+@app.command()
+@friendly
+def report(
+    edition: Annotated[str, typer.Option(help="partner (exact counts, OFFICIAL-SENSITIVE) or public.")] = "partner",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: DATA_DIR/reports).")] = None,
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Write the report (self-contained HTML) of the success measures."""
+    written = _hub(data_dir, warehouse).report(out_dir, edition)
+    out.print(f"Report written to {written.html}", highlight=False)
+
+
+@app.command()
+@friendly
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="The data folder for the demo (becomes DATA_DIR).")] = Path("vrhub-data"),
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the dashboard afterwards (when there is one).")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 2022,
+) -> None:
+    """Generate demo data for Merseyside (April 2018 - December 2021), load it, compute the measures, write the report."""
+    hub = Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("starting")
+
+        def note(message: str) -> None:
+            bar.update(task, description=message)
+            bar.console.print(message, highlight=False) if bar.disable is False else out.print(message, highlight=False)
+
+        written = hub.demo(seed=seed, progress=note)
+    out.print(f"Measures: {hub.settings.reports_dir / 'measures.csv'}", highlight=False)
+    out.print(f"Report:   {written.html}", highlight=False)
+    out.print("The dashboard is not built yet: open the report in a browser.", highlight=False)
+
+
 @definitions_app.command("show")
 @friendly
 def definitions_show(name: Annotated[str | None, typer.Argument(help="Definition name; all when omitted.")] = None) -> None:

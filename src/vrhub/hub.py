@@ -15,6 +15,7 @@ from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
 from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
 from vrhub.pseudonymise import load_key
+from vrhub.reports import Report, write_report
 from vrhub.sources import REFERENCE_SOURCES, get_source
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
@@ -93,6 +94,31 @@ class Hub:
                 )
                 note = (lambda stage, p=path: progress(p, stage)) if progress else None
                 yield ingest_file(wh, spec, path, ctx, encoding=encoding, progress=note)
+
+    def report(self, out_dir: Path | None = None, edition: str = "partner") -> Report:
+        if edition not in ("partner", "public"):
+            raise VrhubError(f"unknown edition '{edition}'", "Use --edition partner or --edition public.")
+        with self.open(read_only=True) as wh:
+            return write_report(wh, out_dir or self.settings.reports_dir, edition, definitions_version())
+
+    def demo(self, seed: int = 2022, progress: Callable[[str], None] | None = None) -> Report:
+        """Generate the demo data, load all of it, compute the measures and write the report."""
+        from vrhub.synth import generate_demo
+
+        note = progress or (lambda _message: None)
+        folder = self.settings.data_dir / "demo-input"
+        note(f"generating demo data in {folder}")
+        files = generate_demo(folder, seed=seed)
+        self.init()
+        for source, path in files.items():
+            for summary in self.ingest(source, [path]):
+                note(f"{source}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} quarantined, "
+                     f"{summary.duplicates_skipped:,} duplicates skipped")
+        note("computing measures and writing the report")
+        result = self.measures(MeasureRequest())
+        self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
+        result.table.to_pandas().to_csv(self.settings.reports_dir / "measures.csv", index=False)
+        return self.report()
 
     def quarantine(self, file: str | None = None) -> pa.Table:
         with self.open(read_only=True) as wh:

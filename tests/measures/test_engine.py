@@ -1,0 +1,115 @@
+"""The measure engine on a hand-made extract, every expected value counted by hand in the comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from vrhub.config import settings
+from vrhub.hub import Hub
+from vrhub.measures import MeasureRequest
+
+KNOWSLEY, LIVERPOOL, FORCE = "E08000011", "E08000012", "E23000004"
+
+# C1 knife assault with injury (SV), Knowsley 2019: victim 19, suspect 22
+# C2 personal robbery, no knife (SV), Liverpool 2019: victims 30 and 17
+# C3 possession of a blade (SV, knife), Liverpool 2020: suspect 16
+# C4 assault with injury, no knife (not SV), Liverpool 2020: victim 20
+# C5 non-domestic knife homicide (SV), Liverpool 2020: victim 24, suspect 30
+# C6 domestic homicide (SV), Knowsley 2020: victim 40
+# C7 s18 GBH without a knife (SV), Halton (outside Merseyside) 2019: victim 25
+EXTRACT = """crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,person_role,person_ref,age,sex
+C1,2019-03-02,2019-03-01,8N,Y,N,N,E01006412,victim,P1,19,M
+C1,2019-03-02,2019-03-01,8N,Y,N,N,E01006412,suspect,P2,22,M
+C2,2019-07-11,2019-07-10,34B,N,N,N,E01006513,victim,P3,30,F
+C2,2019-07-11,2019-07-10,34B,N,N,N,E01006513,victim,P4,17,F
+C3,2020-02-02,2020-02-02,10D,Y,N,N,E01006513,suspect,P5,16,M
+C4,2020-05-05,2020-05-05,8N,N,N,N,E01006651,victim,P6,20,M
+C5,2020-06-07,2020-06-06,1,Y,N,N,E01006651,victim,P7,24,M
+C5,2020-06-07,2020-06-06,1,Y,N,N,E01006651,suspect,P8,30,M
+C6,2020-08-09,2020-08-08,1,N,N,Y,E01006413,victim,P9,40,F
+C7,2020-01-03,2019-12-31,5D,N,N,N,E01012393,victim,P10,25,M
+"""
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
+    folder = tmp_path_factory.mktemp("measures")
+    extract = folder / "extract.csv"
+    extract.write_text(EXTRACT)
+    hub = Hub(settings(data_dir=folder))
+    [summary] = hub.ingest("police-records", [extract])
+    assert summary.rows_loaded == 10
+    return hub
+
+
+def values(table: pa.Table, **match: str) -> dict[tuple[str, str, str], float]:
+    rows = [r for r in table.to_pylist() if all(r[k] == v for k, v in match.items())]
+    return {(r["period"], r["area_code"], r["breakdown"]): r["value"] for r in rows}
+
+
+def test_serious_violence_offences_by_year_and_area(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences"])).table
+    got = values(table)
+    assert got[("2019", FORCE, "")] == 3  # C1, C2, C7 (C7 is outside the boroughs but inside the force's data)
+    assert got[("2020", FORCE, "")] == 3  # C3, C5, C6; C4 has no knife so is not serious violence
+    assert got[("2019", KNOWSLEY, "")] == 1 and got[("2019", LIVERPOOL, "")] == 1
+    assert got[("2020", KNOWSLEY, "")] == 1 and got[("2020", LIVERPOOL, "")] == 2
+    assert got[("2019", "E08000015", "")] == 0  # Wirral: nothing, reported as zero not missing
+    row = next(r for r in table.to_pylist() if r["period"] == "2020" and r["area_code"] == FORCE)
+    assert row["change_vs_previous_pct"] == 0.0 and row["change_vs_baseline_pct"] == 0.0
+    assert row["area_name"] == "Merseyside"
+    assert row["definition_version"].startswith("merseyside_local@")
+
+
+def test_person_filters(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=[
+        "local_sv_victims_u25", "ho_knife_sv_suspect_u25", "ho_non_domestic_homicide",
+        "ho_non_domestic_knife_homicide_u25", "local_knife_sv"])).table
+    assert values(table, measure_id="local_sv_victims_u25")[("2019", FORCE, "")] == 2  # P1 (19), P4 (17)
+    assert values(table, measure_id="local_sv_victims_u25")[("2020", FORCE, "")] == 1  # P7 (24)
+    assert values(table, measure_id="ho_knife_sv_suspect_u25")[("2020", FORCE, "")] == 1  # C3
+    assert values(table, measure_id="ho_knife_sv_suspect_u25")[("2019", FORCE, "")] == 0
+    assert values(table, measure_id="ho_non_domestic_homicide")[("2020", FORCE, "")] == 1  # C5, not C6
+    assert values(table, measure_id="ho_non_domestic_knife_homicide_u25")[("2020", FORCE, "")] == 1
+    assert values(table, measure_id="local_knife_sv")[("2020", LIVERPOOL, "")] == 1
+
+
+def test_breakdown_by_victim_age_band(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], by="age_band", area=FORCE)).table
+    got = values(table)
+    assert got[("2019", FORCE, "age_band=18-24")] == 1  # C1's victim
+    assert got[("2019", FORCE, "age_band=10-17")] == 1  # C2's younger victim
+    assert got[("2019", FORCE, "age_band=25-34")] == 2  # C2's older victim, C7
+    assert got[("2019", FORCE, "")] == 3  # the whole population stays alongside
+
+
+def test_periods_and_changes(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], period="quarter", area=FORCE)).table
+    got = values(table)
+    assert got[("2019-Q1", FORCE, "")] == 1 and got[("2019-Q3", FORCE, "")] == 1 and got[("2019-Q4", FORCE, "")] == 1
+    assert got[("2020-Q3", FORCE, "")] == 1  # C6 in August
+    q3 = next(r for r in table.to_pylist() if r["period"] == "2020-Q3")
+    assert q3["change_vs_baseline_pct"] == 0.0  # 2019-Q3 also 1
+    fy = values(hub.measures(MeasureRequest(measures=["local_sv_offences"], period="financial-year", area=FORCE)).table)
+    assert fy[("2018/19", FORCE, "")] == 1 and fy[("2019/20", FORCE, "")] == 3 and fy[("2020/21", FORCE, "")] == 2
+
+
+def test_rate_per_100k_uses_the_boroughs_population(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=KNOWSLEY)).table
+    row = next(r for r in table.to_pylist() if r["period"] == "2020")
+    knowsley_mid_2020 = 152_452  # ONS mid-2020, all ages
+    assert row["rate_per_100k"] == pytest.approx(round(1 / knowsley_mid_2020 * 100_000, 1))
+
+
+def test_a_measure_added_in_yaml_needs_no_python(hub: Hub, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "measures:\n  female_victims:\n    title: Female victims of any recorded crime\n"
+        "    source: police_records\n    where: {person_role: victim, sex: F}\n    count: records\n"
+        "    unit: victims\n"
+    )
+    table = hub.measures(MeasureRequest(measures=["female_victims"], area=FORCE), catalogue=mine).table
+    assert values(table) == {("2019", FORCE, ""): 2, ("2020", FORCE, ""): 1}  # P3, P4; P9
