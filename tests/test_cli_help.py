@@ -1,0 +1,52 @@
+"""Every command has help, and the commands that need no data say what they should."""
+
+from __future__ import annotations
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from vrhub.cli import app
+
+runner = CliRunner()
+
+
+def commands() -> list[list[str]]:
+    group = typer.main.get_command(app)
+    found = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", None)
+        found += [[name, sub] for sub in subcommands] if subcommands else [[name]]
+    return found
+
+
+@pytest.mark.parametrize("command", commands(), ids=" ".join)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    group = typer.main.get_command(app)
+    target = group
+    for part in command:
+        target = target.commands[part]  # type: ignore[attr-defined]
+    assert target.help and len(target.help) > 20
+
+
+def test_definitions_show() -> None:
+    result = runner.invoke(app, ["definitions", "show", "merseyside_local"])
+    assert result.exit_code == 0
+    assert "Arson endangering life" in result.output and "merseyside_local@" in result.output
+
+
+def test_unknown_definition_is_an_error_with_advice() -> None:
+    result = runner.invoke(app, ["definitions", "show", "nope"])
+    assert result.exit_code == 2
+    assert "Error: no definition named 'nope'" in result.output
+    assert "Known definitions: home_office, merseyside_local, police_uk_proxy." in result.output
+
+
+def test_measures_list_names_every_strategy_measure() -> None:
+    result = runner.invoke(app, ["measures", "--list", "--format", "csv"])
+    assert result.exit_code == 0
+    for measure_id in ("local_sv_offences", "ho_knife_admissions_u25", "local_neet_16_17", "fire_callouts"):
+        assert measure_id in result.output

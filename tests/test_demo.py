@@ -1,0 +1,64 @@
+"""End to end: the demo data, loaded and measured, reproduces every figure the strategy publishes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vrhub.config import settings
+from vrhub.hub import Hub
+from vrhub.measures import MeasureRequest
+from vrhub.reports.published import figures, self_disagreements
+from vrhub.reports.reproduction import checks, index
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Hub, Path]:
+    folder = tmp_path_factory.mktemp("demo")
+    hub = Hub(settings(data_dir=folder))
+    report = hub.demo(seed=2022)
+    return hub, report.html
+
+
+@pytest.fixture(scope="module")
+def values(demo: tuple[Hub, Path]) -> dict:
+    hub, _ = demo
+    found = index(hub.measures(MeasureRequest(period="year")).table.to_pylist())
+    found.update(index(hub.measures(MeasureRequest(measures=[
+        "local_absence_primary", "local_absence_secondary", "local_absence_sen", "local_permanent_exclusions",
+        "local_intensive_mentor_schools", "local_neet_16_17", "local_sv_reoffenders"])).table.to_pylist()))
+    return found
+
+
+def test_every_published_count_is_reproduced_exactly(values: dict) -> None:
+    counted = [c for c in checks(values) if c.what == "count"]
+    assert len(counted) == sum(f.value is not None for f in figures())
+    assert [c for c in counted if not c.ok] == []
+
+
+def test_every_stated_change_holds_within_rounding_where_the_strategy_allows(values: dict) -> None:
+    found = checks(values)
+    failures = [c for c in found if not c.ok and not c.self_contradictory]
+    assert failures == []
+    # The places the strategy contradicts itself are the only ones not reproduced, and they are flagged.
+    contradictions = {(c.measure_id, c.period) for c in found if not c.ok}
+    assert contradictions == {("local_sv_offences", "2021"), ("ambulance_assault_callouts", "2021")}
+
+
+def test_the_2018_comparisons_use_april_to_december(values: dict) -> None:
+    force = "E23000004"
+    assert round((values[("local_sv_offences", "2019", force, "")] / values[("local_sv_offences", "2018", force, "")] - 1) * 100) == 45
+    assert round((values[("local_knife_victims_u25", "2019", force, "")] / values[("local_knife_victims_u25", "2018", force, "")] - 1) * 100) == 336
+
+
+def test_the_report_lists_the_strategys_self_contradictions(demo: tuple[Hub, Path]) -> None:
+    _, html = demo
+    text = html.read_text()
+    assert len(self_disagreements()) >= 2
+    for d in self_disagreements():
+        assert d.explanation.replace("'", "&#39;") in text
+    assert "Table 1: Home Office success measures" in text and "Table 2: local success measures" in text
+    assert "n=36,875" in text and "n=309" in text and "n=9,234" in text
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "https://" not in text and "http://" not in text  # self-contained: nothing fetched when opened
