@@ -6,7 +6,8 @@ VRHUB := $(VENV)/bin/vrhub
 DEMO_DIR ?= vrhub-data
 UV_VERSION := 0.13.8
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup system-deps demo test lint bench clean
+DEBIAN_PACKAGES := postgresql
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +16,13 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	touch $@
 
 setup: $(VENV)/.installed  ## create .venv and install vrhub with its locked dependencies
+
+system-deps:  ## Debian packages some tests use (PostgreSQL server); needs root, skipped where present
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Install with sudo apt-get install $$missing (tests that need them are skipped)"; fi; \
+	fi
 
 demo: setup  ## demo data -> ingest -> measures -> report (and the dashboard once there is one)
 	$(VRHUB) demo --dir $(DEMO_DIR)
