@@ -102,7 +102,7 @@ def _event_counts(wh: Warehouse, source: str, measures: list[Measure], request: 
         df = wh.to_arrow(grouped(t, source, group, extra)).to_pandas()
         if "breakdown" not in df:
             df["breakdown"] = ""
-        elif extra in BREAKDOWNS:
+        else:
             df["breakdown"] = extra + "=" + df["breakdown"].astype(str)
         if coverage.empty:
             months = df.groupby("month")["__rows"].sum()
@@ -121,6 +121,7 @@ def _event_counts(wh: Warehouse, source: str, measures: list[Measure], request: 
     out = out.reset_index()
     shares = {m.id for m in measures if m.value == "share"}
     if shares:
+        out["value"] = out["value"].astype("float64")
         is_share = out["measure_id"].isin(shares)
         totals = out[is_share].groupby(["measure_id", "period", "area_code"])["value"].transform("sum")
         out.loc[is_share, "value"] = (100 * out.loc[is_share, "value"] / totals).round(1)

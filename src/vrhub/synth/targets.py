@@ -41,23 +41,43 @@ SEXUAL_2021_CODES = {"20A": 5, "19C": 3, "17A": 1}
 
 # Chosen: crimes that are not serious violence (the extract holds them too).
 NON_SV_VAP = {2018: 12400, 2019: 16900, 2020: 18000}  # 2021 follows from the +17% group change
-NON_SV_VAP_MIX = {"8N": .33, "105A": .33, "8L": .10, "8R": .08, "3B": .05, "8Q": .05, "104": .03,
-                  "105B": .015, "11A": .01, "8M": .005}
+NON_SV_VAP_MIX = {
+    "8N": 0.33,
+    "105A": 0.33,
+    "8L": 0.10,
+    "8R": 0.08,
+    "3B": 0.05,
+    "8Q": 0.05,
+    "104": 0.03,
+    "105B": 0.015,
+    "11A": 0.01,
+    "8M": 0.005,
+}
 MISC = {2018: 455, 2019: 618, 2020: 600, 2021: 636}
-MISC_MIX = {"33": .35, "99": .2, "83": .2, "79": .1, "59": .1, "80": .05}
+MISC_MIX = {"33": 0.35, "99": 0.2, "83": 0.2, "79": 0.1, "59": 0.1, "80": 0.05}
 NON_SV_WEAPONS = {2018: 955, 2019: 1330, 2020: 1340}  # 2021 follows from the -7% group change
-NON_SV_WEAPONS_MIX = {"10C": .55, "90": .12, "10B": .15, "81": .18}
+NON_SV_WEAPONS_MIX = {"10C": 0.55, "90": 0.12, "10B": 0.15, "81": 0.18}
 DAMAGE = {2018: 1090, 2019: 1495, 2020: 1410, 2021: 1452}
-DAMAGE_MIX = {"58D": .4, "58A": .25, "58C": .2, "56B": .15}
+DAMAGE_MIX = {"58D": 0.4, "58A": 0.25, "58C": 0.2, "56B": 0.15}
 PUBLIC_ORDER = {2018: 905, 2019: 1248, 2020: 1302, 2021: 1497}
-PUBLIC_ORDER_MIX = {"9A": .8, "9B": .12, "62A": .08}
+PUBLIC_ORDER_MIX = {"9A": 0.8, "9B": 0.12, "62A": 0.08}
 
 # ---------------------------------------------------------------- ED attendances (ISTV)
 ED_TOTAL = {2018: 3296, 2019: 4392, 2020: 3748, 2021: 4107}  # 2018, 2019 chosen
 # Borough counts chosen so every published 2021 vs 2020 change holds (+5, +13, +6, +2, +22 %).
 ED_BOROUGH = {2020: [503, 1473, 489, 846, 437], 2021: [529, 1664, 518, 863, 533]}
-ED_METHODS = ("fists", "feet", "body_parts", "knife", "other_sharp", "blunt_object", "glass_bottle",
-              "firearm", "other", "not_specified")
+ED_METHODS = (
+    "fists",
+    "feet",
+    "body_parts",
+    "knife",
+    "other_sharp",
+    "blunt_object",
+    "glass_bottle",
+    "firearm",
+    "other",
+    "not_specified",
+)
 ED_METHOD_COUNTS = {  # knife + other_sharp are published (309, 293, 148); 2020 shares and 2021 changes too
     2018: [948, 370, 852, 125, 105, 238, 142, 4, 196, 316],
     2019: [1268, 492, 1131, 165, 144, 312, 188, 6, 262, 424],
@@ -79,6 +99,37 @@ FIRE_BOROUGH = {2020: [426, 1298, 472, 602, 808], 2021: [374, 1389, 595, 554, 97
 
 # ---------------------------------------------------------------- hospital admissions (chosen, HES-like)
 HOSPITAL_CAUSES = {  # ICD-10 external cause: admissions in a full year
-    "X99": 300, "Y04": 560, "Y00": 225, "Y09": 330, "Y08": 95, "X91": 9, "Y07": 24, "Y05": 14, "X95": 4,
-    "X93": 1, "X94": 1, "X85": 3, "X97": 3, "X98": 2, "Y01": 2, "Y03": 3, "Y06": 4,
+    "X99": 300,
+    "Y04": 560,
+    "Y00": 225,
+    "Y09": 330,
+    "Y08": 95,
+    "X91": 9,
+    "Y07": 24,
+    "Y05": 14,
+    "X95": 4,
+    "X93": 1,
+    "X94": 1,
+    "X85": 3,
+    "X97": 3,
+    "X98": 2,
+    "Y01": 2,
+    "Y03": 3,
+    "Y06": 4,
 }
+
+
+def _check() -> None:
+    """The hand-chosen splits must add up to the totals they split."""
+    for year, total in ED_TOTAL.items():
+        if sum(ED_METHOD_COUNTS[year]) != total or (year in ED_BOROUGH and sum(ED_BOROUGH[year]) != total):
+            raise ValueError(f"ED counts for {year} do not add up to {total}")
+    for year, counts in FIRE_BOROUGH.items():
+        if sum(counts) != FIRE_TOTAL[year]:
+            raise ValueError(f"fire borough counts for {year} do not add up to {FIRE_TOTAL[year]}")
+    for year, u25 in AMBULANCE_U25.items():
+        if not 0 <= u25 <= AMBULANCE_TOTAL[year]:
+            raise ValueError(f"ambulance under-25 count for {year} is out of range")
+
+
+_check()

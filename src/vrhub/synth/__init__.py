@@ -1,0 +1,43 @@
+"""Deterministic synthetic demo data for Merseyside, April 2018 to December 2021.
+
+`generate_demo` writes one record-level CSV per source, in the formats of docs/data-formats.md, whose counts
+reproduce every published figure of the Merseyside VRP strategy (src/vrhub/data/strategy_figures.csv).
+`generate_police_records_bulk` writes any number of police-records rows quickly, for benchmarks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vrhub.synth.ed import write_ed_attendances
+from vrhub.synth.hospital import write_hospital_admissions
+from vrhub.synth.police import generate_police_records_bulk, write_police_records
+from vrhub.synth.services import write_ambulance, write_fire, write_indicators
+
+__all__ = ["generate_demo", "generate_police_records_bulk", "DEMO_FILES"]
+
+# source name -> file name
+DEMO_FILES = {
+    "police-records": "police_records.csv",
+    "ed-attendances": "ed_attendances.csv",
+    "hospital-admissions": "hospital_admissions.csv",
+    "ambulance": "ambulance.csv",
+    "fire": "fire.csv",
+    "indicators": "indicators.csv",
+}
+
+
+def generate_demo(out_dir: Path, seed: int = 2022) -> dict[str, Path]:
+    """Write the demo CSV files into out_dir (created if needed); the same seed gives byte-identical files.
+
+    Returns {source name: path}."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / file for name, file in DEMO_FILES.items()}
+    write_police_records(paths["police-records"], seed)
+    write_ed_attendances(paths["ed-attendances"], seed)
+    write_hospital_admissions(paths["hospital-admissions"], seed)
+    write_ambulance(paths["ambulance"], seed)
+    write_fire(paths["fire"], seed)
+    write_indicators(paths["indicators"])
+    return paths
