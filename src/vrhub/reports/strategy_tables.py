@@ -1,11 +1,12 @@
 """Table 1 (Home Office success measures) and Table 2 (local measures) laid out as the strategy lays them
-out: a row per measure, a column per year, each cell the count and its change, computed."""
+out: a row per measure, a column per year, each cell the figure and its change, computed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from vrhub.config import FORCE_CODE
+from vrhub.measures import periods
 from vrhub.measures.catalogue import Catalogue
 from vrhub.reports.published import figures, pct
 from vrhub.reports.reproduction import Values
@@ -16,7 +17,9 @@ HEADINGS = {"2019": "2019 baseline", "2020": "2020 (COVID)", "2021": "2021 lates
 
 @dataclass(frozen=True)
 class Cell:
+    period: str
     value: float | None
+    unit: str
     change: float | None  # vs the previous period
     against: str
     published: float | None
@@ -25,14 +28,17 @@ class Cell:
     def text(self) -> str:
         if self.value is None:
             return "Data not yet available"
-        return f"n={self.value:,.10g}"
+        shown = f"{self.value:,.10g}%" if self.unit == "percent" else f"n={self.value:,.10g}"
+        return shown if self.period in YEARS else f"{self.period}: {shown}"
 
     @property
     def change_text(self) -> str:
         if self.change is None:
             return ""
-        word = "increase" if self.change > 0 else "reduction" if self.change < 0 else "no change"
-        return f"{abs(self.change):.0f}% {word} from {self.against}" if self.change else f"no change from {self.against}"
+        if round(self.change) == 0:
+            return f"no change from {self.against}"
+        word = "increase" if self.change > 0 else "reduction"
+        return f"{abs(self.change):.0f}% {word} from {self.against}"
 
     @property
     def differs(self) -> bool:
@@ -46,21 +52,32 @@ class Row:
     cells: dict[str, Cell]
 
 
-def _periods_for(measure_id: str) -> list[str]:
-    own = sorted({f.period for f in figures() if f.measure_id == measure_id})
-    return own if any("/" in p or "-" in p for p in own) else list(YEARS)
+def _column(period: str) -> str:
+    """The year column the strategy puts a figure in: a financial or academic year under its first year,
+    a month under the financial year it falls in (March 2020 is 2019/20)."""
+    if periods.kind_of(period) == "month":
+        year, month = periods.year_of(period), int(period[5:7])
+        return str(year - 1 if month <= 3 else year)
+    return period[:4]
 
 
-def strategy_table(table: str, values: Values, catalogue: Catalogue) -> list[Row]:
+def strategy_table(table: str, values: Values, catalogue: Catalogue,
+                   partial: dict[str, dict[str, int]] | None = None) -> list[Row]:
     published = {(f.measure_id, f.period): f.value for f in figures()}
     rows = []
     for measure_id in dict.fromkeys(f.measure_id for f in figures() if f.table == table):
+        measure = catalogue.get(measure_id)
+        short = (partial or {}).get(measure.source, {})
+        own = sorted({p for (m, p, a, b) in values if m == measure_id and a == FORCE_CODE and not b})
         cells = {}
-        for period in _periods_for(measure_id):
+        for column in YEARS:
+            period = column if measure.source != "indicators" else next(
+                (p for p in own if _column(p) == column), column)
             value = values.get((measure_id, period, FORCE_CODE, ""))
-            against = str(int(period) - 1) if period.isdigit() else ""
+            against = periods.previous(period) if periods.kind_of(period) else ""
             old = values.get((measure_id, against, FORCE_CODE, ""))
             change = pct(value, old) if value is not None and old is not None else None
-            cells[period] = Cell(value, change, against, published.get((measure_id, period)))
-        rows.append(Row(measure_id, catalogue.get(measure_id).title, cells))
+            label = f"{against} ({short[against]} months only)" if against in short else against
+            cells[column] = Cell(period, value, measure.unit, change, label, published.get((measure_id, period)))
+        rows.append(Row(measure_id, measure.title, cells))
     return rows
