@@ -55,7 +55,7 @@ def row_filter(measure: Measure, t: ir.Table, breakdown: str | None = None) -> i
     for column, rule in measure.where.items():
         parts.append(condition(t[column], rule, measure.id).fill_null(False))
     role = measure.person.get("role") or ("victim" if measure.count == "victim_incidents" else None)
-    if role is None and breakdown and measure.source == "police_records":
+    if role is None and breakdown and measure.source == "police_records" and "person_role" not in measure.where:
         role = "victim"  # offences broken down by age or sex: by their victims'
     if role:
         parts.append(t.person_role == role)

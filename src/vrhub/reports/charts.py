@@ -1,0 +1,62 @@
+"""Charts as Vega-Lite specs (Altair) rendered offline to SVG with vl-convert: no CDN, no browser."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+FONT = "DejaVu Sans, Arial, sans-serif"
+_ids = itertools.count(1)
+PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#5694ca", "#b58840", "#505a5f"]
+
+
+def _svg(chart: alt.TopLevelMixin) -> str:
+    spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    # Inline SVGs share one id space in the page, so each chart's ids get a prefix of their own.
+    prefix = f"c{next(_ids)}-"
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+
+
+def line(df: pd.DataFrame, x: str, y: str, colour: str | None, title: str, y_title: str = "",
+         width: int = 640, height: int = 220) -> str:
+    encode = {
+        "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
+        "y": alt.Y(f"{y}:Q", title=y_title),
+    }
+    if colour:
+        encode["color"] = alt.Color(f"{colour}:N", title=None, scale=alt.Scale(range=PALETTE),
+                                    legend=alt.Legend(orient="bottom", columns=6))
+    chart = alt.Chart(df, title=title, width=width, height=height).mark_line(strokeWidth=2).encode(**encode)
+    return _svg(chart)
+
+
+def bars(df: pd.DataFrame, category: str, value: str, title: str, colour: str | None = None,
+         horizontal: bool = True, width: int = 560, height: int | None = None, sort: list[str] | None = None) -> str:
+    cat = alt.Y(f"{category}:N", title=None, sort=sort or "-x") if horizontal else alt.X(
+        f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelAngle=0))
+    val = alt.X(f"{value}:Q", title=None) if horizontal else alt.Y(f"{value}:Q", title=None)
+    encode = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
+    if colour:
+        encode["color"] = alt.Color(f"{colour}:N", title=None, scale=alt.Scale(range=PALETTE),
+                                    legend=alt.Legend(orient="bottom"))
+        encode["xOffset" if not horizontal else "yOffset"] = alt.XOffset(f"{colour}:N") if not horizontal else alt.YOffset(f"{colour}:N")
+    rows = df[category].nunique() * (df[colour].nunique() if colour else 1)
+    chart = alt.Chart(df, title=title, width=width, height=height or max(120, 18 * rows)).mark_bar(
+        color=PALETTE[0]).encode(**encode)
+    return _svg(chart)
+
+
+def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, x_sort: list | None = None,
+            y_sort: list | None = None) -> str:
+    chart = alt.Chart(df, title=title, width=600, height=200).mark_rect().encode(
+        x=alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:O", title=None, sort=y_sort),
+        color=alt.Color(f"{value}:Q", title="Count", scale=alt.Scale(scheme="blues")),
+    )
+    return _svg(chart)

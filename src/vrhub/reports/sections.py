@@ -1,0 +1,75 @@
+"""The data behind each section of the Strategic Needs Assessment: small tables from the warehouse,
+computed through the same measure engine as everything else (or Ibis group-bys where it has no measure)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vrhub.config import FORCE_CODE
+from vrhub.measures import Catalogue, MeasureRequest, compute
+from vrhub.warehouse import Warehouse
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _measures(wh: Warehouse, catalogue: Catalogue, ids: list[str], **request: object) -> pd.DataFrame:
+    present = [i for i in ids if i in catalogue.measures]
+    return compute(wh, catalogue, MeasureRequest(measures=present, **request)).table.to_pandas()  # type: ignore[arg-type]
+
+
+def monthly(wh: Warehouse, catalogue: Catalogue, measure_id: str) -> pd.DataFrame:
+    """Monthly counts for the force and each borough, with the month as a date."""
+    df = _measures(wh, catalogue, [measure_id], period="month")
+    df = df[df["breakdown"] == ""].copy()
+    df["month"] = pd.to_datetime(df["period"] + "-01")
+    return df
+
+
+def people(wh: Warehouse, catalogue: Catalogue, year: str) -> pd.DataFrame:
+    """Victims and suspects of serious violence by age band and sex, force-wide, in one year."""
+    frames = []
+    for by in ("age_band", "sex"):
+        df = _measures(wh, catalogue, ["local_sv_victims", "local_sv_suspects"], period="year", by=by,
+                       area=FORCE_CODE)
+        frames.append(df[(df["period"] == year) & (df["breakdown"] != "")])
+    df = pd.concat(frames)
+    df["who"] = df["measure_id"].map({"local_sv_victims": "Victims", "local_sv_suspects": "Suspects"})
+    df[["dimension", "group"]] = df["breakdown"].str.split("=", n=1, expand=True)
+    return df[["who", "dimension", "group", "value"]]
+
+
+def places(wh: Warehouse, catalogue: Catalogue, measure_id: str, year: str) -> pd.DataFrame:
+    df = _measures(wh, catalogue, [measure_id], period="year")
+    return df[(df["period"] == year) & (df["breakdown"] == "")].sort_values("rate_per_100k", ascending=False)
+
+
+def hour_by_weekday(wh: Warehouse, year: str) -> pd.DataFrame:
+    """ED assault attendances by hour of the assault and weekday: the police extract has dates, not times."""
+    t = wh.table("ed_attendances")
+    t = t.filter(t.assault_at.year() == int(year))
+    grouped = t.group_by(hour=t.assault_at.hour(), weekday=t.assault_at.day_of_week.index()).aggregate(n=t.count())
+    df = wh.to_arrow(grouped).to_pandas()
+    df["weekday"] = df["weekday"].map(dict(enumerate(WEEKDAYS)))
+    return df
+
+
+def weapons(wh: Warehouse, catalogue: Catalogue) -> pd.DataFrame:
+    df = _measures(wh, catalogue, ["ed_weapon_change_2021"], period="year", area=FORCE_CODE)
+    df["method"] = df["breakdown"].str.split("=", n=1).str[1].str.replace("_", " ")
+    return df[["period", "method", "value"]]
+
+
+AGENCY_MEASURES = {
+    "local_sv_offences": "Police: serious violence offences",
+    "ed_assault_attendances": "Emergency departments: assault attendances",
+    "hospital_sharp_object_admissions": "Hospital: sharp-object assault admissions",
+    "ambulance_assault_callouts": "Ambulance: assault call-outs",
+    "fire_callouts": "Fire and rescue: deliberate fires and violence-related call-outs",
+}
+
+
+def agencies(wh: Warehouse, catalogue: Catalogue) -> pd.DataFrame:
+    df = _measures(wh, catalogue, list(AGENCY_MEASURES), period="year", area=FORCE_CODE)
+    df = df[df["breakdown"] == ""]
+    df["agency"] = df["measure_id"].map(AGENCY_MEASURES)
+    return df.pivot_table(index="agency", columns="period", values="value", aggfunc="sum").reset_index()
