@@ -82,9 +82,6 @@ class Hub:
         with self.open() as wh:
             self._ensure_ready(wh)
             for path in paths:
-                if spec is None:
-                    yield load_reference(wh, source, path, year)
-                    continue
                 ctx = IngestContext(
                     con=wh.con if wh.is_duckdb else ibis.duckdb.connect(),
                     key=load_key(self.settings.key_file),
@@ -93,7 +90,10 @@ class Hub:
                     definition_version=definitions_version(),
                 )
                 note = (lambda stage, p=path: progress(p, stage)) if progress else None
-                yield ingest_file(wh, spec, path, ctx, encoding=encoding, progress=note)
+                if spec is None:
+                    yield load_reference(wh, source, path, year, ctx, encoding=encoding, progress=note)
+                else:
+                    yield ingest_file(wh, spec, path, ctx, encoding=encoding, progress=note)
 
     def report(self, out_dir: Path | None = None, edition: str = "partner") -> Report:
         if edition not in ("partner", "public"):
@@ -148,6 +148,9 @@ class Hub:
                 "vrhub sql is read-only; change data with vrhub ingest.",
             )
         with self.open(read_only=True) as wh:
+            if wh.is_duckdb:
+                # Read the warehouse, not the machine: no reading files (the pseudonym key among them).
+                wh.execute("SET enable_external_access = false")
             try:
                 return wh.to_arrow(wh.sql(query))
             except Exception as exc:

@@ -5,6 +5,7 @@ The whole load is one transaction: a failure or a killed process leaves the ware
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -18,9 +19,17 @@ import pyarrow as pa
 
 from vrhub.errors import InputRefused
 from vrhub.sources.context import IngestContext
-from vrhub.sources.reading import Header, check_columns, read_header, stage_raw
+from vrhub.sources.reading import (
+    Header,
+    check_columns,
+    read_header,
+    readable,
+    records_sql,
+    scan_lines,
+    stage_raw,
+)
 from vrhub.sources.spec import SourceSpec
-from vrhub.sources.staging import keyed_sql, raw_json_sql, rejected_line_sql, typed_sql
+from vrhub.sources.staging import keyed_sql, problem_value_sql, raw_json_sql, rejected_line_sql, typed_sql
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -30,7 +39,8 @@ _counter = itertools.count(1)
 _STRUCTURAL = {
     "TOO MANY COLUMNS": "row has more fields than the header (an unquoted comma in a value?)",
     "MISSING COLUMNS": "row has fewer fields than the header",
-    "INVALID UNICODE": "row is not valid text in the file's encoding (try --encoding latin-1)",
+    "INVALID UNICODE": "row is not valid text in the file's encoding (try --encoding windows-1252)",
+    "INVALID ENCODING": "row is not valid text in the file's encoding (try --encoding windows-1252)",
     "UNQUOTED VALUE": "a quote character inside an unquoted value",
     "LINE SIZE OVER MAXIMUM": "row is longer than the maximum line size",
 }
@@ -61,10 +71,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _previous_load(wh: Warehouse, source: str, sha: str) -> dict[str, Any] | None:
+def _previous_load(wh: Warehouse, spec: SourceSpec, sha: str) -> dict[str, Any] | None:
+    """The load of this very file (same source, same bytes), if it still stands.
+
+    Reference data replaces what it restates, so a file loaded before stands only while no later load of
+    the source has changed the table; otherwise loading it again restores what it says.
+    """
     loads = wh.table("loads")
-    rows = wh.to_arrow(loads.filter((loads.source == source) & (loads.sha256 == sha)).limit(1)).to_pylist()
-    return rows[0] if rows else None
+    mine = loads.filter((loads.source == spec.name) & (loads.sha256 == sha))
+    rows = wh.to_arrow(mine.order_by(ibis.desc("load_id")).limit(1)).to_pylist()
+    if not rows:
+        return None
+    if spec.replace_on:
+        later = loads.filter(
+            (loads.source == spec.name) & (loads.load_id > rows[0]["load_id"]) & (loads.rows_loaded > 0)
+        )
+        if wh.to_arrow(later.count().as_table()).column(0)[0].as_py():
+            return None
+    return rows[0]
 
 
 def ingest_file(
@@ -76,14 +100,21 @@ def ingest_file(
     progress: Progress | None = None,
 ) -> LoadSummary:
     note = progress or (lambda _stage: None)
+    fallback = None if encoding else spec.fallback_encoding
     encoding = encoding or spec.encoding
     summary = LoadSummary(file=str(path), source=spec.name)
-    header = read_header(path, encoding)
+    try:
+        header = read_header(path, encoding)
+    except InputRefused:
+        if fallback is None:
+            raise
+        encoding, fallback = fallback, None
+        header = read_header(path, encoding)
     missing = check_columns(path, spec, header)
     note("checking")
     sha = file_sha256(path)
     if not missing:
-        previous = _previous_load(wh, spec.name, sha)
+        previous = _previous_load(wh, spec, sha)
         if previous:
             summary.rows_read = summary.duplicates_skipped = previous["rows_read"]
             summary.load_id, summary.already_loaded = previous["load_id"], True
@@ -91,102 +122,209 @@ def ingest_file(
     prefix = f"stage{next(_counter)}"
     con = ctx.con
     try:
-        note("reading")
-        raw, rejects = stage_raw(con, path, header, encoding, prefix)
-        con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {keyed_sql(spec, f'({typed_sql(spec, header, raw, ctx.key)})')}")
-        problems = _problem_counts(con, prefix, rejects)
-        if missing:
-            raise InputRefused(_refusal(path, spec, header, missing, problems), _refusal_hint(spec, missing))
-        summary.problems = problems
-        note("loading")
-        with wh.transaction():
-            _load(wh, spec, path, ctx, header, prefix, rejects, sha, summary)
+        with contextlib.ExitStack() as files:
+            note("reading")
+            source, duck_encoding = files.enter_context(readable(path, encoding))
+            raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
+            if fallback is not None and _count(con, f"FROM {rejects} WHERE error_type LIKE 'INVALID %'"):
+                _drop(con, prefix)
+                source, duck_encoding = files.enter_context(readable(path, fallback))
+                raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
+            _check_structure(con, path, header, raw, rejects)
+            typed = typed_sql(spec, header, raw, ctx.key)
+            con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {keyed_sql(spec, f'({typed})')}")
+            numbers = _number_rows(con, source, header, duck_encoding, prefix, rejects)
+            problems = _problem_counts(con, prefix, rejects, numbers)
+            if missing:
+                raise InputRefused(
+                    _refusal(path, spec, header, missing, problems), _refusal_hint(spec, missing)
+                )
+            summary.problems = problems
+            note("loading")
+            with wh.transaction():
+                _load(wh, spec, path, ctx, header, prefix, rejects, numbers, sha, summary)
     finally:
-        for suffix in ("typed", "raw", "rejects", "scans"):
-            con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_{suffix}")
+        _drop(con, prefix)
+        if not wh.is_duckdb and spec.replace_on:
+            _drop(wh.con, prefix, ("new", "same"))
     return summary
 
 
-def _problem_counts(con: Any, prefix: str, rejects: str) -> list[dict[str, Any]]:
+_STAGED = ("typed", "raw", "rejects", "scans", "lines", "numbers", "good", "existing", "new", "same")
+
+
+def _drop(con: Any, prefix: str, suffixes: tuple[str, ...] = _STAGED) -> None:
+    for suffix in suffixes:
+        con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_{suffix}")
+
+
+def _count(con: Any, from_where: str) -> int:
+    return con.sql(f"SELECT count(*) AS n {from_where}").to_pyarrow()["n"][0].as_py()
+
+
+def _check_structure(con: Any, path: Path, header: Header, raw: str, rejects: str) -> None:
+    """Refuse a file whose rows cannot be told apart: nothing would be accounted for properly."""
+    runaway = con.sql(
+        f"""SELECT min(line) AS line FROM {rejects}
+            WHERE error_type = 'UNQUOTED VALUE'
+              AND regexp_matches(rtrim(csv_line, chr(13) || chr(10)), '[\\r\\n]')"""
+    ).to_pyarrow()["line"][0].as_py()
+    if runaway is not None:
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: row {runaway} opens a quoted value that is never closed, so "
+            "the rows after it cannot be told apart",
+            f"Fix the quote (\") at row {runaway}: a value holding a quote must be quoted whole, with the "
+            'quote doubled (""); then load the file again.',
+        )
+    if header.has_rows and _count(con, f"FROM {raw}") + _count(con, f"FROM {rejects}") == 0:
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: no row could be read, though the file has lines after the "
+            "header",
+            "Check the file has one kind of line ending throughout and is comma-separated "
+            "(open it in a spreadsheet and save it as CSV again).",
+        )
+
+
+def _number_rows(con: Any, source: Path, header: Header, encoding: str, prefix: str, rejects: str) -> str:
+    """SQL mapping `__seq -> row_number` as a spreadsheet shows the file (the header is row 1).
+
+    Blank lines and values running over several lines shift the rows after them, and rejected lines take
+    numbers between staged rows; when any row is quarantined the file is scanned again to place them.
+    """
+    raw = f"{prefix}_raw"
+    simple = f"SELECT __seq, __seq + 1 AS row_number, NULL::BIGINT AS fields FROM {raw}"
+    rejected = _count(con, f"FROM {rejects}")
+    if not rejected and not _count(con, f"FROM {prefix}_typed WHERE len(__problems) > 0"):
+        return simple
+    numbers = f"{prefix}_numbers"
+    try:
+        lines = scan_lines(con, source, header, encoding, prefix)
+    except Exception:  # a line DuckDB cannot scan as plain text: number rows as if one per line
+        lines = None
+    # One record per line, unless the count shows values running over several lines.
+    for multiline in (False, True):
+        if lines is None:
+            break
+        con.raw_sql(
+            f"""CREATE OR REPLACE TEMP TABLE {numbers} AS
+                SELECT row_number() OVER (ORDER BY record) AS __seq, record AS row_number, fields
+                FROM ({records_sql(lines, multiline)})
+                WHERE NOT blank AND record > 1 AND record NOT IN (SELECT line FROM {rejects})"""
+        )
+        if _count(con, f"FROM {numbers}") == _count(con, f"FROM {raw}"):
+            return f"SELECT * FROM {numbers}"
+    if not rejected:
+        return simple
+    return f"""
+        WITH total AS (SELECT (SELECT count(*) FROM {raw})
+                              + (SELECT count(DISTINCT line) FROM {rejects}) AS n),
+        lines AS (SELECT range AS line FROM range(2, (SELECT n FROM total) + 2)
+                  WHERE range NOT IN (SELECT line FROM {rejects}))
+        SELECT row_number() OVER (ORDER BY line) AS __seq, line AS row_number, NULL::BIGINT AS fields
+        FROM lines"""
+
+
+def _problem_counts(con: Any, prefix: str, rejects: str, numbers: str) -> list[dict[str, Any]]:
     rows = con.sql(
-        f"""SELECT p.field, p.reason, count(*) AS rows, min(__seq) + 1 AS first_row
-            FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed) GROUP BY ALL
+        f"""SELECT p.field, p.reason, count(*) AS rows, min(n.row_number)::BIGINT AS first_row
+            FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed WHERE len(__problems) > 0)
+            JOIN ({numbers}) n USING (__seq) GROUP BY ALL
             UNION ALL
-            SELECT coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), count(DISTINCT line), min(line)
-            FROM {rejects} GROUP BY ALL ORDER BY rows DESC"""
+            SELECT coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), count(DISTINCT line),
+                   min(line)::BIGINT
+            FROM ({_first_reject(rejects)}) GROUP BY ALL ORDER BY rows DESC, first_row"""
     ).to_pyarrow().to_pylist()
     for row in rows:
         row["reason"] = _STRUCTURAL.get(row["reason"], row["reason"])
     return rows
 
 
+def _first_reject(rejects: str) -> str:
+    """One error per rejected line: DuckDB lists a short row once per missing column; the first is kept."""
+    return f"SELECT DISTINCT ON (line) * FROM {rejects} ORDER BY line, column_idx"
+
+
 def _refusal(path: Path, spec: SourceSpec, header: Header, missing: list[str], problems: list[dict]) -> str:
-    lines = [f"{path}: refused, nothing loaded: missing required column(s) {', '.join(map(repr, missing))}"]
+    lines = [f"{path}: refused, nothing loaded: missing required column(s) {_names(missing, repr)}"]
     lines.append(f"  the file has: {', '.join(header.names)}")
     for p in problems:
-        lines.append(f"  also: {p['rows']:,} row(s) with '{p['field']}': {p['reason']} (first at row {p['first_row']})")
+        lines.append(
+            f"  also: {p['rows']:,} row(s) with '{p['field']}': {p['reason']} (first at row {p['first_row']})"
+        )
     return "\n".join(lines)
+
+
+def _names(names: list[str], show: Callable[[str], str] = str) -> str:
+    """`a, b, c`; a long run (a population file's 91 age columns) is shortened to its ends and count."""
+    if len(names) <= 12:
+        return ", ".join(map(show, names))
+    first, last = ", ".join(map(show, names[:6])), ", ".join(map(show, names[-2:]))
+    return f"{first}, ..., {last} ({len(names)} columns)"
 
 
 def _refusal_hint(spec: SourceSpec, missing: list[str]) -> str:
     return (
-        f"A {spec.name} file needs the columns {', '.join(c.name for c in spec.columns if c.required)}. "
+        f"A {spec.name} file needs the columns {_names([c.name for c in spec.columns if c.required])}. "
         "See docs/data-formats.md; if this is not a " + spec.name + " file, choose the right source."
     )
 
 
-def _row_numbers_sql(con: Any, prefix: str, rejects: str) -> str:
-    """`__seq -> row_number` (the header is row 1). Rejected lines take numbers between good rows."""
-    if con.sql(f"SELECT count(*) AS n FROM {rejects}").to_pyarrow()["n"][0].as_py() == 0:
-        return f"SELECT __seq, __seq + 1 AS row_number FROM {prefix}_typed"
-    return f"""
-        WITH total AS (SELECT (SELECT count(*) FROM {prefix}_typed)
-                              + (SELECT count(DISTINCT line) FROM {rejects}) AS n),
-        lines AS (SELECT range AS line FROM range(2, (SELECT n FROM total) + 2)
-                  WHERE range NOT IN (SELECT line FROM {rejects}))
-        SELECT row_number() OVER (ORDER BY line) AS __seq, line AS row_number FROM lines"""
-
-
 def _load(
     wh: Warehouse, spec: SourceSpec, path: Path, ctx: IngestContext, header: Header,
-    prefix: str, rejects: str, sha: str, summary: LoadSummary,
+    prefix: str, rejects: str, numbers: str, sha: str, summary: LoadSummary,
 ) -> None:
     con = ctx.con
     load_id = _next_load_id(wh)
-    numbers = _row_numbers_sql(con, prefix, rejects)
-    target = wh.table(spec.table)
-    existing = target.select("row_key") if wh.is_duckdb else ibis.memtable(wh.to_arrow(target.select("row_key")))
-    con.create_table(f"{prefix}_existing", existing.distinct(), temp=True, overwrite=True) if not wh.is_duckdb else None
-    existing_sql = f"{prefix}_existing" if not wh.is_duckdb else spec.table
+    schema = SCHEMAS[spec.table]
+    # A row is a duplicate of an earlier row of the file with the same key, or (records) of a loaded row.
+    stored = "false"
+    if not spec.replace_on:
+        if wh.is_duckdb:
+            stored = f"t.row_key IN (SELECT row_key FROM {spec.table})"
+        else:
+            existing = ibis.memtable(wh.to_arrow(wh.table(spec.table).select("row_key").distinct()))
+            con.create_table(f"{prefix}_existing", existing, temp=True, overwrite=True)
+            stored = f"t.row_key IN (SELECT row_key FROM {prefix}_existing)"
     con.raw_sql(
         f"""CREATE OR REPLACE TEMP TABLE {prefix}_good AS
             SELECT t.*, (row_number() OVER (PARTITION BY t.row_key ORDER BY t.__seq) > 1
-                         OR t.row_key IN (SELECT row_key FROM {existing_sql})) AS __duplicate
+                         OR {stored}) AS __duplicate
             FROM {prefix}_typed t WHERE len(t.__problems) = 0"""
     )
     good = con.table(f"{prefix}_good")
     fresh = good.filter(~good.__duplicate)
     if spec.derive is not None:
         fresh = spec.derive(fresh, ctx)
-    schema = SCHEMAS[spec.table]
     fresh = fresh.mutate(load_id=ibis.literal(load_id, "int64"))
-    rows = fresh.select([fresh[name].cast(dtype).name(name) for name, dtype in schema.items()])
-    wh.insert(spec.table, rows if wh.is_duckdb else con.to_pyarrow(rows))
+    typed = [fresh[name].cast(dtype).name(name) for name, dtype in schema.items()]
+    restated = 0
+    if spec.replace_on:
+        restated = _replace(wh, spec, prefix, fresh.select("__seq", *typed), con)
+    else:
+        rows = fresh.select(typed)
+        wh.insert(spec.table, rows if wh.is_duckdb else con.to_pyarrow(rows))
 
     quarantine = con.sql(
         f"""SELECT {load_id}::BIGINT AS load_id, {_lit(path.name)} AS file_name, {_lit(spec.name)} AS source,
-                   n.row_number::BIGINT AS row_number, p.field, p.reason, p.value, r.raw_row
+                   n.row_number::BIGINT AS row_number, p.field, p.reason,
+                   {problem_value_sql(spec, header, ctx.key, "n.fields")} AS value,
+                   r.raw_row
             FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed WHERE len(__problems) > 0) t
             JOIN ({numbers}) n USING (__seq)
-            JOIN (SELECT __seq, {raw_json_sql(spec, header, ctx.key)} AS raw_row FROM {prefix}_raw) r USING (__seq)
+            JOIN (SELECT __seq, {raw_json_sql(spec, header, ctx.key, "nn.__fields")} AS raw_row
+                  FROM {prefix}_raw
+                  JOIN (SELECT __seq, fields AS __fields FROM ({numbers})) nn USING (__seq)) r
+              USING (__seq)
             UNION ALL
             SELECT {load_id}, {_lit(path.name)}, {_lit(spec.name)}, line::BIGINT,
                    coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), NULL,
                    to_json({rejected_line_sql(spec, header, ctx.key)})::VARCHAR
-            FROM (SELECT DISTINCT ON (line) * FROM {rejects})"""
+            FROM ({_first_reject(rejects)})"""
     )
     quarantine = quarantine.mutate(
-        reason=ibis.cases(*[(quarantine.reason == k, v) for k, v in _STRUCTURAL.items()], else_=quarantine.reason)
+        reason=ibis.cases(
+            *[(quarantine.reason == k, v) for k, v in _STRUCTURAL.items()], else_=quarantine.reason
+        )
     )
     wh.insert("quarantine", quarantine if wh.is_duckdb else con.to_pyarrow(quarantine))
 
@@ -198,7 +336,7 @@ def _load(
     ).to_pyarrow().to_pylist()[0]
     summary.rows_read = counts["staged"] + counts["rejected"]
     summary.rows_quarantined = counts["bad"] + counts["rejected"]
-    summary.duplicates_skipped = counts["duplicates"]
+    summary.duplicates_skipped = counts["duplicates"] + restated
     summary.rows_loaded = summary.rows_read - summary.rows_quarantined - summary.duplicates_skipped
     summary.load_id = load_id
     record = {
@@ -209,8 +347,27 @@ def _load(
         "definition_version": [ctx.definition_version],
     }
     wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
-    con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_good")
-    con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_existing")
+
+
+def _replace(wh: Warehouse, spec: SourceSpec, prefix: str, rows: ibis.Table, con: Any) -> int:
+    """Reference data: each file row (one or more table rows, by `__seq`) replaces the stored rows with its
+    key, unless they are identical already. Returns the number of file rows that were identical."""
+    new, same = f"{prefix}_new", f"{prefix}_same"
+    wh.con.create_table(new, rows if wh.is_duckdb else con.to_pyarrow(rows), temp=True, overwrite=True)
+    columns = list(SCHEMAS[spec.table])
+    identical = " AND ".join(f"x.{c} IS NOT DISTINCT FROM n.{c}" for c in columns)
+    wh.execute(
+        f"""CREATE TEMP TABLE {same} AS SELECT __seq FROM (
+                SELECT n.__seq, EXISTS (SELECT 1 FROM {spec.table} x WHERE {identical}) AS found
+                FROM {new} n) s
+            GROUP BY __seq HAVING bool_and(found)"""
+    )
+    changed = f"(SELECT * FROM {new} WHERE __seq NOT IN (SELECT __seq FROM {same}))"
+    match = " AND ".join(f"{spec.table}.{c} = n.{c}" for c in spec.replace_on)
+    wh.execute(f"DELETE FROM {spec.table} WHERE EXISTS (SELECT 1 FROM {changed} n WHERE {match})")
+    listed = ", ".join(columns)
+    wh.execute(f"INSERT INTO {spec.table} ({listed}) SELECT {listed} FROM {changed} c")
+    return _count(wh.con, f"FROM {same}")
 
 
 def _next_load_id(wh: Warehouse) -> int:

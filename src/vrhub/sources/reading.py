@@ -6,17 +6,65 @@ go to its rejects table with their line numbers instead of failing the whole rea
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
-from dataclasses import dataclass
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vrhub.errors import InputRefused
 from vrhub.sources.spec import SourceSpec
 
-_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "latin1": "latin-1",
-                     "iso-8859-1": "latin-1", "utf-16": "utf-16"}
+# Encodings DuckDB reads itself (Python's codec name -> DuckDB's). Any other is transcoded to UTF-8 first:
+# DuckDB's Latin-1 refuses bytes 0x80-0x9F, where Windows-1252 has its curly quotes, dashes and euro sign.
+_NATIVE = {"utf-8": "utf-8", "utf-16": "utf-16"}
+
+
+def codec_name(path: Path, encoding: str) -> str:
+    """The canonical name of a text encoding (`latin-1` -> `iso8859-1`); refuses an unknown one."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputRefused(
+            f"{path}: encoding {encoding!r} is not supported",
+            "Use --encoding utf-8, windows-1252, latin-1 or utf-16, or save the file as UTF-8.",
+        )
+    return info.name
+
+
+@contextlib.contextmanager
+def readable(path: Path, encoding: str) -> Iterator[tuple[Path, str]]:
+    """The file as DuckDB reads it, and the encoding to tell DuckDB: the file itself when UTF-8 or UTF-16,
+    else a UTF-8 copy (an owner-only temporary file, removed afterwards), written block by block."""
+    codec = codec_name(path, encoding)
+    if codec in _NATIVE:
+        yield path, _NATIVE[codec]
+        return
+    handle, name = tempfile.mkstemp(prefix="vrhub-", suffix=".csv")
+    try:
+        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+        with os.fdopen(handle, "wb") as out, path.open("rb") as source:
+            done = 0
+            for block in iter(lambda: source.read(1 << 20), b""):
+                try:
+                    out.write(decoder.decode(block).encode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    raise InputRefused(
+                        f"{path}: not valid {encoding} text (byte {done + exc.start} cannot be decoded)",
+                        "Check the file's encoding and name it with --encoding.",
+                    ) from exc
+                done += len(block)
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        yield Path(name), "utf-8"
+    finally:
+        os.unlink(name)
 
 
 @dataclass
@@ -24,6 +72,8 @@ class Header:
     names: list[str]  # as written in the file
     newline: str  # DuckDB's new_line option
     by_key: dict[str, str]  # normalised name -> name in the file
+    has_rows: bool = True  # the file has something after the header line
+    columns: list[str] = field(default_factory=list)  # the staging table's column for each name (unique)
 
     def find(self, name: str) -> str | None:
         return self.by_key.get(normalise(name))
@@ -38,26 +88,52 @@ def read_header(path: Path, encoding: str) -> Header:
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
     except OSError as exc:
-        raise InputRefused(f"{path}: cannot be read ({exc.strerror})", "Check the path and permissions.") from exc
+        raise InputRefused(
+            f"{path}: cannot be read ({exc.strerror})", "Check the path and permissions."
+        ) from exc
     if not head.strip():
         raise InputRefused(f"{path}: the file is empty", "Export the file again with its header row.")
     try:
-        text = head.decode("utf-8-sig" if encoding.lower().startswith("utf") else encoding, errors="strict")
+        codec = codec_name(path, encoding)
+        text = head.decode("utf-8-sig" if codec == "utf-8" else codec, errors="strict")
     except UnicodeDecodeError as exc:
         # Only the last character of the chunk may be cut in two; anything else is the wrong encoding.
         if exc.start < len(head) - 4:
             raise InputRefused(
                 f"{path}: not valid {encoding} text (byte {exc.start} cannot be decoded)",
-                "It's often worth trying: --encoding latin-1 (files saved by Excel on Windows).",
+                "It starts with a UTF-16 byte-order mark: use --encoding utf-16."
+                if head[:2] in (b"\xff\xfe", b"\xfe\xff")
+                else "It's often worth trying: --encoding windows-1252 (files saved by Excel on Windows).",
             ) from exc
-        text = head[: exc.start].decode("utf-8-sig")
-    newline = "\\n" if "\n" in text else ("\\r" if "\r" in text else "\\n")
-    first = text.splitlines()[0] if text.splitlines() else ""
+        text = head[: exc.start].decode("utf-8-sig" if codec == "utf-8" else codec)
+    newline = _newline(text)
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
     names = next(csv.reader(io.StringIO(first)), [])
+    has_rows = any(line.strip(" ,\t") for line in lines[1:3])
     by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(normalise(name), name)
-    return Header(names=names, newline=newline, by_key=by_key)
+    # Duplicate or blank header names would clash: number them so every field is still read.
+    columns: list[str] = []
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        unique = name if name and name.lower() not in seen else f"{name or 'column'}__{i + 1}"
+        seen.add(unique.lower())
+        columns.append(unique)
+    return Header(names=names, newline=newline, by_key=by_key, has_rows=has_rows, columns=columns)
+
+
+def _newline(text: str) -> str:
+    """DuckDB's new_line option, from how the header line ends: `\\r\\n` (Windows, Excel), `\\n`, or `\\r`
+    (old Mac). A line break inside a quoted value may differ (Excel writes a bare LF there)."""
+    ends = [i for i in (text.find("\r"), text.find("\n")) if i >= 0]
+    if not ends:
+        return "\\n"
+    end = min(ends)
+    if text[end] == "\n":
+        return "\\n"
+    return "\\r\\n" if text[end + 1 : end + 2] == "\n" else "\\r"
 
 
 def check_columns(path: Path, spec: SourceSpec, header: Header) -> list[str]:
@@ -69,32 +145,77 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def stage_raw(con: Any, path: Path, header: Header, encoding: str, prefix: str) -> tuple[str, str]:
-    """Create `{prefix}_raw` (`__seq` plus every header column as text) and `{prefix}_rejects`."""
-    enc = _DUCKDB_ENCODINGS.get(encoding.lower())
-    if enc is None:
-        raise InputRefused(
-            f"{path}: encoding {encoding!r} is not supported for this source",
-            "Save the file as UTF-8, or use --encoding latin-1.",
-        )
-    # Duplicate or blank header names would clash: number them so every field is still read.
-    names, seen = [], set()
-    for i, name in enumerate(header.names):
-        unique = name if name and name not in seen else f"{name or 'column'}__{i + 1}"
-        seen.add(unique)
-        names.append(unique)
+def stage_raw(
+    con: Any, path: Path, source: Path, header: Header, encoding: str, prefix: str
+) -> tuple[str, str]:
+    """Create `{prefix}_raw` (`__seq`, `__blank`, then every header column as text) and `{prefix}_rejects`
+    from `source` (`path`, or its UTF-8 copy: see `readable`), in DuckDB's `encoding`.
+
+    `__blank` marks a row whose every field is empty (`,,,,`, as spreadsheets leave at the end): it is
+    ignored like a blank line.
+    """
+    names = header.columns
     columns = "{" + ", ".join(f"{_sq(n)}: 'VARCHAR'" for n in names) + "}"
+    fields = ", ".join(_q(n) for n in names)
+    # Empty fields read as NULL: a row of nothing but commas is NULL throughout (cheap to test on every row).
+    blank = f"coalesce({', '.join(_q(n) for n in names)}) IS NULL" if names else "false"
     raw, rejects = f"{prefix}_raw", f"{prefix}_rejects"
-    con.raw_sql(
-        f"""CREATE TEMP TABLE {raw} AS
-        SELECT row_number() OVER () AS __seq, *
-        FROM read_csv({_sq(str(path))}, columns = {columns}, auto_detect = false, header = true,
-                      delim = ',', quote = '"', escape = '"', new_line = '{header.newline}',
-                      encoding = '{enc}', ignore_errors = true, store_rejects = true,
-                      rejects_table = '{rejects}', rejects_scan = '{prefix}_scans',
-                      null_padding = false, parallel = true)"""
-    )
+    try:
+        con.raw_sql(
+            f"""CREATE TEMP TABLE {raw} AS
+            SELECT row_number() OVER () AS __seq, {blank} AS __blank, {fields}
+            FROM read_csv({_sq(str(source))}, columns = {columns}, auto_detect = false, header = true,
+                          delim = ',', quote = '"', escape = '"', new_line = '{header.newline}',
+                          encoding = '{encoding}', ignore_errors = true, store_rejects = true,
+                          rejects_table = '{rejects}', rejects_scan = '{prefix}_scans',
+                          null_padding = false, parallel = true)"""
+        )
+    except Exception as exc:  # DuckDB gives up on the file (mixed line endings, binary data...)
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: cannot be read as CSV ({str(exc).splitlines()[0]})",
+            "Check it is a comma-separated text file with one kind of line ending throughout "
+            "(open it in a spreadsheet and save it as CSV again).",
+        ) from exc
     return raw, rejects
+
+
+def scan_lines(con: Any, source: Path, header: Header, encoding: str, prefix: str) -> str | None:
+    """Scan the file a second time as plain lines into `{prefix}_lines` (`physical` line number, `blank`,
+    and its `quotes` and `commas`), for `records_sql`. None when the file cannot be scanned so (UTF-16)."""
+    if encoding != "utf-8":
+        return None
+    lines = f"{prefix}_lines"
+    con.raw_sql(
+        f"""CREATE OR REPLACE TEMP TABLE {lines} AS
+        SELECT row_number() OVER () AS physical, line IS NULL AS blank,
+               coalesce(length(line) - length(replace(line, '"', '')), 0) AS quotes,
+               coalesce(length(line) - length(replace(line, ',', '')), 0) AS commas
+        FROM read_csv({_sq(str(source))}, columns = {{'line': 'VARCHAR'}}, auto_detect = false,
+                      header = false, delim = chr(1), quote = '', escape = '', new_line = '{header.newline}',
+                      null_padding = false, strict_mode = false)"""
+    )
+    return lines
+
+
+def records_sql(lines: str, multiline: bool) -> str:
+    """SQL giving, for each record of the scanned file, `record` (numbered as a spreadsheet numbers rows: the
+    header is 1, blank lines count, a quoted value over several lines is one row), `blank`, and `fields`:
+    its commas plus one, quoted commas included, so at least its number of fields.
+
+    DuckDB drops empty fields at the end of a row, so a row with an unquoted comma and a blank last column
+    reads as a whole row with its values shifted right: `fields` shows it. Without values running over
+    several lines a record is a line; with them, a record starts where the quotes before it are balanced.
+    """
+    if not multiline:
+        return f"SELECT physical AS record, blank, commas + 1 AS fields FROM {lines}"
+    return f"""
+        SELECT row_number() OVER (ORDER BY min(physical)) AS record, bool_and(blank) AS blank,
+               sum(commas) + 1 AS fields
+        FROM (SELECT *, sum(CASE WHEN before % 2 = 0 THEN 1 ELSE 0 END) OVER (ORDER BY physical) AS start
+              FROM (SELECT *, coalesce(sum(quotes) OVER (
+                        ORDER BY physical ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+                    FROM {lines}))
+        GROUP BY start"""
 
 
 def _sq(text: str) -> str:

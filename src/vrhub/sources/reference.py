@@ -1,71 +1,91 @@
 """Reference data: the LSOA-to-borough lookup and ONS population by single year of age.
 
-Both replace what they restate (the same LSOA and vintage, the same area and year) rather than add to it.
-vrhub ships Merseyside's and loads them on `vrhub init`; any other area loads from the same formats.
+Both go through the same staging as every source (bad rows quarantined with their row number), but replace
+what they restate (the same LSOA and vintage, the same area and year) rather than add to it. vrhub ships
+Merseyside's and loads them on `vrhub init`; any other area loads from the same formats.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 from importlib import resources
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-import pyarrow.csv as pacsv
+import ibis
+import ibis.expr.types as ir
+import ibis.selectors as s
 
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import InputRefused
-from vrhub.sources.ingest import LoadSummary, file_sha256
+from vrhub.sources.context import IngestContext
+from vrhub.sources.ingest import LoadSummary, ingest_file
+from vrhub.sources.reading import Header
+from vrhub.sources.spec import Column, RowCheck, SourceSpec
+from vrhub.sources.staging import raw_value
 from vrhub.warehouse import Warehouse
-from vrhub.warehouse.tables import SCHEMAS
 
-_LOOKUP_COLUMNS = ("lsoa_vintage", "lsoa_code", "lsoa_name", "lad_code", "lad_name")
-_POPULATION_COLUMNS = ("Code", "Name", "All ages")
+_ONS_CODE = "[EWSNK][0-9]{8}"
 
 
-def _text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # ONS's 2020 file is Windows-1252; every byte decodes there, so this is the last resort.
-        return data.decode("cp1252")
+def _ons_code(column: str) -> RowCheck:
+    def condition(header: Header) -> str | None:
+        found = header.find(column)
+        return None if found is None else f"NOT regexp_full_match(upper({raw_value(found)}), '{_ONS_CODE}')"
+
+    return RowCheck(column, "not an ONS area code (expected e.g. E08000012)", condition)
 
 
-def _strings(text: str, path: Path) -> pa.Table:
-    """Every column as text: codes keep their leading zeros and quoted "1,234" numbers stay intact."""
-    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
-    try:
-        names = pacsv.read_csv(io.BytesIO(data)).column_names
-        return pacsv.read_csv(
-            io.BytesIO(data),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
-        )
-    except pa.ArrowInvalid as exc:
-        raise InputRefused(f"{path}: cannot be read as CSV ({exc})", "Check it is a comma-separated file.") from exc
+def _with_force(t: ir.Table, ctx: IngestContext) -> ir.Table:
+    return t.mutate(pfa_code=t.pfa_code.fill_null(FORCE_CODE), pfa_name=t.pfa_name.fill_null(FORCE_NAME))
 
 
-def read_lookup(path: Path) -> pa.Table:
-    table = _strings(_text(path), path)
-    missing = [c for c in _LOOKUP_COLUMNS if c not in table.column_names]
-    if missing:
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: missing required column(s) {', '.join(map(repr, missing))}",
-            f"An areas file needs {', '.join(_LOOKUP_COLUMNS)} (optionally pfa_code, pfa_name).",
-        )
-    rel = duckdb.connect().from_arrow(table)
-    pfa_code = "pfa_code" if "pfa_code" in table.column_names else f"'{FORCE_CODE}'"
-    pfa_name = "pfa_name" if "pfa_name" in table.column_names else f"'{FORCE_NAME}'"
-    return rel.query(
-        "t",
-        f"""SELECT CAST(lsoa_vintage AS INTEGER) AS lsoa_vintage, CAST(lsoa_code AS VARCHAR) AS lsoa_code,
-                   CAST(lsoa_name AS VARCHAR) AS lsoa_name, CAST(lad_code AS VARCHAR) AS lad_code,
-                   CAST(lad_name AS VARCHAR) AS lad_name, CAST({pfa_code} AS VARCHAR) AS pfa_code,
-                   CAST({pfa_name} AS VARCHAR) AS pfa_name FROM t""",
-    ).to_arrow_table()
+AREAS = SourceSpec(
+    name="areas",
+    table="lsoa_lookup",
+    title="LSOA to borough lookup",
+    columns=(
+        Column("lsoa_vintage", "exact_choice", choices=("2011", "2021")),
+        Column("lsoa_code", "lsoa"),
+        Column("lsoa_name", "text"),
+        Column("lad_code", "upper"),
+        Column("lad_name", "text"),
+        Column("pfa_code", "upper", required=False, nullable=True),
+        Column("pfa_name", "text", required=False, nullable=True),
+    ),
+    key=("lsoa_vintage", "lsoa_code"),
+    replace_on=("lsoa_vintage", "lsoa_code"),
+    checks=(_ons_code("lad_code"), _ons_code("pfa_code")),
+    derive=_with_force,
+)
+
+AGES = [*(str(a) for a in range(90)), "90+"]
+
+
+def population_spec(year: int) -> SourceSpec:
+    """ONS `Code,Name,Geography,All ages,0..89,90+` (one row per area) -> (year, area, age, population)."""
+
+    def unpivot(t: ir.Table, ctx: IngestContext) -> ir.Table:
+        long = t.pivot_longer(s.startswith("age_"), names_to="__age", values_to="population")
+        age = long.__age.re_replace("^age_", "").cast("int32")
+        return long.mutate(year=ibis.literal(year, "int32"), age=age)
+
+    return SourceSpec(
+        name="population",
+        table="population",
+        title=f"ONS mid-{year} population estimates by single year of age",
+        columns=(
+            Column("Code", "upper", target="area_code"),
+            Column("Name", "text", target="area_name"),
+            Column("All ages", "count", target="all_ages"),
+            *(Column(age, "count", target=f"age_{age.rstrip('+')}") for age in AGES),
+        ),
+        key=("area_code",),
+        replace_on=("year", "area_code"),
+        checks=(_ons_code("Code"),),
+        derive=unpivot,
+        # ONS's 2020 file is Windows-1252.
+        fallback_encoding="cp1252",
+    )
 
 
 def population_year(path: Path, year: int | None) -> int:
@@ -80,60 +100,19 @@ def population_year(path: Path, year: int | None) -> int:
     return int(found.group(0))
 
 
-def read_population(path: Path, year: int | None = None) -> pa.Table:
-    """ONS `Code,Name,Geography,All ages,0..89,90+` (wide) -> (year, area_code, area_name, age, population)."""
-    the_year = population_year(path, year)
-    text = _text(path)
-    header = text.splitlines()[0].split(",") if text else []
-    missing = [c for c in _POPULATION_COLUMNS if c not in header]
-    if missing:
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: missing required column(s) {', '.join(map(repr, missing))}",
-            "A population file is ONS's mid-year estimates by single year of age (Code, Name, All ages, 0...90+).",
-        )
-    table = _strings(text, path)
-    ages = [c for c in table.column_names if re.fullmatch(r"\d+\+?", c or "")]
-    table = table.select(["Code", "Name", *ages]).cast(
-        pa.schema([(c, pa.string()) for c in ["Code", "Name", *ages]])
-    )
-    rel = duckdb.connect().from_arrow(table)
-    long = rel.query(
-        "t",
-        f"""UNPIVOT (SELECT * FROM t WHERE Code IS NOT NULL AND trim(Code) <> '')
-            ON {', '.join('"' + a + '"' for a in ages)} INTO NAME age_label VALUE raw""",
-    ).query(
-        "u",
-        f"""SELECT {the_year}::INTEGER AS year, trim(Code) AS area_code, trim(Name) AS area_name,
-                   CAST(replace(age_label, '+', '') AS INTEGER) AS age,
-                   CAST(replace(raw, ',', '') AS BIGINT) AS population FROM u""",
-    )
-    return long.to_arrow_table()
+def reference_spec(kind: str, path: Path, year: int | None = None) -> SourceSpec:
+    return AREAS if kind == "areas" else population_spec(population_year(path, year))
 
 
-def load_reference(wh: Warehouse, kind: str, path: Path, year: int | None = None) -> LoadSummary:
-    table = read_lookup(path) if kind == "areas" else read_population(path, year)
-    target, keys = ("lsoa_lookup", ("lsoa_vintage", "lsoa_code")) if kind == "areas" else (
-        "population", ("year", "area_code"))
-    summary = LoadSummary(file=str(path), source=kind, rows_read=table.num_rows, rows_loaded=table.num_rows)
-    table = table.cast(SCHEMAS[target].to_pyarrow())
-    with wh.transaction():
-        staged = f"stage_{target}"
-        wh.con.create_table(staged, table, temp=True, overwrite=True)
-        match = " AND ".join(f"{target}.{k} = s.{k}" for k in keys)
-        wh.execute(f"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {staged} s WHERE {match})")
-        wh.insert(target, wh.table(staged))
-        load_id = (wh.table("loads").load_id.max().to_pyarrow().as_py() or 0) + 1
-        record = {
-            "load_id": [load_id], "file_name": [path.name], "file_path": [str(path)],
-            "sha256": [file_sha256(path) if path.exists() else ""], "source": [kind],
-            "rows_read": [table.num_rows], "rows_loaded": [table.num_rows], "rows_quarantined": [0],
-            "duplicates_skipped": [0], "loaded_at": [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-            "definition_version": [""],
-        }
-        wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
-        wh.execute(f"DROP TABLE IF EXISTS {staged}")
-    summary.load_id = load_id
-    return summary
+def load_reference(
+    wh: Warehouse, kind: str, path: Path, year: int | None = None, ctx: IngestContext | None = None, **options
+) -> LoadSummary:
+    """Load an areas or population file (`options`: encoding, progress, as for `ingest_file`)."""
+    spec = reference_spec(kind, path, year)
+    if ctx is None:
+        ctx = IngestContext(con=wh.con if wh.is_duckdb else ibis.duckdb.connect(), key=b"", lookup=None,
+                            definition_version="")
+    return ingest_file(wh, spec, path, ctx, **options)
 
 
 def bundled_files() -> list[tuple[str, Path, int | None]]:

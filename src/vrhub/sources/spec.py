@@ -52,6 +52,11 @@ class SourceSpec:
     derive: Callable[[ir.Table, IngestContext], ir.Table] | None = field(default=None, compare=False)
     checks: tuple[RowCheck, ...] = ()
     encoding: str = "utf-8"
+    # Tried when the file is not valid in `encoding` and no --encoding was given.
+    fallback_encoding: str | None = None
+    # Reference data: a row restates what is stored under these columns of the table (deletes and
+    # replaces it) instead of adding to it; a row identical to the stored one is a duplicate.
+    replace_on: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

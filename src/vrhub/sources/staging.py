@@ -9,7 +9,7 @@ from vrhub.sources.spec import Column, SourceSpec
 
 _SQL_TYPES = {
     "date": "DATE", "month": "DATE", "datetime": "TIMESTAMP", "flag": "BOOLEAN", "age": "INTEGER",
-    "number": "DOUBLE",
+    "number": "DOUBLE", "count": "BIGINT",
 }
 _PROBLEM_TYPE = "STRUCT(field VARCHAR, reason VARCHAR, value VARCHAR)"
 
@@ -32,7 +32,8 @@ def column_sql(col: Column, header: Header, key: bytes) -> tuple[str, list[str]]
     parsed = hmac_sql(key, v) if col.kind == "identifier" else values.parse(col.kind, v, col.choices)
     problems = []
     if not col.nullable:
-        problems.append(f"CASE WHEN {v} IS NULL THEN {_problem(col.name, 'missing value', 'NULL::VARCHAR')} END")
+        missing = _problem(col.name, "missing value", "NULL::VARCHAR")
+        problems.append(f"CASE WHEN {v} IS NULL THEN {missing} END")
     if col.kind not in ("text", "identifier"):
         reason = values.reason(col.kind, col.choices if len(col.choices) <= 12 else ())
         problems.append(
@@ -59,7 +60,7 @@ def typed_sql(spec: SourceSpec, header: Header, raw: str, key: bytes) -> str:
         if problems
         else f"CAST([] AS {_PROBLEM_TYPE}[])"
     )
-    return f"SELECT {', '.join(items)}, {problem_list} AS __problems FROM {raw}"
+    return f"SELECT {', '.join(items)}, {problem_list} AS __problems FROM {raw} WHERE NOT __blank"
 
 
 def keyed_sql(spec: SourceSpec, typed: str) -> str:
@@ -76,26 +77,73 @@ def keyed_sql(spec: SourceSpec, typed: str) -> str:
     return f"SELECT *, sha256(concat_ws(chr(31), {', '.join(parts)})) AS row_key FROM {typed}"
 
 
-def raw_json_sql(spec: SourceSpec, header: Header, key: bytes) -> str:
-    """The raw row as JSON for the quarantine, with identifier columns replaced by their pseudonyms."""
-    identifiers = {header.find(c.name) for c in spec.columns if c.kind == "identifier"}
+def _identifier_positions(spec: SourceSpec, header: Header) -> list[int]:
+    identifiers = {header.find(c.name) for c in spec.columns if c.kind == "identifier"} - {None}
+    return [i + 1 for i, name in enumerate(header.names) if name in identifiers]
+
+
+def _may_hold_identifier(position: int, identifiers: list[int], width: int, fields: str) -> str:
+    """SQL: may column `position` of a staged row hold an identifier? Yes at an identifier's own position;
+    and to its right when the row has hidden extra fields (`fields` > the header's `width`): an unquoted
+    comma shifts what follows it right. `fields` NULL (unknown) counts as any shift."""
+    if position in identifiers:
+        return "true"
+    earlier = [p for p in identifiers if p < position]
+    if not earlier:
+        return "false"
+    return f"coalesce({fields} - {width}, {position}) >= {position - max(earlier)}"
+
+
+def raw_json_sql(spec: SourceSpec, header: Header, key: bytes, fields: str = "NULL") -> str:
+    """The raw row as JSON for the quarantine, with every value that may be an identifier replaced by its
+    pseudonym (see `_may_hold_identifier`)."""
+    identifiers = _identifier_positions(spec, header)
     pairs = []
-    for name in header.names:
+    for position, name in enumerate(header.columns, start=1):
         value = quote_ident(name)
-        if name in identifiers:
-            value = hmac_sql(key, raw_value(name))
+        if identifiers:
+            maybe = _may_hold_identifier(position, identifiers, len(header.names), fields)
+            if maybe != "false":
+                value = f"CASE WHEN {maybe} THEN {hmac_sql(key, raw_value(name))} ELSE {value} END"
         pairs.append(f"{quote_literal(name)}, {value}")
     return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
 
 
+def problem_value_sql(spec: SourceSpec, header: Header, key: bytes, fields: str = "NULL") -> str:
+    """A problem's value (`p.value` of the problem `p`) for the quarantine, hashed where it may be a shifted
+    identifier."""
+    identifiers = _identifier_positions(spec, header)
+    if not identifiers:
+        return "p.value"
+    width = len(header.names)
+    cases = []
+    for name in {c.name for c in spec.columns} | {check.field for check in spec.checks}:
+        found = header.find(name)
+        if found is not None:
+            maybe = _may_hold_identifier(header.names.index(found) + 1, identifiers, width, fields)
+            cases.append(f"WHEN {quote_literal(name)} THEN {maybe}")
+    if not cases:
+        return "p.value"
+    maybe = f"CASE p.field {' '.join(cases)} ELSE true END"
+    return f"CASE WHEN {maybe} THEN {hmac_sql(key, 'p.value')} ELSE p.value END"
+
+
 def rejected_line_sql(spec: SourceSpec, header: Header, key: bytes) -> str:
-    """A rejected line, with the fields at identifier positions replaced by their pseudonyms."""
-    positions = [i + 1 for i, name in enumerate(header.names)
-                 if name in {header.find(c.name) for c in spec.columns if c.kind == "identifier"}]
+    """A rejected line, with every field that may hold an identifier replaced by its pseudonym.
+
+    A rejected line has more or fewer fields than the header, so an identifier may have moved: with k fields
+    too many (an unquoted comma, or a quoted one, as the line is split on every comma) it is at its own
+    position or up to k after it; with k too few, up to k before it. Every field in that range is hashed.
+    """
+    positions = _identifier_positions(spec, header)
     if not positions:
         return "csv_line"
+    shift = f"(len(string_split(csv_line, ',')) - {len(header.names)})"
+    moved = " OR ".join(
+        f"i BETWEEN {p} + least(0, {shift}) AND {p} + greatest(0, {shift})" for p in positions
+    )
     hashed = hmac_sql(key, "x")
     return (
         "array_to_string(list_transform(string_split(csv_line, ','), "
-        f"lambda x, i: CASE WHEN i IN ({', '.join(map(str, positions))}) THEN {hashed} ELSE x END), ',')"
+        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN {hashed} ELSE x END), ',')"
     )

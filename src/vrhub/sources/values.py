@@ -66,6 +66,9 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
             )
         case "number":
             return f"try_cast(replace({v}, ',', '') AS DOUBLE)"
+        case "count":
+            normal = f"replace({v}, ',', '')"
+            return f"CASE WHEN regexp_full_match({normal}, '[0-9]{{1,15}}') THEN CAST({normal} AS BIGINT) END"
         case "period":
             return f"CASE WHEN regexp_full_match({v}, '{PERIOD_PATTERN[1:-1]}') THEN {v} END"
     raise VrhubError(f"unknown column kind {kind!r}")
@@ -84,6 +87,7 @@ REASONS = {
     "offence_code": "unknown Home Office offence code",
     "icd10": "not an ICD-10 external cause code (expected e.g. X99 or Y04.0)",
     "number": "not a number",
+    "count": "not a whole number (expected e.g. 1234 or 1,234)",
     "period": "not a period (expected 2019, 2019/20, 2019-Q2 or 2019-06)",
 }
 

@@ -100,4 +100,6 @@ def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Wa
     # Extensions are never downloaded: many partner networks block it, and vrhub needs none.
     con.raw_sql("SET autoinstall_known_extensions = false")
     con.raw_sql("SET autoload_known_extensions = false")
+    # DuckDB's own progress bar would print over the command line's (and into its stderr).
+    con.raw_sql("SET enable_progress_bar = false")
     return Warehouse(con, str(path), read_only)

@@ -1,0 +1,73 @@
+"""The pseudonym computed in SQL (inside DuckDB, over whole columns) is exactly Python's HMAC-SHA256."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vrhub.pseudonymise import hmac_sql, load_key, pseudonym
+
+
+def in_sql(key: bytes, values: list[str | None]) -> list[str | None]:
+    """Hash a whole column at once, as an ingest does."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
+    return [r[0] for r in con.execute(f"SELECT {hmac_sql(key, 'v')} FROM t ORDER BY i").fetchall()]
+
+
+def reference(key: bytes, value: str) -> str:
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+KEYS = [b"k", b"x" * 63, b"y" * 64, b"z" * 65, b"\x00\xff" * 100, "clé secrète".encode(), b""]
+VALUES = [
+    "MP/19/000123",
+    "PERS-0001",
+    "",
+    " ",
+    "Zoë Ó'Brien",
+    "名前",
+    "😀 emoji",
+    "a\nb",
+    "'; DROP TABLE x; --",
+    "9434765919",
+    "x" * 1000,
+]
+
+
+@pytest.mark.parametrize("key", KEYS, ids=lambda k: f"{len(k)}-byte key")
+def test_sql_hmac_equals_python_hmac(key: bytes) -> None:
+    assert in_sql(key, VALUES) == [reference(key, v) for v in VALUES]
+    assert [pseudonym(key, v) for v in VALUES] == [reference(key, v) for v in VALUES]
+
+
+def test_null_stays_null() -> None:
+    assert in_sql(b"k", [None, "a", None]) == [None, reference(b"k", "a"), None]
+
+
+def test_known_answer_rfc_4231_case_2() -> None:
+    """RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"."""
+    expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert in_sql(b"Jefe", ["what do ya want for nothing?"]) == [expected]
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.binary(min_size=1, max_size=200), values=st.lists(st.text(max_size=80), min_size=1, max_size=5))
+def test_sql_hmac_equals_python_hmac_for_any_key_and_text(key: bytes, values: list[str]) -> None:
+    values = [v for v in values if "\x00" not in v] or ["a"]  # DuckDB strings end at NUL
+    assert in_sql(key, values) == [reference(key, v) for v in values]
+
+
+def test_load_key_prefers_the_environment(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VRHUB_PSEUDONYM_KEY", "from the environment")
+    assert load_key(tmp_path / "pseudonym.key") == b"from the environment"
+    assert not (tmp_path / "pseudonym.key").exists()
+    monkeypatch.delenv("VRHUB_PSEUDONYM_KEY")
+    created = load_key(tmp_path / "deep" / "pseudonym.key")
+    assert load_key(tmp_path / "deep" / "pseudonym.key") == created and len(created) == 64
