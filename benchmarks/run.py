@@ -207,7 +207,7 @@ def main() -> int:
         agreement = check(out["vrhub"], out["sql"], out["pandas"])
     except AssertionError as exc:
         agreement = {"agree": False, "error": str(exc)}
-    name = "measures: vrhub, 3 calls"
+    name = "measures: vrhub, one call"
     entries = [
         entry("ingest: vrhub", ing, "duckdb read_csv CTAS", bare, 2.0),
         entry("ingest: vrhub", ing, "read_csv CTAS + HMAC + row key", hashed, None),

@@ -169,7 +169,7 @@ def measures(
     measure: Annotated[list[str] | None, typer.Option("--measure", "-m", help="Measure id (repeatable); all when omitted.")] = None,
     period: Annotated[str | None, typer.Option(help="year, financial-year, quarter or month (default: each measure's own).")] = None,
     area: Annotated[str | None, typer.Option(help="Only this area code (E23000004 Merseyside, or a borough).")] = None,
-    by: Annotated[str | None, typer.Option(help="Break down by age_band or sex as well.")] = None,
+    by: Annotated[list[str] | None, typer.Option(help="Break down by age_band or sex as well (repeatable).")] = None,
     catalogue: Annotated[Path | None, typer.Option(help="A YAML file of your own measures, added to the shipped ones.")] = None,
     list_only: Annotated[bool, typer.Option("--list", help="List the catalogue's measures and stop.")] = False,
     fmt: FormatOpt = "table",
@@ -188,7 +188,7 @@ def measures(
     result = _hub(data_dir, warehouse).measures(request, catalogue)
     table = result.table
     if fmt == "table":
-        table = table.drop_columns(["definition_version", "unit"])
+        table = table.drop_columns(["definition_version", "unit", "ci_low", "ci_high", "wheeler_z", "small_count"])
     emit(table, fmt, title="Measures")
     for source, partial in result.partial.items():
         for label, months in sorted(partial.items()):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
+from vrhub.analysis.change import change_statistics
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import VrhubError
 from vrhub.measures import periods
@@ -17,7 +18,9 @@ from vrhub.warehouse import Warehouse
 COLUMNS = [
     "measure_id", "period", "area_code", "area_name", "breakdown", "value", "unit",
     "change_vs_previous_pct", "change_vs_baseline_pct", "rate_per_100k", "definition_version",
+    "rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count",
 ]
+STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count")
 
 
 @dataclass
@@ -25,7 +28,11 @@ class MeasureRequest:
     measures: list[str] | None = None  # None: every measure in the catalogue
     period: str | None = None  # None: each measure's natural period
     area: str | None = None
-    by: str | None = None  # age_band | sex
+    by: str | list[str] | None = None  # age_band and/or sex
+
+    @property
+    def breakdowns(self) -> list[str]:
+        return [self.by] if isinstance(self.by, str) else list(self.by or [])
 
 
 @dataclass
@@ -36,8 +43,9 @@ class MeasureResult:
 
 
 def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> MeasureResult:
-    if request.by and request.by not in BREAKDOWNS:
-        raise VrhubError(f"cannot break down by '{request.by}'", f"Use --by {' or --by '.join(BREAKDOWNS)}.")
+    for by in request.breakdowns:
+        if by not in BREAKDOWNS:
+            raise VrhubError(f"cannot break down by '{by}'", f"Use --by {' or --by '.join(BREAKDOWNS)}.")
     if request.period and request.period not in periods.KINDS:
         raise VrhubError(f"unknown period '{request.period}'", f"Use --period {', '.join(periods.KINDS)}.")
     chosen = [catalogue.get(m) for m in request.measures] if request.measures else list(catalogue.measures.values())
@@ -90,8 +98,7 @@ def _event_counts(wh: Warehouse, source: str, measures: list[Measure], request: 
     queries: list[tuple[list[Measure], str | None]] = []
     if plain:
         queries.append((plain, None))
-        if request.by:
-            queries.append((plain, request.by))
+        queries += [(plain, by) for by in request.breakdowns]
     for split in sorted({m.split_by for m in measures if m.split_by}):
         queries.append(([m for m in measures if m.split_by == split], split))
     long_frames, coverage = [], pd.Series(dtype="int64")
@@ -168,8 +175,14 @@ def _changes(data: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame:
         idx = pd.MultiIndex.from_arrays([data["measure_id"], data["area_code"], data["breakdown"], list(labels)])
         return pd.Series(values.reindex(idx).to_numpy(), index=data.index)
     data = data.copy()
-    data["change_vs_previous_pct"] = _pct(data["value"], look(previous))
+    before = look(previous)
+    data["change_vs_previous_pct"] = _pct(data["value"], before)
     data["change_vs_baseline_pct"] = _pct(data["value"], look(baseline))
+    # Counts, not rates: the rate ratio assumes the same population in both periods (it moves by well
+    # under 1% a year), so it is the ratio of the counts with an exact interval and p-value.
+    stats = change_statistics(data["value"], before)
+    for column in STAT_COLUMNS:
+        data[column] = stats[column].round(4) if column != "small_count" else stats[column]
     return data
 
 

@@ -150,10 +150,11 @@ def ingest_file(
     return summary
 
 
-_STAGED = ("typed", "raw", "rejects", "scans", "lines", "numbers", "good", "existing", "new", "same")
+_STAGED = ("typed", "raw", "rejects", "scans", "lines", "numbers", "dups", "existing", "new", "same")
 
 
 def _drop(con: Any, prefix: str, suffixes: tuple[str, ...] = _STAGED) -> None:
+    con.raw_sql(f"DROP VIEW IF EXISTS {prefix}_good")
     for suffix in suffixes:
         con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_{suffix}")
 
@@ -285,11 +286,23 @@ def _load(
             existing = ibis.memtable(wh.to_arrow(wh.table(spec.table).select("row_key").distinct()))
             con.create_table(f"{prefix}_existing", existing, temp=True, overwrite=True)
             stored = f"t.row_key IN (SELECT row_key FROM {prefix}_existing)"
+    # Only the duplicates are materialised (usually none): copying every staged row to mark them would
+    # double the load's memory and time.
+    ok = "len(t.__problems) = 0"
     con.raw_sql(
-        f"""CREATE OR REPLACE TEMP TABLE {prefix}_good AS
-            SELECT t.*, (row_number() OVER (PARTITION BY t.row_key ORDER BY t.__seq) > 1
-                         OR {stored}) AS __duplicate
-            FROM {prefix}_typed t WHERE len(t.__problems) = 0"""
+        f"""CREATE OR REPLACE TEMP TABLE {prefix}_dups AS
+            SELECT __seq FROM (
+                SELECT t.__seq, row_number() OVER (PARTITION BY t.row_key ORDER BY t.__seq) AS n
+                FROM {prefix}_typed t
+                WHERE {ok} AND t.row_key IN (SELECT row_key FROM {prefix}_typed t WHERE {ok}
+                                             GROUP BY row_key HAVING count(*) > 1))
+            WHERE n > 1
+            UNION SELECT t.__seq FROM {prefix}_typed t WHERE {ok} AND {stored}"""
+    )
+    con.raw_sql(
+        f"""CREATE OR REPLACE TEMP VIEW {prefix}_good AS
+            SELECT t.*, t.__seq IN (SELECT __seq FROM {prefix}_dups) AS __duplicate
+            FROM {prefix}_typed t WHERE {ok}"""
     )
     good = con.table(f"{prefix}_good")
     fresh = good.filter(~good.__duplicate)

@@ -7,6 +7,7 @@ Nothing outside this package opens a connection of its own.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,4 +103,7 @@ def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Wa
     con.raw_sql("SET autoload_known_extensions = false")
     # DuckDB's own progress bar would print over the command line's (and into its stderr).
     con.raw_sql("SET enable_progress_bar = false")
+    # Bounded memory: staging spills to disk rather than needing a big machine for a big extract.
+    limit = os.environ.get("VRHUB_MEMORY_LIMIT", "3GB")
+    con.raw_sql(f"SET memory_limit = '{limit}'")
     return Warehouse(con, str(path), read_only)
