@@ -231,6 +231,52 @@ def demo(
     out.print("The dashboard is not built yet: open the report in a browser.", highlight=False)
 
 
+@app.command()
+@friendly
+def hotspots(
+    measure: Annotated[str | None, typer.Option(help="A measure from the catalogue (counted by LSOA).")] = None,
+    crime_type: Annotated[str | None, typer.Option("--crime-type", help="A police.uk crime type, e.g. Robbery.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM (default: the first loaded).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM (default: the last loaded).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or geojson.")] = "table",
+    map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.svg or .png).")] = None,
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Getis-Ord Gi* hot spots by LSOA (FDR-corrected) with sfhotspot space-time classes."""
+    result = _hub(data_dir, warehouse).hotspots(measure, crime_type, start, end)
+    if fmt == "geojson":
+        sys.stdout.write(result.geojson() + "\n")
+    elif fmt == "table":
+        hot = result.hotspots
+        emit(pa.Table.from_pandas(hot.round(3), preserve_index=False), "table",
+             title=f"Hot spots: {result.period_label}, {len(hot)} of {len(result.table)} LSOAs")
+    else:
+        emit(pa.Table.from_pandas(result.table, preserve_index=False), fmt)
+    if map_path:
+        if map_path.suffix.lower() == ".png":
+            result.map_png(map_path)
+        else:
+            map_path.write_text(result.map_svg(), encoding="utf-8")
+        err.print(f"Map written to {map_path}", highlight=False)
+
+
+@app.command()
+@friendly
+def quality(
+    source: Annotated[str | None, typer.Option(help="Only this source (e.g. ed-attendances).")] = None,
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Data quality by source and month: completeness, duplicates, unplaced LSOAs, missing months, drift."""
+    report = _hub(data_dir, warehouse).quality(source)
+    findings = report.findings
+    if fmt == "table":
+        findings = findings[["severity", "source", "month", "check", "message"]]
+    emit(pa.Table.from_pandas(findings, preserve_index=False), fmt, title="Data quality findings")
+
+
 @definitions_app.command("show")
 @friendly
 def definitions_show(name: Annotated[str | None, typer.Argument(help="Definition name; all when omitted.")] = None) -> None:

@@ -10,6 +10,8 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import expressions as exp
 
+from typing import TYPE_CHECKING
+
 from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
@@ -21,6 +23,10 @@ from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reference import bundled_files, load_reference
 from vrhub.warehouse import Warehouse, open_warehouse
+
+if TYPE_CHECKING:
+    from vrhub.analysis.hotspots import HotspotResult
+    from vrhub.quality import QualityReport
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -119,6 +125,21 @@ class Hub:
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
         result.table.to_pandas().to_csv(self.settings.reports_dir / "measures.csv", index=False)
         return self.report()
+
+    def hotspots(self, measure: str | None = None, crime_type: str | None = None, start: str | None = None,
+                 end: str | None = None) -> HotspotResult:
+        from vrhub.analysis.hotspots import find_hotspots
+
+        if measure and crime_type:
+            raise VrhubError("give --measure or --crime-type, not both", "Run one analysis at a time.")
+        with self.open(read_only=True) as wh:
+            return find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)
+
+    def quality(self, source: str | None = None) -> QualityReport:
+        from vrhub.quality import check_quality
+
+        with self.open(read_only=True) as wh:
+            return check_quality(wh, source)
 
     def quarantine(self, file: str | None = None) -> pa.Table:
         with self.open(read_only=True) as wh:

@@ -1,0 +1,52 @@
+"""`vrhub hotspots` and `vrhub quality` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vrhub.cli import app
+from vrhub.config import settings
+from vrhub.hub import Hub
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-analysis")
+    files = sorted((FIXTURES / "police-uk").glob("*.csv"))
+    good = [f for f in files if "bad" not in f.name and "missing" not in f.name]
+    assert good, "the police-uk fixture is missing"
+    list(Hub(settings(data_dir=folder)).ingest("police-uk", good[:1]))
+    return folder
+
+
+def test_hotspots_csv_has_the_documented_columns(data_dir: Path) -> None:
+    result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0]
+    assert header == "lsoa_code,lsoa_name,lad_code,count,gi_z,p_value,p_fdr,hot,class"
+
+
+def test_hotspots_geojson_parses(data_dir: Path) -> None:
+    result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--format", "geojson"])
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) >= 900
+
+
+def test_hotspots_refuses_both_a_measure_and_a_crime_type(data_dir: Path) -> None:
+    result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--measure", "local_sv_offences",
+                                 "--crime-type", "Robbery"])
+    assert result.exit_code == 1 and "Error: give --measure or --crime-type, not both" in result.output
+
+
+def test_quality_lists_findings(data_dir: Path) -> None:
+    result = runner.invoke(app, ["quality", "--data-dir", str(data_dir), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("source,month,field,check,severity,value,expected,message")
