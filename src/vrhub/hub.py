@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
 import sqlglot
 from sqlglot import expressions as exp
-
-from typing import TYPE_CHECKING
 
 from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
@@ -145,7 +144,7 @@ class Hub:
         with self.open(read_only=True) as wh:
             q = wh.table("quarantine")
             if file:
-                q = q.filter((q.file_name == Path(file).name))
+                q = q.filter(q.file_name == Path(file).name)
             return wh.to_arrow(q.order_by(["load_id", "row_number", "field"]))
 
     def loads(self) -> pa.Table:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.measures.test_engine import EXTRACT
 from vrhub.config import settings
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest
-from tests.measures.test_engine import EXTRACT
 
 pytestmark = pytest.mark.postgres
 

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from vrhub.config import FORCE_CODE
 from vrhub.reports.published import (
-    BOROUGHS, OFFENCE_GROUPS, WEAPONS, Figure, figures, note_parts, pct, self_disagreements,
+    BOROUGHS,
+    OFFENCE_GROUPS,
+    WEAPONS,
+    Figure,
+    figures,
+    note_parts,
+    pct,
+    self_disagreements,
 )
 
 Values = dict[tuple[str, str, str, str], float]  # (measure_id, period, area_code, breakdown) -> value

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from vrhub.errors import UnknownSource
-from vrhub.sources import ambulance, ed_attendances, fire, hospital_admissions, indicators, police_records, police_uk
+from vrhub.sources import (
+    ambulance,
+    ed_attendances,
+    fire,
+    hospital_admissions,
+    indicators,
+    police_records,
+    police_uk,
+)
 from vrhub.sources.spec import SourceSpec
 
 SOURCES: dict[str, SourceSpec] = {
