@@ -7,7 +7,7 @@ DEMO_DIR ?= vrhub-data
 UV_VERSION := 0.13.8
 
 .PHONY: setup system-deps demo test lint bench clean
-DEBIAN_PACKAGES := postgresql
+DEBIAN_PACKAGES := postgresql poppler-utils
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

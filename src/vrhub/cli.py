@@ -203,9 +203,11 @@ def report(
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Write the report (self-contained HTML) of the success measures."""
+    """Write the Strategic Needs Assessment: self-contained HTML and PDF (public edition: disclosure control)."""
     written = _hub(data_dir, warehouse).report(out_dir, edition)
     out.print(f"Report written to {written.html}", highlight=False)
+    if written.pdf:
+        out.print(f"PDF written to    {written.pdf}", highlight=False)
 
 
 @app.command()
@@ -228,6 +230,8 @@ def demo(
         written = hub.demo(seed=seed, progress=note)
     out.print(f"Measures: {hub.settings.reports_dir / 'measures.csv'}", highlight=False)
     out.print(f"Report:   {written.html}", highlight=False)
+    if written.pdf:
+        out.print(f"PDF:      {written.pdf}", highlight=False)
     out.print("The dashboard is not built yet: open the report in a browser.", highlight=False)
 
 

@@ -1,4 +1,8 @@
-"""Write the report: a self-contained HTML file (no CDN, opens offline) in the data folder's reports/."""
+"""Write the Strategic Needs Assessment: a self-contained HTML file (no CDN, opens offline) and its PDF.
+
+Every figure comes from the measure engine, the analysis and quality modules: the same functions as the
+CLI, so the report and `vrhub measures` cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -6,73 +10,173 @@ import datetime as dt
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import pandas as pd
 
+from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
-from vrhub.reports.published import self_disagreements
+from vrhub.reports import charts, sections
+from vrhub.reports.public import public_copy
+from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
 from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
+from vrhub.reports.summary import latest_changes
 from vrhub.warehouse import Warehouse
 
 MARKINGS = {"partner": "OFFICIAL-SENSITIVE: for partnership use only",
-            "public": "OFFICIAL: for publication"}
+            "public": "OFFICIAL: for publication. Figures below Merseyside level are rounded to the nearest 5; "
+                      "'*' marks a count of 1 to 7 or a figure hidden beside one"}
 
 
 @dataclass(frozen=True)
 class Report:
     html: Path
+    pdf: Path | None
     checks_failed: int
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("vrhub.reports", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-    )
+    return jinja2.Environment(loader=jinja2.PackageLoader("vrhub.reports", "templates"),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]))
 
 
-def write_report(wh: Warehouse, out_dir: Path, edition: str = "partner", definitions_version: str = "") -> Report:
+def _latest_full_year(partial: dict[str, dict[str, int]], values: dict) -> str:
+    years = sorted({p for (m, p, a, b) in values if m == "local_sv_offences" and p.isdigit()})
+    full = [y for y in years if y not in partial.get("police_records", {})]
+    return (full or years or ["2021"])[-1]
+
+
+def _quality(wh: Warehouse) -> pd.DataFrame:
+    from vrhub.quality import check_quality
+
+    findings = check_quality(wh).findings
+    return findings[findings["severity"] != "info"]
+
+
+def _hotspots(wh: Warehouse, year: str) -> Any:
+    from vrhub.analysis.hotspots import find_hotspots
+
+    try:
+        return find_hotspots(wh, measure="local_sv_offences", start=f"{year}-01", end=f"{year}-12")
+    except Exception:  # no located records in that year: the section says so instead
+        return None
+
+
+def gather(wh: Warehouse) -> dict[str, Any]:
+    """Everything the report shows, as plain data (the public edition is made from this by `public_copy`)."""
     catalogue = load_catalogue()
     result = compute(wh, catalogue, MeasureRequest(period="year"))
     values = index(result.table.to_pylist())
-    # Indicators are reported for their own periods (2019/20, 2020-03); add them at their own labels.
-    natural = compute(wh, catalogue, MeasureRequest(measures=[m.id for m in catalogue.measures.values()
-                                                                  if m.source == "indicators"]))
-    values.update(index(natural.table.to_pylist()))
-    found = checks(values)
-    tables = [
-        {"caption": "Table 1: Home Office success measures",
-         "rows": strategy_table("table1", values, catalogue, result.partial)},
-        {"caption": "Table 2: local success measures",
-         "rows": strategy_table("table2", values, catalogue, result.partial)},
+    indicator_ids = [m.id for m in catalogue.measures.values() if m.source == "indicators"]
+    values.update(index(compute(wh, catalogue, MeasureRequest(measures=indicator_ids)).table.to_pylist()))
+    year = _latest_full_year(result.partial, values)
+    strategy_ids = list(dict.fromkeys(f.measure_id for f in figures() if f.table in ("table1", "table2")))
+    monthly = sections.monthly(wh, catalogue, "local_sv_offences")
+    hot = _hotspots(wh, year)
+    return {
+        "year": year,
+        "values": values,
+        "partial": result.partial,
+        "summary": latest_changes(values, catalogue, strategy_ids, year),
+        "tables": [
+            {"caption": "Table 1: Home Office success measures",
+             "rows": strategy_table("table1", values, catalogue, result.partial)},
+            {"caption": "Table 2: local success measures",
+             "rows": strategy_table("table2", values, catalogue, result.partial)},
+        ],
+        "stats": result.table.to_pandas().query(
+            "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in @strategy_ids"),
+        "monthly": monthly,
+        "people": sections.people(wh, catalogue, year),
+        "places": sections.places(wh, catalogue, "local_sv_offences", year),
+        "hotspots": hot,
+        "times": sections.hour_by_weekday(wh, year),
+        "weapons": sections.weapons(wh, catalogue),
+        "agencies": sections.agencies(wh, catalogue),
+        "quality": _quality(wh),
+        "checks": checks(values),
+        "loads": wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist(),
+        "catalogue": catalogue,
+    }
+
+
+def _charts(data: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    monthly = data["monthly"]
+    if not monthly.empty:
+        force = monthly[monthly["area_code"] == FORCE_CODE]
+        found["trend"] = charts.line(force, "month", "value", None,
+                                     "Serious violence offences (local definition), Merseyside, by month")
+        found["boroughs"] = charts.line(monthly[monthly["area_code"] != FORCE_CODE], "month", "value",
+                                        "area_name", "Serious violence offences by borough, by month")
+    people = data["people"].dropna(subset=["value"])
+    if not people.empty:
+        ages = people[people["dimension"] == "age_band"]
+        found["people"] = charts.bars(ages, "group", "value", f"Victims and suspects by age band, {data['year']}",
+                                      colour="who", horizontal=False, width=520, height=220,
+                                      sort=["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+", "unknown"])
+    times = data["times"].dropna(subset=["n"])
+    if not times.empty:
+        found["times"] = charts.heatmap(times, "hour", "weekday", "n",
+                                        f"ED assault attendances by hour and weekday, {data['year']}",
+                                        x_sort=list(range(24)), y_sort=sections.WEEKDAYS)
+    weapons = data["weapons"].dropna(subset=["value"])
+    if not weapons.empty:
+        found["weapons"] = charts.bars(weapons[weapons["period"].isin(["2020", "2021"])], "method", "value",
+                                       "ED assault attendances by weapon or method", colour="period")
+    if data["hotspots"] is not None:
+        found["hotmap"] = data["hotspots"].map_svg()
+    return found
+
+
+def write_report(wh: Warehouse, out_dir: Path, edition: str = "partner", definitions_version: str = "",
+                 pdf: bool = True) -> Report:
+    data = gather(wh)
+    if edition == "public":
+        data = public_copy(data)
+    found = data["checks"]
+    catalogue = data["catalogue"]
+    caveats = [f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike periods."
+               for source, partial in data["partial"].items() for period, months in sorted(partial.items())]
+    caveats += [
+        "The strategy's 2019 comparisons with 2018 used April-December 2018 only; so do these.",
+        "The share of ED assault attendances never seen by police (a Cardiff Model measure) needs a "
+        "'police informed' field or linked records; the ED extract loaded has neither, so it is not shown.",
+        "Rate ratios compare counts (populations change by well under 1% a year); p-values are from the exact "
+        "conditional test for two Poisson counts. Counts under 10 are too small to read as a trend.",
     ]
-    loads = wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist()
-    caveats = [f"{source} covers only {months} month(s) of {period}; its change against {period} compares unlike periods."
-               for source, partial in result.partial.items() for period, months in sorted(partial.items())]
-    caveats.append("The strategy's 2019 comparisons with 2018 used April-December 2018 only; so do these.")
     html = _environment().get_template("report.html.j2").render(
-        title="Merseyside serious violence: success measures",
-        marking=MARKINGS[edition],
-        generated=dt.datetime.now().strftime("%d %B %Y %H:%M"),
-        version=metadata.version("vrhub"),
-        warehouse=wh.url,
-        loads=loads,
-        disagreements=self_disagreements(),
-        tables=tables,
-        headings=HEADINGS,
-        years=YEARS,
+        title="Merseyside serious violence: Strategic Needs Assessment",
+        edition=edition, marking=MARKINGS[edition],
+        generated=dt.datetime.now().strftime("%d %B %Y %H:%M"), version=metadata.version("vrhub"),
+        warehouse=Path(wh.url).name, headings=HEADINGS, years=YEARS,
         definition_text=describe(get_definition("merseyside_local")),
-        checks=found,
+        disagreements=self_disagreements(), charts=_charts(data),
         checks_ok=sum(c.ok for c in found),
         checks_contradictory=sum(c.self_contradictory and not c.ok for c in found),
         checks_failed=sum(not c.ok and not c.self_contradictory for c in found),
-        caveats=caveats,
-        definitions_version=definitions_version,
-        catalogue_version=f"catalogue@{catalogue.sha256[:8]}",
+        caveats=caveats, definitions_version=definitions_version,
+        catalogue_version=f"catalogue@{catalogue.sha256[:8]}", fmt=_fmt, **data,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"vrhub-report-{edition}.html"
     path.write_text(html, encoding="utf-8")
-    return Report(path, sum(not c.ok and not c.self_contradictory for c in found))
+    pdf_path = None
+    if pdf:
+        import weasyprint
+
+        pdf_path = path.with_suffix(".pdf")
+        weasyprint.HTML(string=html, base_url=str(out_dir)).write_pdf(pdf_path)
+    return Report(path, pdf_path, sum(not c.ok and not c.self_contradictory for c in found))
+
+
+def _fmt(value: Any, digits: int = 0) -> str:
+    """Numbers for people: thousands separators, '*' and blanks passed through."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    return f"{value:,.{digits}f}"

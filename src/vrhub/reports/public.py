@@ -1,0 +1,62 @@
+"""The public edition: the report's data with disclosure control applied to every figure below the
+force-wide total (boroughs, LSOAs, age bands, sexes, hours, weapons)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vrhub.config import FORCE_CODE
+from vrhub.reports.disclosure import SUPPRESSED, protect
+
+
+def _numeric(shown: pd.Series) -> pd.Series:
+    """Published values as numbers for charts: '*' becomes a gap."""
+    return pd.to_numeric(shown.replace(SUPPRESSED, np.nan), errors="coerce")
+
+
+def _protected(df: pd.DataFrame, value: str, group: list[str], exempt: pd.Series | None = None) -> pd.Series:
+    labels = df[group].astype(str).agg("|".join, axis=1) if group else pd.Series("all", index=df.index)
+    return protect(df[value], groups=[labels], exempt=exempt)
+
+
+def public_copy(data: dict[str, Any]) -> dict[str, Any]:
+    out = copy.copy(data)
+    places = data["places"].copy()
+    exempt = places["area_code"] == FORCE_CODE
+    shown = _protected(places, "value", ["period"], exempt)
+    ratio = _numeric(shown) / places["value"].where(places["value"] > 0)
+    places["rate_per_100k"] = (places["rate_per_100k"] * ratio).round(1).where(shown != SUPPRESSED)
+    places["value"] = shown
+    out["places"] = places
+
+    people = data["people"].copy()
+    people["value"] = _numeric(_protected(people, "value", ["who", "dimension"]))
+    out["people"] = people
+
+    times = data["times"].copy()
+    times["n"] = _numeric(_protected(times, "n", []))
+    out["times"] = times
+
+    weapons = data["weapons"].copy()
+    weapons["value"] = _numeric(_protected(weapons, "value", ["period"]))
+    out["weapons"] = weapons
+
+    monthly = data["monthly"].copy()
+    boroughs = monthly["area_code"] != FORCE_CODE
+    monthly.loc[boroughs, "value"] = _numeric(_protected(monthly[boroughs], "value", ["period"]))
+    out["monthly"] = monthly
+
+    if data["hotspots"] is not None:
+        hot = copy.copy(data["hotspots"])
+        table = hot.table.copy()
+        table["count"] = _protected(table, "count", [])
+        hot.table = table
+        out["hotspots"] = hot
+    # Checks of borough and breakdown figures would publish exact small counts' changes: force-wide only.
+    out["checks"] = [c for c in data["checks"] if c.what == "count" or c.what.startswith("change vs")]
+    out["values"] = {k: v for k, v in data["values"].items() if k[2] == FORCE_CODE and not k[3]}
+    return out

@@ -1,0 +1,73 @@
+"""The Strategic Needs Assessment as a reader gets it: the PDF's sections and tables, and a public edition
+that leaks no small count below the force-wide total."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vrhub.config import FORCE_CODE, settings
+from vrhub.hub import Hub
+from vrhub.reports.build import gather
+from vrhub.reports.disclosure import SUPPRESSED
+from vrhub.reports.public import public_copy
+
+SECTIONS = ["1. Summary", "2. The serious-violence definition used", "3. Data sources, coverage and quality",
+            "4. Volume and trends", "5. Success measures", "6. People", "7. Places", "8. Times", "9. Weapons",
+            "10. Health, ambulance and fire", "11. Reproducing the strategy", "12. Caveats"]
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
+    hub = Hub(settings(data_dir=tmp_path_factory.mktemp("sna")))
+    hub.demo(seed=2022)
+    return hub
+
+
+def pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed; .ci/run installs it")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_pdf_has_every_section_and_the_tables(hub: Hub) -> None:
+    report = hub.report(edition="partner")
+    assert report.pdf is not None and report.pdf.stat().st_size > 50_000
+    text = " ".join(pdf_text(report.pdf).split())
+    for heading in SECTIONS:
+        assert heading in text, heading
+    assert "Table 1: Home Office success measures" in text and "Table 2: local success measures" in text
+    assert "n=40,490" in text and "OFFICIAL-SENSITIVE" in text
+    assert "rose from 13 in 2020 to 19 (+46%), within the range chance alone would give (p = 0.38)" in text
+
+
+def _below_force_counts(data: dict) -> list[object]:
+    found: list[object] = []
+    found += data["places"].loc[data["places"]["area_code"] != FORCE_CODE, "value"].tolist()
+    found += data["people"]["value"].tolist() + data["times"]["n"].tolist() + data["weapons"]["value"].tolist()
+    monthly = data["monthly"]
+    found += monthly.loc[monthly["area_code"] != FORCE_CODE, "value"].tolist()
+    if data["hotspots"] is not None:
+        found += data["hotspots"].table["count"].tolist()
+    return found
+
+
+def test_the_public_edition_shows_no_count_of_1_to_7_below_force_level(hub: Hub) -> None:
+    with hub.open(read_only=True) as wh:
+        exact = gather(wh)
+    public = public_copy(exact)
+    shown = [v for v in _below_force_counts(public) if v == v and v is not None]
+    numbers = [float(v) for v in shown if v != SUPPRESSED]
+    assert numbers and all(not 1 <= v <= 7 for v in numbers)
+    assert all(v % 5 == 0 for v in numbers)
+    # The partner edition's data do hold small counts: the test would catch a public copy that kept them.
+    assert any(1 <= float(v) <= 7 for v in _below_force_counts(exact) if v == v and v is not None)
+
+
+def test_the_public_report_is_marked_and_written(hub: Hub) -> None:
+    report = hub.report(edition="public")
+    text = " ".join(pdf_text(report.pdf).split())
+    assert "OFFICIAL: for publication" in text and "OFFICIAL-SENSITIVE" not in text
