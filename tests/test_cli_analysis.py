@@ -50,3 +50,12 @@ def test_quality_lists_findings(data_dir: Path) -> None:
     result = runner.invoke(app, ["quality", "--data-dir", str(data_dir), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("source,month,field,check,severity,value,expected,message")
+
+
+def test_trends_prints_the_monthly_series(data_dir: Path) -> None:
+    result = runner.invoke(app, ["trends", "--data-dir", str(data_dir), "--measure", "police_uk_sv_proxy",
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "month,value,rolling_12_months,last_year,pct_change_vs_last_year"
+    assert len(lines) >= 2

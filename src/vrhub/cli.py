@@ -188,7 +188,7 @@ def measures(
     result = _hub(data_dir, warehouse).measures(request, catalogue)
     table = result.table
     if fmt == "table":
-        table = table.drop_columns(["definition_version", "unit", "ci_low", "ci_high", "wheeler_z", "small_count"])
+        table = table.drop_columns(["definition_version", "unit", "ci_low", "ci_high", "wheeler_z", "small_count", "snapshot"])
     emit(table, fmt, title="Measures")
     for source, partial in result.partial.items():
         for label, months in sorted(partial.items()):
@@ -263,6 +263,23 @@ def hotspots(
         else:
             map_path.write_text(result.map_svg(), encoding="utf-8")
         err.print(f"Map written to {map_path}", highlight=False)
+
+
+@app.command()
+@friendly
+def trends(
+    measure: Annotated[str, typer.Option("--measure", "-m", help="Measure id.")] = "local_sv_offences",
+    area: Annotated[str | None, typer.Option(help="Area code (default E23000004 Merseyside).")] = None,
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """A measure by month: 12-month rolling total, same month last year, and level shifts (recording changes)."""
+    trend = _hub(data_dir, warehouse).trend(measure, area)
+    emit(pa.Table.from_pandas(trend.table, preserve_index=False), fmt, title=f"{measure}, {trend.area_code}")
+    for step in trend.steps:
+        err.print(f"Level shift from {step.month:%Y-%m}: {step.level_before:,.1f} to {step.level_after:,.1f} a month "
+                  "(check for a recording change before reading it as a real change).", highlight=False)
 
 
 @app.command()

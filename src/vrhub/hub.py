@@ -25,6 +25,7 @@ from vrhub.warehouse import Warehouse, open_warehouse
 
 if TYPE_CHECKING:
     from vrhub.analysis.hotspots import HotspotResult
+    from vrhub.analysis.series import Trend
     from vrhub.quality import QualityReport
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import SCHEMAS
@@ -133,6 +134,13 @@ class Hub:
             raise VrhubError("give --measure or --crime-type, not both", "Run one analysis at a time.")
         with self.open(read_only=True) as wh:
             return find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)
+
+    def trend(self, measure_id: str, area: str | None = None) -> Trend:
+        from vrhub.analysis.series import monthly_trend
+        from vrhub.config import FORCE_CODE
+
+        with self.open(read_only=True) as wh:
+            return monthly_trend(wh, load_catalogue(), measure_id, area or FORCE_CODE)
 
     def quality(self, source: str | None = None) -> QualityReport:
         from vrhub.quality import check_quality

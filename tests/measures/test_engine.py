@@ -113,3 +113,18 @@ def test_a_measure_added_in_yaml_needs_no_python(hub: Hub, tmp_path: Path) -> No
     )
     table = hub.measures(MeasureRequest(measures=["female_victims"], area=FORCE), catalogue=mine).table
     assert values(table) == {("2019", FORCE, ""): 2, ("2020", FORCE, ""): 1}  # P3, P4; P9
+
+
+def test_every_row_names_its_snapshot_and_change_statistics(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=FORCE)).table.to_pylist()
+    assert {r["snapshot"] for r in table} == {"loads 1-4 (" + table[0]["snapshot"].split("(")[1]}
+    row = next(r for r in table if r["period"] == "2020")
+    assert row["rate_ratio"] == 1.0 and row["wheeler_z"] == 0.0 and row["small_count"] is True
+
+
+def test_suspect_breakdowns_count_suspects(hub: Hub) -> None:
+    table = hub.measures(MeasureRequest(measures=["local_sv_suspects"], by=["age_band", "sex"], area=FORCE)).table
+    got = values(table)
+    assert got[("2019", FORCE, "")] == 1  # P2, 22, on C1
+    assert got[("2019", FORCE, "age_band=18-24")] == 1 and got[("2019", FORCE, "sex=M")] == 1
+    assert got[("2020", FORCE, "age_band=10-17")] == 1 and got[("2020", FORCE, "age_band=25-34")] == 1  # P5, P8

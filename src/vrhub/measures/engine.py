@@ -18,7 +18,7 @@ from vrhub.warehouse import Warehouse
 COLUMNS = [
     "measure_id", "period", "area_code", "area_name", "breakdown", "value", "unit",
     "change_vs_previous_pct", "change_vs_baseline_pct", "rate_per_100k", "definition_version",
-    "rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count",
+    "rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count", "snapshot",
 ]
 STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count")
 
@@ -70,6 +70,7 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
     meta = {m.id: m for m in chosen}
     data["unit"] = data["measure_id"].map(lambda i: meta[i].unit)
     data["definition_version"] = data["measure_id"].map(lambda i: meta[i].definition_version or f"catalogue@{catalogue.sha256[:8]}")
+    data["snapshot"] = snapshot(wh)
     if request.area:
         data = data[data["area_code"] == request.area]
     order = {m.id: i for i, m in enumerate(chosen)}
@@ -77,6 +78,17 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
     data = data.sort_values(["_o", "_f", "area_code", "breakdown", "period"]).drop(columns=["_o", "_f"])
     table = pa.Table.from_pandas(data[COLUMNS], preserve_index=False)
     return MeasureResult(table, partial)
+
+
+def snapshot(wh: Warehouse) -> str:
+    """Which state of the warehouse a figure came from: the last load and a hash of every file loaded."""
+    import hashlib
+
+    loads = wh.to_arrow(wh.table("loads").select("load_id", "sha256").order_by("load_id")).to_pylist()
+    if not loads:
+        return "empty"
+    digest = hashlib.sha256("".join(r["sha256"] or "" for r in loads).encode()).hexdigest()[:12]
+    return f"loads 1-{loads[-1]['load_id']} ({digest})"
 
 
 def _kind(request: MeasureRequest) -> str:

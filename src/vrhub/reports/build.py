@@ -15,9 +15,11 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from vrhub.analysis.series import monthly_trend
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
+from vrhub.measures.engine import snapshot
 from vrhub.reports import charts, sections
 from vrhub.reports.public import public_copy
 from vrhub.reports.published import figures, self_disagreements
@@ -65,6 +67,20 @@ def _hotspots(wh: Warehouse, year: str) -> Any:
         return None
 
 
+def _notes(quality: pd.DataFrame, catalogue: Any, measure_ids: list[str]) -> dict[str, list[str]]:
+    """Quality findings beside the figures they affect: those about a measure's source in the years shown."""
+    from vrhub.sources import SOURCES
+
+    table_of = {spec.name: spec.table for spec in SOURCES.values()}
+    shown = quality[quality["month"].fillna("").str[:4].isin(YEARS)]
+    notes: dict[str, list[str]] = {}
+    for measure_id in measure_ids:
+        source = catalogue.get(measure_id).source
+        notes[measure_id] = [m for src, m in zip(shown["source"], shown["message"], strict=True)
+                             if table_of.get(src, src) == source]
+    return notes
+
+
 def gather(wh: Warehouse) -> dict[str, Any]:
     """Everything the report shows, as plain data (the public edition is made from this by `public_copy`)."""
     catalogue = load_catalogue()
@@ -76,6 +92,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
     strategy_ids = list(dict.fromkeys(f.measure_id for f in figures() if f.table in ("table1", "table2")))
     monthly = sections.monthly(wh, catalogue, "local_sv_offences")
     hot = _hotspots(wh, year)
+    quality = _quality(wh)
     return {
         "year": year,
         "values": values,
@@ -90,16 +107,19 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "stats": result.table.to_pandas().query(
             "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in @strategy_ids"),
         "monthly": monthly,
+        "trend": monthly_trend(wh, catalogue, "local_sv_offences"),
         "people": sections.people(wh, catalogue, year),
         "places": sections.places(wh, catalogue, "local_sv_offences", year),
         "hotspots": hot,
         "times": sections.hour_by_weekday(wh, year),
         "weapons": sections.weapons(wh, catalogue),
         "agencies": sections.agencies(wh, catalogue),
-        "quality": _quality(wh),
+        "quality": quality,
+        "notes": _notes(quality, catalogue, strategy_ids),
         "checks": checks(values),
         "loads": wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist(),
         "catalogue": catalogue,
+        "snapshot": snapshot(wh),
     }
 
 
@@ -112,6 +132,11 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
                                      "Serious violence offences (local definition), Merseyside, by month")
         found["boroughs"] = charts.line(monthly[monthly["area_code"] != FORCE_CODE], "month", "value",
                                         "area_name", "Serious violence offences by borough, by month")
+    rolling = data["trend"].table
+    if not rolling.empty:
+        frame = rolling.assign(month=pd.to_datetime(rolling["month"] + "-01")).dropna(subset=["rolling_12_months"])
+        found["rolling"] = charts.line(frame, "month", "rolling_12_months", None,
+                                       "Serious violence offences, Merseyside: 12-month rolling total")
     people = data["people"].dropna(subset=["value"])
     if not people.empty:
         ages = people[people["dimension"] == "age_band"]
