@@ -81,6 +81,17 @@ def _notes(quality: pd.DataFrame, catalogue: Any, measure_ids: list[str]) -> dic
     return notes
 
 
+def _cardiff(wh: Warehouse, catalogue: Any, year: str) -> dict[str, float] | None:
+    """The share of ED assault attendances the police were never told of, where the ED recorded it."""
+    ids = ["ed_assaults_unknown_to_police", "ed_assaults_police_informed_recorded"]
+    df = compute(wh, catalogue, MeasureRequest(measures=ids, period="year", area=FORCE_CODE)).table.to_pandas()
+    df = df[(df["period"] == year) & (df["breakdown"] == "")].set_index("measure_id")["value"]
+    unknown, recorded = df.get(ids[0]), df.get(ids[1])
+    if not recorded:
+        return None
+    return {"unknown": float(unknown or 0), "recorded": float(recorded), "share": 100 * float(unknown or 0) / recorded}
+
+
 def gather(wh: Warehouse) -> dict[str, Any]:
     """Everything the report shows, as plain data (the public edition is made from this by `public_copy`)."""
     catalogue = load_catalogue()
@@ -114,6 +125,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "times": sections.hour_by_weekday(wh, year),
         "weapons": sections.weapons(wh, catalogue),
         "agencies": sections.agencies(wh, catalogue),
+        "cardiff": _cardiff(wh, catalogue, year),
         "quality": quality,
         "notes": _notes(quality, catalogue, strategy_ids),
         "checks": checks(values),
@@ -148,6 +160,13 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
         found["times"] = charts.heatmap(times, "hour", "weekday", "n",
                                         f"ED assault attendances by hour and weekday, {data['year']}",
                                         x_sort=list(range(24)), y_sort=sections.WEEKDAYS)
+    seasonal = data["trend"].seasonal
+    if not seasonal.empty:
+        months = seasonal.reset_index().assign(
+            month_name=lambda d: pd.to_datetime(d["month"], format="%m").dt.strftime("%b"))
+        found["seasons"] = charts.bars(months, "month_name", "seasonal_index",
+                                       "Seasonal pattern of serious violence (1 = an average month)",
+                                       horizontal=False, width=520, height=180, sort=list(months["month_name"]))
     weapons = data["weapons"].dropna(subset=["value"])
     if not weapons.empty:
         found["weapons"] = charts.bars(weapons[weapons["period"].isin(["2020", "2021"])], "method", "value",
@@ -166,10 +185,11 @@ def write_report(wh: Warehouse, out_dir: Path, edition: str = "partner", definit
     catalogue = data["catalogue"]
     caveats = [f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike periods."
                for source, partial in data["partial"].items() for period, months in sorted(partial.items())]
+    if data["cardiff"] is None:
+        caveats.append("The share of ED assault attendances never seen by police (a Cardiff Model measure) needs "
+                       "the ED extract's police_informed field; none was loaded, so it is not shown.")
     caveats += [
         "The strategy's 2019 comparisons with 2018 used April-December 2018 only; so do these.",
-        "The share of ED assault attendances never seen by police (a Cardiff Model measure) needs a "
-        "'police informed' field or linked records; the ED extract loaded has neither, so it is not shown.",
         "Rate ratios compare counts (populations change by well under 1% a year); p-values are from the exact "
         "conditional test for two Poisson counts. Counts under 10 are too small to read as a trend.",
     ]

@@ -40,6 +40,7 @@ SPEC = SourceSpec(
         Column("incident_lsoa", "lsoa", required=False, nullable=True),
         Column("home_lsoa", "lsoa", required=False, nullable=True),
         Column("admitted", "flag"),
+        Column("police_informed", "flag", required=False, nullable=True),
     ),
     derive=_derive,
 )

@@ -32,8 +32,15 @@ def _create_initial_tables(wh: Warehouse) -> None:
             wh.con.create_table(name, schema=SCHEMAS[name])
 
 
+def _ed_police_informed(wh: Warehouse) -> None:
+    # Warehouses made before this migration lack the column; ones made after get it from migration 1.
+    if "police_informed" not in wh.table("ed_attendances").columns:
+        wh.execute("ALTER TABLE ed_attendances ADD COLUMN police_informed BOOLEAN")
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _create_initial_tables),
+    (2, "ED attendances: whether the police were informed (Cardiff Model)", _ed_police_informed),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

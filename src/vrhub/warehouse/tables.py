@@ -109,6 +109,7 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "home_lsoa": "string",
             **_PLACE,
             "admitted": "boolean",
+            "police_informed": "boolean",
             **_PROVENANCE,
         }
     ),
