@@ -163,7 +163,7 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
     seasonal = data["trend"].seasonal
     if not seasonal.empty:
         months = seasonal.reset_index().assign(
-            month_name=lambda d: pd.to_datetime(d["month"], format="%m").dt.strftime("%b"))
+            month_name=lambda d: pd.to_datetime(d["month"].astype(str), format="%m").dt.strftime("%b"))
         found["seasons"] = charts.bars(months, "month_name", "seasonal_index",
                                        "Seasonal pattern of serious violence (1 = an average month)",
                                        horizontal=False, width=520, height=180, sort=list(months["month_name"]))
