@@ -132,8 +132,14 @@ class Hub:
 
         if measure and crime_type:
             raise VrhubError("give --measure or --crime-type, not both", "Run one analysis at a time.")
+        from vrhub.measures.engine import snapshot
+
         with self.open(read_only=True) as wh:
-            return find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)
+            result = find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)
+            result.metadata["snapshot"] = snapshot(wh)
+            if measure:
+                result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
+            return result
 
     def trend(self, measure_id: str, area: str | None = None) -> Trend:
         from vrhub.analysis.series import monthly_trend

@@ -92,6 +92,18 @@ def _cardiff(wh: Warehouse, catalogue: Any, year: str) -> dict[str, float] | Non
     return {"unknown": float(unknown or 0), "recorded": float(recorded), "share": 100 * float(unknown or 0) / recorded}
 
 
+def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.DataFrame:
+    """Adds the same statistics against each measure's baseline year (2019) beside those against last year."""
+    from vrhub.analysis.change import change_statistics
+
+    baseline = [values.get((m, str(catalogue.get(m).baseline), FORCE_CODE, "")) for m in stats["measure_id"]]
+    against = change_statistics(stats["value"].reset_index(drop=True), pd.Series(baseline, dtype="float64"))
+    stats = stats.reset_index(drop=True).copy()
+    for column in ("pct_change", "rate_ratio", "ci_low", "ci_high", "p_value"):
+        stats[f"baseline_{column}"] = against[column]
+    return stats
+
+
 def gather(wh: Warehouse) -> dict[str, Any]:
     """Everything the report shows, as plain data (the public edition is made from this by `public_copy`)."""
     catalogue = load_catalogue()
@@ -115,8 +127,9 @@ def gather(wh: Warehouse) -> dict[str, Any]:
             {"caption": "Table 2: local success measures",
              "rows": strategy_table("table2", values, catalogue, result.partial)},
         ],
-        "stats": result.table.to_pandas().query(
+        "stats": _with_baseline(result.table.to_pandas().query(
             "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in @strategy_ids"),
+            values, catalogue),
         "monthly": monthly,
         "trend": monthly_trend(wh, catalogue, "local_sv_offences"),
         "people": sections.people(wh, catalogue, year),
