@@ -33,16 +33,20 @@ def _initialised_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def copy_warehouse(template: Path, folder: Path) -> Path:
+    """Give `folder` a copy of the initialised warehouse (cheaper than `vrhub init` in every test)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in template.glob("warehouse.duckdb*"):
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, _initialised_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data folder holding an initialised warehouse of its own."""
     monkeypatch.delenv("VRHUB_WAREHOUSE", raising=False)
     monkeypatch.delenv("VRHUB_DATA_DIR", raising=False)
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for f in _initialised_warehouse.glob("warehouse.duckdb*"):
-        shutil.copy(f, folder / f.name)
-    return folder
+    return copy_warehouse(_initialised_warehouse, tmp_path / "data")
 
 
 @pytest.fixture

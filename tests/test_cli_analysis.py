@@ -41,8 +41,18 @@ def test_hotspots_geojson_parses(data_dir: Path) -> None:
 
 
 def test_hotspots_refuses_both_a_measure_and_a_crime_type(data_dir: Path) -> None:
-    result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--measure", "local_sv_offences",
-                                 "--crime-type", "Robbery"])
+    result = runner.invoke(
+        app,
+        [
+            "hotspots",
+            "--data-dir",
+            str(data_dir),
+            "--measure",
+            "local_sv_offences",
+            "--crime-type",
+            "Robbery",
+        ],
+    )
     assert result.exit_code == 1 and "Error: give --measure or --crime-type, not both" in result.output
 
 
@@ -53,8 +63,9 @@ def test_quality_lists_findings(data_dir: Path) -> None:
 
 
 def test_trends_prints_the_monthly_series(data_dir: Path) -> None:
-    result = runner.invoke(app, ["trends", "--data-dir", str(data_dir), "--measure", "police_uk_sv_proxy",
-                                 "--format", "csv"])
+    result = runner.invoke(
+        app, ["trends", "--data-dir", str(data_dir), "--measure", "police_uk_sv_proxy", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "month,value,rolling_12_months,last_year,pct_change_vs_last_year"

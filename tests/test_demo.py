@@ -26,9 +26,23 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Hub, Path]:
 def values(demo: tuple[Hub, Path]) -> dict:
     hub, _ = demo
     found = index(hub.measures(MeasureRequest(period="year")).table.to_pylist())
-    found.update(index(hub.measures(MeasureRequest(measures=[
-        "local_absence_primary", "local_absence_secondary", "local_absence_sen", "local_permanent_exclusions",
-        "local_intensive_mentor_schools", "local_neet_16_17", "local_sv_reoffenders"])).table.to_pylist()))
+    found.update(
+        index(
+            hub.measures(
+                MeasureRequest(
+                    measures=[
+                        "local_absence_primary",
+                        "local_absence_secondary",
+                        "local_absence_sen",
+                        "local_permanent_exclusions",
+                        "local_intensive_mentor_schools",
+                        "local_neet_16_17",
+                        "local_sv_reoffenders",
+                    ]
+                )
+            ).table.to_pylist()
+        )
+    )
     return found
 
 
@@ -49,8 +63,28 @@ def test_every_stated_change_holds_within_rounding_where_the_strategy_allows(val
 
 def test_the_2018_comparisons_use_april_to_december(values: dict) -> None:
     force = "E23000004"
-    assert round((values[("local_sv_offences", "2019", force, "")] / values[("local_sv_offences", "2018", force, "")] - 1) * 100) == 45
-    assert round((values[("local_knife_victims_u25", "2019", force, "")] / values[("local_knife_victims_u25", "2018", force, "")] - 1) * 100) == 336
+    assert (
+        round(
+            (
+                values[("local_sv_offences", "2019", force, "")]
+                / values[("local_sv_offences", "2018", force, "")]
+                - 1
+            )
+            * 100
+        )
+        == 45
+    )
+    assert (
+        round(
+            (
+                values[("local_knife_victims_u25", "2019", force, "")]
+                / values[("local_knife_victims_u25", "2018", force, "")]
+                - 1
+            )
+            * 100
+        )
+        == 336
+    )
 
 
 def test_the_report_lists_the_strategys_self_contradictions(demo: tuple[Hub, Path]) -> None:
@@ -63,4 +97,6 @@ def test_the_report_lists_the_strategys_self_contradictions(demo: tuple[Hub, Pat
     assert "n=36,875" in text and "n=309" in text and "n=9,234" in text
     assert "OFFICIAL-SENSITIVE" in text
     # Self-contained: nothing is fetched when it opens (SVG namespaces are names, not fetches).
-    assert not re.search(r'(src|href)="(https?:)?//', text) and "<link" not in text and "<script src" not in text
+    assert (
+        not re.search(r'(src|href)="(https?:)?//', text) and "<link" not in text and "<script src" not in text
+    )

@@ -19,8 +19,9 @@ from vrhub.config import settings
 from vrhub.errors import VrhubError
 from vrhub.hub import Hub
 
-app = typer.Typer(help="vrhub: violence reduction information system.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="vrhub: violence reduction information system.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 definitions_app = typer.Typer(help="Serious-violence definitions.", no_args_is_help=True)
 app.add_typer(definitions_app, name="definitions")
 
@@ -30,10 +31,14 @@ err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 WarehouseOpt = Annotated[
-    str | None, typer.Option("--warehouse", "-w", help="DuckDB file or postgres:// URL (default: DATA_DIR/warehouse.duckdb).")
+    str | None,
+    typer.Option(
+        "--warehouse", "-w", help="DuckDB file or postgres:// URL (default: DATA_DIR/warehouse.duckdb)."
+    ),
 ]
 DataDirOpt = Annotated[
-    Path | None, typer.Option("--data-dir", help="The data folder (default: $VRHUB_DATA_DIR or ./vrhub-data).")
+    Path | None,
+    typer.Option("--data-dir", help="The data folder (default: $VRHUB_DATA_DIR or ./vrhub-data)."),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
 
@@ -89,8 +94,13 @@ def init(data_dir: DataDirOpt = None, warehouse: WarehouseOpt = None) -> None:
 @app.command()
 @friendly
 def ingest(
-    source: Annotated[str, typer.Argument(help="police-records, police-uk, ed-attendances, hospital-admissions, "
-                                               "ambulance, fire, indicators, areas or population.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="police-records, police-uk, ed-attendances, hospital-admissions, "
+            "ambulance, fire, indicators, areas or population."
+        ),
+    ],
     files: Annotated[list[Path], typer.Argument(help="One or more CSV files.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the files (default utf-8).")] = None,
@@ -100,8 +110,14 @@ def ingest(
 ) -> None:
     """Load files from a source; every row is loaded, quarantined (with its reason) or skipped as a duplicate."""
     hub = _hub(data_dir, warehouse)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True, disable=as_json or not err.is_terminal) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as bar:
         task = bar.add_task("starting")
 
         def note(path: Path, stage: str) -> None:
@@ -116,19 +132,27 @@ def ingest(
             out.print(
                 f"{summary.file}: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
                 f"{summary.rows_quarantined:,} quarantined, {summary.duplicates_skipped:,} duplicates skipped"
-                f"{state}", highlight=False,
+                f"{state}",
+                highlight=False,
             )
             for p in summary.problems[:10]:
-                out.print(f"  {p['rows']:,} row(s): {p['field']}: {p['reason']} (first at row {p['first_row']})",
-                          highlight=False, markup=False)
+                out.print(
+                    f"  {p['rows']:,} row(s): {p['field']}: {p['reason']} (first at row {p['first_row']})",
+                    highlight=False,
+                    markup=False,
+                )
             if summary.rows_quarantined:
-                out.print(f"  see them with: vrhub quarantine --file {Path(summary.file).name}", highlight=False)
+                out.print(
+                    f"  see them with: vrhub quarantine --file {Path(summary.file).name}", highlight=False
+                )
 
 
 @app.command()
 @friendly
 def quarantine(
-    file: Annotated[str | None, typer.Option("--file", help="Only rows from this file (name or path).")] = None,
+    file: Annotated[
+        str | None, typer.Option("--file", help="Only rows from this file (name or path).")
+    ] = None,
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
@@ -146,15 +170,27 @@ def loads(fmt: FormatOpt = "table", data_dir: DataDirOpt = None, warehouse: Ware
     """List every file loaded, with its counts and the definition version in force."""
     rows = _hub(data_dir, warehouse).loads()
     if fmt == "table":
-        rows = rows.select(["load_id", "file_name", "source", "rows_read", "rows_loaded", "rows_quarantined",
-                            "duplicates_skipped", "loaded_at"])
+        rows = rows.select(
+            [
+                "load_id",
+                "file_name",
+                "source",
+                "rows_read",
+                "rows_loaded",
+                "rows_quarantined",
+                "duplicates_skipped",
+                "loaded_at",
+            ]
+        )
     emit(rows, fmt, title="Loads")
 
 
 @app.command()
 @friendly
 def sql(
-    query: Annotated[str, typer.Argument(help="One SELECT query; tables are listed in docs/architecture.md.")],
+    query: Annotated[
+        str, typer.Argument(help="One SELECT query; tables are listed in docs/architecture.md.")
+    ],
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
@@ -166,12 +202,24 @@ def sql(
 @app.command()
 @friendly
 def measures(
-    measure: Annotated[list[str] | None, typer.Option("--measure", "-m", help="Measure id (repeatable); all when omitted.")] = None,
-    period: Annotated[str | None, typer.Option(help="year, financial-year, quarter or month (default: each measure's own).")] = None,
-    area: Annotated[str | None, typer.Option(help="Only this area code (E23000004 Merseyside, or a borough).")] = None,
-    by: Annotated[list[str] | None, typer.Option(help="Break down by age_band or sex as well (repeatable).")] = None,
-    catalogue: Annotated[Path | None, typer.Option(help="A YAML file of your own measures, added to the shipped ones.")] = None,
-    list_only: Annotated[bool, typer.Option("--list", help="List the catalogue's measures and stop.")] = False,
+    measure: Annotated[
+        list[str] | None, typer.Option("--measure", "-m", help="Measure id (repeatable); all when omitted.")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="year, financial-year, quarter or month (default: each measure's own).")
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option(help="Only this area code (E23000004 Merseyside, or a borough).")
+    ] = None,
+    by: Annotated[
+        list[str] | None, typer.Option(help="Break down by age_band or sex as well (repeatable).")
+    ] = None,
+    catalogue: Annotated[
+        Path | None, typer.Option(help="A YAML file of your own measures, added to the shipped ones.")
+    ] = None,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="List the catalogue's measures and stop.")
+    ] = False,
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
@@ -180,15 +228,19 @@ def measures(
     from vrhub.measures import MeasureRequest, load_catalogue
 
     if list_only:
-        rows = [{"measure_id": m.id, "source": m.source, "count": m.count, "unit": m.unit, "title": m.title}
-                for m in load_catalogue(catalogue).measures.values()]
+        rows = [
+            {"measure_id": m.id, "source": m.source, "count": m.count, "unit": m.unit, "title": m.title}
+            for m in load_catalogue(catalogue).measures.values()
+        ]
         emit(pa.Table.from_pylist(rows), fmt, title="Measures")
         return
     request = MeasureRequest(measures=measure or None, period=period, area=area, by=by)
     result = _hub(data_dir, warehouse).measures(request, catalogue)
     table = result.table
     if fmt == "table":
-        table = table.drop_columns(["definition_version", "unit", "ci_low", "ci_high", "wheeler_z", "small_count", "snapshot"])
+        table = table.drop_columns(
+            ["definition_version", "unit", "ci_low", "ci_high", "wheeler_z", "small_count", "snapshot"]
+        )
     emit(table, fmt, title="Measures")
     for source, partial in result.partial.items():
         for label, months in sorted(partial.items()):
@@ -198,8 +250,12 @@ def measures(
 @app.command()
 @friendly
 def report(
-    edition: Annotated[str, typer.Option(help="partner (exact counts, OFFICIAL-SENSITIVE) or public.")] = "partner",
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: DATA_DIR/reports).")] = None,
+    edition: Annotated[
+        str, typer.Option(help="partner (exact counts, OFFICIAL-SENSITIVE) or public.")
+    ] = "partner",
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write to (default: DATA_DIR/reports).")
+    ] = None,
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
@@ -213,19 +269,29 @@ def report(
 @app.command()
 @friendly
 def demo(
-    folder: Annotated[Path, typer.Option("--dir", help="The data folder for the demo (becomes DATA_DIR).")] = Path("vrhub-data"),
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the dashboard afterwards (when there is one).")] = True,
+    folder: Annotated[
+        Path, typer.Option("--dir", help="The data folder for the demo (becomes DATA_DIR).")
+    ] = Path("vrhub-data"),
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the dashboard afterwards (when there is one).")
+    ] = True,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 2022,
 ) -> None:
     """Generate demo data for Merseyside (April 2018 - December 2021), load it, compute the measures, write the report."""
     hub = Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task("starting")
 
         def note(message: str) -> None:
             bar.update(task, description=message)
-            bar.console.print(message, highlight=False) if bar.disable is False else out.print(message, highlight=False)
+            (out if bar.disable else bar.console).print(message, highlight=False)
 
         written = hub.demo(seed=seed, progress=note)
     out.print(f"Measures: {hub.settings.reports_dir / 'measures.csv'}", highlight=False)
@@ -238,12 +304,22 @@ def demo(
 @app.command()
 @friendly
 def hotspots(
-    measure: Annotated[str | None, typer.Option(help="A measure from the catalogue (counted by LSOA).")] = None,
-    crime_type: Annotated[str | None, typer.Option("--crime-type", help="A police.uk crime type, e.g. Robbery.")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM (default: the first loaded).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM (default: the last loaded).")] = None,
+    measure: Annotated[
+        str | None, typer.Option(help="A measure from the catalogue (counted by LSOA).")
+    ] = None,
+    crime_type: Annotated[
+        str | None, typer.Option("--crime-type", help="A police.uk crime type, e.g. Robbery.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First month, YYYY-MM (default: the first loaded).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last month, YYYY-MM (default: the last loaded).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or geojson.")] = "table",
-    map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.svg or .png).")] = None,
+    map_path: Annotated[
+        Path | None, typer.Option("--map", help="Also write the map here (.svg or .png).")
+    ] = None,
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
@@ -253,8 +329,11 @@ def hotspots(
         sys.stdout.write(result.geojson() + "\n")
     elif fmt == "table":
         hot = result.hotspots
-        emit(pa.Table.from_pandas(hot.round(3), preserve_index=False), "table",
-             title=f"Hot spots: {result.period_label}, {len(hot)} of {len(result.table)} LSOAs")
+        emit(
+            pa.Table.from_pandas(hot.round(3), preserve_index=False),
+            "table",
+            title=f"Hot spots: {result.period_label}, {len(hot)} of {len(result.table)} LSOAs",
+        )
     else:
         emit(pa.Table.from_pandas(result.table, preserve_index=False), fmt)
     if map_path:
@@ -278,8 +357,11 @@ def trends(
     trend = _hub(data_dir, warehouse).trend(measure, area)
     emit(pa.Table.from_pandas(trend.table, preserve_index=False), fmt, title=f"{measure}, {trend.area_code}")
     for step in trend.steps:
-        err.print(f"Level shift from {step.month:%Y-%m}: {step.level_before:,.1f} to {step.level_after:,.1f} a month "
-                  "(check for a recording change before reading it as a real change).", highlight=False)
+        err.print(
+            f"Level shift from {step.month:%Y-%m}: {step.level_before:,.1f} to {step.level_after:,.1f} a month "
+            "(check for a recording change before reading it as a real change).",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -300,7 +382,9 @@ def quality(
 
 @definitions_app.command("show")
 @friendly
-def definitions_show(name: Annotated[str | None, typer.Argument(help="Definition name; all when omitted.")] = None) -> None:
+def definitions_show(
+    name: Annotated[str | None, typer.Argument(help="Definition name; all when omitted.")] = None,
+) -> None:
     """Print a definition in words and codes."""
     from vrhub.definitions import builtin_definitions, describe, get_definition
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,14 +62,17 @@ class Hub:
         known = set(wh.table("definition_versions").sha256.to_pyarrow().to_pylist())
         new = [d for d in builtin_definitions().values() if d.sha256 not in known]
         if new:
-            import datetime as dt
-
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             rows = {
-                "name": [d.name for d in new], "version": [d.label for d in new], "sha256": [d.sha256 for d in new],
-                "text": [d.text for d in new], "recorded_at": [now] * len(new),
+                "name": [d.name for d in new],
+                "version": [d.label for d in new],
+                "sha256": [d.sha256 for d in new],
+                "text": [d.text for d in new],
+                "recorded_at": [now] * len(new),
             }
-            wh.insert("definition_versions", pa.table(rows, schema=SCHEMAS["definition_versions"].to_pyarrow()))
+            wh.insert(
+                "definition_versions", pa.table(rows, schema=SCHEMAS["definition_versions"].to_pyarrow())
+            )
 
     # -- loading -------------------------------------------------------------------------------------
     def ingest(
@@ -91,8 +95,9 @@ class Hub:
                 ctx = IngestContext(
                     con=wh.con if wh.is_duckdb else ibis.duckdb.connect(),
                     key=load_key(self.settings.key_file),
-                    lookup=wh.table("lsoa_lookup") if wh.is_duckdb else ibis.memtable(
-                        wh.to_arrow(wh.table("lsoa_lookup"))),
+                    lookup=wh.table("lsoa_lookup")
+                    if wh.is_duckdb
+                    else ibis.memtable(wh.to_arrow(wh.table("lsoa_lookup"))),
                     definition_version=definitions_version(),
                 )
                 note = (lambda stage, p=path: progress(p, stage)) if progress else None
@@ -118,16 +123,23 @@ class Hub:
         self.init()
         for source, path in files.items():
             for summary in self.ingest(source, [path]):
-                note(f"{source}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} quarantined, "
-                     f"{summary.duplicates_skipped:,} duplicates skipped")
+                note(
+                    f"{source}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} quarantined, "
+                    f"{summary.duplicates_skipped:,} duplicates skipped"
+                )
         note("computing measures and writing the report")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
         result.table.to_pandas().to_csv(self.settings.reports_dir / "measures.csv", index=False)
         return self.report()
 
-    def hotspots(self, measure: str | None = None, crime_type: str | None = None, start: str | None = None,
-                 end: str | None = None) -> HotspotResult:
+    def hotspots(
+        self,
+        measure: str | None = None,
+        crime_type: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> HotspotResult:
         from vrhub.analysis.hotspots import find_hotspots
 
         if measure and crime_type:
@@ -188,4 +200,6 @@ class Hub:
             try:
                 return wh.to_arrow(wh.sql(query))
             except Exception as exc:
-                raise VrhubError(f"the query failed: {exc}", "Table and column names are in docs/architecture.md.") from exc
+                raise VrhubError(
+                    f"the query failed: {exc}", "Table and column names are in docs/architecture.md."
+                ) from exc

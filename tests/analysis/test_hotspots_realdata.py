@@ -5,13 +5,12 @@ Run with `-s` to see the named hot spots. The violence map is written to /tmp fo
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REALDATA, TEST_KEY
+from tests.conftest import REALDATA, TEST_KEY, copy_warehouse
 from vrhub.analysis.hotspots import HotspotResult, find_hotspots
 from vrhub.config import settings
 from vrhub.hub import Hub
@@ -32,9 +31,7 @@ CITY_CENTRE = {"Liverpool 060A", "Liverpool 060B", "Liverpool 060C", "Liverpool 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Iterator[Hub]:
-    folder = tmp_path_factory.mktemp("hotspots-realdata")
-    for f in _initialised_warehouse.glob("warehouse.duckdb*"):
-        shutil.copy(f, folder / f.name)
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("hotspots-realdata"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VRHUB_PSEUDONYM_KEY", TEST_KEY)
         mp.delenv("VRHUB_WAREHOUSE", raising=False)

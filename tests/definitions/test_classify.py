@@ -31,7 +31,13 @@ CASES = [
     ("3B", False, False, False, False),
     ("19C", True, False, True, True),  # rape with a knife
     ("20A", False, False, False, False),
-    ("5E", True, False, True, False),  # endangering life: in the local knife list, not a Home Office selected offence
+    (
+        "5E",
+        True,
+        False,
+        True,
+        False,
+    ),  # endangering life: in the local knife list, not a Home Office selected offence
     ("10D", True, False, True, False),  # possession of a blade: counted by the strategy as knife-enabled SV
     ("105A", True, False, False, False),  # assault without injury: never
     ("58D", False, False, False, False),
@@ -50,9 +56,13 @@ def test_classification(code: str, knife: bool, firearm: bool, local: bool, home
 
 
 def test_a_missing_flag_is_not_a_knife() -> None:
-    t = ibis.memtable({"offence_code": ["8N"], "knife": [None], "firearm": [None], "domestic": [None]},
-                      schema={"offence_code": "string", "knife": "boolean", "firearm": "boolean", "domestic": "boolean"})
-    assert t.select(hit=predicate(get_definition("merseyside_local"), t)).to_pyarrow()["hit"][0].as_py() is False
+    t = ibis.memtable(
+        {"offence_code": ["8N"], "knife": [None], "firearm": [None], "domestic": [None]},
+        schema={"offence_code": "string", "knife": "boolean", "firearm": "boolean", "domestic": "boolean"},
+    )
+    assert (
+        t.select(hit=predicate(get_definition("merseyside_local"), t)).to_pyarrow()["hit"][0].as_py() is False
+    )
 
 
 def test_police_uk_proxy_is_labelled_a_proxy() -> None:
@@ -64,13 +74,15 @@ def test_police_uk_proxy_is_labelled_a_proxy() -> None:
 
 def test_describe_gives_words_and_codes() -> None:
     text = describe(get_definition("merseyside_local"))
-    assert "Arson endangering life" in text and "56A" in text and "only when knife or firearm involved" in text
+    assert (
+        "Arson endangering life" in text and "56A" in text and "only when knife or firearm involved" in text
+    )
 
 
 def test_changing_a_definition_makes_a_new_version(tmp_path: Path) -> None:
     original = get_definition("merseyside_local")
     edited = tmp_path / "edited.yaml"
-    edited.write_text(original.text.replace("- {code: \"56A\", label: Arson endangering life}", ""))
+    edited.write_text(original.text.replace('- {code: "56A", label: Arson endangering life}', ""))
     changed = load_definition(edited)
     assert changed.version == original.version and changed.label != original.label
     assert "56A" not in changed.codes()
@@ -78,8 +90,10 @@ def test_changing_a_definition_makes_a_new_version(tmp_path: Path) -> None:
 
 def test_an_unknown_offence_code_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\ntitle: x\nversion: 1\napplies_to: police_records\nrules:\n"
-                   "  - label: nonsense\n    offence_codes: [{code: ZZ9}]\n")
+    bad.write_text(
+        "name: x\ntitle: x\nversion: 1\napplies_to: police_records\nrules:\n"
+        "  - label: nonsense\n    offence_codes: [{code: ZZ9}]\n"
+    )
     with pytest.raises(DefinitionError, match="ZZ9"):
         load_definition(bad)
 

@@ -34,8 +34,11 @@ def test_a_lone_suppressed_cell_gets_a_partner() -> None:
 
 def recoverable(cells: list[int], total: int) -> bool:
     """Can a reader pin a suppressed cell to one value from the published cells and the exact total?"""
-    shown = protect(pd.Series([*cells, total]), groups=[pd.Series(["g"] * len(cells) + [None])],
-                    exempt=pd.Series([False] * len(cells) + [True])).tolist()[:-1]
+    shown = protect(
+        pd.Series([*cells, total]),
+        groups=[pd.Series(["g"] * len(cells) + [None])],
+        exempt=pd.Series([False] * len(cells) + [True]),
+    ).tolist()[:-1]
     hidden = [i for i, s in enumerate(shown) if s == SUPPRESSED]
     if not hidden:
         return False

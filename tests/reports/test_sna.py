@@ -15,9 +15,20 @@ from vrhub.reports.build import gather
 from vrhub.reports.disclosure import SUPPRESSED
 from vrhub.reports.public import public_copy
 
-SECTIONS = ["1. Summary", "2. The serious-violence definition used", "3. Data sources, coverage and quality",
-            "4. Volume and trends", "5. Success measures", "6. People", "7. Places", "8. Times", "9. Weapons",
-            "10. Health, ambulance and fire", "11. Reproducing the strategy", "12. Caveats"]
+SECTIONS = [
+    "1. Summary",
+    "2. The serious-violence definition used",
+    "3. Data sources, coverage and quality",
+    "4. Volume and trends",
+    "5. Success measures",
+    "6. People",
+    "7. Places",
+    "8. Times",
+    "9. Weapons",
+    "10. Health, ambulance and fire",
+    "11. Reproducing the strategy",
+    "12. Caveats",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +41,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
 def pdf_text(path: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed; .ci/run installs it")
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_the_pdf_has_every_section_and_the_tables(hub: Hub) -> None:
@@ -47,7 +60,9 @@ def test_the_pdf_has_every_section_and_the_tables(hub: Hub) -> None:
 def _below_force_counts(data: dict) -> list[object]:
     found: list[object] = []
     found += data["places"].loc[data["places"]["area_code"] != FORCE_CODE, "value"].tolist()
-    found += data["people"]["value"].tolist() + data["times"]["n"].tolist() + data["weapons"]["value"].tolist()
+    found += (
+        data["people"]["value"].tolist() + data["times"]["n"].tolist() + data["weapons"]["value"].tolist()
+    )
     monthly = data["monthly"]
     found += monthly.loc[monthly["area_code"] != FORCE_CODE, "value"].tolist()
     if data["hotspots"] is not None:

@@ -3,7 +3,6 @@ to a count made independently off the CSVs, the hand-edited file refused, the ON
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import REALDATA, TEST_KEY
+from tests.conftest import REALDATA, TEST_KEY, copy_warehouse
 from tests.sources.helpers import assert_accounted, rows
 from vrhub.cli import app
 from vrhub.config import settings
@@ -40,9 +39,7 @@ LOOKUP = REALDATA / "geography" / "merseyside_lsoa_to_lad.csv"
 def loaded(
     tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path
 ) -> Iterator[tuple[Hub, dict[str, LoadSummary]]]:
-    folder = tmp_path_factory.mktemp("realdata")
-    for f in _initialised_warehouse.glob("warehouse.duckdb*"):
-        shutil.copy(f, folder / f.name)
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("realdata"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VRHUB_PSEUDONYM_KEY", TEST_KEY)
         mp.delenv("VRHUB_WAREHOUSE", raising=False)

@@ -67,7 +67,9 @@ class Catalogue:
 
 
 def _check(measure_id: str, spec: dict[str, Any]) -> Measure:
-    def bad(what: str, hint: str = "See the comments at the top of measures/catalogue.yaml.") -> DefinitionError:
+    def bad(
+        what: str, hint: str = "See the comments at the top of measures/catalogue.yaml."
+    ) -> DefinitionError:
         return DefinitionError(f"measure '{measure_id}': {what}", hint)
 
     unknown_keys = set(spec) - {f for f in Measure.__dataclass_fields__ if f != "id"}
@@ -109,7 +111,9 @@ def parse_catalogue(text: str, origin: str = "catalogue") -> Catalogue:
     try:
         doc = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise DefinitionError(f"{origin} is not valid YAML: {exc}", "Check the indentation near that line.") from exc
+        raise DefinitionError(
+            f"{origin} is not valid YAML: {exc}", "Check the indentation near that line."
+        ) from exc
     measures = {mid: _check(mid, dict(spec)) for mid, spec in (doc.get("measures") or {}).items()}
     return Catalogue(measures=measures, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 

@@ -16,9 +16,24 @@ from vrhub.measures.expressions import BREAKDOWNS, grouped
 from vrhub.warehouse import Warehouse
 
 COLUMNS = [
-    "measure_id", "period", "area_code", "area_name", "breakdown", "value", "unit",
-    "change_vs_previous_pct", "change_vs_baseline_pct", "rate_per_100k", "definition_version",
-    "rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count", "snapshot",
+    "measure_id",
+    "period",
+    "area_code",
+    "area_name",
+    "breakdown",
+    "value",
+    "unit",
+    "change_vs_previous_pct",
+    "change_vs_baseline_pct",
+    "rate_per_100k",
+    "definition_version",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "wheeler_z",
+    "small_count",
+    "snapshot",
 ]
 STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count")
 
@@ -48,7 +63,11 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
             raise VrhubError(f"cannot break down by '{by}'", f"Use --by {' or --by '.join(BREAKDOWNS)}.")
     if request.period and request.period not in periods.KINDS:
         raise VrhubError(f"unknown period '{request.period}'", f"Use --period {', '.join(periods.KINDS)}.")
-    chosen = [catalogue.get(m) for m in request.measures] if request.measures else list(catalogue.measures.values())
+    chosen = (
+        [catalogue.get(m) for m in request.measures]
+        if request.measures
+        else list(catalogue.measures.values())
+    )
     areas = _areas(wh)
     frames, partial = [], {}
     by_source: dict[str, list[Measure]] = {}
@@ -58,18 +77,22 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
         if source == "indicators":
             frames.append(_indicators(wh, measures, request))
             continue
-        counts, coverage = _event_counts(wh, source, measures, request)
+        counts, coverage = _event_counts(wh, source, measures, request, areas["lads"])
         partial[source] = {p: n for p, n in coverage.items() if n < periods.months_in(_kind(request))}
         frames.append(counts)
     data = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
     if data.empty:
-        return MeasureResult(pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS), preserve_index=False), partial)
+        return MeasureResult(
+            pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS), preserve_index=False), partial
+        )
     data = _changes(data, {m.id: m for m in chosen})
     data = _rates(data, wh, {m.id: m for m in chosen}, areas)
     data["area_name"] = data["area_code"].map(areas["names"]).fillna(data["area_code"])
     meta = {m.id: m for m in chosen}
     data["unit"] = data["measure_id"].map(lambda i: meta[i].unit)
-    data["definition_version"] = data["measure_id"].map(lambda i: meta[i].definition_version or f"catalogue@{catalogue.sha256[:8]}")
+    data["definition_version"] = data["measure_id"].map(
+        lambda i: meta[i].definition_version or f"catalogue@{catalogue.sha256[:8]}"
+    )
     data["snapshot"] = snapshot(wh)
     if request.area:
         data = data[data["area_code"] == request.area]
@@ -96,14 +119,21 @@ def _kind(request: MeasureRequest) -> str:
 
 
 def _areas(wh: Warehouse) -> dict:
-    lookup = wh.to_arrow(wh.table("lsoa_lookup").select("lad_code", "lad_name", "pfa_code", "pfa_name").distinct())
+    lookup = wh.to_arrow(
+        wh.table("lsoa_lookup").select("lad_code", "lad_name", "pfa_code", "pfa_name").distinct()
+    )
     df = lookup.to_pandas()
-    names = {FORCE_CODE: FORCE_NAME, **dict(zip(df.lad_code, df.lad_name, strict=False)),
-             **dict(zip(df.pfa_code, df.pfa_name, strict=False))}
+    names = {
+        FORCE_CODE: FORCE_NAME,
+        **dict(zip(df.lad_code, df.lad_name, strict=False)),
+        **dict(zip(df.pfa_code, df.pfa_name, strict=False)),
+    }
     return {"names": names, "lads": sorted(set(df.lad_code))}
 
 
-def _event_counts(wh: Warehouse, source: str, measures: list[Measure], request: MeasureRequest):
+def _event_counts(
+    wh: Warehouse, source: str, measures: list[Measure], request: MeasureRequest, lads: list[str]
+):
     t = wh.table(source)
     kind = _kind(request)
     plain = [m for m in measures if not m.split_by]
@@ -116,8 +146,10 @@ def _event_counts(wh: Warehouse, source: str, measures: list[Measure], request: 
     long_frames, coverage = [], pd.Series(dtype="int64")
     for group, extra in queries:
         if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
-            raise VrhubError(f"{source} has no {extra.replace('_band', '')} to break down by",
-                             "Choose measures from a source that records people, or drop --by.")
+            raise VrhubError(
+                f"{source} has no {extra.replace('_band', '')} to break down by",
+                "Choose measures from a source that records people, or drop --by.",
+            )
         df = wh.to_arrow(grouped(t, source, group, extra)).to_pandas()
         if "breakdown" not in df:
             df["breakdown"] = ""
@@ -126,17 +158,22 @@ def _event_counts(wh: Warehouse, source: str, measures: list[Measure], request: 
         if coverage.empty:
             months = df.groupby("month")["__rows"].sum()
             coverage = pd.Series(periods.labels(kind, pd.Series(months.index))).value_counts()
-        long_frames.append(df.drop(columns="__rows").melt(
-            id_vars=["month", "lad_code", "breakdown"], var_name="measure_id", value_name="value"))
+        long_frames.append(
+            df.drop(columns="__rows").melt(
+                id_vars=["month", "lad_code", "breakdown"], var_name="measure_id", value_name="value"
+            )
+        )
     if not long_frames:
         return pd.DataFrame(), {}
     df = pd.concat(long_frames, ignore_index=True)
     df["period"] = periods.labels(kind, df["month"]) if not df.empty else []
-    boroughs = df[df["lad_code"].notna()].groupby(["measure_id", "period", "lad_code", "breakdown"])["value"].sum()
+    boroughs = (
+        df[df["lad_code"].notna()].groupby(["measure_id", "period", "lad_code", "breakdown"])["value"].sum()
+    )
     force = df.groupby(["measure_id", "period", "breakdown"])["value"].sum()
     force = force.reset_index().assign(lad_code=FORCE_CODE).set_index(boroughs.index.names)["value"]
     out = pd.concat([boroughs, force]).rename_axis(["measure_id", "period", "area_code", "breakdown"])
-    out = _fill_zeros(out, list(coverage.index), [FORCE_CODE, *_areas(wh)["lads"]])
+    out = _fill_zeros(out, list(coverage.index), [FORCE_CODE, *lads])
     out = out.reset_index()
     shares = {m.id for m in measures if m.value == "share"}
     if shares:
@@ -152,9 +189,7 @@ def _fill_zeros(series: pd.Series, all_periods: list[str], areas: list[str]) -> 
     if series.empty:
         return series
     combos = series.reset_index()[["measure_id", "breakdown"]].drop_duplicates()
-    grid = [
-        (m, p, a, b) for m, b in combos.itertuples(index=False) for p in all_periods for a in areas
-    ]
+    grid = [(m, p, a, b) for m, b in combos.itertuples(index=False) for p in all_periods for a in areas]
     index = pd.MultiIndex.from_tuples(grid, names=series.index.names).union(series.index)
     return series.reindex(index, fill_value=0)
 
@@ -170,7 +205,8 @@ def _indicators(wh: Warehouse, measures: list[Measure], request: MeasureRequest)
     if request.period:
         df = df[df["period"].map(periods.kind_of) == request.period]
     return df.rename(columns={"indicator_id": "measure_id", "area_code": "area_code"}).assign(breakdown="")[
-        ["measure_id", "period", "area_code", "breakdown", "value"]]
+        ["measure_id", "period", "area_code", "breakdown", "value"]
+    ]
 
 
 def _pct(new: pd.Series, old: pd.Series) -> pd.Series:
@@ -182,10 +218,17 @@ def _changes(data: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame:
     keys = ["measure_id", "area_code", "breakdown"]
     values = data.set_index([*keys, "period"])["value"]
     previous = data["period"].map(periods.previous)
-    baseline = [periods.in_baseline_year(p, meta[m].baseline) for m, p in zip(data["measure_id"], data["period"], strict=True)]
+    baseline = [
+        periods.in_baseline_year(p, meta[m].baseline)
+        for m, p in zip(data["measure_id"], data["period"], strict=True)
+    ]
+
     def look(labels: list[str] | pd.Series) -> pd.Series:
-        idx = pd.MultiIndex.from_arrays([data["measure_id"], data["area_code"], data["breakdown"], list(labels)])
+        idx = pd.MultiIndex.from_arrays(
+            [data["measure_id"], data["area_code"], data["breakdown"], list(labels)]
+        )
         return pd.Series(values.reindex(idx).to_numpy(), index=data.index)
+
     data = data.copy()
     before = look(previous)
     data["change_vs_previous_pct"] = _pct(data["value"], before)
@@ -222,7 +265,10 @@ def _rates(data: pd.DataFrame, wh: Warehouse, meta: dict[str, Measure], areas: d
             cache[key] = float(rows["population"].sum()) or None
         return cache[key]
 
-    denominators = [denominator(m, p, a) for m, p, a in zip(data["measure_id"], data["period"], data["area_code"], strict=True)]
+    denominators = [
+        denominator(m, p, a)
+        for m, p, a in zip(data["measure_id"], data["period"], data["area_code"], strict=True)
+    ]
     den = pd.Series(denominators, index=data.index, dtype="float64")
     data["rate_per_100k"] = (data["value"] / den * 100_000).round(1)
     return data

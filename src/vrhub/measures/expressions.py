@@ -16,8 +16,15 @@ from vrhub.definitions import get_definition, predicate
 from vrhub.errors import DefinitionError
 from vrhub.measures.catalogue import EVENT_DATE, Measure
 
-AGE_BANDS = ((0, 9, "0-9"), (10, 17, "10-17"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 49, "35-49"),
-             (50, 64, "50-64"), (65, 120, "65+"))
+AGE_BANDS = (
+    (0, 9, "0-9"),
+    (10, 17, "10-17"),
+    (18, 24, "18-24"),
+    (25, 34, "25-34"),
+    (35, 49, "35-49"),
+    (50, 64, "50-64"),
+    (65, 120, "65+"),
+)
 BREAKDOWNS = ("age_band", "sex")
 _OPS = {"lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__", "eq": "__eq__", "ne": "__ne__"}
 
@@ -37,8 +44,10 @@ def condition(column: ir.Column, rule: Any, measure_id: str) -> ir.BooleanValue:
             elif op == "is_null":
                 parts.append(column.isnull() if value else column.notnull())
             else:
-                raise DefinitionError(f"measure '{measure_id}': unknown condition '{op}'",
-                                      f"Use one of {', '.join([*_OPS, 'in', 'not_in', 'is_null'])}.")
+                raise DefinitionError(
+                    f"measure '{measure_id}': unknown condition '{op}'",
+                    f"Use one of {', '.join([*_OPS, 'in', 'not_in', 'is_null'])}.",
+                )
         return ibis.and_(*parts)
     return column == rule
 
@@ -55,7 +64,12 @@ def row_filter(measure: Measure, t: ir.Table, breakdown: str | None = None) -> i
     for column, rule in measure.where.items():
         parts.append(condition(t[column], rule, measure.id).fill_null(False))
     role = measure.person.get("role") or ("victim" if measure.count == "victim_incidents" else None)
-    if role is None and breakdown and measure.source == "police_records" and "person_role" not in measure.where:
+    if (
+        role is None
+        and breakdown
+        and measure.source == "police_records"
+        and "person_role" not in measure.where
+    ):
         role = "victim"  # offences broken down by age or sex: by their victims'
     if role:
         parts.append(t.person_role == role)

@@ -28,9 +28,11 @@ from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
 from vrhub.reports.summary import latest_changes
 from vrhub.warehouse import Warehouse
 
-MARKINGS = {"partner": "OFFICIAL-SENSITIVE: for partnership use only",
-            "public": "OFFICIAL: for publication. Figures below Merseyside level are rounded to the nearest 5; "
-                      "'*' marks a count of 1 to 7 or a figure hidden beside one"}
+MARKINGS = {
+    "partner": "OFFICIAL-SENSITIVE: for partnership use only",
+    "public": "OFFICIAL: for publication. Figures below Merseyside level are rounded to the nearest 5; "
+    "'*' marks a count of 1 to 7 or a figure hidden beside one",
+}
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ class Report:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("vrhub.reports", "templates"),
-                              autoescape=jinja2.select_autoescape(["html", "j2"]))
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("vrhub.reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
 
 
 def _latest_full_year(partial: dict[str, dict[str, int]], values: dict) -> str:
@@ -76,20 +80,29 @@ def _notes(quality: pd.DataFrame, catalogue: Any, measure_ids: list[str]) -> dic
     notes: dict[str, list[str]] = {}
     for measure_id in measure_ids:
         source = catalogue.get(measure_id).source
-        notes[measure_id] = [m for src, m in zip(shown["source"], shown["message"], strict=True)
-                             if table_of.get(src, src) == source]
+        notes[measure_id] = [
+            m
+            for src, m in zip(shown["source"], shown["message"], strict=True)
+            if table_of.get(src, src) == source
+        ]
     return notes
 
 
 def _cardiff(wh: Warehouse, catalogue: Any, year: str) -> dict[str, float] | None:
     """The share of ED assault attendances the police were never told of, where the ED recorded it."""
     ids = ["ed_assaults_unknown_to_police", "ed_assaults_police_informed_recorded"]
-    df = compute(wh, catalogue, MeasureRequest(measures=ids, period="year", area=FORCE_CODE)).table.to_pandas()
+    df = compute(
+        wh, catalogue, MeasureRequest(measures=ids, period="year", area=FORCE_CODE)
+    ).table.to_pandas()
     df = df[(df["period"] == year) & (df["breakdown"] == "")].set_index("measure_id")["value"]
     unknown, recorded = df.get(ids[0]), df.get(ids[1])
     if not recorded:
         return None
-    return {"unknown": float(unknown or 0), "recorded": float(recorded), "share": 100 * float(unknown or 0) / recorded}
+    return {
+        "unknown": float(unknown or 0),
+        "recorded": float(recorded),
+        "share": 100 * float(unknown or 0) / recorded,
+    }
 
 
 def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.DataFrame:
@@ -122,14 +135,22 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "partial": result.partial,
         "summary": latest_changes(values, catalogue, strategy_ids, year),
         "tables": [
-            {"caption": "Table 1: Home Office success measures",
-             "rows": strategy_table("table1", values, catalogue, result.partial)},
-            {"caption": "Table 2: local success measures",
-             "rows": strategy_table("table2", values, catalogue, result.partial)},
+            {
+                "caption": "Table 1: Home Office success measures",
+                "rows": strategy_table("table1", values, catalogue, result.partial),
+            },
+            {
+                "caption": "Table 2: local success measures",
+                "rows": strategy_table("table2", values, catalogue, result.partial),
+            },
         ],
-        "stats": _with_baseline(result.table.to_pandas().query(
-            "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in @strategy_ids"),
-            values, catalogue),
+        "stats": _with_baseline(
+            result.table.to_pandas().query(
+                "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in @strategy_ids"
+            ),
+            values,
+            catalogue,
+        ),
         "monthly": monthly,
         "trend": monthly_trend(wh, catalogue, "local_sv_offences"),
         "people": sections.people(wh, catalogue, year),
@@ -153,71 +174,133 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
     monthly = data["monthly"]
     if not monthly.empty:
         force = monthly[monthly["area_code"] == FORCE_CODE]
-        found["trend"] = charts.line(force, "month", "value", None,
-                                     "Serious violence offences (local definition), Merseyside, by month")
-        found["boroughs"] = charts.line(monthly[monthly["area_code"] != FORCE_CODE], "month", "value",
-                                        "area_name", "Serious violence offences by borough, by month")
+        found["trend"] = charts.line(
+            force,
+            "month",
+            "value",
+            None,
+            "Serious violence offences (local definition), Merseyside, by month",
+        )
+        found["boroughs"] = charts.line(
+            monthly[monthly["area_code"] != FORCE_CODE],
+            "month",
+            "value",
+            "area_name",
+            "Serious violence offences by borough, by month",
+        )
     rolling = data["trend"].table
     if not rolling.empty:
-        frame = rolling.assign(month=pd.to_datetime(rolling["month"] + "-01")).dropna(subset=["rolling_12_months"])
-        found["rolling"] = charts.line(frame, "month", "rolling_12_months", None,
-                                       "Serious violence offences, Merseyside: 12-month rolling total")
+        frame = rolling.assign(month=pd.to_datetime(rolling["month"] + "-01")).dropna(
+            subset=["rolling_12_months"]
+        )
+        found["rolling"] = charts.line(
+            frame,
+            "month",
+            "rolling_12_months",
+            None,
+            "Serious violence offences, Merseyside: 12-month rolling total",
+        )
     people = data["people"].dropna(subset=["value"])
     if not people.empty:
         ages = people[people["dimension"] == "age_band"]
-        found["people"] = charts.bars(ages, "group", "value", f"Victims and suspects by age band, {data['year']}",
-                                      colour="who", horizontal=False, width=520, height=220,
-                                      sort=["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+", "unknown"])
+        found["people"] = charts.bars(
+            ages,
+            "group",
+            "value",
+            f"Victims and suspects by age band, {data['year']}",
+            colour="who",
+            horizontal=False,
+            width=520,
+            height=220,
+            sort=["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+", "unknown"],
+        )
     times = data["times"].dropna(subset=["n"])
     if not times.empty:
-        found["times"] = charts.heatmap(times, "hour", "weekday", "n",
-                                        f"ED assault attendances by hour and weekday, {data['year']}",
-                                        x_sort=list(range(24)), y_sort=sections.WEEKDAYS)
+        found["times"] = charts.heatmap(
+            times,
+            "hour",
+            "weekday",
+            "n",
+            f"ED assault attendances by hour and weekday, {data['year']}",
+            x_sort=list(range(24)),
+            y_sort=sections.WEEKDAYS,
+        )
     seasonal = data["trend"].seasonal
     if not seasonal.empty:
         months = seasonal.reset_index().assign(
-            month_name=lambda d: pd.to_datetime(d["month"].astype(str), format="%m").dt.strftime("%b"))
-        found["seasons"] = charts.bars(months, "month_name", "seasonal_index",
-                                       "Seasonal pattern of serious violence (1 = an average month)",
-                                       horizontal=False, width=520, height=180, sort=list(months["month_name"]))
+            month_name=lambda d: pd.to_datetime(d["month"].astype(str), format="%m").dt.strftime("%b")
+        )
+        found["seasons"] = charts.bars(
+            months,
+            "month_name",
+            "seasonal_index",
+            "Seasonal pattern of serious violence (1 = an average month)",
+            horizontal=False,
+            width=520,
+            height=180,
+            sort=list(months["month_name"]),
+        )
     weapons = data["weapons"].dropna(subset=["value"])
     if not weapons.empty:
-        found["weapons"] = charts.bars(weapons[weapons["period"].isin(["2020", "2021"])], "method", "value",
-                                       "ED assault attendances by weapon or method", colour="period")
+        found["weapons"] = charts.bars(
+            weapons[weapons["period"].isin(["2020", "2021"])],
+            "method",
+            "value",
+            "ED assault attendances by weapon or method",
+            colour="period",
+        )
     if data["hotspots"] is not None:
         found["hotmap"] = data["hotspots"].map_svg()
     return found
 
 
-def write_report(wh: Warehouse, out_dir: Path, edition: str = "partner", definitions_version: str = "",
-                 pdf: bool = True) -> Report:
+def write_report(
+    wh: Warehouse, out_dir: Path, edition: str = "partner", definitions_version: str = "", pdf: bool = True
+) -> Report:
     data = gather(wh)
     if edition == "public":
         data = public_copy(data)
     found = data["checks"]
     catalogue = data["catalogue"]
-    caveats = [f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike periods."
-               for source, partial in data["partial"].items() for period, months in sorted(partial.items())]
+    caveats = [
+        f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike periods."
+        for source, partial in data["partial"].items()
+        for period, months in sorted(partial.items())
+    ]
     if data["cardiff"] is None:
-        caveats.append("The share of ED assault attendances never seen by police (a Cardiff Model measure) needs "
-                       "the ED extract's police_informed field; none was loaded, so it is not shown.")
+        caveats.append(
+            "The share of ED assault attendances never seen by police (a Cardiff Model measure) needs "
+            "the ED extract's police_informed field; none was loaded, so it is not shown."
+        )
     caveats += [
         "The strategy's 2019 comparisons with 2018 used April-December 2018 only; so do these.",
         "Rate ratios compare counts (populations change by well under 1% a year); p-values are from the exact "
         "conditional test for two Poisson counts. Counts under 10 are too small to read as a trend.",
     ]
-    html = _environment().get_template("report.html.j2").render(
-        title="Merseyside serious violence: Strategic Needs Assessment",
-        edition=edition, marking=MARKINGS[edition],
-        generated=dt.datetime.now().strftime("%d %B %Y %H:%M"), version=metadata.version("vrhub"),
-        warehouse=Path(wh.url).name, headings=HEADINGS, years=YEARS,
-        definition_text=describe(get_definition("merseyside_local")),
-        disagreements=self_disagreements(), charts=_charts(data),
-        checks_ok=sum(c.ok for c in found),
-        checks_contradictory=sum(c.self_contradictory and not c.ok for c in found),
-        checks_failed=sum(not c.ok and not c.self_contradictory for c in found),
-        caveats=caveats, definitions_version=definitions_version,
-        catalogue_version=f"catalogue@{catalogue.sha256[:8]}", fmt=_fmt, **data,
+    html = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title="Merseyside serious violence: Strategic Needs Assessment",
+            edition=edition,
+            marking=MARKINGS[edition],
+            generated=dt.datetime.now().strftime("%d %B %Y %H:%M"),
+            version=metadata.version("vrhub"),
+            warehouse=Path(wh.url).name,
+            headings=HEADINGS,
+            years=YEARS,
+            definition_text=describe(get_definition("merseyside_local")),
+            disagreements=self_disagreements(),
+            charts=_charts(data),
+            checks_ok=sum(c.ok for c in found),
+            checks_contradictory=sum(c.self_contradictory and not c.ok for c in found),
+            checks_failed=sum(not c.ok and not c.self_contradictory for c in found),
+            caveats=caveats,
+            definitions_version=definitions_version,
+            catalogue_version=f"catalogue@{catalogue.sha256[:8]}",
+            fmt=_fmt,
+            **data,
+        )
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"vrhub-report-{edition}.html"

@@ -36,20 +36,31 @@ def line(df: pd.DataFrame, x: str, y: str, colour: str | None, title: str, y_tit
     return _svg(chart)
 
 
-def bars(df: pd.DataFrame, category: str, value: str, title: str, colour: str | None = None,
-         horizontal: bool = True, width: int = 560, height: int | None = None, sort: list[str] | None = None) -> str:
-    cat = alt.Y(f"{category}:N", title=None, sort=sort or "-x") if horizontal else alt.X(
-        f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelAngle=0))
-    val = alt.X(f"{value}:Q", title=None) if horizontal else alt.Y(f"{value}:Q", title=None)
-    encode = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
+def bars(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    title: str,
+    colour: str | None = None,
+    horizontal: bool = True,
+    width: int = 560,
+    height: int | None = None,
+    sort: list[str] | None = None,
+) -> str:
+    """Bars, side by side per `colour` group; horizontal bars sort by size unless `sort` is given."""
+    if horizontal:
+        encode = {"y": alt.Y(f"{category}:N", title=None, sort=sort or "-x"), "x": alt.X(f"{value}:Q", title=None)}
+    else:
+        axis = alt.Axis(labelAngle=0)
+        encode = {"x": alt.X(f"{category}:N", title=None, sort=sort, axis=axis), "y": alt.Y(f"{value}:Q", title=None)}
     if colour:
-        encode["color"] = alt.Color(f"{colour}:N", title=None, scale=alt.Scale(range=PALETTE),
-                                    legend=alt.Legend(orient="bottom"))
-        encode["xOffset" if not horizontal else "yOffset"] = alt.XOffset(f"{colour}:N") if not horizontal else alt.YOffset(f"{colour}:N")
+        scale, legend = alt.Scale(range=PALETTE), alt.Legend(orient="bottom")
+        encode["color"] = alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend)
+        offset = alt.YOffset(f"{colour}:N") if horizontal else alt.XOffset(f"{colour}:N")
+        encode["yOffset" if horizontal else "xOffset"] = offset
     rows = df[category].nunique() * (df[colour].nunique() if colour else 1)
-    chart = alt.Chart(df, title=title, width=width, height=height or max(120, 18 * rows)).mark_bar(
-        color=PALETTE[0]).encode(**encode)
-    return _svg(chart)
+    chart = alt.Chart(df, title=title, width=width, height=height or max(120, 18 * rows))
+    return _svg(chart.mark_bar(color=PALETTE[0]).encode(**encode))
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, x_sort: list | None = None,

@@ -12,11 +12,22 @@ from importlib import resources
 from vrhub.measures import periods
 
 # Names the strategy's text uses, mapped to vrhub's codes.
-BOROUGHS = {"Knowsley": "E08000011", "Liverpool": "E08000012", "St Helens": "E08000013",
-            "Sefton": "E08000014", "Wirral": "E08000015"}
-WEAPONS = {"fists": "fists", "combination of body parts": "body_parts", "body parts": "body_parts",
-           "not specified": "not_specified", "knife": "knife", "other bladed/sharp": "other_sharp",
-           "other sharp": "other_sharp"}
+BOROUGHS = {
+    "Knowsley": "E08000011",
+    "Liverpool": "E08000012",
+    "St Helens": "E08000013",
+    "Sefton": "E08000014",
+    "Wirral": "E08000015",
+}
+WEAPONS = {
+    "fists": "fists",
+    "combination of body parts": "body_parts",
+    "body parts": "body_parts",
+    "not specified": "not_specified",
+    "knife": "knife",
+    "other bladed/sharp": "other_sharp",
+    "other sharp": "other_sharp",
+}
 OFFENCE_GROUPS = {
     "violence against the person": "violence-against-the-person",
     "miscellaneous crimes against society": "miscellaneous-crimes-against-society",
@@ -55,9 +66,16 @@ def figures() -> tuple[Figure, ...]:
     text = resources.files("vrhub").joinpath("data/strategy_figures.csv").read_text("utf-8")
     return tuple(
         Figure(
-            table=r["table"], measure_id=r["measure_id"], measure=r["measure"], source=r["source"],
-            population=r["population"], period=r["period"], value=float(r["value"]) if r["value"] else None,
-            unit=r["unit"], stated_change=r["stated_change"], note=r["note"],
+            table=r["table"],
+            measure_id=r["measure_id"],
+            measure=r["measure"],
+            source=r["source"],
+            population=r["population"],
+            period=r["period"],
+            value=float(r["value"]) if r["value"] else None,
+            unit=r["unit"],
+            stated_change=r["stated_change"],
+            note=r["note"],
         )
         for r in csv.DictReader(text.splitlines())
     )
@@ -87,26 +105,48 @@ def self_disagreements() -> list[Disagreement]:
         old = by_key[(f.measure_id, change[1])].value
         actual = pct(f.value, old or 0)
         if actual is not None and round(actual) != change[0]:
-            found.append(Disagreement(
-                f.measure_id, f.period, f.stated_change, f"{actual:+.1f}%",
-                f"{old:,.0f} to {f.value:,.0f} is {actual:+.1f}%, not {change[0]:+d}%.",
-            ))
-        parts = {name.strip(): int(v) for name, v in _PART.findall(f.note.split("boroughs:")[-1])} \
-            if "boroughs" in f.note else {}
-        if parts and actual is not None and not (min(parts.values()) - 0.5 <= actual <= max(parts.values()) + 0.5):
-            found.append(Disagreement(
-                f.measure_id, f.period, ", ".join(f"{k} {v:+d}%" for k, v in parts.items()), f"{actual:+.1f}%",
-                f"A total change of {actual:+.1f}% cannot come from borough changes that all lie between "
-                f"{min(parts.values()):+d}% and {max(parts.values()):+d}%.",
-            ))
+            found.append(
+                Disagreement(
+                    f.measure_id,
+                    f.period,
+                    f.stated_change,
+                    f"{actual:+.1f}%",
+                    f"{old:,.0f} to {f.value:,.0f} is {actual:+.1f}%, not {change[0]:+d}%.",
+                )
+            )
+        parts = (
+            {name.strip(): int(v) for name, v in _PART.findall(f.note.split("boroughs:")[-1])}
+            if "boroughs" in f.note
+            else {}
+        )
+        if (
+            parts
+            and actual is not None
+            and not (min(parts.values()) - 0.5 <= actual <= max(parts.values()) + 0.5)
+        ):
+            found.append(
+                Disagreement(
+                    f.measure_id,
+                    f.period,
+                    ", ".join(f"{k} {v:+d}%" for k, v in parts.items()),
+                    f"{actual:+.1f}%",
+                    f"A total change of {actual:+.1f}% cannot come from borough changes that all lie between "
+                    f"{min(parts.values()):+d}% and {max(parts.values()):+d}%.",
+                )
+            )
         more = re.search(r"'([\d,]+) more offences'", f.note)
         if more and old is not None:
             stated_more = int(more.group(1).replace(",", ""))
             if stated_more != f.value - old:
-                found.append(Disagreement(
-                    f.measure_id, f.period, f"{stated_more:,} more offences", f"{f.value - old:+,.0f}",
-                    f"{old:,.0f} to {f.value:,.0f} is {f.value - old:,.0f} more offences, not {stated_more:,}.",
-                ))
+                found.append(
+                    Disagreement(
+                        f.measure_id,
+                        f.period,
+                        f"{stated_more:,} more offences",
+                        f"{f.value - old:+,.0f}",
+                        f"{old:,.0f} to {f.value:,.0f} is {f.value - old:,.0f} more offences, not {stated_more:,}.",
+                    )
+                )
     return found
 
 

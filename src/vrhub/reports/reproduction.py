@@ -37,8 +37,9 @@ def index(rows: list[dict]) -> Values:
     return {(r["measure_id"], r["period"], r["area_code"], r["breakdown"] or ""): r["value"] for r in rows}
 
 
-def _change(values: Values, measure: str, period: str, against: str, area: str = FORCE_CODE,
-            breakdown: str = "") -> float | None:
+def _change(
+    values: Values, measure: str, period: str, against: str, area: str = FORCE_CODE, breakdown: str = ""
+) -> float | None:
     new, old = values.get((measure, period, area, breakdown)), values.get((measure, against, area, breakdown))
     return None if new is None or old is None else pct(new, old)
 
@@ -54,13 +55,30 @@ def checks(values: Values) -> list[Check]:
         bad = (f.measure_id, f.period) in contradicted
         if f.value is not None:
             got = values.get((f.measure_id, f.period, FORCE_CODE, ""))
-            found.append(Check(f.measure_id, f.period, "count", f"{f.value:,.10g}",
-                               "missing" if got is None else f"{got:,.10g}", got == f.value))
+            found.append(
+                Check(
+                    f.measure_id,
+                    f.period,
+                    "count",
+                    f"{f.value:,.10g}",
+                    "missing" if got is None else f"{got:,.10g}",
+                    got == f.value,
+                )
+            )
         if f.change:
             stated, against = f.change
             got = _change(values, f.measure_id, f.period, against)
-            found.append(Check(f.measure_id, f.period, f"change vs {against}", f.stated_change, _fmt(got),
-                               got is not None and round(got) == stated, bad))
+            found.append(
+                Check(
+                    f.measure_id,
+                    f.period,
+                    f"change vs {against}",
+                    f.stated_change,
+                    _fmt(got),
+                    got is not None and round(got) == stated,
+                    bad,
+                )
+            )
         found += _note_checks(f, values, bad)
     return found
 
@@ -72,21 +90,45 @@ def _note_checks(f: Figure, values: Values, contradictory: bool) -> list[Check]:
         code = BOROUGHS.get(name.replace("St. Helens", "St Helens"))
         if code:
             got = _change(values, f.measure_id, f.period, str(int(f.period) - 1), area=code)
-            found.append(Check(f.measure_id, f.period, f"{name} change", f"{stated:+d}%", _fmt(got),
-                               got is not None and round(got) == stated, contradictory))
+            found.append(
+                Check(
+                    f.measure_id,
+                    f.period,
+                    f"{name} change",
+                    f"{stated:+d}%",
+                    _fmt(got),
+                    got is not None and round(got) == stated,
+                    contradictory,
+                )
+            )
     if f.measure_id == "ed_weapon_share_2020":
         for name, share in re.findall(r"([a-z /]+?) (\d+)%", f.note):
             method = WEAPONS[name.strip()]
             got = values.get((f.measure_id, f.period, FORCE_CODE, f"assault_method={method}"))
-            found.append(Check(f.measure_id, f.period, f"{name.strip()} share", f"{share}%",
-                               "missing" if got is None else f"{got:.1f}%",
-                               got is not None and round(got) == int(share)))
+            found.append(
+                Check(
+                    f.measure_id,
+                    f.period,
+                    f"{name.strip()} share",
+                    f"{share}%",
+                    "missing" if got is None else f"{got:.1f}%",
+                    got is not None and round(got) == int(share),
+                )
+            )
     if f.measure_id == "ed_weapon_change_2021":
         for name, stated in note_parts(f.note.split("(")[0]).items():
             method = WEAPONS[name.strip()]
             got = _change(values, f.measure_id, f.period, "2020", breakdown=f"assault_method={method}")
-            found.append(Check(f.measure_id, f.period, f"{name} change", f"{stated:+d}%", _fmt(got),
-                               got is not None and round(got) == stated))
+            found.append(
+                Check(
+                    f.measure_id,
+                    f.period,
+                    f"{name} change",
+                    f"{stated:+d}%",
+                    _fmt(got),
+                    got is not None and round(got) == stated,
+                )
+            )
     if f.measure_id == "police_group_change_2021":
         for name, stated in note_parts(f.note.split(";")[0]).items():
             name = name.strip()
@@ -95,12 +137,28 @@ def _note_checks(f: Figure, values: Values, contradictory: bool) -> list[Check]:
             else:
                 group = OFFENCE_GROUPS[name.lower()]
                 got = _change(values, f.measure_id, f.period, "2020", breakdown=f"offence_group={group}")
-            found.append(Check(f.measure_id, f.period, f"{name} change", f"{stated:+d}%", _fmt(got),
-                               got is not None and round(got) == stated))
+            found.append(
+                Check(
+                    f.measure_id,
+                    f.period,
+                    f"{name} change",
+                    f"{stated:+d}%",
+                    _fmt(got),
+                    got is not None and round(got) == stated,
+                )
+            )
         sexual = re.search(r"(\d+) sexual offences recorded in (\d{4})", f.note)
         if sexual:
             key = (f.measure_id, sexual.group(2), FORCE_CODE, "offence_group=sexual-offences")
             got = values.get(key)
-            found.append(Check(f.measure_id, sexual.group(2), "sexual offences", sexual.group(1),
-                               "missing" if got is None else f"{got:.0f}", got == int(sexual.group(1))))
+            found.append(
+                Check(
+                    f.measure_id,
+                    sexual.group(2),
+                    "sexual offences",
+                    sexual.group(1),
+                    "missing" if got is None else f"{got:.0f}",
+                    got == int(sexual.group(1)),
+                )
+            )
     return found

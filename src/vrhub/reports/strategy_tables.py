@@ -61,8 +61,9 @@ def _column(period: str) -> str:
     return period[:4]
 
 
-def strategy_table(table: str, values: Values, catalogue: Catalogue,
-                   partial: dict[str, dict[str, int]] | None = None) -> list[Row]:
+def strategy_table(
+    table: str, values: Values, catalogue: Catalogue, partial: dict[str, dict[str, int]] | None = None
+) -> list[Row]:
     published = {(f.measure_id, f.period): f.value for f in figures()}
     rows = []
     for measure_id in dict.fromkeys(f.measure_id for f in figures() if f.table == table):
@@ -71,13 +72,18 @@ def strategy_table(table: str, values: Values, catalogue: Catalogue,
         own = sorted({p for (m, p, a, b) in values if m == measure_id and a == FORCE_CODE and not b})
         cells = {}
         for column in YEARS:
-            period = column if measure.source != "indicators" else next(
-                (p for p in own if _column(p) == column), column)
+            period = (
+                column
+                if measure.source != "indicators"
+                else next((p for p in own if _column(p) == column), column)
+            )
             value = values.get((measure_id, period, FORCE_CODE, ""))
             against = periods.previous(period) if periods.kind_of(period) else ""
             old = values.get((measure_id, against, FORCE_CODE, ""))
             change = pct(value, old) if value is not None and old is not None else None
             label = f"{against} ({short[against]} months only)" if against in short else against
-            cells[column] = Cell(period, value, measure.unit, change, label, published.get((measure_id, period)))
+            cells[column] = Cell(
+                period, value, measure.unit, change, label, published.get((measure_id, period))
+            )
         rows.append(Row(measure_id, measure.title, cells))
     return rows
