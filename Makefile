@@ -6,8 +6,11 @@ VRHUB := $(VENV)/bin/vrhub
 DEMO_DIR ?= vrhub-data
 UV_VERSION := 0.13.8
 
-.PHONY: setup system-deps demo test lint bench clean
-DEBIAN_PACKAGES := postgresql poppler-utils
+.PHONY: setup assets system-deps demo test lint bench clean
+# PostgreSQL for the warehouse tests, poppler to read the report's PDF, node/npm to build the web assets,
+# Chromium (Debian's: Playwright cannot download its own here) for the browser tests.
+DEBIAN_PACKAGES := postgresql poppler-utils nodejs npm chromium chromium-driver
+VENDOR := src/vrhub/web/static/vendor
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +18,23 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(UV) sync --frozen --inexact --all-extras --group dev
 	touch $@
 
-setup: $(VENV)/.installed  ## create .venv and install vrhub with its locked dependencies
+setup: $(VENV)/.installed $(VENDOR)/.built  ## create .venv, install vrhub's locked dependencies, build web assets
+
+# GOV.UK Frontend, Vega and Leaflet from npm (package-lock.json), compiled and copied where Django serves them.
+$(VENDOR)/.built: package.json package-lock.json src/vrhub/web/assets/vrhub.scss
+	@command -v npm >/dev/null || { echo "npm is needed to build the web assets: sudo apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk $(VENDOR)/leaflet
+	npx sass --quiet --load-path=node_modules --style=compressed --no-source-map src/vrhub/web/assets/vrhub.scss $(VENDOR)/vrhub.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/assets
+	rm -rf $(VENDOR)/govuk/assets/fonts $(VENDOR)/govuk/assets/rebrand
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+		node_modules/vega-embed/build/vega-embed.min.js node_modules/vega-interpreter/build/vega-interpreter.min.js $(VENDOR)/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $@
+
+assets: $(VENDOR)/.built  ## build the web application's front-end assets
 
 system-deps:  ## Debian packages some tests use (PostgreSQL server); needs root, skipped where present
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -39,4 +58,4 @@ bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the
 	$(VENV)/bin/python benchmarks/analysis_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache benchmarks/work
+	rm -rf $(VENV) .pytest_cache benchmarks/work node_modules $(VENDOR)

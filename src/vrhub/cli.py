@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -298,7 +299,46 @@ def demo(
     out.print(f"Report:   {written.html}", highlight=False)
     if written.pdf:
         out.print(f"PDF:      {written.pdf}", highlight=False)
-    out.print("The dashboard is not built yet: open the report in a browser.", highlight=False)
+    if serve:
+        _serve(folder, str(folder / "warehouse.duckdb"), "127.0.0.1", 8000, debug=False, demo_users=True)
+    else:
+        out.print("Serve the dashboard with: vrhub serve --data-dir " + str(folder), highlight=False)
+
+
+def _serve(folder: Path, warehouse: str | None, host: str, port: int, debug: bool, demo_users: bool) -> None:
+    from vrhub.web import serve as server
+
+    server.configure(folder, warehouse, debug=debug, host=host)
+    say = lambda message: out.print(message, highlight=False)  # noqa: E731
+    server.prepare(demo_users=demo_users, say=say)
+    server.run(host=host, port=port, say=say)
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    debug: Annotated[bool, typer.Option("--debug", help="Development mode: never on a shared server.")] = False,
+    demo_users: Annotated[
+        bool, typer.Option("--demo-users", help="Create one user per role with fresh passwords (demo only).")
+    ] = False,
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Serve the dashboard, uploads and API (waitress; one process owns the warehouse)."""
+    config = settings(data_dir, warehouse)
+    _serve(config.data_dir, config.warehouse, host, port, debug, demo_users)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context, data_dir: DataDirOpt = None) -> None:
+    """Django's management commands for the web application, e.g. `vrhub manage createsuperuser`."""
+    from vrhub.web.manage import main
+
+    config = settings(data_dir, None)
+    os.environ["VRHUB_DATA_DIR"] = str(config.data_dir)
+    main(["vrhub manage", *ctx.args])
 
 
 @app.command()

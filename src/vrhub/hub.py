@@ -22,7 +22,7 @@ from vrhub.sources import REFERENCE_SOURCES, get_source
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reference import bundled_files, load_reference
-from vrhub.warehouse import Warehouse, open_warehouse
+from vrhub.warehouse import SharedWarehouse, Warehouse, open_warehouse
 
 if TYPE_CHECKING:
     from vrhub.analysis.hotspots import HotspotResult
@@ -38,10 +38,14 @@ def definitions_version() -> str:
 
 
 class Hub:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, shared: SharedWarehouse | None = None) -> None:
         self.settings = settings
+        # A server passes the one warehouse its threads share; a command opens its own.
+        self.shared = shared
 
     def open(self, read_only: bool = False) -> Warehouse:
+        if self.shared is not None:
+            return self.shared.open(read_only=read_only)
         return open_warehouse(self.settings.warehouse, read_only=read_only)
 
     # -- set-up --------------------------------------------------------------------------------------
@@ -194,6 +198,11 @@ class Hub:
                 "vrhub sql is read-only; change data with vrhub ingest.",
             )
         with self.open(read_only=True) as wh:
+            if wh.shared:
+                raise ReadOnlySql(
+                    "ad hoc SQL is not offered by a running server",
+                    "Run `vrhub sql` against a copy of the warehouse, or stop the server first.",
+                )
             if wh.is_duckdb:
                 # Read the warehouse, not the machine: no reading files (the pseudonym key among them).
                 wh.execute("SET enable_external_access = false")

@@ -19,6 +19,10 @@ from vrhub.errors import WarehouseError
 
 
 class Warehouse:
+    # True for a cursor on a database that other threads share (see shared.py): session-wide settings
+    # would change every thread's connection, so callers must not issue them.
+    shared = False
+
     def __init__(self, con: Any, url: str, read_only: bool = False) -> None:
         self.con = con
         self.url = url

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+
+from vrhub.web.accounts.audit import record
+from vrhub.web.accounts.models import AuditEvent, Organisation, Profile
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind")
+    search_fields = ("name",)
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ("role", "organisation")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class VrhubUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ("username", "email", "role", "organisation", "is_active", "last_login")
+
+    @admin.display(description="Role")
+    def role(self, user: User) -> str:
+        return user.profile.get_role_display() if hasattr(user, "profile") else "-"
+
+    @admin.display(description="Organisation")
+    def organisation(self, user: User) -> str:
+        return str(user.profile.organisation or "-") if hasattr(user, "profile") else "-"
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        before = {p.pk: (p.role, p.organisation_id) for p in Profile.objects.filter(user=form.instance)}
+        super().save_formset(request, form, formset, change)
+        for profile in Profile.objects.filter(user=form.instance):
+            old = before.get(profile.pk)
+            if old != (profile.role, profile.organisation_id):
+                record(
+                    request,
+                    "role_change",
+                    profile.user,
+                    old_role=old[0] if old else None,
+                    new_role=profile.role,
+                    old_organisation=old[1] if old else None,
+                    new_organisation=profile.organisation_id,
+                )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Admins read the log; nobody adds, changes or deletes an event through the application."""
+
+    list_display = ("at", "username", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_id", "path")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_superuser

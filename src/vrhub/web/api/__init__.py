@@ -1,0 +1,1 @@
+"""The open JSON API (django-ninja) with its OpenAPI spec."""

@@ -1,0 +1,1 @@
+"""Dashboard pages: overview, measures, boroughs, hot spots, data quality, definitions, reports, public."""

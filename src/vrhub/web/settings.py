@@ -1,0 +1,195 @@
+"""Django settings, driven by environment variables so one module serves development and production.
+
+VRHUB_DATA_DIR        the data folder (web database, secret key, uploads, reports), default ./vrhub-data
+VRHUB_WAREHOUSE       the warehouse (DuckDB file or postgres:// URL), default DATA_DIR/warehouse.duckdb
+VRHUB_WEB_DATABASE    a postgres:// URL for Django's own tables; default SQLite in the data folder
+VRHUB_SECRET_KEY      Django's secret key; default a key file created in the data folder
+VRHUB_DEBUG=1         development mode (never in production)
+VRHUB_ALLOWED_HOSTS   comma-separated host names, default 127.0.0.1,localhost
+VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve` on 127.0.0.1): no redirect
+                      to HTTPS; cookies stay Secure, which browsers honour on localhost
+VRHUB_TILE_URL        an optional base-map tile URL template for the maps (many networks block tiles)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+from vrhub.config import settings as vrhub_settings
+
+_vrhub = vrhub_settings()
+DATA_DIR = _vrhub.data_dir
+VRHUB_WAREHOUSE = _vrhub.warehouse
+VRHUB_TILE_URL = os.environ.get("VRHUB_TILE_URL", "")
+BASE_DIR = Path(__file__).resolve().parent
+
+DEBUG = os.environ.get("VRHUB_DEBUG") == "1"
+LOCAL_HTTP = os.environ.get("VRHUB_LOCAL_HTTP") == "1"
+
+
+def _secret_key() -> str:
+    if os.environ.get("VRHUB_SECRET_KEY"):
+        return os.environ["VRHUB_SECRET_KEY"]
+    path = DATA_DIR / "web-secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    if not DATA_DIR.is_dir():
+        # No data folder yet (a test run, `manage.py check`): a throwaway key, since nothing persists.
+        return secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h for h in os.environ.get("VRHUB_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "vrhub.web.accounts",
+    "vrhub.web.dashboard",
+    "vrhub.web.uploads",
+    "vrhub.web.api",
+    "vrhub.delivery",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vrhub.web.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it sees every authentication attempt the others let through.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "vrhub.web.urls"
+WSGI_APPLICATION = "vrhub.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vrhub.web.accounts.access.role_context",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("VRHUB_WEB_DATABASE", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlparse(url)
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parts.path.lstrip("/"),
+            "USER": parts.username or "",
+            "PASSWORD": parts.password or "",
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+        }
+    # The upload worker writes from its own thread while requests read: WAL and a wait instead of 'locked'.
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "web.sqlite3",
+        "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Sessions end after 30 minutes without a request, and with the browser.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling: five failures lock that user name from that address for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Served from the package's own folders without a collectstatic step, so `vrhub serve` needs no build.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MEDIA_ROOT = DATA_DIR / "uploads"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+VRHUB_MAX_UPLOAD_BYTES = int(os.environ.get("VRHUB_MAX_UPLOAD_BYTES", str(500 * 1024 * 1024)))
+
+# Security headers and cookies whenever this is not a developer's machine in debug mode.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = not LOCAL_HTTP
+    # Behind a TLS-terminating proxy that says so.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,1 @@
+"""Partner data uploads, ingested by a background worker, with their validation reports."""

@@ -1,0 +1,5 @@
+"""Placeholder: replaced by the upload worker."""
+
+
+def resume() -> None:
+    return None
