@@ -51,3 +51,38 @@ def protect(values: pd.Series, groups: list[pd.Series], exempt: pd.Series | None
     shown[suppressed] = SUPPRESSED
     shown[values.isna()] = None
     return shown
+
+
+PUBLIC_COLUMNS = ["measure_id", "period", "area_code", "area_name", "breakdown", "value", "unit", "rate_per_100k",
+                  "change_vs_previous_pct", "change_vs_baseline_pct", "definition_version", "suppressed"]
+
+
+def public_measures(frame: pd.DataFrame, force_code: str) -> pd.DataFrame:
+    """Measure rows (the engine's columns) as they may be published.
+
+    Counts below the force-wide whole-population total follow the HES rule with secondary suppression,
+    grouped both ways the cells add up (boroughs within a period and breakdown; breakdown values within an
+    area and period). Rates are recomputed from the rounded count, and changes are given only where they
+    came from force-wide exact totals: a borough's exact percentage change would undo the rounding.
+    Percentages and reported indicator values are not counts of people and pass unchanged.
+    """
+    out = frame.copy()
+    out["suppressed"] = False
+    counts = out["unit"] != "percent"
+    whole = out["breakdown"].fillna("") == ""
+    exempt = (out["area_code"] == force_code) & whole
+    if counts.any():
+        c = out[counts]
+        dimension = c["breakdown"].fillna("").str.split("=").str[0]
+        by_area = c["measure_id"] + "|" + c["period"].astype(str) + "|" + c["breakdown"].fillna("")
+        by_breakdown = (c["measure_id"] + "|" + c["period"].astype(str) + "|" + c["area_code"] + "|" + dimension)
+        shown = protect(c["value"], groups=[by_area, by_breakdown.where(dimension != "")], exempt=exempt[counts])
+        out["value"] = out["value"].astype("object")
+        out.loc[counts, "value"] = shown
+        out.loc[counts, "suppressed"] = shown == SUPPRESSED
+        numeric = pd.to_numeric(shown.replace(SUPPRESSED, np.nan), errors="coerce")
+        exact = c["value"].astype("float64").where(c["value"] > 0)
+        out.loc[counts, "rate_per_100k"] = (c["rate_per_100k"] * numeric / exact).round(1)
+        for column in ("change_vs_previous_pct", "change_vs_baseline_pct"):
+            out.loc[counts & ~exempt, column] = np.nan
+    return out[[col for col in PUBLIC_COLUMNS if col in out.columns]]
