@@ -56,6 +56,7 @@ lint: setup
 bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the 10M-row run
 	$(VENV)/bin/python benchmarks/run.py
 	$(VENV)/bin/python benchmarks/analysis_bench.py
+	$(VENV)/bin/python benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache benchmarks/work node_modules $(VENDOR)

@@ -100,7 +100,8 @@ def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Wa
     except Exception as exc:
         raise WarehouseError(
             f"cannot open the warehouse {path}: {exc}",
-            "Another vrhub process may be writing to it; wait for it to finish and try again.",
+            "Another vrhub process has it open: a load (wait for it to finish) or `vrhub serve` (upload "
+            "through the web application, or stop the server first).",
         ) from exc
     # Extensions are never downloaded: many partner networks block it, and vrhub needs none.
     con.raw_sql("SET autoinstall_known_extensions = false")

@@ -14,7 +14,7 @@ import pandas as pd
 from vrhub.measures import MeasureRequest, MeasureResult, load_catalogue
 from vrhub.web.warehouse import hub
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # measures_frame computes through measures(): nested
 _cache: dict[tuple[Any, ...], tuple[int | str, Any]] = {}
 
 
