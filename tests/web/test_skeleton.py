@@ -12,7 +12,7 @@ def test_deployment_checks_pass_for_the_production_settings() -> None:
 
 
 @pytest.mark.django_db
-def test_public_page_answers_without_sign_in_with_security_headers(client) -> None:
+def test_public_page_answers_without_sign_in_with_security_headers(client, web_data) -> None:
     response = client.get("/", secure=True)
     assert response.status_code == 200
     assert "default-src 'self'" in response["Content-Security-Policy"]

@@ -1,5 +1,150 @@
-"""Placeholder: replaced by the upload worker."""
+"""The upload worker: ONE background thread loads uploaded files, one at a time, never inside a request.
+
+The warehouse has one writer (vrhub.warehouse.shared): the worker is it. While a load runs, pages keep
+reading the last committed state through read-only cursors; when it commits, the warehouse's generation
+changes, so cached figures are recomputed (warm() does that here, before the first visitor asks).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from vrhub.errors import VrhubError
+from vrhub.web.uploads.models import Upload
+
+log = logging.getLogger(__name__)
+
+_jobs: queue.Queue[int] = queue.Queue()
+_start_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+STAGES = {
+    "checking": "Checking the columns",
+    "reading": "Reading and checking every row",
+    "loading": "Loading the rows into the warehouse",
+}
+INTERRUPTED = "interrupted: upload the file again"
+FAULT = "the load failed because of a fault in the server, and nothing from the file was kept"
+
+
+def submit(upload_id: int) -> None:
+    """Queue an upload for loading; the worker thread starts with the first one."""
+    global _thread
+    with _start_lock:
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_run, name="vrhub-upload-worker", daemon=True)
+            _thread.start()
+    _jobs.put(upload_id)
+
+
+def wait_for_idle(timeout: float = 60.0) -> bool:
+    """True once every queued upload has been processed; False if `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    with _jobs.all_tasks_done:
+        while _jobs.unfinished_tasks:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            _jobs.all_tasks_done.wait(remaining)
+    return True
 
 
 def resume() -> None:
-    return None
+    """At start-up: a load cut off by a stopped server kept nothing (a load is one transaction), so its
+    upload has failed; uploads still queued are queued again."""
+    Upload.objects.filter(status=Upload.Status.RUNNING).update(
+        status=Upload.Status.FAILED,
+        stage="",
+        error_message=INTERRUPTED,
+        error_hint="The server stopped while this file was loading, so nothing from it was kept.",
+        finished=timezone.now(),
+    )
+    for pk in Upload.objects.filter(status=Upload.Status.QUEUED).order_by("pk").values_list("pk", flat=True):
+        submit(pk)
+    close_old_connections()
+
+
+def _run() -> None:
+    while True:
+        upload_id = _jobs.get()
+        try:
+            process(upload_id)
+        except Exception:  # the thread must outlive any one upload
+            log.exception("upload %s: the worker failed", upload_id)
+        finally:
+            close_old_connections()
+            _jobs.task_done()
+
+
+def process(upload_id: int) -> None:
+    """Load one queued upload and record the outcome on its row."""
+    from vrhub.web import figures
+    from vrhub.web.warehouse import hub
+
+    upload = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).first()
+    if upload is None:  # already handled, or deleted
+        return
+    _update(upload, status=Upload.Status.RUNNING, started=timezone.now(), stage="Waiting for the warehouse")
+
+    def progress(_path: Path, stage: str) -> None:
+        Upload.objects.filter(pk=upload.pk).update(stage=STAGES.get(stage, stage))
+
+    try:
+        summaries = list(hub().ingest(upload.source, [upload.path], year=upload.year, progress=progress))
+    except VrhubError as exc:
+        _update(
+            upload,
+            status=Upload.Status.REFUSED,
+            stage="",
+            finished=timezone.now(),
+            error_message=_own_name(exc.message, upload),
+            error_hint=_own_name(exc.hint, upload),
+        )
+        return
+    except Exception:
+        log.exception("upload %s (%s): the load failed", upload.pk, upload.original_name)
+        _update(
+            upload,
+            status=Upload.Status.FAILED,
+            stage="",
+            finished=timezone.now(),
+            error_message=FAULT,
+            error_hint="Upload the file again; if it fails again, tell an administrator (the log says why).",
+        )
+        return
+    summary = summaries[0]
+    _update(
+        upload,
+        status=Upload.Status.LOADED,
+        stage="",
+        finished=timezone.now(),
+        load_id=summary.load_id,
+        already_loaded=summary.already_loaded,
+        rows_read=summary.rows_read,
+        rows_loaded=summary.rows_loaded,
+        rows_quarantined=summary.rows_quarantined,
+        duplicates_skipped=summary.duplicates_skipped,
+    )
+    if summary.rows_loaded:
+        try:
+            figures.warm()
+        except Exception:  # the load stands; pages compute the figures when first asked
+            log.exception("upload %s: computing the figures after the load failed", upload.pk)
+
+
+def _update(upload: Upload, **fields: object) -> None:
+    for name, value in fields.items():
+        setattr(upload, name, value)
+    upload.save(update_fields=list(fields))
+
+
+def _own_name(text: str, upload: Upload) -> str:
+    """Messages name the file by its stored path; people know it by the name they uploaded."""
+    return text.replace(str(upload.path), upload.original_name)

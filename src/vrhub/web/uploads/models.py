@@ -1,0 +1,78 @@
+"""An uploaded file: who sent it, for which organisation and source, and what its load did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+
+from vrhub.sources import REFERENCE_SOURCES, SOURCES
+from vrhub.web.accounts.models import Organisation
+
+REFERENCE_TITLES = {
+    "areas": "Areas: LSOA to local authority lookup (reference data)",
+    "population": "Population: ONS mid-year estimates by single year of age (reference data)",
+}
+SOURCE_CHOICES = [(name, spec.title) for name, spec in SOURCES.items()] + [
+    (name, REFERENCE_TITLES[name]) for name in REFERENCE_SOURCES
+]
+
+
+class Upload(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Loading"
+        LOADED = "loaded", "Loaded"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    FINAL = (Status.LOADED, Status.REFUSED, Status.FAILED)
+
+    # Null for an analyst or administrator who belongs to no agency: such uploads are theirs to see only.
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    source = models.CharField(max_length=40, choices=SOURCE_CHOICES)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)  # population: mid-year of the estimates
+    original_name = models.CharField(max_length=255)
+    # Relative to MEDIA_ROOT, which is never served: the file is read only by the worker.
+    stored_file = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    stage = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    load_id = models.BigIntegerField(null=True, blank=True)
+    already_loaded = models.BooleanField(default=False)  # the same bytes were loaded before: nothing added
+    rows_read = models.BigIntegerField(null=True, blank=True)
+    rows_loaded = models.BigIntegerField(null=True, blank=True)
+    rows_quarantined = models.BigIntegerField(null=True, blank=True)
+    duplicates_skipped = models.BigIntegerField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    error_hint = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.source}, {self.get_status_display()})"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.stored_file
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def is_reference(self) -> bool:
+        return self.source in REFERENCE_SOURCES
+
+    @property
+    def table(self) -> str | None:
+        """The warehouse table holding this upload's record-level rows (reference tables carry no load_id)."""
+        spec = SOURCES.get(self.source)
+        return spec.table if spec is not None else None

@@ -1,0 +1,36 @@
+"""Figures for pages are computed once per warehouse state, and every page's figures can be warmed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+
+@pytest.mark.django_db
+def test_warm_computes_every_breakdown_without_error_and_skips_sources_without_the_column(web_data) -> None:
+    from vrhub.web import figures
+
+    figures.warm()
+    by_age = figures.measures_frame(by="age_band")
+    sources = {figures.catalogue().get(m).source for m in by_age["measure_id"].unique()}
+    assert "police_records" in sources
+    assert "fire_incidents" not in sources  # fire records carry no age
+    assert by_age["breakdown"].str.startswith("age_band=").any()
+
+
+@pytest.mark.django_db
+def test_a_page_view_reuses_the_figures_until_a_load_changes_the_warehouse(web_data, monkeypatch) -> None:
+    from vrhub.web import figures
+    from vrhub.web.warehouse import hub
+
+    calls = []
+    real = type(hub()).measures
+    monkeypatch.setattr(type(hub()), "measures", lambda self, req, *a: calls.append(1) or real(self, req, *a))
+    first = figures.measures_frame(measure="local_sv_offences")
+    figures.measures_frame(measure="local_sv_offences")
+    assert len(calls) == 1  # the second read came from memory
+    list(hub().ingest("fire", [FIXTURES / "fire" / "good.csv"]))  # a write through the shared warehouse
+    again = figures.measures_frame(measure="local_sv_offences")
+    assert len(calls) == 2
+    assert again.equals(first)  # fire data does not change this measure; it was recomputed all the same
