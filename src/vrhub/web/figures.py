@@ -69,6 +69,10 @@ def catalogue() -> Any:
     return cached(("catalogue",), load_catalogue)
 
 
+def quality() -> Any:
+    return cached(("quality",), lambda: hub().quality())
+
+
 def clear() -> None:
     with _lock:
         _cache.clear()
@@ -80,3 +84,4 @@ def warm() -> None:
     measures_frame(by="age_band")
     measures_frame(by="sex")
     measures_frame(period="month")
+    quality()

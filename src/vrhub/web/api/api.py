@@ -1,7 +1,57 @@
-from ninja import NinjaAPI
+"""The open JSON API (django-ninja) with its OpenAPI spec at /api/openapi.json and its docs at /api/docs.
 
-api = NinjaAPI(
+Public endpoints (no sign-in) publish figures under disclosure control; every other endpoint takes a bearer
+token (`vrhub manage api_token create USERNAME NAME`) or a signed-in browser session. Every endpoint reads;
+none writes.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from vrhub.web.api import measures, public, quality, reference
+from vrhub.web.api.docs import LocalSwagger, asset
+
+
+class VrhubApi(NinjaAPI):
+    def _get_urls(self) -> list:
+        # The docs page's own scripts and styles, served from the installed ninja package (see docs.py).
+        return [path("docs/assets/<str:name>", asset, name="docs_asset"), *super()._get_urls()]
+
+
+api = VrhubApi(
     title="vrhub API",
     version="1",
-    description="Serious violence measures, areas, definitions, data quality and published figures.",
+    description=(
+        "Serious violence measures, areas, definitions, data quality and published figures. "
+        "Endpoints tagged 'public' need no sign-in and apply disclosure control; the others take "
+        "`Authorization: Bearer <token>` or a signed-in session."
+    ),
+    docs=LocalSwagger(),
 )
+
+
+def _parameter(loc: list | tuple) -> tuple[str, str]:
+    """('query', 'period') from ninja's location ['query', 'period'] (or ['query', 'filters', 'period'])."""
+    parts = [str(p) for p in loc]
+    return (parts[-1] if len(parts) > 1 else "request"), (parts[0] if parts else "")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 naming each parameter that was wrong and why, first in one sentence, then one by one."""
+    errors = []
+    for error in exc.errors:
+        name, where = _parameter(error.get("loc", ()))
+        errors.append({"parameter": name, "location": where, "message": str(error.get("msg", "invalid"))})
+    detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors) or "invalid request"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+api.add_router("/", public.router)
+api.add_router("/", measures.router)
+api.add_router("/", reference.router)
+api.add_router("/", quality.router)

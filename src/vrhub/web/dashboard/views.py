@@ -1,13 +1,157 @@
-from django.http import HttpRequest, HttpResponse
+"""The figures pages: the public page, the overview, a measure and a borough. Aggregates only."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vrhub.config import FORCE_CODE
+from vrhub.definitions import get_definition
+from vrhub.reports.build import _notes as quality_notes
 from vrhub.web.accounts.access import role_required
+from vrhub.web.dashboard import data, downloads, report_jobs, tables
+
+PUBLIC_NOTE = (
+    "Figures below Merseyside level are rounded to the nearest 5. '*' marks a count suppressed to protect "
+    "small numbers: a count of 1 to 7, or a figure hidden beside one so it cannot be worked out from a total."
+)
+
+
+def _strategy_sections(rows: list[dict]) -> list[dict]:
+    return [
+        {"id": key, "caption": caption, "rows": [r for r in rows if r.get("strategy") == key]}
+        for key, caption in tables.STRATEGY_TABLES.items()
+    ]
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/public.html", {})
+    catalogue = data.catalogue()
+    frame = data.annual()
+    area_list = tables.areas(frame, catalogue)
+    sections = []
+    for key, caption in tables.STRATEGY_TABLES.items():
+        ids = tables.strategy_ids(catalogue, key)
+        sections.append(
+            {
+                "id": key,
+                "caption": caption,
+                "rows": tables.public_table(frame, catalogue, data.partial(), ids, area_list),
+            }
+        )
+    context = {
+        "sections": sections,
+        "areas": area_list,
+        "note": PUBLIC_NOTE,
+        "public_report": "html" in report_jobs.files("public"),
+    }
+    return render(request, "dashboard/public.html", context)
+
+
+def published_csv(request: HttpRequest) -> HttpResponse:
+    catalogue = data.catalogue()
+    frame = tables.published_rows(data.annual(), catalogue, data.partial(), tables.strategy_ids(catalogue))
+    return downloads.csv_response(frame, "vrhub-published-figures.csv")
+
+
+def _area_or_404(code: str, area_list: list[tuple[str, str]]) -> str:
+    names = dict(area_list)
+    if code not in names:
+        raise Http404("No such area")
+    return names[code]
 
 
 @role_required()
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/overview.html", {})
+    catalogue = data.catalogue()
+    frame = data.annual()
+    area_list = tables.areas(frame, catalogue)
+    area = request.GET.get("area") or FORCE_CODE
+    if area not in dict(area_list):
+        area = FORCE_CODE
+    rows = tables.summary_rows(frame, catalogue, data.partial(), area, tables.strategy_ids(catalogue))
+    context = {
+        "sections": _strategy_sections(rows),
+        "areas": area_list,
+        "area": area,
+        "area_name": dict(area_list).get(area, area),
+        "force_code": FORCE_CODE,
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+def _measure_or_404(measure_id: str):  # noqa: ANN202 - a catalogue Measure
+    catalogue = data.catalogue()
+    if measure_id not in catalogue.measures:
+        raise Http404("No such measure")
+    return catalogue.get(measure_id)
+
+
+@role_required()
+def measure(request: HttpRequest, measure_id: str) -> HttpResponse:
+    m = _measure_or_404(measure_id)
+    catalogue = data.catalogue()
+    frame = data.annual()
+    period = tables.latest_period(frame, m, data.partial())
+    summary = tables.summary_rows(frame, catalogue, data.partial(), FORCE_CODE, [m.id])[0]
+    findings = data.quality().findings
+    notes = quality_notes(findings[findings["severity"] != "info"], catalogue, [m.id])[m.id]
+    definition = get_definition(m.definition) if m.definition else None
+    points = tables.chart_points(data.monthly(), m.id)
+    context = {
+        "measure": m,
+        "summary": summary,
+        "period": period,
+        "partial": data.partial().get(m.source, {}),
+        "annual": tables.annual_rows(frame, m.id),
+        "boroughs": tables.area_rows(frame, m.id, period),
+        "ages": tables.breakdown_rows(data.breakdown(m, "age_band"), m.id, period, "age_band"),
+        "sexes": tables.breakdown_rows(data.breakdown(m, "sex"), m.id, period, "sex"),
+        "split": tables.split_rows(frame, m.id, period) if m.split_by else [],
+        "definition": definition,
+        "definition_version": m.definition_version or summary.get("definition_version") or "",
+        "proxy": tables.is_proxy(m),
+        "notes": notes,
+        "force_code": FORCE_CODE,
+        "chart": {
+            "title": f"{m.title}, by month",
+            "unit": m.unit,
+            "points": points,
+        }
+        if points
+        else None,
+    }
+    return render(request, "dashboard/measure.html", context)
+
+
+@role_required()
+def measure_csv(request: HttpRequest, measure_id: str) -> HttpResponse:
+    m = _measure_or_404(measure_id)
+    return downloads.csv_response(data.measure_rows(m), f"{m.id}.csv")
+
+
+@role_required()
+def measure_xlsx(request: HttpRequest, measure_id: str) -> HttpResponse:
+    m = _measure_or_404(measure_id)
+    return downloads.xlsx_response(data.measure_rows(m), f"{m.id}.xlsx", sheet=m.id)
+
+
+@role_required()
+def borough(request: HttpRequest, code: str) -> HttpResponse:
+    catalogue = data.catalogue()
+    frame = data.annual()
+    area_list = tables.areas(frame, catalogue)
+    if code == FORCE_CODE:
+        raise Http404("Merseyside is on the overview")
+    name = _area_or_404(code, area_list)
+    ids = tables.strategy_ids(catalogue) + [
+        m.id for m in catalogue.measures.values() if not m.strategy and m.source != "indicators"
+    ]
+    rows = tables.summary_rows(frame, catalogue, data.partial(), code, ids)
+    context = {
+        "code": code,
+        "name": name,
+        "sections": _strategy_sections(rows)
+        + [{"id": "further", "caption": "Further measures", "rows": [r for r in rows if not r["strategy"]]}],
+        "areas": [a for a in area_list if a[0] != FORCE_CODE],
+    }
+    return render(request, "dashboard/borough.html", context)

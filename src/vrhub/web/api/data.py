@@ -1,0 +1,100 @@
+"""What the API reads from the warehouse, each computed once per warehouse state (see vrhub.web.figures)
+and kept as plain records, so a request only filters and slices lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from vrhub.config import FORCE_CODE, FORCE_NAME
+from vrhub.measures import MeasureRequest, MeasureResult
+from vrhub.reports.disclosure import public_measures
+from vrhub.warehouse.tables import SCHEMAS
+from vrhub.web import figures
+from vrhub.web.warehouse import hub
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of Python values, with None (not NaN) for a blank."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def breakable(by: str) -> list[str]:
+    """The measures whose source records what `by` needs (people's ages or sexes); indicators come as
+    reported. Asking for a breakdown of every measure means these: fire call-outs have no ages."""
+    column = "age" if by == "age_band" else "sex"
+    return [
+        m.id
+        for m in figures.catalogue().measures.values()
+        if m.source == "indicators" or (m.source in SCHEMAS and column in SCHEMAS[m.source].names)
+    ]
+
+
+def result(measure: str | None, period: str | None, area: str | None, by: str | None) -> MeasureResult:
+    if by is not None and measure is None:
+        request = MeasureRequest(measures=breakable(by), period=period, area=area, by=by)
+        return figures.cached(("api-breakable", period, area, by), lambda: hub().measures(request))
+    return figures.measures(measure, period, area, by)
+
+
+def _frame(measure: str | None, period: str | None, area: str | None, by: str | None) -> pd.DataFrame:
+    if by is not None and measure is None:
+        return figures.cached(
+            ("api-breakable-frame", period, area, by),
+            lambda: result(None, period, area, by).table.to_pandas(),
+        )
+    # Only the filters given, so these share figures.warm()'s cache entries.
+    given = {"measure": measure, "period": period, "area": area, "by": by}
+    return figures.measures_frame(**{k: v for k, v in given.items() if v is not None})
+
+
+def measure_rows(measure: str | None, period: str | None, area: str | None, by: str | None) -> list[dict]:
+    return figures.cached(
+        ("api-measures", measure, period, area, by), lambda: records(_frame(measure, period, area, by))
+    )
+
+
+def partial_periods(measure: str | None, period: str | None, area: str | None, by: str | None) -> dict:
+    return result(measure, period, area, by).partial
+
+
+def public_rows(measure: str | None, period: str | None, by: str | None) -> list[dict]:
+    """Every area's published rows. Disclosure control needs all boroughs at once (a suppressed borough
+    is protected by suppressing a second one), so an area filter is applied to this, never before it."""
+    return figures.cached(
+        ("api-public", measure, period, by),
+        lambda: records(public_measures(_frame(measure, period, None, by), FORCE_CODE)),
+    )
+
+
+def _read_areas() -> list[dict[str, str]]:
+    with hub().open(read_only=True) as wh:
+        lookup = wh.table("lsoa_lookup").select("lad_code", "lad_name").distinct()
+        frame = wh.to_arrow(lookup).to_pandas()
+    frame = frame.dropna().sort_values(["lad_code", "lad_name"]).drop_duplicates("lad_code")
+    boroughs = [
+        {"code": c, "name": n, "kind": "borough"} for c, n in zip(frame.lad_code, frame.lad_name, strict=True)
+    ]
+    return [{"code": FORCE_CODE, "name": FORCE_NAME, "kind": "force"}, *boroughs]
+
+
+def areas() -> list[dict[str, str]]:
+    return figures.cached(("api-areas",), _read_areas)
+
+
+def quality_findings() -> list[dict]:
+    return figures.cached(("api-quality",), lambda: records(hub().quality().findings))
+
+
+def _read_loads() -> list[dict]:
+    frame = (
+        hub().loads().to_pandas().drop(columns=["file_path"])
+    )  # the server's own folders are no one's business
+    # Stored as naive UTC; said so, since a date-time without its zone is not RFC 3339.
+    frame["loaded_at"] = pd.to_datetime(frame["loaded_at"]).dt.tz_localize("UTC")
+    return records(frame)
+
+
+def loads() -> list[dict]:
+    return figures.cached(("api-loads",), _read_loads)

@@ -1,0 +1,60 @@
+"""Endpoints anyone may call: figures as they may be published, with disclosure control."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.http import HttpRequest
+from ninja import Router
+
+from vrhub.reports.published import figures, self_disagreements
+from vrhub.web.api import data
+from vrhub.web.api.measures import computed, known_area, known_measure, page
+from vrhub.web.api.params import AreaParam, ByParam, LimitParam, MeasureParam, OffsetParam, PeriodParam
+from vrhub.web.api.schemas import (
+    ErrorOut,
+    PublicPage,
+    PublishedOut,
+    ValidationErrorOut,
+)
+
+router = Router(auth=None, tags=["public"])
+
+
+@router.get(
+    "/public/measures",
+    response={200: PublicPage, 404: ErrorOut, 422: ValidationErrorOut | ErrorOut},
+    operation_id="list_public_measures",
+    summary="Measure values as they may be published",
+)
+def list_public_measures(
+    request: HttpRequest,
+    measure: MeasureParam = None,
+    period: PeriodParam = None,
+    area: AreaParam = None,
+    by: ByParam = None,
+    limit: LimitParam = 1000,
+    offset: OffsetParam = 0,
+) -> dict:
+    """Below the force-wide total, counts of 1 to 7 are shown as '*' and others rounded to the nearest 5
+    (the NHS HES rule), with a second cell suppressed where one alone could be worked out from a total.
+    Rates come from the rounded counts, and changes are given for the force-wide totals only."""
+    known_measure(measure)
+    known_area(area)
+    rows = computed(lambda: data.public_rows(measure, period, by))
+    if area is not None:
+        rows = [r for r in rows if r["area_code"] == area]
+    return page(rows, limit, offset)
+
+
+@router.get(
+    "/published-figures",
+    response={200: PublishedOut},
+    operation_id="list_published_figures",
+    summary="The figures the VRP strategy publishes, and where they disagree with their own arithmetic",
+)
+def published_figures(request: HttpRequest) -> dict:
+    return {
+        "figures": [asdict(f) for f in figures()],
+        "disagreements": [asdict(d) for d in self_disagreements()],
+    }

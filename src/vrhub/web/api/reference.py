@@ -1,0 +1,76 @@
+"""Areas and serious-violence definitions (any signed-in user or token)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from vrhub.definitions import Definition, builtin_definitions
+from vrhub.web.api import data
+from vrhub.web.api.auth import SIGNED_IN
+from vrhub.web.api.schemas import AreaOut, DefinitionOut, DefinitionSummary, ErrorOut
+
+router = Router(auth=SIGNED_IN, tags=["reference"])
+
+
+@router.get(
+    "/areas",
+    response={200: list[AreaOut], 401: ErrorOut},
+    operation_id="list_areas",
+    summary="The force area and its boroughs, with their ONS codes",
+)
+def list_areas(request: HttpRequest) -> list[dict]:
+    return data.areas()
+
+
+def summary(d: Definition) -> dict:
+    return {
+        "name": d.name,
+        "title": d.title,
+        "version": d.label,
+        "applies_to": d.applies_to,
+        "description": d.description,
+        "source": d.source,
+        "proxy": d.proxy,
+    }
+
+
+@router.get(
+    "/definitions",
+    response={200: list[DefinitionSummary], 401: ErrorOut},
+    operation_id="list_definitions",
+    summary="The serious-violence definitions in force",
+)
+def list_definitions(request: HttpRequest) -> list[dict]:
+    return [summary(d) for d in sorted(builtin_definitions().values(), key=lambda d: d.name)]
+
+
+@router.get(
+    "/definitions/{name}",
+    response={200: DefinitionOut, 401: ErrorOut, 404: ErrorOut},
+    operation_id="get_definition",
+    summary="One definition: its version, its YAML text and the offence codes it counts",
+)
+def get_definition(request: HttpRequest, name: str) -> dict:
+    known = builtin_definitions()
+    if name not in known:
+        raise HttpError(404, f"name: no definition named '{name}'; known: {', '.join(sorted(known))}.")
+    d = known[name]
+    rules = [
+        {
+            "label": r.label,
+            "offence_codes": [{"code": c, "label": label} for c, label in r.offence_codes],
+            "any_flag": list(r.any_flag),
+            "crime_types": list(r.crime_types),
+        }
+        for r in d.rules
+    ]
+    return {
+        **summary(d),
+        "stated_version": d.version,
+        "sha256": d.sha256,
+        "text": d.text,
+        "codes": d.codes(),
+        "rules": rules,
+    }

@@ -1,0 +1,182 @@
+"""The shapes of every response, so the OpenAPI spec says exactly what each endpoint returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+
+PeriodKind = Literal["year", "financial-year", "quarter", "month"]
+Breakdown = Literal["age_band", "sex"]
+Severity = Literal["error", "warning", "info"]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ParameterError(Schema):
+    parameter: str
+    location: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[ParameterError]
+
+
+class MeasureRow(Schema):
+    measure_id: str
+    period: str
+    area_code: str
+    area_name: str
+    breakdown: str
+    value: int | float | None  # a count stays an integer; shares and indicators are not counts
+    unit: str
+    change_vs_previous_pct: float | None
+    change_vs_baseline_pct: float | None
+    rate_per_100k: float | None
+    definition_version: str
+    rate_ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    wheeler_z: float | None
+    small_count: bool | None
+    snapshot: str
+
+
+class MeasurePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    # Periods holding fewer months of data than they span, per source: {source: {period: months}}.
+    partial_periods: dict[str, dict[str, int]]
+    items: list[MeasureRow]
+
+
+class PublicRow(Schema):
+    measure_id: str
+    period: str
+    area_code: str
+    area_name: str
+    breakdown: str
+    value: int | float | str | None  # '*' where suppressed; counts below force level rounded to 5
+    unit: str
+    rate_per_100k: float | None
+    change_vs_previous_pct: float | None
+    change_vs_baseline_pct: float | None
+    definition_version: str
+    suppressed: bool
+
+
+class PublicPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PublicRow]
+
+
+class CatalogueEntry(Schema):
+    id: str
+    title: str
+    source: str
+    count: str
+    unit: str
+    population: str
+    polarity: str
+    baseline: int
+    definition: str | None
+    definition_version: str
+    strategy: str | None
+    value: str
+    split_by: str | None
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    kind: Literal["force", "borough"]
+
+
+class DefinitionSummary(Schema):
+    name: str
+    title: str
+    version: str  # the stated version plus the file's hash, as every measure records it
+    applies_to: str
+    description: str
+    source: str
+    proxy: bool
+
+
+class OffenceCode(Schema):
+    code: str
+    label: str
+
+
+class RuleOut(Schema):
+    label: str
+    offence_codes: list[OffenceCode]
+    any_flag: list[str]
+    crime_types: list[str]
+
+
+class DefinitionOut(DefinitionSummary):
+    stated_version: str
+    sha256: str
+    text: str
+    codes: list[str]
+    rules: list[RuleOut]
+
+
+class FindingOut(Schema):
+    source: str
+    month: str | None
+    field: str | None
+    check: str
+    severity: str
+    value: float | None
+    expected: float | None
+    message: str
+
+
+class LoadOut(Schema):
+    load_id: int
+    file_name: str
+    source: str
+    sha256: str | None
+    rows_read: int | None
+    rows_loaded: int | None
+    rows_quarantined: int | None
+    duplicates_skipped: int | None
+    loaded_at: dt.datetime | None
+    definition_version: str | None
+
+
+class FigureOut(Schema):
+    table: str
+    measure_id: str
+    measure: str
+    source: str
+    population: str
+    period: str
+    value: float | None
+    unit: str
+    stated_change: str
+    note: str
+
+
+class DisagreementOut(Schema):
+    measure_id: str
+    period: str
+    stated: str
+    arithmetic: str
+    explanation: str
+
+
+class PublishedOut(Schema):
+    figures: list[FigureOut]
+    # Where the strategy's own figures do not follow from each other, so no data could reproduce them all.
+    disagreements: list[DisagreementOut]

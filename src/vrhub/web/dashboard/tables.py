@@ -1,0 +1,291 @@
+"""What the dashboard's tables show, built from the measure frames (figures.measures_frame) as plain rows.
+
+Pure functions of frames and the catalogue, so they can be tested with a small hand-made frame; the views
+only fetch the cached frames and render these rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from vrhub.analysis.change import change_statistics
+from vrhub.analysis.wording import describe_change
+from vrhub.config import FORCE_CODE
+from vrhub.definitions import get_definition
+from vrhub.measures import periods
+from vrhub.measures.catalogue import Catalogue, Measure
+from vrhub.reports.disclosure import SUPPRESSED, public_measures
+
+STRATEGY_TABLES = {"table1": "Home Office success measures", "table2": "Local success measures"}
+Key = tuple[str, str, str, str]
+
+
+def strategy_ids(catalogue: Catalogue, table: str | None = None) -> list[str]:
+    """The measures the strategy publishes in Table 1 (Home Office) and Table 2 (local), catalogue order."""
+    wanted = (table,) if table else tuple(STRATEGY_TABLES)
+    return [m.id for m in catalogue.measures.values() if m.strategy in wanted]
+
+
+def is_proxy(measure: Measure) -> bool:
+    return bool(measure.definition) and get_definition(measure.definition).proxy
+
+
+def missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def clean(value: Any) -> Any:
+    """NaN and pandas' NA as None, numpy scalars as plain numbers: what templates and JSON expect."""
+    if missing(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def index(frame: pd.DataFrame) -> dict[Key, dict[str, Any]]:
+    """Rows keyed by (measure, period, area, breakdown)."""
+    records = frame.to_dict("records")
+    return {(r["measure_id"], str(r["period"]), r["area_code"], r["breakdown"] or ""): r for r in records}
+
+
+def _period_order(label: str) -> tuple[int, str]:
+    return (periods.year_of(label), label) if periods.kind_of(label) else (0, label)
+
+
+def latest_period(frame: pd.DataFrame, measure: Measure, partial: dict[str, dict[str, int]]) -> str | None:
+    """The measure's latest period with a full span of data (its source's partial periods left out), or the
+    latest period at all when none is full (a source that has only started)."""
+    rows = frame[(frame["measure_id"] == measure.id) & (frame["breakdown"].fillna("") == "")]
+    labels = sorted({str(p) for p in rows["period"]}, key=_period_order)
+    incomplete = partial.get(measure.source, {})
+    full = [p for p in labels if p not in incomplete]
+    return (full or labels or [None])[-1]
+
+
+def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(code, name) of the force area, then each borough by name, as the event measures report them."""
+    events = {m.id for m in catalogue.measures.values() if m.source != "indicators"}
+    rows = frame[frame["measure_id"].isin(events)][["area_code", "area_name"]].drop_duplicates("area_code")
+    boroughs = sorted(
+        ((c, n) for c, n in rows.itertuples(index=False) if c != FORCE_CODE), key=lambda a: a[1]
+    )
+    force = [(c, n) for c, n in rows.itertuples(index=False) if c == FORCE_CODE]
+    return force + boroughs
+
+
+def _changes(pairs: list[tuple[float | None, float | None]]) -> pd.DataFrame:
+    now = pd.Series([math.nan if missing(a) else float(a) for a, _ in pairs], dtype="float64")
+    then = pd.Series([math.nan if missing(b) else float(b) for _, b in pairs], dtype="float64")
+    return change_statistics(now, then)
+
+
+def summary_rows(
+    frame: pd.DataFrame,
+    catalogue: Catalogue,
+    partial: dict[str, dict[str, int]],
+    area: str,
+    measure_ids: Iterable[str],
+) -> list[dict[str, Any]]:
+    """One row per measure for `area`: its latest full period's value, rate, change against the previous
+    period and the baseline, the significance of each, and the change in words."""
+    values = index(frame)
+    chosen = []
+    for measure_id in measure_ids:
+        measure = catalogue.get(measure_id)
+        period = latest_period(frame, measure, partial)
+        row = values.get((measure_id, period, area, "")) if period else None
+        chosen.append((measure, period, row))
+    previous, baseline = [], []
+    for measure, period, row in chosen:
+        if row is None:
+            previous.append(("", None))
+            baseline.append(("", None))
+            continue
+        before = periods.previous(period) if periods.kind_of(period) else ""
+        base = periods.in_baseline_year(period, measure.baseline) if periods.kind_of(period) else ""
+        previous.append((before, (values.get((measure.id, before, area, "")) or {}).get("value")))
+        baseline.append((base, (values.get((measure.id, base, area, "")) or {}).get("value")))
+    now = [(row or {}).get("value") for _, _, row in chosen]
+    against_previous = _changes([(n, p[1]) for n, p in zip(now, previous, strict=True)])
+    against_baseline = _changes([(n, b[1]) for n, b in zip(now, baseline, strict=True)])
+    out = []
+    for i, (measure, period, row) in enumerate(chosen):
+        item: dict[str, Any] = {
+            "measure_id": measure.id,
+            "title": measure.title,
+            "strategy": measure.strategy,
+            "unit": measure.unit,
+            "proxy": is_proxy(measure),
+            "period": period,
+            "value": None,
+        }
+        if row is not None:
+            prev_label, prev_value = previous[i]
+            base_label, base_value = baseline[i]
+            stats = against_previous.iloc[i].to_dict()
+            base_stats = against_baseline.iloc[i].to_dict()
+            comparable = measure.unit != "percent"
+            item.update(
+                value=clean(row["value"]),
+                rate_per_100k=clean(row.get("rate_per_100k")),
+                previous_period=prev_label,
+                previous=clean(prev_value),
+                change_vs_previous_pct=_first(stats["pct_change"], row.get("change_vs_previous_pct")),
+                baseline_period=base_label,
+                baseline=clean(base_value),
+                change_vs_baseline_pct=_first(base_stats["pct_change"], row.get("change_vs_baseline_pct")),
+                p_value=clean(stats["p_value"]) if comparable else None,
+                small_count=bool(stats["small_count"]) and comparable,
+                baseline_p_value=clean(base_stats["p_value"]) if comparable else None,
+                sentence=_sentence(measure, row["value"], prev_value, prev_label, stats),
+                baseline_sentence=(
+                    _sentence(measure, row["value"], base_value, f"the {base_label} baseline", base_stats)
+                    if base_label and base_label != period
+                    else ""
+                ),
+                definition_version=row.get("definition_version", ""),
+            )
+        out.append(item)
+    return out
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is there: the unrounded change the sentence is written from, so the figure
+    and the words round alike (the engine's change is already rounded to 0.1)."""
+    return next((clean(v) for v in values if not missing(v)), None)
+
+
+def _sentence(measure: Measure, now: Any, then: Any, label: str, stats: dict[str, Any]) -> str:
+    if not label:
+        return ""
+    return describe_change(
+        clean(now), clean(then), label, stats, polarity=measure.polarity, unit=measure.unit
+    )
+
+
+def area_rows(frame: pd.DataFrame, measure_id: str, period: str | None) -> list[dict[str, Any]]:
+    """The measure's whole-population figure in each area for one period: force area first."""
+    rows = frame[
+        (frame["measure_id"] == measure_id)
+        & (frame["breakdown"].fillna("") == "")
+        & (frame["period"].astype(str) == str(period))
+    ]
+    rows = rows.assign(_f=rows["area_code"] != FORCE_CODE).sort_values(["_f", "area_name"])
+    return [{k: clean(v) for k, v in r.items() if k != "_f"} for r in rows.to_dict("records")]
+
+
+def annual_rows(frame: pd.DataFrame, measure_id: str, area: str = FORCE_CODE) -> list[dict[str, Any]]:
+    """The measure's whole-population figure for `area` in every period, oldest first."""
+    rows = frame[
+        (frame["measure_id"] == measure_id)
+        & (frame["breakdown"].fillna("") == "")
+        & (frame["area_code"] == area)
+    ]
+    rows = rows.assign(_o=rows["period"].astype(str).map(_period_order)).sort_values("_o")
+    return [{k: clean(v) for k, v in r.items() if k != "_o"} for r in rows.to_dict("records")]
+
+
+def breakdown_rows(frame: pd.DataFrame, measure_id: str, period: str | None, dimension: str) -> list[dict]:
+    """The force area's figure in each group of `dimension` (age_band or sex) for one period."""
+    prefix = f"{dimension}="
+    rows = frame[
+        (frame["measure_id"] == measure_id)
+        & (frame["area_code"] == FORCE_CODE)
+        & (frame["period"].astype(str) == str(period))
+        & frame["breakdown"].fillna("").str.startswith(prefix)
+    ]
+    out = []
+    for r in rows.sort_values("breakdown").to_dict("records"):
+        item = {k: clean(v) for k, v in r.items()}
+        item["group"] = r["breakdown"][len(prefix) :]
+        out.append(item)
+    return out
+
+
+def split_rows(frame: pd.DataFrame, measure_id: str, period: str | None) -> list[dict[str, Any]]:
+    """A measure's own split (weapon, offence group) for the force area in one period."""
+    rows = frame[
+        (frame["measure_id"] == measure_id)
+        & (frame["area_code"] == FORCE_CODE)
+        & (frame["period"].astype(str) == str(period))
+        & (frame["breakdown"].fillna("") != "")
+    ]
+    return [
+        {**{k: clean(v) for k, v in r.items()}, "group": r["breakdown"].split("=", 1)[-1]}
+        for r in rows.sort_values("breakdown").to_dict("records")
+    ]
+
+
+def chart_points(frame: pd.DataFrame, measure_id: str) -> list[dict[str, Any]]:
+    """Monthly points for the trend chart: month (YYYY-MM-01), area name and value, whole population."""
+    rows = frame[(frame["measure_id"] == measure_id) & (frame["breakdown"].fillna("") == "")]
+    rows = rows[rows["period"].astype(str).map(periods.kind_of) == "month"]
+    rows = rows.sort_values(["area_code", "period"])
+    return [
+        {"month": f"{p}-01", "area": a, "force": c == FORCE_CODE, "value": clean(v)}
+        for p, a, c, v in rows[["period", "area_name", "area_code", "value"]].itertuples(index=False)
+    ]
+
+
+def public_table(
+    frame: pd.DataFrame,
+    catalogue: Catalogue,
+    partial: dict[str, dict[str, int]],
+    measure_ids: Iterable[str],
+    area_list: list[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """Published figures: one row per measure for its latest full period, a cell per area, each cell as
+    `public_measures` allows it out (HES rule below force level, secondary suppression, rounding to 5)."""
+    ids = list(measure_ids)
+    whole = frame[frame["measure_id"].isin(ids) & (frame["breakdown"].fillna("") == "")]
+    published = index(public_measures(whole, FORCE_CODE).assign(breakdown=""))
+    out = []
+    for measure_id in ids:
+        measure = catalogue.get(measure_id)
+        period = latest_period(frame, measure, partial)
+        cells = []
+        for code, name in area_list:
+            row = published.get((measure_id, str(period), code, "")) if period else None
+            cells.append(
+                {
+                    "area_code": code,
+                    "area_name": name,
+                    "value": clean(row["value"]) if row else None,
+                    "suppressed": bool(row and row.get("value") == SUPPRESSED),
+                    "rate_per_100k": clean(row.get("rate_per_100k")) if row else None,
+                }
+            )
+        force = published.get((measure_id, str(period), FORCE_CODE, "")) if period else None
+        out.append(
+            {
+                "measure_id": measure_id,
+                "title": measure.title,
+                "unit": measure.unit,
+                "proxy": is_proxy(measure),
+                "period": period,
+                "cells": cells,
+                "change_vs_previous_pct": clean(force.get("change_vs_previous_pct")) if force else None,
+                "change_vs_baseline_pct": clean(force.get("change_vs_baseline_pct")) if force else None,
+            }
+        )
+    return out
+
+
+def published_rows(
+    frame: pd.DataFrame, catalogue: Catalogue, partial: dict[str, dict[str, int]], measure_ids: Iterable[str]
+) -> pd.DataFrame:
+    """The published figures as a flat table (for /published.csv): latest full period, whole population."""
+    ids = list(measure_ids)
+    whole = frame[frame["measure_id"].isin(ids) & (frame["breakdown"].fillna("") == "")]
+    public = public_measures(whole, FORCE_CODE)
+    latest = {m: latest_period(frame, catalogue.get(m), partial) for m in ids}
+    keep = [latest.get(m) == str(p) for m, p in zip(public["measure_id"], public["period"], strict=True)]
+    return public[keep].reset_index(drop=True)
