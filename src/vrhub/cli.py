@@ -17,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vrhub.config import settings
+from vrhub.delivery.cli import app as delivery_app
 from vrhub.errors import VrhubError
 from vrhub.hub import Hub
 
@@ -271,14 +272,16 @@ def report(
 @friendly
 def demo(
     folder: Annotated[
-        Path, typer.Option("--dir", help="The data folder for the demo (becomes DATA_DIR).")
-    ] = Path("vrhub-data"),
+        Path | None,
+        typer.Option("--dir", help="The data folder for the demo (default: $VRHUB_DATA_DIR or ./vrhub-data)."),
+    ] = None,
     serve: Annotated[
-        bool, typer.Option("--serve/--no-serve", help="Start the dashboard afterwards (when there is one).")
+        bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards, with demo users.")
     ] = True,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 2022,
 ) -> None:
-    """Generate demo data for Merseyside (April 2018 - December 2021), load it, compute the measures, write the report."""
+    """Generate Merseyside demo data (April 2018 - December 2021), load it, write the report, serve the dashboard."""
+    folder = settings(folder, None).data_dir
     hub = Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
     with Progress(
         SpinnerColumn(),
@@ -299,10 +302,15 @@ def demo(
     out.print(f"Report:   {written.html}", highlight=False)
     if written.pdf:
         out.print(f"PDF:      {written.pdf}", highlight=False)
+    from vrhub.web import serve as server
+
+    say = lambda message: out.print(message, highlight=False)  # noqa: E731
+    server.configure(folder, str(folder / "warehouse.duckdb"))
+    server.prepare(demo_users=serve, demo_delivery=True, say=say)
     if serve:
-        _serve(folder, str(folder / "warehouse.duckdb"), "127.0.0.1", 8000, debug=False, demo_users=True)
+        server.run(say=say)
     else:
-        out.print("Serve the dashboard with: vrhub serve --data-dir " + str(folder), highlight=False)
+        out.print(f"Serve the dashboard with: vrhub serve --data-dir {folder}", highlight=False)
 
 
 def _serve(folder: Path, warehouse: str | None, host: str, port: int, debug: bool, demo_users: bool) -> None:
@@ -329,6 +337,9 @@ def serve(
     """Serve the dashboard, uploads and API (waitress; one process owns the warehouse)."""
     config = settings(data_dir, warehouse)
     _serve(config.data_dir, config.warehouse, host, port, debug, demo_users)
+
+
+app.add_typer(delivery_app, name="delivery", help="Delivery: 360Giving export, steering group pack, checks.")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

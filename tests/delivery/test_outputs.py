@@ -164,7 +164,6 @@ def test_indicators_hand_checked(intervention, orgs):
 def test_indicators_load_through_the_indicators_source(intervention, tmp_path, data_dir, key):
     from vrhub.config import settings
     from vrhub.delivery.indicators import ingest_delivery_indicators
-    from vrhub.delivery.reference import delivery_catalogue_path
     from vrhub.hub import Hub
     from vrhub.measures import MeasureRequest
 
@@ -172,7 +171,7 @@ def test_indicators_load_through_the_indicators_source(intervention, tmp_path, d
     summary = ingest_delivery_indicators(hub, quarter="2021-Q4", folder=tmp_path)
     assert summary.rows_quarantined == 0 and summary.rows_loaded == 6 + 5
     table = hub.measures(
-        MeasureRequest(measures=["interventions_active"], area="E23000004"), delivery_catalogue_path()
+        MeasureRequest(measures=["interventions_active"], area="E23000004")
     ).table.to_pylist()
     assert [(r["period"], r["value"]) for r in table] == [("2021-Q4", 1)]
     written = write_indicators_csv(tmp_path / "x.csv", delivery_indicators("2021-Q4"))

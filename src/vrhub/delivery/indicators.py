@@ -1,5 +1,5 @@
 """Counts from delivery records as figures in the `indicators` source format, so they are measures like any
-other (their catalogue entries are in measures.yaml beside this file)."""
+other (their entries are in src/vrhub/measures/catalogue.yaml)."""
 
 from __future__ import annotations
 

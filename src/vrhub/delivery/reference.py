@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import re
 from importlib import resources
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
@@ -34,16 +33,11 @@ def validate_boroughs(codes: object) -> None:
         raise ValidationError(f"{', '.join(unknown)} is not a Merseyside borough code (known: {known}).")
 
 
-def delivery_catalogue_path() -> Path:
-    """The measures counted from delivery records (see measures.yaml beside this file)."""
-    return Path(str(resources.files("vrhub.delivery").joinpath("measures.yaml")))
-
-
 @functools.cache
 def known_measure_ids() -> frozenset[str]:
     from vrhub.measures import load_catalogue
 
-    return frozenset(load_catalogue(delivery_catalogue_path()).measures)
+    return frozenset(load_catalogue().measures)
 
 
 def validate_measure_id(measure_id: str) -> None:

@@ -40,7 +40,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def prepare(demo_users: bool = False, say: Callable[[str], None] = print) -> None:
+def prepare(demo_users: bool = False, demo_delivery: bool = False, say: Callable[[str], None] = print) -> None:
     """Migrate Django's tables, open the warehouse, resume queued uploads, and compute the figures."""
     from django.core.management import call_command
 
@@ -48,12 +48,27 @@ def prepare(demo_users: bool = False, say: Callable[[str], None] = print) -> Non
     if demo_users:
         say("Demo users (passwords are new each time the demo starts):")
         call_command("demo_users")
+    if demo_delivery:
+        _demo_delivery(say)
     from vrhub.web import figures
     from vrhub.web.uploads.worker import resume
 
     resume()
     say("Computing the figures for the dashboard...")
     figures.warm()
+
+
+def _demo_delivery(say: Callable[[str], None]) -> None:
+    from vrhub.delivery.demo import load_demo_delivery
+    from vrhub.delivery.indicators import ingest_delivery_indicators
+
+    made = load_demo_delivery()
+    if made["loaded"]:
+        say(f"Delivery demo: {made['interventions']} interventions, {made['exception_reports']} exception reports")
+    else:
+        say("Delivery demo: already loaded")
+    loaded = ingest_delivery_indicators()
+    say(f"Delivery indicators: {loaded.rows_loaded} rows loaded into the warehouse")
 
 
 def run(

@@ -47,6 +47,7 @@
       ast: true,
       expr: vega.expressionInterpreter,
       actions: false,
+      defaultStyle: false,
       tooltip: false,
       renderer: "svg"
     }).catch(function (err) {

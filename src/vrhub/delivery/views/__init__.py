@@ -1,0 +1,1 @@
+"""Delivery pages, one module per area (programme, funding, tracker, voice, public)."""
