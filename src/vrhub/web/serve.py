@@ -6,6 +6,7 @@ warehouse through vrhub.warehouse.shared, and uploads are written by one backgro
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 from collections.abc import Callable
@@ -58,16 +59,20 @@ def prepare(demo_users: bool = False, demo_delivery: bool = False, say: Callable
     figures.warm()
 
 
+# The demo's delivery records are as a steering group would see them in January 2022, after the data's end.
+DEMO_TODAY = dt.date(2022, 1, 15)
+
+
 def _demo_delivery(say: Callable[[str], None]) -> None:
     from vrhub.delivery.demo import load_demo_delivery
     from vrhub.delivery.indicators import ingest_delivery_indicators
 
-    made = load_demo_delivery()
+    made = load_demo_delivery(DEMO_TODAY)
     if made["loaded"]:
         say(f"Delivery demo: {made['interventions']} interventions, {made['exception_reports']} exception reports")
     else:
         say("Delivery demo: already loaded")
-    loaded = ingest_delivery_indicators()
+    loaded = ingest_delivery_indicators(today=DEMO_TODAY)
     say(f"Delivery indicators: {loaded.rows_loaded} rows loaded into the warehouse")
 
 
