@@ -71,7 +71,7 @@ def _hotspots(wh: Warehouse, year: str) -> Any:
         return None
 
 
-def _notes(quality: pd.DataFrame, catalogue: Any, measure_ids: list[str]) -> dict[str, list[str]]:
+def quality_notes(quality: pd.DataFrame, catalogue: Any, measure_ids: list[str]) -> dict[str, list[str]]:
     """Quality findings beside the figures they affect: those about a measure's source in the years shown."""
     from vrhub.sources import SOURCES
 
@@ -161,7 +161,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "agencies": sections.agencies(wh, catalogue),
         "cardiff": _cardiff(wh, catalogue, year),
         "quality": quality,
-        "notes": _notes(quality, catalogue, strategy_ids),
+        "notes": quality_notes(quality, catalogue, strategy_ids),
         "checks": checks(values),
         "loads": wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist(),
         "catalogue": catalogue,

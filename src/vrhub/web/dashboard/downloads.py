@@ -44,7 +44,11 @@ def _cell(value: object) -> object:
     return str(value)
 
 
-def xlsx_response(frame: pd.DataFrame, filename: str, sheet: str = "figures") -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(frame, sheet), content_type=XLSX)
+def bytes_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def xlsx_response(frame: pd.DataFrame, filename: str, sheet: str = "figures") -> HttpResponse:
+    return bytes_response(xlsx_bytes(frame, sheet), XLSX, filename)

@@ -7,7 +7,8 @@ from django.shortcuts import render
 
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import get_definition
-from vrhub.reports.build import _notes as quality_notes
+from vrhub.reports.build import quality_notes
+from vrhub.web import figures
 from vrhub.web.accounts.access import role_required
 from vrhub.web.dashboard import data, downloads, report_jobs, tables
 
@@ -132,7 +133,9 @@ def measure_csv(request: HttpRequest, measure_id: str) -> HttpResponse:
 @role_required()
 def measure_xlsx(request: HttpRequest, measure_id: str) -> HttpResponse:
     m = _measure_or_404(measure_id)
-    return downloads.xlsx_response(data.measure_rows(m), f"{m.id}.xlsx", sheet=m.id)
+    # Built once per warehouse state: writing a workbook takes far longer than serving one.
+    workbook = figures.cached(("xlsx", m.id), lambda: downloads.xlsx_bytes(data.measure_rows(m), sheet=m.id))
+    return downloads.bytes_response(workbook, downloads.XLSX, f"{m.id}.xlsx")
 
 
 @role_required()
