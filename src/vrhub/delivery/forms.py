@@ -39,11 +39,10 @@ MULTIPLE = (forms.CheckboxSelectMultiple, forms.RadioSelect)
 
 
 def measure_choices(blank: bool = False) -> list[tuple[str, str]]:
-    from vrhub.delivery.reference import delivery_catalogue_path
-    from vrhub.measures import load_catalogue
+    from vrhub.delivery.views.logic import measure_titles
 
-    measures = load_catalogue(delivery_catalogue_path()).measures
-    found = sorted(((m.id, f"{m.title} ({m.id})") for m in measures.values()), key=lambda c: c[1].lower())
+    titles = measure_titles()
+    found = sorted(((i, f"{t} ({i})") for i, t in titles.items()), key=lambda c: c[1].lower())
     return [("", "None")] + found if blank else found
 
 
@@ -206,6 +205,7 @@ class LogicElementForm(StyledModelForm):
     def __init__(self, *args: Any, intervention: Intervention | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.intervention = intervention
+        self.fields["stage"].choices = LogicModelElement.Stage.choices  # radios: no blank "---------"
         self.fields["measure_id"].choices = measure_choices(blank=True)
         later = LogicModelElement.objects.filter(intervention=intervention).exclude(stage="activity")
         if self.instance.pk:
@@ -359,6 +359,12 @@ class AwardForm(DecisionForm):
     )
     awarded_on = forms.DateField(label="Date of the award", required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model refuses an award without a reason; the label should not call it optional.
+        self.fields["why"].required = True
+        self.fields["why"].error_messages["required"] = "Give the reason for the decision to award"
+
     field_order = ["amount", "awarded_on", "why"]
 
 
@@ -492,6 +498,10 @@ class CaseStudyForm(StyledModelForm):
 
 
 class FeedbackForm(StyledModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = Feedback.Source.choices
+
     class Meta:
         model = Feedback
         fields = ["text", "source", "name", "received_on", "intervention", "priority", "themes"]
@@ -505,6 +515,10 @@ class FeedbackForm(StyledModelForm):
 
 class PublicFeedbackForm(StyledModelForm):
     """What anyone may tell the partnership, anonymously if they wish."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = Feedback.Source.choices  # radios: no blank "---------"
 
     class Meta:
         model = Feedback

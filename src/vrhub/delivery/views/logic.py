@@ -18,10 +18,9 @@ PREFIX = {"activity": "A", "output": "O", "short_term": "S", "long_term": "L"}
 
 @functools.cache
 def measure_titles() -> dict[str, str]:
-    from vrhub.delivery.reference import delivery_catalogue_path
     from vrhub.measures import load_catalogue
 
-    return {m.id: m.title for m in load_catalogue(delivery_catalogue_path()).measures.values()}
+    return {m.id: m.title for m in load_catalogue().measures.values()}
 
 
 def _number(value: Any) -> float | None:
@@ -82,9 +81,7 @@ def columns(intervention: Intervention | None) -> list[dict[str, Any]]:
     titles = measure_titles()
     labels = dict(LogicModelElement.Stage.choices)
     # Short codes (A1, O2, S1, L3) so a box can say which later boxes it leads to.
-    codes = {
-        e.pk: f"{PREFIX[stage]}{n}" for stage in grouped for n, e in enumerate(grouped[stage], start=1)
-    }
+    codes = {e.pk: f"{PREFIX[stage]}{n}" for stage in grouped for n, e in enumerate(grouped[stage], start=1)}
     out = []
     for stage in LogicModelElement.STAGE_ORDER:
         elements = [

@@ -1,8 +1,9 @@
 """The open JSON API (django-ninja) with its OpenAPI spec at /api/openapi.json and its docs at /api/docs.
 
 Public endpoints (no sign-in) publish figures under disclosure control; every other endpoint takes a bearer
-token (`vrhub manage api_token create USERNAME NAME`) or a signed-in browser session. Every endpoint reads;
-none writes.
+token (`vrhub manage api_token create USERNAME NAME`) or a signed-in browser session. Every endpoint reads,
+except POST /api/delivery/applications/{id}/award (programme managers and administrators; a session caller
+sends the CSRF token).
 """
 
 from __future__ import annotations
@@ -55,3 +56,4 @@ api.add_router("/", public.router)
 api.add_router("/", measures.router)
 api.add_router("/", reference.router)
 api.add_router("/", quality.router)
+api.add_router("/delivery/", "vrhub.delivery.api.router")
