@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from vrhub.web.accounts.audit import record
 from vrhub.web.accounts.models import AuditEvent, Organisation, Profile
+from vrhub.web.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Organisation)
@@ -56,7 +57,7 @@ class VrhubUserAdmin(UserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Admins read the log; nobody adds, changes or deletes an event through the application."""
 
     list_display = ("at", "username", "action", "object_type", "object_id", "ip_address")
@@ -64,15 +65,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("username", "object_id", "path")
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: Any, obj: Any = None) -> bool:
         return request.user.is_active and request.user.is_superuser

@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 
 from vrhub.web.accounts.audit import record
 from vrhub.web.api.models import ApiToken
+from vrhub.web.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     """A list to read, and one action: revoke. Tokens are made with `manage api_token create`, which is the
     only place the key is ever shown."""
 
@@ -20,15 +21,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "created", "last_used", "revoked")
     exclude = ("key_hash",)
     actions = ["revoke"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: Any, obj: Any = None) -> bool:
         return request.user.is_active and request.user.is_superuser

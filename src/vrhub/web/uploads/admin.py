@@ -3,15 +3,14 @@ warehouse); uploads are made through /uploads/new/."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 
+from vrhub.web.readonly_admin import ReadOnlyAdmin
 from vrhub.web.uploads.models import Upload
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "original_name",
@@ -28,12 +27,3 @@ class UploadAdmin(admin.ModelAdmin):
     search_fields = ("original_name", "sha256")
     date_hierarchy = "created"
     readonly_fields = [f.name for f in Upload._meta.fields]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
