@@ -10,7 +10,7 @@ import pyarrow as pa
 from vrhub.analysis.change import change_statistics
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import VrhubError
-from vrhub.measures import periods
+from vrhub.measures import cube, periods
 from vrhub.measures.catalogue import POPULATIONS, Catalogue, Measure
 from vrhub.measures.expressions import BREAKDOWNS, grouped
 from vrhub.warehouse import Warehouse
@@ -144,13 +144,19 @@ def _event_counts(
     for split in sorted({m.split_by for m in measures if m.split_by}):
         queries.append(([m for m in measures if m.split_by == split], split))
     long_frames, coverage = [], pd.Series(dtype="int64")
+    counted = cube.complete(wh, source)  # counted at load: read those instead of scanning the records
     for group, extra in queries:
         if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
             raise VrhubError(
                 f"{source} has no {extra.replace('_band', '')} to break down by",
                 "Choose measures from a source that records people, or drop --by.",
             )
-        df = wh.to_arrow(grouped(t, source, group, extra)).to_pandas()
+        needed = {cube.signature(source, None, extra)} | {cube.signature(source, m, extra) for m in group}
+        if needed <= counted:
+            query = cube.counted(wh, source, group, extra)
+        else:
+            query = grouped(t, source, group, extra)
+        df = wh.to_arrow(query).to_pandas()
         if "breakdown" not in df:
             df["breakdown"] = ""
         else:

@@ -3,6 +3,7 @@
 All measures of one source are computed together in one grouped pass (FILTER aggregates), at the grain
 of month x borough (x breakdown); periods and the force total are sums of that grain. That is exact:
 each crime has one committed date and one place, so distinct crimes add up across months and boroughs.
+The same grain is what a load stores in `measure_counts` (cube.py), so a request need not scan records.
 """
 
 from __future__ import annotations
@@ -84,8 +85,11 @@ def aggregate(measure: Measure, t: ir.Table, where: ir.BooleanValue) -> ir.Scala
     return t.count(where=where)
 
 
-def grouped(t: ir.Table, source: str, measures: list[Measure], extra: str | None) -> ir.Table:
-    """One pass over a source: each measure a filtered aggregate, grouped by month, borough and `extra`."""
+def grouped(
+    t: ir.Table, source: str, measures: list[Measure], extra: str | None, by_crime: bool = False
+) -> ir.Table:
+    """One pass over a source: each measure a filtered aggregate, grouped by month, borough and `extra`.
+    With `by_crime`, distinct crimes are counted in two steps instead (see `_by_crime`)."""
     month = t[EVENT_DATE[source]].cast("date").truncate("M").name("month")
     keys = [month, t.lad_code.name("lad_code")]
     if extra == "age_band":
@@ -95,6 +99,31 @@ def grouped(t: ir.Table, source: str, measures: list[Measure], extra: str | None
     elif extra:
         keys.append(t[extra].cast("string").fill_null("unknown").name("breakdown"))
     breakdown = extra if extra in BREAKDOWNS else None
+    if by_crime and any(m.count == "offences" for m in measures):
+        return _by_crime(t, keys, measures, breakdown)
     metrics = {m.id: aggregate(m, t, row_filter(m, t, breakdown)) for m in measures}
     metrics["__rows"] = t.count()
     return t.group_by(keys).aggregate(**metrics)
+
+
+def _by_crime(t: ir.Table, keys: list[ir.Value], measures: list[Measure], breakdown: str | None) -> ir.Table:
+    """`grouped` with distinct crimes counted in two steps: a flag per crime and cell, then the flags
+    counted. The same figures as `count(DISTINCT crime_key) FILTER (...)`. Over rows a load has just
+    inserted (not yet checkpointed) it took half the time at 10M rows (30 s against 56 s); over stored
+    rows the one-step count is faster (14 s against 22 s), so only the load uses it."""
+    names = [k.get_name() for k in keys]
+    per_crime: dict[str, ir.Scalar] = {}
+    for m in measures:
+        where = row_filter(m, t, breakdown)
+        if m.count == "offences":
+            per_crime[m.id] = (where & t.crime_key.notnull()).any()
+        else:
+            per_crime[m.id] = t.count(where=where)
+    per_crime["__rows"] = t.count()
+    crimes = t.group_by([*keys, t.crime_key.name("__crime")]).aggregate(**per_crime)
+    metrics = {
+        m.id: crimes.count(where=crimes[m.id]) if m.count == "offences" else crimes[m.id].sum()
+        for m in measures
+    }
+    metrics["__rows"] = crimes["__rows"].sum()
+    return crimes.group_by(names).aggregate(**metrics)

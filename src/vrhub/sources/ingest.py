@@ -18,6 +18,7 @@ import ibis
 import pyarrow as pa
 
 from vrhub.errors import InputRefused
+from vrhub.measures.cube import refresh as refresh_counts
 from vrhub.sources.context import IngestContext
 from vrhub.sources.reading import (
     Header,
@@ -316,6 +317,8 @@ def _load(
     else:
         rows = fresh.select(typed)
         wh.insert(spec.table, rows if wh.is_duckdb else con.to_pyarrow(rows))
+        # In the load's transaction, so the counts never disagree with the records.
+        refresh_counts(wh, spec.table, load_id)
 
     quarantine = con.sql(
         f"""SELECT {load_id}::BIGINT AS load_id, {_lit(path.name)} AS file_name, {_lit(spec.name)} AS source,

@@ -38,9 +38,21 @@ def _ed_police_informed(wh: Warehouse) -> None:
         wh.execute("ALTER TABLE ed_attendances ADD COLUMN police_informed BOOLEAN")
 
 
+def _measure_counts(wh: Warehouse) -> None:
+    from vrhub.measures.catalogue import EVENT_DATE
+    from vrhub.measures.cube import refresh
+
+    for name in ("measure_counts", "measure_count_specs"):
+        if not wh.has_table(name):
+            wh.con.create_table(name, schema=SCHEMAS[name])
+    for source in EVENT_DATE:  # records loaded before this migration are counted now, once
+        refresh(wh, source)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _create_initial_tables),
     (2, "ED attendances: whether the police were informed (Cardiff Model)", _ed_police_informed),
+    (3, "event measures counted at load (measure_counts, measure_count_specs)", _measure_counts),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

@@ -144,6 +144,20 @@ SCHEMAS: dict[str, ibis.Schema] = {
             **_PROVENANCE,
         }
     ),
+    # Event measures counted at load (measures/cube.py): what a measures request reads instead of records.
+    "measure_counts": ibis.schema(
+        {
+            "source": "string",
+            "sig": "string",
+            "month": "date",
+            "lad_code": "string",
+            "breakdown": "string",
+            "value": "int64",
+        }
+    ),
+    "measure_count_specs": ibis.schema(
+        {"source": "string", "sig": "string", "counts": "string", "counted_at": "timestamp"}
+    ),
     "indicators": ibis.schema(
         {
             "indicator_id": "string",
