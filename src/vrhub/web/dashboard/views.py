@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -26,6 +28,10 @@ def _strategy_sections(rows: list[dict]) -> list[dict]:
 
 
 def public(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/public.html", figures.cached(("page", "public"), _public_context))
+
+
+def _public_context() -> dict:
     catalogue = data.catalogue()
     frame = data.annual()
     area_list = tables.areas(frame, catalogue)
@@ -45,7 +51,7 @@ def public(request: HttpRequest) -> HttpResponse:
         "note": PUBLIC_NOTE,
         "public_report": "html" in report_jobs.files("public"),
     }
-    return render(request, "dashboard/public.html", context)
+    return context
 
 
 def published_csv(request: HttpRequest) -> HttpResponse:
@@ -63,12 +69,17 @@ def _area_or_404(code: str, area_list: list[tuple[str, str]]) -> str:
 
 @role_required()
 def overview(request: HttpRequest) -> HttpResponse:
-    catalogue = data.catalogue()
-    frame = data.annual()
-    area_list = tables.areas(frame, catalogue)
+    area_list = figures.cached(("page", "areas"), lambda: tables.areas(data.annual(), data.catalogue()))
     area = request.GET.get("area") or FORCE_CODE
     if area not in dict(area_list):
         area = FORCE_CODE
+    context = figures.cached(("page", "overview", area), lambda: _overview_context(area, area_list))
+    return render(request, "dashboard/overview.html", context)
+
+
+def _overview_context(area: str, area_list: list[tuple[str, str]]) -> dict:
+    catalogue = data.catalogue()
+    frame = data.annual()
     rows = tables.summary_rows(frame, catalogue, data.partial(), area, tables.strategy_ids(catalogue))
     context = {
         "sections": _strategy_sections(rows),
@@ -77,7 +88,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "area_name": dict(area_list).get(area, area),
         "force_code": FORCE_CODE,
     }
-    return render(request, "dashboard/overview.html", context)
+    return context
 
 
 def _measure_or_404(measure_id: str):  # noqa: ANN202 - a catalogue Measure
@@ -90,6 +101,11 @@ def _measure_or_404(measure_id: str):  # noqa: ANN202 - a catalogue Measure
 @role_required()
 def measure(request: HttpRequest, measure_id: str) -> HttpResponse:
     m = _measure_or_404(measure_id)
+    context = figures.cached(("page", "measure", m.id), lambda: _measure_context(m))
+    return render(request, "dashboard/measure.html", context)
+
+
+def _measure_context(m: Any) -> dict:
     catalogue = data.catalogue()
     frame = data.annual()
     period = tables.latest_period(frame, m, data.partial())
@@ -121,7 +137,7 @@ def measure(request: HttpRequest, measure_id: str) -> HttpResponse:
         if points
         else None,
     }
-    return render(request, "dashboard/measure.html", context)
+    return context
 
 
 @role_required()
