@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from vrhub.delivery import giving360
 from vrhub.delivery.models import (
@@ -249,7 +249,7 @@ def list_interventions(request: HttpRequest) -> list[dict[str, Any]]:
 def get_intervention(request: HttpRequest, intervention_id: int) -> Any:
     found = _interventions().filter(pk=intervention_id).first()
     if found is None:
-        return 404, {"detail": "No such intervention."}
+        return Status(404, {"detail": "No such intervention."})
     kpis = []
     for k in found.kpis.prefetch_related("values"):
         forecast = k.forecast()
@@ -366,7 +366,7 @@ def get_logic_model(request: HttpRequest, intervention: int | None = None) -> An
         return logic.flat_rows(None)
     found = Intervention.objects.filter(pk=intervention).first()
     if found is None:
-        return 404, {"detail": "No such intervention."}
+        return Status(404, {"detail": "No such intervention."})
     return logic.flat_rows(found)
 
 
@@ -387,20 +387,20 @@ def award(request: HttpRequest, application_id: int, body: AwardIn) -> Any:
     not allow an award (`missing` is empty). 422 when no reason is given or the amount is not positive."""
     app = Application.objects.filter(pk=application_id).first()
     if app is None or not may_see_application(request.user, app):
-        return 404, {"detail": "No such application."}
+        return Status(404, {"detail": "No such application."})
     if not may_edit(request.user):
         record(request, "access_denied", app, view="api_award")
-        return 403, {"detail": "Only a programme manager or administrator may award funding."}
+        return Status(403, {"detail": "Only a programme manager or administrator may award funding."})
     if not body.reason.strip():
-        return 422, {"detail": "Give the reason for the decision to award this application."}
+        return Status(422, {"detail": "Give the reason for the decision to award this application."})
     if body.amount is not None and body.amount <= 0:
-        return 422, {"detail": "The amount awarded must be more than £0."}
+        return Status(422, {"detail": "The amount awarded must be more than £0."})
     try:
         app.award(by=request.user, why=body.reason, request=request, amount=body.amount, on=body.awarded_on)
     except GateNotMet as exc:
-        return 409, {"detail": exc.messages[0], "missing": exc.missing}
+        return Status(409, {"detail": exc.messages[0], "missing": exc.missing})
     except TransitionRefused as exc:
-        return 409, {"detail": exc.messages[0], "missing": []}
+        return Status(409, {"detail": exc.messages[0], "missing": []})
     return {
         "id": app.pk,
         "state": app.state,
