@@ -156,3 +156,15 @@ def test_suspect_breakdowns_count_suspects(hub: Hub) -> None:
     assert (
         got[("2020", FORCE, "age_band=10-17")] == 1 and got[("2020", FORCE, "age_band=25-34")] == 1
     )  # P5, P8
+
+
+def test_a_warehouse_with_nothing_loaded_gives_no_rows_not_an_error(data_dir, key) -> None:
+    from vrhub.config import settings
+    from vrhub.hub import Hub
+    from vrhub.measures import COLUMNS, MeasureRequest
+
+    hub = Hub(settings(data_dir=data_dir))  # initialised: reference data, no records
+    empty = hub.measures(MeasureRequest())
+    assert empty.table.num_rows == 0 and empty.table.column_names == COLUMNS
+    one = hub.measures(MeasureRequest(measures=["ho_knife_admissions"], by="sex"))
+    assert one.table.num_rows == 0

@@ -34,3 +34,29 @@ def test_a_page_view_reuses_the_figures_until_a_load_changes_the_warehouse(web_d
     again = figures.measures_frame(measure="local_sv_offences")
     assert len(calls) == 2
     assert again.equals(first)  # fire data does not change this measure; it was recomputed all the same
+
+
+@pytest.fixture
+def empty_web_data(tmp_path, _initialised_warehouse, settings, monkeypatch):
+    """A warehouse as `vrhub init` leaves it: reference data, no records."""
+    from tests.conftest import TEST_KEY, copy_warehouse
+    from vrhub.web import figures, warehouse
+
+    folder = copy_warehouse(_initialised_warehouse, tmp_path / "data")
+    monkeypatch.setenv("VRHUB_PSEUDONYM_KEY", TEST_KEY)
+    settings.DATA_DIR = folder
+    settings.VRHUB_WAREHOUSE = str(folder / "warehouse.duckdb")
+    warehouse.close()
+    figures.clear()
+    yield folder
+    warehouse.close()
+    figures.clear()
+
+
+@pytest.mark.django_db
+def test_pages_and_api_answer_before_anything_is_loaded(empty_web_data, client_as, client) -> None:
+    viewer = client_as("viewer")
+    for path in ("/dashboard/", "/measures/local_sv_offences/", "/api/measures"):
+        assert viewer.get(path, secure=True).status_code == 200, path
+    for path in ("/", "/published.csv", "/api/public/measures?measure=ho_knife_admissions"):
+        assert client.get(path, secure=True).status_code == 200, path

@@ -80,7 +80,8 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
         counts, coverage = _event_counts(wh, source, measures, request, areas["lads"])
         partial[source] = {p: n for p, n in coverage.items() if n < periods.months_in(_kind(request))}
         frames.append(counts)
-    data = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
+    found = [f for f in frames if not f.empty]  # a source with nothing loaded yet gives an empty frame
+    data = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if data.empty:
         return MeasureResult(
             pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS), preserve_index=False), partial
