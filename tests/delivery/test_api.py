@@ -123,3 +123,21 @@ def test_reads(client, approved, manager, intervention, bearer):
     assert get("/api/delivery/interventions").status_code == 401
     awards = get("/api/delivery/awards", **headers).json()
     assert [(a["title"], a["amount_awarded"]) for a in awards] == [("Mentoring in schools", 1000.0)]
+
+
+def test_amounts_that_are_not_pounds_and_pence_are_refused_not_rounded(client, approved, bearer):
+    headers = bearer("programme_manager")
+    for amount in ("0.001", "1e20", "123456789012.345", "-5", "0"):
+        refused = award(client, approved, headers, {"reason": "Scored highest", "amount": amount})
+        assert refused.status_code == 422, (amount, refused.content)
+    approved.refresh_from_db()
+    assert approved.state == "approved" and approved.amount_awarded is None
+
+
+def test_the_model_refuses_sub_penny_amounts_too(approved, manager):
+    from decimal import Decimal
+
+    from vrhub.delivery.models.funding import TransitionRefused
+
+    with pytest.raises(TransitionRefused, match="pounds and pence"):
+        approved.award(by=manager, why="x", amount=Decimal("0.001"))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from vrhub.delivery import giving360
 from vrhub.delivery.models import (
@@ -160,7 +161,7 @@ class AwardOut(Schema):
 
 class AwardIn(Schema):
     reason: str
-    amount: Decimal | None = None
+    amount: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), decimal_places=2)] | None = None
     awarded_on: dt.date | None = None
 
 

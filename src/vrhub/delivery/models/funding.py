@@ -258,8 +258,11 @@ class Application(models.Model):
     ) -> Decision:
         """Award (refused with GateNotMet while a gate is unmet) and create or link the intervention."""
         amount = self.amount_requested if amount is None else Decimal(amount)
-        if amount <= 0:
-            raise TransitionRefused("The amount awarded must be more than £0.")
+        # The field holds pounds and pence up to £9,999,999,999.99: anything else is refused, not rounded.
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            raise TransitionRefused("The amount awarded must be more than £0, in pounds and pence.")
+        if amount >= Decimal("1e10"):
+            raise TransitionRefused("The amount awarded must be less than £10,000,000,000.")
 
         def link() -> None:
             self.amount_awarded = amount
