@@ -445,3 +445,22 @@ def test_quarterly_update_once_per_partner_per_quarter(client_as, intervention):
     # Only their own organisation is offered.
     outsider = client_as("partner", "Merseyside Police")
     assert get(outsider, url).status_code == 403
+
+
+def test_an_awarded_applications_gate_records_and_plan_stay_with_its_organisation(
+    client_as, approved, manager, orgs
+):
+    from django.core.files.base import ContentFile
+
+    approved.sustainability_plan.save("plan.txt", ContentFile(b"the plan"), save=True)
+    approved.award(by=manager, why="Scored highest")
+    url = f"/delivery/applications/{approved.pk}/"
+    review = "Reviewed for gender-based violence themes."
+    for reader in (client_as("viewer"), client_as("partner", "Merseyside Police")):
+        page = get(reader, url)
+        assert page.status_code == 200 and review not in page.content.decode()
+        assert get(reader, url + "plan/").status_code == 404
+    assert AuditEvent.objects.filter(action="access_denied", detail__view="plan").count() == 2
+    for insider in (client_as("partner", orgs["charity"].name), client_as("analyst")):
+        assert review in get(insider, url).content.decode()
+        assert get(insider, url + "plan/").status_code == 200

@@ -82,6 +82,15 @@ def may_see_application(user: Any, application: Application) -> bool:
     )
 
 
+def may_see_application_internals(user: Any, application: Application) -> bool:
+    """The gate records and the uploaded plan: the applying organisation, analysts and editors only. Other
+    readers of an awarded application see what the public sees of it."""
+    if may_edit(user) or role_of(user) == Role.ANALYST:
+        return True
+    own = organisation_of(user)
+    return role_of(user) == Role.PARTNER and own is not None and application.organisation_id == own.pk
+
+
 def may_edit_application(user: Any, application: Application) -> bool:
     """Editors always; the applying organisation's partners while it is a draft."""
     if may_edit(user):

@@ -25,6 +25,7 @@ from vrhub.delivery.views.common import (
     may_edit,
     may_edit_application,
     may_see_application,
+    may_see_application_internals,
     twin,
     visible_applications,
 )
@@ -183,6 +184,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": may_edit_application(request.user, app),
         "is_editor": editor,
         "plan_name": app.sustainability_plan.name.rsplit("/", 1)[-1] if app.sustainability_plan else "",
+        "internals": may_see_application_internals(request.user, app),
     }
     return render(request, "delivery/application.html", context)
 
@@ -285,6 +287,9 @@ def application_gates(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def application_plan(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(request, pk, "plan")
+    if not may_see_application_internals(request.user, app):
+        record(request, "access_denied", app, view="plan")
+        raise Http404("No such application.")
     if not app.sustainability_plan:
         raise Http404("No sustainability plan file is attached.")
     record(request, "delivery.download_plan", app)
