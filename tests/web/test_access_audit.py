@@ -13,7 +13,9 @@ from vrhub.web.accounts.models import AuditEvent, Organisation, Profile
 pytestmark = pytest.mark.django_db
 
 
-def _change_role_in_admin(admin: Client, user: User, role: str, organisation: Organisation | None) -> None:
+def _change_role_in_admin(
+    admin: Client, user: User, role: str, organisation: Organisation | None, superuser: bool = False
+) -> None:
     """Post the admin's user change form as a person would fill it in."""
     form = {
         "username": user.username,
@@ -36,6 +38,8 @@ def _change_role_in_admin(admin: Client, user: User, role: str, organisation: Or
         "profile-0-role": role,
         "profile-0-organisation": str(organisation.pk) if organisation else "",
     }
+    if superuser:
+        form.update(is_superuser="on", is_staff="on")
     response = admin.post(f"/admin/auth/user/{user.pk}/change/", form, secure=True)
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -62,7 +66,10 @@ def test_admins_read_the_audit_log_and_nobody_edits_it_in_the_app(make_user) -> 
     listing = admin.get("/admin/accounts/auditevent/", secure=True)
     assert listing.status_code == 200 and b"view_rows" in listing.content
     assert admin.get("/admin/accounts/auditevent/add/", secure=True).status_code == 403
-    assert admin.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}, secure=True).status_code == 403
+    assert (
+        admin.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}, secure=True).status_code
+        == 403
+    )
     admin.post(f"/admin/accounts/auditevent/{event.pk}/change/", {"action": "edited"}, secure=True)
     assert AuditEvent.objects.get(pk=event.pk).action == "view_rows"
 
@@ -97,8 +104,40 @@ def test_sessions_expire_after_thirty_idle_minutes_and_with_the_browser(settings
 def test_sign_in_and_failed_sign_in_are_audited(client, make_user) -> None:
     make_user("viewer", username="someone")
     client.post("/accounts/login/", {"username": "someone", "password": "wrong"}, secure=True)
-    client.post("/accounts/login/", {"username": "someone", "password": "a-long-test-password-1"}, secure=True)
+    client.post(
+        "/accounts/login/", {"username": "someone", "password": "a-long-test-password-1"}, secure=True
+    )
     actions = list(AuditEvent.objects.order_by("id").values_list("action", "username"))
     assert ("login_failed", "") in actions and ("login", "someone") in actions
     failed = AuditEvent.objects.get(action="login_failed")
     assert failed.detail["attempted_username"] == "someone"
+
+
+def test_the_audit_log_records_the_connecting_address_not_a_claimed_one(client, make_user, settings) -> None:
+    make_user("viewer", username="someone")
+    client.post(
+        "/accounts/login/",
+        {"username": "someone", "password": "x"},
+        secure=True,
+        HTTP_X_FORWARDED_FOR="8.8.8.8",
+    )
+    assert AuditEvent.objects.get(action="login_failed").ip_address == "127.0.0.1"
+    # Behind one proxy of ours, the hop it appended is the client's address; what the client wrote is not.
+    settings.VRHUB_PROXY_COUNT = 1
+    client.post(
+        "/accounts/login/",
+        {"username": "someone", "password": "y"},
+        secure=True,
+        HTTP_X_FORWARDED_FOR="8.8.8.8, 203.0.113.9",
+    )
+    assert AuditEvent.objects.filter(action="login_failed").first().ip_address == "203.0.113.9"
+
+
+def test_granting_superuser_status_in_the_admin_is_an_audited_role_change(make_user) -> None:
+    admin = Client()
+    admin.force_login(make_user("admin", username="the-admin"))
+    person = make_user("viewer", username="someone")
+    _change_role_in_admin(admin, person, "viewer", None, superuser=True)
+    event = AuditEvent.objects.get(action="role_change")
+    assert event.detail["old_is_superuser"] is False and event.detail["new_is_superuser"] is True
+    assert event.username == "the-admin" and event.object_id == str(person.pk)

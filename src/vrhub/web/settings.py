@@ -8,6 +8,8 @@ VRHUB_DEBUG=1         development mode (never in production)
 VRHUB_ALLOWED_HOSTS   comma-separated host names, default 127.0.0.1,localhost
 VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve` on 127.0.0.1): no redirect
                       to HTTPS; cookies stay Secure, which browsers honour on localhost
+VRHUB_PROXY_COUNT     how many reverse proxies of ours stand in front (their X-Forwarded-For hops are
+                      trusted for the audit log and login throttling), default 0
 VRHUB_TILE_URL        an optional base-map tile URL template for the maps (many networks block tiles)
 """
 
@@ -149,6 +151,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+VRHUB_PROXY_COUNT = int(os.environ.get("VRHUB_PROXY_COUNT", "0"))
+if VRHUB_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = VRHUB_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

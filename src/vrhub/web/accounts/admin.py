@@ -39,6 +39,21 @@ class VrhubUserAdmin(UserAdmin):
     def organisation(self, user: User) -> str:
         return str(user.profile.organisation or "-") if hasattr(user, "profile") else "-"
 
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        # Superuser status is the admin role (access.role_of), so granting or removing it is a role change.
+        flags = ("is_superuser", "is_staff", "is_active")
+        before = User.objects.filter(pk=obj.pk).values(*flags).first() if change else None
+        super().save_model(request, obj, form, change)
+        after = {f: getattr(obj, f) for f in flags}
+        if before is not None and before != after:
+            record(
+                request,
+                "role_change",
+                obj,
+                **{f"old_{f}": before[f] for f in flags},
+                **{f"new_{f}": after[f] for f in flags},
+            )
+
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
         before = {p.pk: (p.role, p.organisation_id) for p in Profile.objects.filter(user=form.instance)}
         super().save_formset(request, form, formset, change)

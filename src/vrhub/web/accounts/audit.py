@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from vrhub.web.accounts.models import AuditEvent
@@ -12,9 +13,13 @@ from vrhub.web.accounts.models import AuditEvent
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # REMOTE_ADDR is the proxy's address behind one; the proxy is trusted to set X-Forwarded-For's first hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+    # X-Forwarded-For is whatever the client wrote, except for the hops our own proxies appended: trust only
+    # those (VRHUB_PROXY_COUNT, 0 by default as `vrhub serve` faces clients itself).
+    proxies = settings.VRHUB_PROXY_COUNT
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if proxies and len(hops) >= proxies:
+        return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 def record(
