@@ -7,9 +7,10 @@ DEMO_DIR ?= vrhub-data
 UV_VERSION := 0.13.8
 
 .PHONY: setup assets system-deps demo test lint bench clean
-# PostgreSQL for the warehouse tests, poppler to read the report's PDF, node/npm to build the web assets,
-# Chromium (Debian's: Playwright cannot download its own here) for the browser tests.
-DEBIAN_PACKAGES := postgresql poppler-utils nodejs npm chromium chromium-driver
+# PostgreSQL for the warehouse tests, poppler to read the report's PDF, Chromium (Debian's: Playwright
+# cannot download its own here) for the browser tests; node and npm build the web assets, from Debian unless
+# an npm is already there (NodeSource's nodejs carries its own npm and conflicts with Debian's).
+DEBIAN_PACKAGES := postgresql poppler-utils chromium chromium-driver
 VENDOR := src/vrhub/web/static/vendor
 
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -36,11 +37,12 @@ $(VENDOR)/.built: package.json package-lock.json src/vrhub/web/assets/vrhub.scss
 
 assets: $(VENDOR)/.built  ## build the web application's front-end assets
 
-system-deps:  ## Debian packages some tests use (PostgreSQL server); needs root, skipped where present
+system-deps:  ## Debian packages the tests use (PostgreSQL, poppler, Chromium, node/npm); needs root
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$(echo $$missing)" ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else echo "Install with sudo apt-get install $$missing (tests that need them are skipped)"; fi; \
+		else echo "Install with sudo apt-get install$$missing (tests that need them are skipped)"; fi; \
 	fi
 
 demo: setup  ## demo data -> ingest -> measures -> report (and the dashboard once there is one)
