@@ -464,3 +464,30 @@ def test_an_awarded_applications_gate_records_and_plan_stay_with_its_organisatio
     for insider in (client_as("partner", orgs["charity"].name), client_as("analyst")):
         assert review in get(insider, url).content.decode()
         assert get(insider, url + "plan/").status_code == 200
+
+
+def test_changes_made_in_the_admin_are_audited_and_reports_cannot_be_closed_there(client_as, intervention):
+    admin = client_as("admin")
+    response = admin.post(
+        "/admin/delivery/risk/add/",
+        {
+            "intervention": intervention.pk,
+            "description": "Mentors leave mid-year",
+            "likelihood": "3",
+            "impact": "4",
+            "owner": "Lead",
+            "mitigation": "Bank of reserve mentors",
+            "status": "open",
+        },
+        secure=True,
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    risk = Risk.objects.get(description="Mentors leave mid-year")
+    assert AuditEvent.objects.filter(action="delivery.create", object_id=str(risk.pk)).exists()
+    admin.post(f"/admin/delivery/risk/{risk.pk}/delete/", {"post": "yes"}, secure=True)
+    assert not Risk.objects.filter(pk=risk.pk).exists()
+    assert AuditEvent.objects.filter(action="delivery.delete", object_id=str(risk.pk)).exists()
+
+    from vrhub.delivery.admin import ExceptionReportAdmin
+
+    assert {"status", "resolution_decision"} <= set(ExceptionReportAdmin.readonly_fields)

@@ -1,11 +1,39 @@
-"""Admin pages for every delivery model. An application's state is read-only here: it changes only through
-its transitions (which record the decision), never by editing the field."""
+"""Admin pages for every delivery model, every change audited like the application's own. An application's
+state and an exception report's status are read-only here: they change only through their transitions and
+resolutions (which record the decision), never by editing the field."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 
 from vrhub.delivery import models as m
+from vrhub.delivery.audit import audit
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit("update" if change else "create", obj, request, via="admin", fields=list(form.changed_data))
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        audit("delete", obj, request, via="admin", name=str(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for obj in queryset:
+            audit("delete", obj, request, via="admin", name=str(obj))
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit("create", obj, request, via="admin")
+        for obj, fields in formset.changed_objects:
+            audit("update", obj, request, via="admin", fields=list(fields))
+        for obj in formset.deleted_objects:
+            audit("delete", obj, request, via="admin", name=str(obj))
 
 
 class DecisionInline(admin.TabularInline):
@@ -19,7 +47,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(m.Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdmin):
     list_display = ["title", "organisation", "funding_round", "state", "amount_requested", "amount_awarded"]
     list_filter = ["state", "funding_round", "priority", "tier"]
     search_fields = ["title", "summary"]
@@ -43,7 +71,7 @@ class SiteInline(admin.TabularInline):
 
 
 @admin.register(m.Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(AuditedAdmin):
     list_display = ["title", "priority", "tier", "lead_organisation", "status", "budget"]
     list_filter = ["status", "priority", "tier"]
     search_fields = ["title", "description"]
@@ -57,16 +85,16 @@ class KpiValueInline(admin.TabularInline):
 
 
 @admin.register(m.Kpi)
-class KpiAdmin(admin.ModelAdmin):
+class KpiAdmin(AuditedAdmin):
     list_display = ["name", "intervention", "target", "direction", "tolerance_pct"]
     inlines = [KpiValueInline]
 
 
 @admin.register(m.ExceptionReport)
-class ExceptionReportAdmin(admin.ModelAdmin):
+class ExceptionReportAdmin(AuditedAdmin):
     list_display = ["title", "intervention", "trigger", "status", "raised_at", "resolved_at"]
     list_filter = ["status", "trigger"]
-    readonly_fields = ["resolved_by", "resolved_by_name", "resolved_at"]
+    readonly_fields = ["status", "resolution_decision", "resolved_by", "resolved_by_name", "resolved_at"]
 
 
 class AttendanceInline(admin.TabularInline):
@@ -75,7 +103,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(m.TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(AuditedAdmin):
     list_display = ["title", "topic", "date"]
     inlines = [AttendanceInline]
 
@@ -86,7 +114,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(m.ScrutinyPanel)
-class ScrutinyPanelAdmin(admin.ModelAdmin):
+class ScrutinyPanelAdmin(AuditedAdmin):
     list_display = ["name", "priority"]
     inlines = [MemberInline]
 
@@ -97,19 +125,19 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(m.PanelMeeting)
-class PanelMeetingAdmin(admin.ModelAdmin):
+class PanelMeetingAdmin(AuditedAdmin):
     list_display = ["panel", "date"]
     inlines = [RecommendationInline]
 
 
 @admin.register(m.Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(AuditedAdmin):
     list_display = ["text", "source", "received_on", "responded_on"]
     list_filter = ["source", "themes"]
 
 
 @admin.register(m.LogicModelElement)
-class LogicModelElementAdmin(admin.ModelAdmin):
+class LogicModelElementAdmin(AuditedAdmin):
     list_display = ["text", "stage", "intervention", "measure_id"]
     list_filter = ["stage"]
     filter_horizontal = ["leads_to"]
@@ -132,4 +160,4 @@ for model in [
     m.Recommendation,
     m.TrainingAttendance,
 ]:
-    admin.site.register(model)
+    admin.site.register(model, AuditedAdmin)
