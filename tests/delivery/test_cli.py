@@ -33,13 +33,12 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def test_an_empty_folder_exports_an_empty_but_valid_package(tmp_path: Path) -> None:
+def test_an_empty_folder_is_told_there_is_nothing_to_export(tmp_path: Path) -> None:
+    # The 360Giving package schema requires at least one grant, so an empty package would not be valid.
     out = tmp_path / "grants.json"
     done = _vrhub("delivery", "export-360giving", "--out", str(out), data=tmp_path / "data")
-    assert done.returncode == 0, done.stderr
-    package = json.loads(out.read_text())
-    assert package["grants"] == []
-    assert list(validator(FIXTURES).iter_errors(package)) == []
+    assert done.returncode == 1
+    assert "no awarded grants" in done.stderr and not out.exists()
 
 
 def test_the_demo_exports_valid_360giving_json_and_csv(demo_folder: Path, tmp_path: Path) -> None:

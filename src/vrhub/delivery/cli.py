@@ -45,9 +45,11 @@ def export_360giving(
     _setup(data_dir)
     from vrhub.delivery.giving360 import awarded_applications, write_export
 
+    if not awarded_applications().exists():
+        typer.echo("Error: no awarded grants to export yet (award an application first).", err=True)
+        raise typer.Exit(1)
     path = write_export(out, fmt)
-    count = awarded_applications().count()
-    typer.echo(f"Wrote {count} grant(s) to {path}" + ("" if count else " (nothing has been awarded yet)"))
+    typer.echo(f"Wrote {awarded_applications().count()} grant(s) to {path}")
 
 
 @app.command()
