@@ -491,3 +491,16 @@ def test_changes_made_in_the_admin_are_audited_and_reports_cannot_be_closed_ther
     from vrhub.delivery.admin import ExceptionReportAdmin
 
     assert {"status", "resolution_decision"} <= set(ExceptionReportAdmin.readonly_fields)
+
+
+def test_a_case_studys_story_is_withheld_from_readers_until_consented_and_anonymised(client_as):
+    from vrhub.delivery.models import CaseStudy
+
+    case = CaseStudy.objects.create(title="A mentee's year", story="Named details of a young person.")
+    viewer, manager = client_as("viewer"), client_as("programme_manager")
+    for url in (f"/delivery/case-studies/{case.pk}/", "/delivery/case-studies.json", "/delivery/case-studies.csv"):
+        assert "Named details" not in get(viewer, url).content.decode(), url
+        assert "Named details" in get(manager, url).content.decode(), url
+    case.consent_recorded, case.consent_date, case.anonymised = True, dt.date(2021, 11, 1), True
+    case.save()
+    assert "Named details" in get(viewer, f"/delivery/case-studies/{case.pk}/").content.decode()

@@ -53,7 +53,16 @@ def _saver(request: HttpRequest, done: str, to: Any, **fill: Any) -> Any:
 
 
 # -- case studies --------------------------------------------------------------------------------------------
-def case_study_row(c: CaseStudy) -> dict[str, Any]:
+WITHHELD = "(withheld until consent is recorded and the story is anonymised)"
+
+
+def story_for(user: Any, c: CaseStudy) -> str:
+    """A story is personal until consent is recorded and it is anonymised: until then only the people who
+    edit delivery records read it."""
+    return c.story if may_edit(user) or not c.publish_gaps() else WITHHELD
+
+
+def case_study_row(c: CaseStudy, user: Any = None) -> dict[str, Any]:
     return {
         "id": c.pk,
         "title": c.title,
@@ -64,14 +73,14 @@ def case_study_row(c: CaseStudy) -> dict[str, Any]:
         "published": c.published,
         "priorities": [p.name for p in c.priorities.all()],
         "tiers": [t.name for t in c.tiers.all()],
-        "story": c.story,
+        "story": story_for(user, c),
     }
 
 
 @role_required(*READERS)
 def case_studies(request: HttpRequest, fmt: str = "") -> HttpResponse:
     found = CaseStudy.objects.select_related("intervention").prefetch_related("priorities", "tiers")
-    rows = [case_study_row(c) for c in found]
+    rows = [case_study_row(c, request.user) for c in found]
     table = [
         [
             (reverse("delivery:case_study", args=[c.pk]), c.title),
@@ -97,7 +106,8 @@ def case_studies(request: HttpRequest, fmt: str = "") -> HttpResponse:
 @role_required(*READERS)
 def case_study(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(CaseStudy, pk=pk)
-    return render(request, "delivery/case_study.html", {"case": found, "may_edit": may_edit(request.user)})
+    context = {"case": found, "story": story_for(request.user, found), "may_edit": may_edit(request.user)}
+    return render(request, "delivery/case_study.html", context)
 
 
 def _case_study_form(request: HttpRequest, instance: CaseStudy | None, heading: str) -> HttpResponse:
