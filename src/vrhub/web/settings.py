@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -117,10 +118,13 @@ def _database() -> dict:
             "PORT": str(parts.port or ""),
         }
     # The upload worker writes from its own thread while requests read: WAL and a wait instead of 'locked'.
+    # Tests get a file too: an in-memory database shared between threads fails at once with 'table is
+    # locked' where a file waits its turn.
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "web.sqlite3",
         "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"vrhub-test-web-{os.getpid()}.sqlite3")},
     }
 
 
