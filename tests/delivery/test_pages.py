@@ -504,3 +504,32 @@ def test_a_case_studys_story_is_withheld_from_readers_until_consented_and_anonym
     case.consent_recorded, case.consent_date, case.anonymised = True, dt.date(2021, 11, 1), True
     case.save()
     assert "Named details" in get(viewer, f"/delivery/case-studies/{case.pk}/").content.decode()
+
+
+def test_an_outcomes_figure_is_its_latest_full_period_with_the_trend(monkeypatch):
+    import pandas as pd
+
+    from vrhub.delivery.views import logic
+    from vrhub.measures import MeasureResult, load_catalogue
+
+    frame = pd.DataFrame(
+        {
+            "measure_id": ["local_sv_offences"] * 4,
+            "period": ["2019", "2020", "2021", "2022"],
+            "area_code": ["E23000004"] * 4,
+            "breakdown": [""] * 4,
+            "value": [100, 90, 80, 10],
+            "unit": ["offences"] * 4,
+            "change_vs_previous_pct": [None, -10.0, -11.1, -87.5],
+            "p_value": [None, 0.5, 0.5, 0.0001],
+        }
+    )
+    monkeypatch.setattr("vrhub.web.figures.measures_frame", lambda **kw: frame)
+    # 2022 has one month of data so far: its fall is not real and must not be the figure.
+    monkeypatch.setattr(
+        "vrhub.web.figures.measures", lambda **kw: MeasureResult(None, {"police_records": {"2022": 1}})
+    )
+    monkeypatch.setattr("vrhub.web.figures.catalogue", load_catalogue)
+    got = logic.measure_figures({"local_sv_offences"})["local_sv_offences"]
+    assert (got["period"], got["value"], got["change_vs_previous_pct"]) == ("2021", 80, -11.1)
+    assert got["trend"] == [("2019", 100), ("2020", 90), ("2021", 80)]

@@ -57,9 +57,15 @@ def measure_figures(ids: set[str]) -> dict[str, dict[str, Any]]:
         & (frame["breakdown"].fillna("") == "")
         & (frame["area_code"] == FORCE_CODE)
     ]
+    partial = figures.measures().partial
+    catalogue = figures.catalogue()
     found = {}
     for measure_id, mine in rows.groupby("measure_id"):
-        last = mine.sort_values("period").iloc[-1]
+        # A period with months still to come would read as a fall: the latest full period is the figure.
+        incomplete = set(partial.get(catalogue.get(str(measure_id)).source, {}))
+        full = mine[~mine["period"].astype(str).isin(incomplete)].sort_values("period")
+        full = full if not full.empty else mine.sort_values("period")
+        last = full.iloc[-1]
         change = _number(last.get("change_vs_previous_pct"))
         p_value = _number(last.get("p_value"))
         found[str(measure_id)] = {
@@ -69,6 +75,7 @@ def measure_figures(ids: set[str]) -> dict[str, dict[str, Any]]:
             "change_vs_previous_pct": change,
             "p_value": p_value,
             "significance": significance(p_value),
+            "trend": [(str(p), _number(v)) for p, v in zip(full["period"], full["value"], strict=True)][-5:],
         }
     return found
 
