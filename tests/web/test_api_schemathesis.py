@@ -18,12 +18,24 @@ EXAMPLES = 25  # per operation: enough to try every enum value and odd strings, 
 @pytest.mark.django_db
 def test_no_generated_request_gets_a_server_error(web_data, make_user, settings) -> None:
     from django.core.handlers.wsgi import WSGIHandler
-
-    from vrhub.web.api.models import ApiToken
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
 
     # schemathesis's WSGI client speaks plain HTTP; the production settings would redirect it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
     app = WSGIHandler()  # built after the setting changes: middleware reads settings once, when built
+    # A raw WSGI handler closes the database connection after each request, as a server should; inside a
+    # test's transaction that would close the test's own connection (Django's test client does the same).
+    request_finished.disconnect(close_old_connections)
+    try:
+        _exercise(app, make_user)
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def _exercise(app: object, make_user: object) -> None:
+    from vrhub.web.api.models import ApiToken
+
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     _, key = ApiToken.issue(make_user("analyst"), "schemathesis")
     headers = {"Authorization": f"Bearer {key}"}
