@@ -18,7 +18,7 @@ EXAMPLES = 25  # per operation: enough to try every enum value and odd strings, 
 @pytest.mark.django_db
 def test_no_generated_request_gets_a_server_error(web_data, make_user, settings) -> None:
     from django.core.handlers.wsgi import WSGIHandler
-    from django.core.signals import request_finished
+    from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
     # schemathesis's WSGI client speaks plain HTTP; the production settings would redirect it to HTTPS.
@@ -26,11 +26,13 @@ def test_no_generated_request_gets_a_server_error(web_data, make_user, settings)
     app = WSGIHandler()  # built after the setting changes: middleware reads settings once, when built
     # A raw WSGI handler closes the database connection after each request, as a server should; inside a
     # test's transaction that would close the test's own connection (Django's test client does the same).
-    request_finished.disconnect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     try:
         _exercise(app, make_user)
     finally:
-        request_finished.connect(close_old_connections)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def _exercise(app: object, make_user: object) -> None:
