@@ -25,6 +25,7 @@ from vrhub.delivery.models import (
     DeliverySite,
     ExceptionReport,
     Feedback,
+    QuarterlyUpdate,
     TrainingAttendance,
     TrainingSession,
 )
@@ -152,6 +153,24 @@ def test_indicators_hand_checked(intervention, orgs):
         rows[("interventions_active", "E08000012")] == 1 and rows[("interventions_active", "E08000011")] == 0
     )
     assert rows[("mentoring_schools", "E23000004")] == 2
+    # Quarterly updates: 12 young people (4 given a mental-health intervention) and 7 (3); 2022-Q1's 30 (9)
+    # belong to the next quarter.
+    for org, quarter, supported, mental_health in [
+        ("charity", "2021-Q4", 12, 4),
+        ("council", "2021-Q4", 7, 3),
+        ("charity", "2022-Q1", 30, 9),
+    ]:
+        QuarterlyUpdate.objects.create(
+            intervention=intervention,
+            organisation=orgs[org],
+            quarter=quarter,
+            narrative="n",
+            young_people_supported=supported,
+            young_people_mental_health=mental_health,
+        )
+    rows = {(r["indicator_id"], r["area_code"]): r["value"] for r in delivery_indicators("2021-Q4")}
+    assert rows[("young_people_supported", "E23000004")] == 19
+    assert rows[("young_people_mental_health", "E23000004")] == 7
     q1 = {
         r["indicator_id"]: r["value"] for r in delivery_indicators("2022-Q1") if r["area_code"] == "E23000004"
     }
@@ -169,7 +188,7 @@ def test_indicators_load_through_the_indicators_source(intervention, tmp_path, d
 
     hub = Hub(settings(data_dir=data_dir))
     summary = ingest_delivery_indicators(hub, quarter="2021-Q4", folder=tmp_path)
-    assert summary.rows_quarantined == 0 and summary.rows_loaded == 6 + 5
+    assert summary.rows_quarantined == 0 and summary.rows_loaded == 8 + 5
     table = hub.measures(
         MeasureRequest(measures=["interventions_active"], area="E23000004")
     ).table.to_pylist()
@@ -233,3 +252,18 @@ def test_pack_renders_html_and_pdf(tmp_path):
         "Home Office success measures",
     ]:
         assert words in text, words
+
+
+def test_an_update_cannot_count_more_mental_health_interventions_than_young_people(intervention, orgs):
+    from django.core.exceptions import ValidationError
+
+    update = QuarterlyUpdate(
+        intervention=intervention,
+        organisation=orgs["charity"],
+        quarter="2021-Q4",
+        narrative="n",
+        young_people_supported=3,
+        young_people_mental_health=5,
+    )
+    with pytest.raises(ValidationError, match="more than the young people"):
+        update.full_clean()

@@ -198,6 +198,9 @@ class _Demo:
                 quarter=quarter,
                 narrative=f"{i.title}: delivery on plan for {quarter}; see the KPIs for numbers reached.",
                 spend_to_date=Decimal(amount),
+                # Reach in proportion to spend, a third of it with a mental-health intervention.
+                young_people_supported=amount // 2000,
+                young_people_mental_health=amount // 6000,
                 submitted_by=self.user,
                 submitted_at=_at(day),
             )

@@ -428,8 +428,20 @@ class ResolveForm(StyledForm):
 class QuarterlyUpdateForm(StyledModelForm):
     class Meta:
         model = QuarterlyUpdate
-        fields = ["organisation", "quarter", "narrative", "spend_to_date"]
-        labels = {"spend_to_date": "Spend to date (£)", "narrative": "Progress this quarter"}
+        fields = [
+            "organisation",
+            "quarter",
+            "narrative",
+            "spend_to_date",
+            "young_people_supported",
+            "young_people_mental_health",
+        ]
+        labels = {
+            "spend_to_date": "Spend to date (£)",
+            "narrative": "Progress this quarter",
+            "young_people_supported": "Young people worked with this quarter",
+            "young_people_mental_health": "Of those, young people given a mental-health intervention",
+        }
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 6}),
             "quarter": forms.TextInput(attrs={"width": "govuk-input--width-10"}),
@@ -441,6 +453,8 @@ class QuarterlyUpdateForm(StyledModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instance.intervention = intervention
+        for counted in ("young_people_supported", "young_people_mental_health"):
+            self.fields[counted].required = False  # left empty: none this quarter
         ids = [o.pk for o in intervention.organisations()]
         if not editor:
             own = organisation_of(user)
@@ -463,6 +477,12 @@ class QuarterlyUpdateForm(StyledModelForm):
     def validate_unique(self) -> None:
         # The clash is reported on the quarter field above, in words.
         pass
+
+    def clean_young_people_supported(self) -> int:
+        return self.cleaned_data.get("young_people_supported") or 0
+
+    def clean_young_people_mental_health(self) -> int:
+        return self.cleaned_data.get("young_people_mental_health") or 0
 
 
 class PackForm(StyledForm):

@@ -12,7 +12,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from vrhub.config import FORCE_CODE
-from vrhub.delivery.models import CaseStudy, DeliverySite, Feedback, Intervention, TrainingAttendance
+from vrhub.delivery.models import (
+    CaseStudy,
+    DeliverySite,
+    Feedback,
+    Intervention,
+    QuarterlyUpdate,
+    TrainingAttendance,
+)
 from vrhub.delivery.reference import boroughs, quarter_bounds, quarter_index, quarter_label, quarter_of
 
 COLUMNS = ["indicator_id", "area_code", "period", "value", "unit", "note"]
@@ -39,8 +46,18 @@ def _quarter_rows(quarter: str) -> list[dict[str, Any]]:
         .exclude(started_on__gt=end)
         .count()
     )
+    reached = QuarterlyUpdate.objects.filter(quarter=quarter).aggregate(
+        supported=Sum("young_people_supported"), mental_health=Sum("young_people_mental_health")
+    )
     figures = [
         ("professionals_trained", trained or 0, "professionals", "attendances at CPD sessions"),
+        ("young_people_supported", reached["supported"] or 0, "young people", "from quarterly updates"),
+        (
+            "young_people_mental_health",
+            reached["mental_health"] or 0,
+            "young people",
+            "given a mental-health intervention, from quarterly updates",
+        ),
         (
             "case_studies",
             CaseStudy.objects.filter(recorded_on__range=(start, end), consent_recorded=True).count(),

@@ -288,6 +288,14 @@ class QuarterlyUpdate(models.Model):
     spend_to_date = models.DecimalField(
         max_digits=12, decimal_places=2, default=Decimal("0"), help_text="GBP spent by this partner so far"
     )
+    # People reached this quarter, as the strategy counts them (its measures, e.g. young people given a
+    # mental-health intervention): partners report them here and they become catalogue measures.
+    young_people_supported = models.PositiveIntegerField(
+        default=0, help_text="Young people (under 25) this partner worked with this quarter"
+    )
+    young_people_mental_health = models.PositiveIntegerField(
+        default=0, help_text="Of those, young people given a mental-health intervention"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -303,6 +311,12 @@ class QuarterlyUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention} {self.organisation} {self.quarter}"
+
+    def clean(self) -> None:
+        if self.young_people_mental_health > self.young_people_supported:
+            raise ValidationError(
+                {"young_people_mental_health": "This cannot be more than the young people worked with."}
+            )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         validate_quarter(self.quarter)
