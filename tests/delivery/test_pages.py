@@ -533,3 +533,27 @@ def test_an_outcomes_figure_is_its_latest_full_period_with_the_trend(monkeypatch
     got = logic.measure_figures({"local_sv_offences"})["local_sv_offences"]
     assert (got["period"], got["value"], got["change_vs_previous_pct"]) == ("2021", 80, -11.1)
     assert got["trend"] == [("2019", 100), ("2020", 90), ("2021", 80)]
+
+
+def test_a_sustainability_plan_must_be_a_document_of_sensible_size(approved):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vrhub.delivery.forms import GatesForm
+
+    def form_with(upload):
+        data = {
+            "sustainability_plan_text": "",
+            "terms_of_reference_agreed": "on",
+            "terms_of_reference_agreed_on": "2021-06-28",
+            "terms_of_reference_agreed_by": "VRP director",
+            "vawg_review": "Reviewed.",
+            "vawg_reviewed_by": "VAWG lead",
+            "vawg_reviewed_on": "2021-06-21",
+            "evidence_rationale": "Mentoring.",
+        }
+        return GatesForm(data, {"sustainability_plan": upload}, instance=approved)
+
+    refused = form_with(SimpleUploadedFile("plan.exe", b"MZ", content_type="application/octet-stream"))
+    assert not refused.is_valid() and "must be a document" in str(refused.errors)
+    accepted = form_with(SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf"))
+    assert "sustainability_plan" not in accepted.errors

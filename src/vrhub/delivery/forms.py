@@ -246,7 +246,26 @@ class FundingRoundForm(StyledModelForm):
         }
 
 
-class ApplicationForm(StyledModelForm):
+class PlanUpload:
+    """A sustainability plan is a document people open: a document type, and a size an email would carry."""
+
+    PLAN_TYPES = ("pdf", "doc", "docx", "odt", "rtf", "txt", "xlsx", "ods")
+    PLAN_MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_sustainability_plan(self) -> Any:
+        plan = self.cleaned_data.get("sustainability_plan")  # type: ignore[attr-defined]
+        if plan and getattr(plan, "size", None) is not None and hasattr(plan, "content_type"):
+            suffix = plan.name.rsplit(".", 1)[-1].lower() if "." in plan.name else ""
+            if suffix not in self.PLAN_TYPES:
+                raise forms.ValidationError(
+                    f"The sustainability plan must be a document ({', '.join(self.PLAN_TYPES)})."
+                )
+            if plan.size > self.PLAN_MAX_BYTES:
+                raise forms.ValidationError("The sustainability plan must be smaller than 20 MB.")
+        return plan
+
+
+class ApplicationForm(PlanUpload, StyledModelForm):
     boroughs = _checkboxes(borough_choices, "Boroughs served")
 
     class Meta:
@@ -305,7 +324,7 @@ class ApplicationForm(StyledModelForm):
             self.fields["funding_round"].queryset = FundingRound.objects.filter(published=True)
 
 
-class GatesForm(StyledModelForm):
+class GatesForm(PlanUpload, StyledModelForm):
     """The four award gates, recorded by the programme manager."""
 
     class Meta:

@@ -138,7 +138,12 @@ SIMPLE = [
     ("Location Scope", ("locationScope",)),
     ("Last Modified", ("dateModified",)),
 ]
-LOCATION = [("Name", "name"), ("Geographic Code", "geoCode"), ("Geographic Code Type", "geoCodeType")]
+LOCATION = [
+    ("Name", "name"),
+    ("Geographic Code", "geoCode"),
+    ("Geographic Code Type", "geoCodeType"),
+    ("Country Code", "countryCode"),
+]
 CLASSIFICATION = [("Vocabulary", "vocabulary"), ("Code", "code"), ("Title", "title")]
 
 

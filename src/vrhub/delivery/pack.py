@@ -143,6 +143,7 @@ def gather(quarter: str, hub: Any = None, today: dt.date | None = None) -> dict[
         "start": start,
         "end": end,
         "today": today,
+        "generated": dt.date.today(),
         "total_budget": sum((i.budget or Decimal(0) for i in funded), Decimal(0)),
         "total_spent": sum(spend.values(), Decimal(0)),
         "by_priority": _by(funded, spend, "priority", list(StrategicPriority.objects.all())),
