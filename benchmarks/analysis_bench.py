@@ -25,8 +25,16 @@ def report_entry() -> dict:
         report = hub.report(edition="partner")
         seconds = time.perf_counter() - start
         assert report.pdf is not None
-    return {"name": "report: demo SNA (HTML + PDF)", "rows": None, "seconds": round(seconds, 2), "baseline": None,
-            "baseline_seconds": None, "ratio": None, "target_ratio": None, "target_seconds": 30}
+    return {
+        "name": "report: demo SNA (HTML + PDF)",
+        "rows": None,
+        "seconds": round(seconds, 2),
+        "baseline": None,
+        "baseline_seconds": None,
+        "ratio": None,
+        "target_ratio": None,
+        "target_seconds": 30,
+    }
 
 
 def main() -> None:
@@ -36,7 +44,9 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for e in entries:
         met = e["seconds"] < e["target_seconds"]
-        print(f"{e['name']:<48} {e['seconds']:>8.2f} s  target < {e['target_seconds']} s  {'met' if met else 'NOT met'}")
+        print(
+            f"{e['name']:<48} {e['seconds']:>8.2f} s  target < {e['target_seconds']} s  {'met' if met else 'NOT met'}"
+        )
     print(f"peak RSS {peak:,.0f} MB")
     results = HERE / "results.json"
     existing = json.loads(results.read_text()) if results.exists() else []

@@ -36,11 +36,13 @@ def synthetic_counts(seed: int = 2019) -> tuple[pd.DataFrame, pd.DataFrame]:
     rate[names.str.match(r"Wirral 016").to_numpy(), :24] = 30.0  # former
     rate[names.str.match(r"St\. Helens 014").to_numpy(), -5:] = 35.0  # emerging
     counts = rng.poisson(rate)
-    long = pd.DataFrame({
-        "month": np.tile(MONTHS, len(bounds)),
-        "lsoa_code": np.repeat(bounds["lsoa_code"].to_numpy(), len(MONTHS)),
-        "count": counts.ravel(),
-    })
+    long = pd.DataFrame(
+        {
+            "month": np.tile(MONTHS, len(bounds)),
+            "lsoa_code": np.repeat(bounds["lsoa_code"].to_numpy(), len(MONTHS)),
+            "count": counts.ravel(),
+        }
+    )
     long = long[long["count"] > 0].reset_index(drop=True)  # as from the warehouse: no zero rows
     long.attrs = {"months": MONTHS, "subject": "Synthetic", "vintage": 2011}
     return long, bounds
@@ -73,7 +75,9 @@ def run() -> dict:
 if __name__ == "__main__":
     out = run()
     verdict = "within" if out["seconds"] < TARGET_SECONDS else "OVER"
-    print(f"{out['name']}: {out['seconds']:.3f} s median of {REPEATS} "
-          f"(first {out['first_run_seconds']:.3f} s), peak RSS {out['peak_rss_mb']:.0f} MB - "
-          f"{verdict} the {TARGET_SECONDS} s target")
+    print(
+        f"{out['name']}: {out['seconds']:.3f} s median of {REPEATS} "
+        f"(first {out['first_run_seconds']:.3f} s), peak RSS {out['peak_rss_mb']:.0f} MB - "
+        f"{verdict} the {TARGET_SECONDS} s target"
+    )
     print(json.dumps(out))

@@ -8,11 +8,30 @@ import numpy as np
 import pandas as pd
 
 FORCE_CODE = "E23000004"
-COLUMNS = ("crime_key", "committed_date", "offence_code", "offence_group", "knife", "domestic", "lad_code",
-           "person_role", "age", "sex", "sv_local", "sv_home_office")
+COLUMNS = (
+    "crime_key",
+    "committed_date",
+    "offence_code",
+    "offence_group",
+    "knife",
+    "domestic",
+    "lad_code",
+    "person_role",
+    "age",
+    "sex",
+    "sv_local",
+    "sv_home_office",
+)
 HOMICIDE = ["1", "4.1", "4.2", "4.10"]
-AGE_BANDS = ((0, 9, "0-9"), (10, 17, "10-17"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 49, "35-49"),
-             (50, 64, "50-64"), (65, 120, "65+"))
+AGE_BANDS = (
+    (0, 9, "0-9"),
+    (10, 17, "10-17"),
+    (18, 24, "18-24"),
+    (25, 34, "25-34"),
+    (35, 49, "35-49"),
+    (50, 64, "50-64"),
+    (65, 120, "65+"),
+)
 
 
 def load(con) -> pd.DataFrame:
@@ -30,16 +49,21 @@ def compute(df: pd.DataFrame) -> pd.DataFrame:
     sv_knife = sv & df["offence_code"].eq("10D")
     sv_ndh = sv & df["offence_code"].isin(HOMICIDE) & df["domestic"].eq(False)
     knife = df["knife"].eq(True)
-    band = np.select([age.between(lo, hi).fillna(False).to_numpy(bool) for lo, hi, _ in AGE_BANDS],
-                     [label for _, _, label in AGE_BANDS], "unknown")
-    base = pd.DataFrame({
-        "crime": pd.factorize(df["crime_key"])[0],
-        "year": df["committed_date"].dt.year,
-        "lad": df["lad_code"].astype("category"),
-        "age_band": pd.Categorical(band),
-        "sex": df["sex"].fillna("U").astype("category"),
-        "group": df["offence_group"].fillna("unknown").astype("category"),
-    })
+    band = np.select(
+        [age.between(lo, hi).fillna(False).to_numpy(bool) for lo, hi, _ in AGE_BANDS],
+        [label for _, _, label in AGE_BANDS],
+        "unknown",
+    )
+    base = pd.DataFrame(
+        {
+            "crime": pd.factorize(df["crime_key"])[0],
+            "year": df["committed_date"].dt.year,
+            "lad": df["lad_code"].astype("category"),
+            "age_band": pd.Categorical(band),
+            "sex": df["sex"].fillna("U").astype("category"),
+            "group": df["offence_group"].fillna("unknown").astype("category"),
+        }
+    )
     # id: (rows counted, rows counted when broken down by a person's age band or sex, distinct crimes?)
     measures = {
         "ho_knife_sv": (sv_knife, sv_knife & victim, True),
@@ -64,8 +88,9 @@ def compute(df: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _count(base: pd.DataFrame, mask: np.ndarray, by: str | None, distinct: bool,
-           measure_id: str) -> pd.DataFrame:
+def _count(
+    base: pd.DataFrame, mask: np.ndarray, by: str | None, distinct: bool, measure_id: str
+) -> pd.DataFrame:
     keys = ["year", "lad", *([by] if by else [])]
     rows = base.loc[mask, ["crime", *keys]]
     if distinct:
@@ -75,7 +100,12 @@ def _count(base: pd.DataFrame, mask: np.ndarray, by: str | None, distinct: bool,
     force = force.reset_index().assign(lad=FORCE_CODE)
     out = pd.concat([boroughs.reset_index(), force], ignore_index=True).rename(columns={0: "value"})
     label = {None: "", "age_band": "age_band=", "sex": "sex=", "group": "offence_group="}[by]
-    return pd.DataFrame({
-        "measure_id": measure_id, "period": out["year"].astype(str), "area_code": out["lad"].astype(str),
-        "breakdown": (label + out[by].astype(str)) if by else "", "value": out["value"].astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "measure_id": measure_id,
+            "period": out["year"].astype(str),
+            "area_code": out["lad"].astype(str),
+            "breakdown": (label + out[by].astype(str)) if by else "",
+            "value": out["value"].astype("int64"),
+        }
+    )

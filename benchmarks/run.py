@@ -121,18 +121,30 @@ def check(vrhub: Path, sql: Path, pandas: Path, scan: Path) -> dict:
     return {"figures_compared": len(ours), "agree": True}
 
 
-def entry(name: str, ours: dict, baseline: str | None, base: dict | None, target: float | None,
-          **extra: object) -> dict:
+def entry(
+    name: str, ours: dict, baseline: str | None, base: dict | None, target: float | None, **extra: object
+) -> dict:
     """One comparison; `ours` and `base` are step results (best run's wall and CPU seconds, peak RSS)."""
     b = base or {}
     ratio = round(ours["seconds"] / b["seconds"], 3) if base else None
     cpu_ratio = round(ours["cpu_seconds"] / b["cpu_seconds"], 3) if base else None
-    return {"name": name, "rows": ROWS, "seconds": ours["seconds"], "baseline": baseline,
-            "baseline_seconds": b.get("seconds"), "ratio": ratio, "target_ratio": target, **extra,
-            "cpu_seconds": ours["cpu_seconds"], "baseline_cpu_seconds": b.get("cpu_seconds"),
-            "cpu_ratio": cpu_ratio, "peak_rss_mb": ours["peak_rss_mb"],
-            "baseline_peak_rss_mb": b.get("peak_rss_mb"),
-            "runs": ours.get("runs"), "baseline_runs": b.get("runs")}
+    return {
+        "name": name,
+        "rows": ROWS,
+        "seconds": ours["seconds"],
+        "baseline": baseline,
+        "baseline_seconds": b.get("seconds"),
+        "ratio": ratio,
+        "target_ratio": target,
+        **extra,
+        "cpu_seconds": ours["cpu_seconds"],
+        "baseline_cpu_seconds": b.get("cpu_seconds"),
+        "cpu_ratio": cpu_ratio,
+        "peak_rss_mb": ours["peak_rss_mb"],
+        "baseline_peak_rss_mb": b.get("peak_rss_mb"),
+        "runs": ours.get("runs"),
+        "baseline_runs": b.get("runs"),
+    }
 
 
 def met(e: dict) -> str:
@@ -145,16 +157,39 @@ def met(e: dict) -> str:
 
 
 def table(entries: list[dict]) -> str:
-    head = ["name", "rows", "seconds", "rows/s", "baseline", "baseline s", "ratio", "target", "met?",
-            "CPU ratio", "peak MB"]
-    rows = [[e["name"], f"{e['rows']:,}", f"{e['seconds']:.2f}", f"{e['rows'] / e['seconds']:,.0f}",
-             e["baseline"] or "", "" if e["baseline_seconds"] is None else f"{e['baseline_seconds']:.2f}",
-             "" if e["ratio"] is None else f"{e['ratio']:.2f}", _target(e), met(e),
-             "" if e["cpu_ratio"] is None else f"{e['cpu_ratio']:.2f}", f"{e['peak_rss_mb']:.0f}"]
-            for e in entries]
+    head = [
+        "name",
+        "rows",
+        "seconds",
+        "rows/s",
+        "baseline",
+        "baseline s",
+        "ratio",
+        "target",
+        "met?",
+        "CPU ratio",
+        "peak MB",
+    ]
+    rows = [
+        [
+            e["name"],
+            f"{e['rows']:,}",
+            f"{e['seconds']:.2f}",
+            f"{e['rows'] / e['seconds']:,.0f}",
+            e["baseline"] or "",
+            "" if e["baseline_seconds"] is None else f"{e['baseline_seconds']:.2f}",
+            "" if e["ratio"] is None else f"{e['ratio']:.2f}",
+            _target(e),
+            met(e),
+            "" if e["cpu_ratio"] is None else f"{e['cpu_ratio']:.2f}",
+            f"{e['peak_rss_mb']:.0f}",
+        ]
+        for e in entries
+    ]
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in [head, *rows])
+    return "\n".join(
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows]
+    )
 
 
 def _target(e: dict) -> str:
@@ -169,18 +204,40 @@ def _target(e: dict) -> str:
 
 
 def machine(steps: dict[str, dict], started: str, load_before: tuple) -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     git = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=HERE)
     return {
-        "date": started, "rows": ROWS, "nproc": len(os.sched_getaffinity(0)), "cpu": cpu,
-        "ram_gb": round(mem / 2**20, 1), "python": platform.python_version(),
-        **{name: metadata.version(dist) for name, dist in
-           (("duckdb", "duckdb"), ("ibis", "ibis-framework"), ("pandas", "pandas"), ("pyarrow", "pyarrow"))},
-        "vrhub_commit": git.stdout.strip() or None, "load_average_before": load_before,
-        "load_average_after": os.getloadavg(), "repeats": REPEATS,
+        "date": started,
+        "rows": ROWS,
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "ram_gb": round(mem / 2**20, 1),
+        "python": platform.python_version(),
+        **{
+            name: metadata.version(dist)
+            for name, dist in (
+                ("duckdb", "duckdb"),
+                ("ibis", "ibis-framework"),
+                ("pandas", "pandas"),
+                ("pyarrow", "pyarrow"),
+            )
+        },
+        "vrhub_commit": git.stdout.strip() or None,
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
+        "repeats": REPEATS,
         "peak_rss_mb": {name: s["peak_rss_mb"] for name, s in steps.items()},
     }
 
@@ -198,11 +255,18 @@ def main() -> int:
         "bare_csv": step("bare_csv", path=str(csv), db=str(db)),
         "hashed_csv": step("bare_csv", "hashed_csv", path=str(csv), db=str(db), pseudonymise=True),
         "vrhub_measures": step("vrhub_measures", data_dir=str(data), out=str(out["vrhub"]), repeats=REPEATS),
-        "vrhub_scan": step("vrhub_measures", "vrhub_measures_from_records", data_dir=str(data),
-                           out=str(out["scan"]), repeats=REPEATS, from_records=True),
+        "vrhub_scan": step(
+            "vrhub_measures",
+            "vrhub_measures_from_records",
+            data_dir=str(data),
+            out=str(out["scan"]),
+            repeats=REPEATS,
+            from_records=True,
+        ),
         "sql_measures": step("sql_measures", warehouse=warehouse, out=str(out["sql"]), repeats=REPEATS),
-        "pandas_measures": step("pandas_measures", warehouse=warehouse, out=str(out["pandas"]),
-                                repeats=REPEATS),
+        "pandas_measures": step(
+            "pandas_measures", warehouse=warehouse, out=str(out["pandas"]), repeats=REPEATS
+        ),
     }
     db.unlink(missing_ok=True)
     ing, bare, hashed, vm, scan, sq, pdm = (s[k] for k in s)
@@ -213,16 +277,31 @@ def main() -> int:
         agreement = {"agree": False, "error": str(exc)}
     name = "measures: vrhub, one call"
     entries = [
-        entry("ingest: vrhub", ing, "duckdb read_csv CTAS", bare, 2.0,
-              counting_seconds=ing["counting_seconds"]),
+        entry(
+            "ingest: vrhub", ing, "duckdb read_csv CTAS", bare, 2.0, counting_seconds=ing["counting_seconds"]
+        ),
         entry("ingest: vrhub", ing, "read_csv CTAS + HMAC + row key", hashed, None),
-        entry(name, vm, "hand-written SQL", sq, 1.5, target_seconds=2.0 if ROWS >= 10_000_000 else None,
-              target_peak_rss_mb=4096),
+        entry(
+            name,
+            vm,
+            "hand-written SQL",
+            sq,
+            1.5,
+            target_seconds=2.0 if ROWS >= 10_000_000 else None,
+            target_peak_rss_mb=4096,
+        ),
         entry(name, vm, "pandas (in memory)", pdm, 0.1),
         entry("measures: vrhub from records (counts ignored)", scan, "hand-written SQL", sq, None),
-        *[entry(f"measures: vrhub, by={by}", {**vm, "seconds": secs, "runs": None, "cpu_seconds": None},
-                None, None, None)
-          for by, secs in vm["per_call"].items()],
+        *[
+            entry(
+                f"measures: vrhub, by={by}",
+                {**vm, "seconds": secs, "runs": None, "cpu_seconds": None},
+                None,
+                None,
+                None,
+            )
+            for by, secs in vm["per_call"].items()
+        ],
     ]
     print()
     print(table(entries))
@@ -232,9 +311,14 @@ def main() -> int:
             print(f"WARNING: police_records measures {key.replace('_', ' ')}: {', '.join(vm[key])}")
     print(f"ingest: {ing['counting_seconds']:.2f} s of it counting the measures into measure_counts")
     print(f"pandas DataFrame load (not timed): {pdm['load_seconds']:.2f} s, {pdm['frame_mb']:.0f} MB")
-    info = {**machine(s, started, load_before), "check": agreement, "measures": vm["measures"],
-            "measures_not_benchmarked": vm["not_benchmarked"],
-            "pandas_frame_load_seconds": pdm["load_seconds"], "pandas_frame_mb": pdm["frame_mb"]}
+    info = {
+        **machine(s, started, load_before),
+        "check": agreement,
+        "measures": vm["measures"],
+        "measures_not_benchmarked": vm["not_benchmarked"],
+        "pandas_frame_load_seconds": pdm["load_seconds"],
+        "pandas_frame_mb": pdm["frame_mb"],
+    }
     print(json.dumps({k: v for k, v in info.items() if k != "check"}, indent=1))
     (HERE / "results.json").write_text(json.dumps(entries, indent=1) + "\n")
     (HERE / "machine.json").write_text(json.dumps(info, indent=1) + "\n")

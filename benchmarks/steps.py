@@ -18,10 +18,22 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 BYS = (("age_band", "sex"),)  # one call gives every measure, area and breakdown
 # The police_records measures of the catalogue that measures.sql and pandas_measures.py compute too.
-MEASURES = ("ho_knife_sv", "ho_knife_sv_suspect_u25", "ho_knife_sv_victim_u25", "ho_non_domestic_homicide",
-            "ho_non_domestic_knife_homicide_u25", "local_sv_offences", "local_knife_sv",
-            "local_sv_victims_u25", "local_knife_victims_u25", "police_group_change_2021", "ho_sv_offences",
-            "local_sv_offences_u25_suspect", "local_sv_victims", "local_sv_suspects")
+MEASURES = (
+    "ho_knife_sv",
+    "ho_knife_sv_suspect_u25",
+    "ho_knife_sv_victim_u25",
+    "ho_non_domestic_homicide",
+    "ho_non_domestic_knife_homicide_u25",
+    "local_sv_offences",
+    "local_knife_sv",
+    "local_sv_victims_u25",
+    "local_knife_victims_u25",
+    "police_group_change_2021",
+    "ho_sv_offences",
+    "local_sv_offences_u25_suspect",
+    "local_sv_victims",
+    "local_sv_suspects",
+)
 
 
 def _peak_mb() -> float:
@@ -93,10 +105,14 @@ def bare_csv(path: str, db: str, pseudonymise: bool = False) -> dict:
     query = f"SELECT * FROM read_csv('{path}')"
     if pseudonymise:
         key = b"0" * 64
-        hashed = (f"SELECT * EXCLUDE (crime_ref, person_ref), {hmac_sql(key, 'crime_ref')} AS crime_key, "
-                  f"{hmac_sql(key, 'person_ref')} AS person_key FROM read_csv('{path}')")
-        parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in ("crime_key", "person_role",
-                                                                          "person_key", "age", "sex"))
+        hashed = (
+            f"SELECT * EXCLUDE (crime_ref, person_ref), {hmac_sql(key, 'crime_ref')} AS crime_key, "
+            f"{hmac_sql(key, 'person_ref')} AS person_key FROM read_csv('{path}')"
+        )
+        parts = ", ".join(
+            f"coalesce(CAST({c} AS VARCHAR), '')"
+            for c in ("crime_key", "person_role", "person_key", "age", "sex")
+        )
         query = f"SELECT *, sha256(concat_ws(chr(31), {parts})) AS row_key FROM ({hashed})"
 
     def load() -> int:
@@ -140,9 +156,13 @@ def vrhub_measures(data_dir: str, out: str, repeats: int, from_records: bool = F
     clock, tables = _best(all_calls, repeats, budget=120)
     keep = ["measure_id", "period", "area_code", "breakdown", "value"]
     pq.write_table(pa.concat_tables([t.select(keep) for t in tables]), out)
-    return {**clock, "per_call": {k: min(v) for k, v in per_call.items()}, "measures": ids,
-            "not_benchmarked": [m for m in catalogue if m not in MEASURES],
-            "not_in_catalogue": [m for m in MEASURES if m not in catalogue]}
+    return {
+        **clock,
+        "per_call": {k: min(v) for k, v in per_call.items()},
+        "measures": ids,
+        "not_benchmarked": [m for m in catalogue if m not in MEASURES],
+        "not_in_catalogue": [m for m in MEASURES if m not in catalogue],
+    }
 
 
 def sql_measures(warehouse: str, out: str, repeats: int) -> dict:

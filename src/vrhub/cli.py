@@ -273,7 +273,9 @@ def report(
 def demo(
     folder: Annotated[
         Path | None,
-        typer.Option("--dir", help="The data folder for the demo (default: $VRHUB_DATA_DIR or ./vrhub-data)."),
+        typer.Option(
+            "--dir", help="The data folder for the demo (default: $VRHUB_DATA_DIR or ./vrhub-data)."
+        ),
     ] = None,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards, with demo users.")
@@ -325,9 +327,13 @@ def _serve(folder: Path, warehouse: str | None, host: str, port: int, debug: boo
 @app.command()
 @friendly
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    debug: Annotated[bool, typer.Option("--debug", help="Development mode: never on a shared server.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Development mode: never on a shared server.")
+    ] = False,
     demo_users: Annotated[
         bool, typer.Option("--demo-users", help="Create one user per role with fresh passwords (demo only).")
     ] = False,

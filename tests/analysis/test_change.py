@@ -35,8 +35,9 @@ def test_homicides_13_to_19_is_within_chance_at_p_038() -> None:
     row = change_statistics([19], [13]).iloc[0]
     assert round(row.p_value, 2) == 0.38
     # The same test through statsmodels' own entry point and through scipy's binomial test.
-    assert row.p_value == pytest.approx(rates.test_poisson_2indep(19, 1, 13, 1, method="exact-cond").pvalue,
-                                        rel=1e-12)
+    assert row.p_value == pytest.approx(
+        rates.test_poisson_2indep(19, 1, 13, 1, method="exact-cond").pvalue, rel=1e-12
+    )
     assert row.p_value == pytest.approx(_exact_p(19, 13), rel=1e-12)
     assert row.absolute_change == 6
     assert row["pct_change"] == pytest.approx(600 / 13)  # 6 / 13 = 46.2%
@@ -113,7 +114,8 @@ def test_populations_adjust_the_ratio_and_the_test() -> None:
     assert row.rate_ratio == pytest.approx((19 / 160_000) / (13 / 150_000))
     assert row.p_value == pytest.approx(_exact_p(19, 13, 160_000, 150_000), rel=1e-12)
     assert row.p_value == pytest.approx(
-        rates.test_poisson_2indep(19, 160_000, 13, 150_000, method="exact-cond").pvalue, rel=1e-12)
+        rates.test_poisson_2indep(19, 160_000, 13, 150_000, method="exact-cond").pvalue, rel=1e-12
+    )
     assert (row.ci_low, row.ci_high) == pytest.approx(_exact_ci(19, 13, 160_000, 150_000), rel=1e-9)
     # Percent change and Wheeler's z stay on the counts.
     assert row["pct_change"] == pytest.approx(600 / 13)
@@ -157,8 +159,11 @@ def test_many_rows_match_row_by_row_references() -> None:
     frame = change_statistics(series, previous, pop_c, pop_p)
     assert len(frame) == n and frame.index.equals(series.index)
     with np.errstate(divide="ignore", invalid="ignore"):
-        assert np.allclose(frame["rate_ratio"], np.where(previous > 0, (current / pop_c) / (previous / pop_p),
-                                                         np.nan), equal_nan=True)
+        assert np.allclose(
+            frame["rate_ratio"],
+            np.where(previous > 0, (current / pop_c) / (previous / pop_p), np.nan),
+            equal_nan=True,
+        )
     assert np.allclose(frame["wheeler_z"], 2 * (np.sqrt(current) - np.sqrt(previous)))
     for i in rng.choice(n, 40, replace=False):
         c, p = int(current[i]), int(previous[i])
@@ -166,7 +171,8 @@ def test_many_rows_match_row_by_row_references() -> None:
         assert frame["p_value"].iloc[i] == pytest.approx(expected, rel=1e-9)
         if p > 0:
             assert (frame["ci_low"].iloc[i], frame["ci_high"].iloc[i]) == pytest.approx(
-                _exact_ci(c, p, pop_c[i], pop_p[i]), rel=1e-9)
+                _exact_ci(c, p, pop_c[i], pop_p[i]), rel=1e-9
+            )
 
 
 def test_scalars_and_broadcast_population() -> None:

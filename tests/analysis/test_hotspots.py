@@ -28,11 +28,15 @@ def grid() -> gpd.GeoDataFrame:
     """10 x 10 squares of 0.01 degrees near Liverpool; codes G00..G99 by row then column."""
     rows, cols = np.divmod(np.arange(SIDE * SIDE), SIDE)
     x0, y0, d = -3.0, 53.3, 0.01
-    return gpd.GeoDataFrame({
-        "lsoa_code": [f"G{r}{c}" for r, c in zip(rows, cols, strict=True)],
-        "lsoa_name": [f"Cell {r},{c}" for r, c in zip(rows, cols, strict=True)],
-        "lad_code": np.where(cols < 5, "W", "E"),
-    }, geometry=shapely.box(x0 + cols * d, y0 + rows * d, x0 + (cols + 1) * d, y0 + (rows + 1) * d), crs=4326)
+    return gpd.GeoDataFrame(
+        {
+            "lsoa_code": [f"G{r}{c}" for r, c in zip(rows, cols, strict=True)],
+            "lsoa_name": [f"Cell {r},{c}" for r, c in zip(rows, cols, strict=True)],
+            "lad_code": np.where(cols < 5, "W", "E"),
+        },
+        geometry=shapely.box(x0 + cols * d, y0 + rows * d, x0 + (cols + 1) * d, y0 + (rows + 1) * d),
+        crs=4326,
+    )
 
 
 CLUSTER = [f"G{r}{c}" for r in (3, 4, 5) for c in (6, 7, 8)]
@@ -59,16 +63,18 @@ def test_planted_cluster_is_hot_after_fdr() -> None:
 
 
 def test_random_poisson_grid_has_no_hot_spots_after_fdr() -> None:
-    counts = pd.Series(np.random.default_rng(2019).poisson(4.0, SIDE * SIDE),
-                       index=grid()["lsoa_code"].to_numpy())
+    counts = pd.Series(
+        np.random.default_rng(2019).poisson(4.0, SIDE * SIDE), index=grid()["lsoa_code"].to_numpy()
+    )
     out = getis_ord(counts, grid())
     assert not out["hot"].any()
     assert (out["p_value"] < 0.05).sum() <= 10  # some nominally "significant" cells, which FDR removes
 
 
 def test_getis_ord_takes_long_counts_and_fills_missing_lsoas_with_zero() -> None:
-    long = pd.DataFrame({"month": ["2020-01", "2020-02", "2020-01"], "lsoa_code": ["G00", "G00", "NOPE"],
-                         "count": [2, 3, 9]})
+    long = pd.DataFrame(
+        {"month": ["2020-01", "2020-02", "2020-01"], "lsoa_code": ["G00", "G00", "NOPE"], "count": [2, 3, 9]}
+    )
     out = getis_ord(long, grid())
     assert len(out) == SIDE * SIDE and out["count"].sum() == 5  # unknown code ignored, others zero
     assert out.set_index("lsoa_code").loc["G00", "count"] == 5
@@ -122,20 +128,27 @@ def test_recent_window_is_the_last_fifth_of_periods_at_least_one() -> None:
 def test_classes_follow_sfhotspot_definitions() -> None:
     # 10 periods: older = periods 1-8, recent = 9-10. 1 = hot that period.
     patterns = {
-        "persistent": "1111111101",      # hot in 9 of 10 (>= 80%)
+        "persistent": "1111111101",  # hot in 9 of 10 (>= 80%)
         "all hot": "1111111111",
-        "emerging": "0000000001",        # never hot before, hot in a recent period
+        "emerging": "0000000001",  # never hot before, hot in a recent period
         "emerging both": "0000000011",
-        "former": "0110000000",          # hot earlier (2 of 8), not recently
-        "intermittent": "1000000001",    # hot earlier and recently, but far from persistent
+        "former": "0110000000",  # hot earlier (2 of 8), not recently
+        "intermittent": "1000000001",  # hot earlier and recently, but far from persistent
         "former often": "1010101000",  # hot in 4 of the 8 older periods, in neither recent one
         "none": "0000000000",
     }
     hot = np.array([[c == "1" for c in p] for p in patterns.values()])
     got = dict(zip(patterns, spacetime.classify(hot), strict=True))
-    assert got == {"persistent": "persistent", "all hot": "persistent", "emerging": "emerging",
-                   "emerging both": "emerging", "former": "former", "intermittent": "intermittent",
-                   "former often": "former", "none": "none"}
+    assert got == {
+        "persistent": "persistent",
+        "all hot": "persistent",
+        "emerging": "emerging",
+        "emerging both": "emerging",
+        "former": "former",
+        "intermittent": "intermittent",
+        "former often": "former",
+        "none": "none",
+    }
 
 
 def test_persistent_needs_80_percent_and_one_older_hot_period_blocks_emerging() -> None:
@@ -155,8 +168,13 @@ def test_spacetime_classes_on_a_grid_over_months() -> None:
     w = spacetime.queen_weights(g)
     months = 10
     steady = np.stack([planted(rng).to_numpy() for _ in range(months)], axis=1)
-    late = np.stack([planted(rng, cells=["G12", "G13", "G22", "G23"], high=40 if m >= 8 else 3).to_numpy()
-                     for m in range(months)], axis=1)
+    late = np.stack(
+        [
+            planted(rng, cells=["G12", "G13", "G22", "G23"], high=40 if m >= 8 else 3).to_numpy()
+            for m in range(months)
+        ],
+        axis=1,
+    )
     classes = pd.Series(spacetime.spacetime_classes(steady + late, w), index=g["lsoa_code"])
     assert classes["G47"] == "persistent"
     assert classes[["G12", "G13", "G22", "G23"]].eq("emerging").all()
@@ -167,11 +185,19 @@ def test_spacetime_classes_on_a_grid_over_months() -> None:
 def grid_result():
     rng = np.random.default_rng(5)
     months = [f"2020-{m:02d}" for m in range(1, 7)]
-    frames = [pd.DataFrame({"month": m, "lsoa_code": grid()["lsoa_code"], "count": planted(rng).to_numpy()})
-              for m in months]
+    frames = [
+        pd.DataFrame({"month": m, "lsoa_code": grid()["lsoa_code"], "count": planted(rng).to_numpy()})
+        for m in months
+    ]
     counts = pd.concat(frames, ignore_index=True)
-    counts.attrs = {"subject": "Synthetic", "months": months, "unit": "records", "vintage": 2011,
-                    "rows_counted": int(counts["count"].sum()), "rows_excluded": {"no_lsoa": 0}}
+    counts.attrs = {
+        "subject": "Synthetic",
+        "months": months,
+        "unit": "records",
+        "vintage": 2011,
+        "rows_counted": int(counts["count"].sum()),
+        "rows_excluded": {"no_lsoa": 0},
+    }
     return hotspots_from_counts(counts, grid())
 
 
@@ -222,8 +248,10 @@ def test_shipped_boundaries_cover_both_vintages_and_the_boroughs() -> None:
 
 
 # -- counting in the warehouse ---------------------------------------------------------------------------
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-          "Crime type,Last outcome category,Context")
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context"
+)
 ROWS = [  # month, LSOA code, LSOA name, crime type
     ("2022-01", "E01033793", "St. Helens 013D", "Violence and sexual offences"),  # 2021 code only
     ("2022-01", "E01033793", "St. Helens 013D", "Violence and sexual offences"),
@@ -240,7 +268,9 @@ ROWS = [  # month, LSOA code, LSOA name, crime type
 def loaded(hub: Hub, tmp_path: Path) -> Hub:
     lines = [HEADER] + [
         f"{i:064x},{m},Merseyside Police,Merseyside Police,-2.9,53.4,On or near X,{code},{name},{ct},"
-        "Under investigation," for i, (m, code, name, ct) in enumerate(ROWS, start=1)]
+        "Under investigation,"
+        for i, (m, code, name, ct) in enumerate(ROWS, start=1)
+    ]
     path = tmp_path / "2022-merseyside-street.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     list(hub.ingest("police-uk", [path]))

@@ -17,16 +17,26 @@ from vrhub.hub import Hub
 
 pytestmark = [
     pytest.mark.realdata,
-    pytest.mark.skipif(not REALDATA.is_dir(), reason=f"real public data not found at {REALDATA} "
-                                                     "(../shared/realdata beside the project)"),
+    pytest.mark.skipif(
+        not REALDATA.is_dir(),
+        reason=f"real public data not found at {REALDATA} (../shared/realdata beside the project)",
+    ),
 ]
 
 MONTHS = ["2019-09", "2019-10", "2019-11", "2019-12"]
 MAP_PNG = Path("/tmp/vrhub-hotspots-violence-2019.png")
 # Liverpool city centre in 2011 LSOAs (MSOAs Liverpool 060 and 061: the commercial core, Ropewalks,
 # Bold Street, the waterfront), as the data show them: the most violent area of Merseyside by far.
-CITY_CENTRE = {"Liverpool 060A", "Liverpool 060B", "Liverpool 060C", "Liverpool 060D", "Liverpool 060E",
-               "Liverpool 061A", "Liverpool 061B", "Liverpool 061C"}
+CITY_CENTRE = {
+    "Liverpool 060A",
+    "Liverpool 060B",
+    "Liverpool 060C",
+    "Liverpool 060D",
+    "Liverpool 060E",
+    "Liverpool 061A",
+    "Liverpool 061B",
+    "Liverpool 061C",
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +54,23 @@ def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) 
 @pytest.fixture(scope="module")
 def results(hub: Hub) -> dict[str, HotspotResult]:
     with hub.open(read_only=True) as wh:
-        return {ct: find_hotspots(wh, crime_type=ct)
-                for ct in ("Violence and sexual offences", "Robbery", "Possession of weapons")}
+        return {
+            ct: find_hotspots(wh, crime_type=ct)
+            for ct in ("Violence and sexual offences", "Robbery", "Possession of weapons")
+        }
 
 
 def show(result: HotspotResult) -> None:
     meta = result.metadata
-    print(f"\n{meta['subject']}, {result.period_label}: {meta['hot']} hot LSOAs of {meta['lsoas']} "
-          f"({meta['vintage']} LSOAs; {meta['rows_counted']:,} counted, excluded {meta['rows_excluded']})")
+    print(
+        f"\n{meta['subject']}, {result.period_label}: {meta['hot']} hot LSOAs of {meta['lsoas']} "
+        f"({meta['vintage']} LSOAs; {meta['rows_counted']:,} counted, excluded {meta['rows_excluded']})"
+    )
     for r in result.hotspots.to_dict("records"):
-        print(f"  {r['lsoa_name']:<16} {r['lsoa_code']}  count {r['count']:>4}  z {r['gi_z']:6.2f}  "
-              f"p_fdr {r['p_fdr']:.1e}  {r['class']}")
+        print(
+            f"  {r['lsoa_name']:<16} {r['lsoa_code']}  count {r['count']:>4}  z {r['gi_z']:6.2f}  "
+            f"p_fdr {r['p_fdr']:.1e}  {r['class']}"
+        )
 
 
 def test_violence_hot_spots_are_liverpool_city_centre(results: dict[str, HotspotResult]) -> None:
@@ -64,7 +80,10 @@ def test_violence_hot_spots_are_liverpool_city_centre(results: dict[str, Hotspot
     assert meta["months"] == MONTHS and meta["vintage"] == 2011 and meta["lsoas"] == 910
     # 17,409 violence rows in the four files; 4 fall in LSOAs outside the five boroughs.
     assert meta["rows_counted"] == 17_405 and meta["rows_excluded"] == {
-        "no_lsoa": 0, "out_of_area": 4, "other_vintage": 0}
+        "no_lsoa": 0,
+        "out_of_area": 4,
+        "other_vintage": 0,
+    }
     hot = set(result.hotspots["lsoa_name"])
     assert hot >= CITY_CENTRE
     top = result.table.head(8)

@@ -15,25 +15,29 @@ def say(current: float, previous: float, label: str = "2020", **kwargs: object) 
 
 def test_homicides_within_chance() -> None:
     assert say(19, 13, polarity="lower_is_better", unit="offences") == (
-        "rose from 13 in 2020 to 19 (+46%), within the range chance alone would give (p = 0.38)")
+        "rose from 13 in 2020 to 19 (+46%), within the range chance alone would give (p = 0.38)"
+    )
 
 
 def test_significant_fall_is_an_improvement_when_lower_is_better() -> None:
     assert say(2_260, 2_484, "2019") == (
         "fell from 2,484 in 2019 to 2,260 (-9%), a fall larger than chance alone would give (p = 0.001), "
-        "an improvement")
+        "an improvement"
+    )
 
 
 def test_significant_rise_is_a_worsening() -> None:
     assert say(40_490, 39_386, "2019") == (
         "rose from 39,386 in 2019 to 40,490 (+3%), a rise larger than chance alone would give (p < 0.001), "
-        "a worsening")
+        "a worsening"
+    )
 
 
 def test_polarity() -> None:
     assert say(2_484, 2_260, "2019/20", polarity="higher_is_better").endswith("(p = 0.001), an improvement")
     assert say(2_484, 2_260, "2019/20", polarity="neutral") == (
-        "rose from 2,260 in 2019/20 to 2,484 (+10%), a rise larger than chance alone would give (p = 0.001)")
+        "rose from 2,260 in 2019/20 to 2,484 (+10%), a rise larger than chance alone would give (p = 0.001)"
+    )
     with pytest.raises(ValueError):
         say(2, 1, polarity="up")
 
@@ -55,7 +59,8 @@ def test_unchanged() -> None:
 def test_less_than_one_percent() -> None:
     assert say(40_100, 40_000) == (
         "rose from 40,000 in 2020 to 40,100 (up less than 1%), within the range chance alone would give "
-        "(p = 0.73)")
+        "(p = 0.73)"
+    )
 
 
 def test_percent_unit_speaks_in_points() -> None:
@@ -72,7 +77,8 @@ def test_p_value_formatting_never_rounds_up_to_the_threshold() -> None:
     assert describe_change(30, 20, "2020", {**row, "p_value": 0.0496}).endswith("(p < 0.05), a worsening")
     assert describe_change(30, 20, "2020", {**row, "p_value": 0.0072}).endswith("(p = 0.007), a worsening")
     assert describe_change(30, 20, "2020", {**row, "p_value": 0.0072}, alpha=0.001).endswith(
-        "within the range chance alone would give (p = 0.007)")
+        "within the range chance alone would give (p = 0.007)"
+    )
 
 
 def test_percent_rounds_half_away_from_zero() -> None:

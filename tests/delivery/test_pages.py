@@ -498,7 +498,11 @@ def test_a_case_studys_story_is_withheld_from_readers_until_consented_and_anonym
 
     case = CaseStudy.objects.create(title="A mentee's year", story="Named details of a young person.")
     viewer, manager = client_as("viewer"), client_as("programme_manager")
-    for url in (f"/delivery/case-studies/{case.pk}/", "/delivery/case-studies.json", "/delivery/case-studies.csv"):
+    for url in (
+        f"/delivery/case-studies/{case.pk}/",
+        "/delivery/case-studies.json",
+        "/delivery/case-studies.csv",
+    ):
         assert "Named details" not in get(viewer, url).content.decode(), url
         assert "Named details" in get(manager, url).content.decode(), url
     case.consent_recorded, case.consent_date, case.anonymised = True, dt.date(2021, 11, 1), True

@@ -12,6 +12,12 @@ from vrhub.analysis.trends import (
 from vrhub.analysis.wording import describe_change
 
 __all__ = [
-    "Step", "change_statistics", "describe_change", "detect_steps", "rolling_twelve_months",
-    "same_month_last_year", "seasonal_profile", "share_shift",
+    "Step",
+    "change_statistics",
+    "describe_change",
+    "detect_steps",
+    "rolling_twelve_months",
+    "same_month_last_year",
+    "seasonal_profile",
+    "share_shift",
 ]

@@ -34,7 +34,14 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
 COLUMNS = [
-    "absolute_change", "pct_change", "rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count",
+    "absolute_change",
+    "pct_change",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "wheeler_z",
+    "small_count",
 ]
 # Below this, either count is too small to read as a trend (a handful of events swings by chance).
 SMALL_COUNT = 10
@@ -105,8 +112,14 @@ def change_statistics(
     small = present & ((c < SMALL_COUNT) | (p < SMALL_COUNT))
     frame = pd.DataFrame(
         {
-            "absolute_change": absolute, "pct_change": pct, "rate_ratio": rate_ratio, "ci_low": ci_low,
-            "ci_high": ci_high, "p_value": p_value, "wheeler_z": wheeler, "small_count": small,
+            "absolute_change": absolute,
+            "pct_change": pct,
+            "rate_ratio": rate_ratio,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "p_value": p_value,
+            "wheeler_z": wheeler,
+            "small_count": small,
         },
         columns=COLUMNS,
     )
@@ -115,8 +128,9 @@ def change_statistics(
     return frame
 
 
-def _interval(c: np.ndarray, p: np.ndarray, e_c: np.ndarray, e_p: np.ndarray,
-              ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _interval(
+    c: np.ndarray, p: np.ndarray, e_c: np.ndarray, e_p: np.ndarray, ok: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Clopper-Pearson interval for current's share of the total, mapped to a rate ratio.
 
     The share s = c / (c + p) maps to the count ratio s / (1 - s); times e_p / e_c gives the rate ratio.

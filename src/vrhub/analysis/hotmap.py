@@ -29,9 +29,14 @@ BANDS = [
     ("Cold spot, FDR p < 0.05", "#74add1"),
 ]
 WIDTH, HEIGHT = 620, 640
-SOURCES = {"police_uk_crimes": "police.uk street-level crime", "police_records": "police recorded crime",
-           "ed_attendances": "ED assault attendances", "hospital_admissions": "hospital admissions",
-           "ambulance_callouts": "ambulance call-outs", "fire_incidents": "fire and rescue incidents"}
+SOURCES = {
+    "police_uk_crimes": "police.uk street-level crime",
+    "police_records": "police recorded crime",
+    "ed_attendances": "ED assault attendances",
+    "hospital_admissions": "hospital admissions",
+    "ambulance_callouts": "ambulance call-outs",
+    "fire_incidents": "fire and rescue incidents",
+}
 
 
 def _band(table, alpha: float) -> np.ndarray:  # noqa: ANN001 - the result's table
@@ -39,13 +44,20 @@ def _band(table, alpha: float) -> np.ndarray:  # noqa: ANN001 - the result's tab
     significant = table["p_fdr"] < alpha
     return np.select(
         [table["hot"] & strong, table["hot"], significant & (table["gi_z"] < 0)],
-        [BANDS[0][0], BANDS[1][0], BANDS[3][0]], default=BANDS[2][0])
+        [BANDS[0][0], BANDS[1][0], BANDS[3][0]],
+        default=BANDS[2][0],
+    )
 
 
 # Where to write each borough's name: chosen clear of the town centres, where hot spots usually are (a
 # computed interior point put "St. Helens" on top of St Helens town centre). Other areas: an interior point.
-LABELS = {"E08000011": (-2.845, 53.425), "E08000012": (-2.905, 53.372), "E08000013": (-2.715, 53.505),
-          "E08000014": (-2.985, 53.585), "E08000015": (-3.115, 53.355)}
+LABELS = {
+    "E08000011": (-2.845, 53.425),
+    "E08000012": (-2.905, 53.372),
+    "E08000013": (-2.715, 53.505),
+    "E08000014": (-2.985, 53.585),
+    "E08000015": (-3.115, 53.355),
+}
 
 
 def _label_points(boroughs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -64,15 +76,33 @@ def map_spec(result: HotspotResult) -> dict:
     gdf = gdf[["lsoa_name", "count", "gi_z", "p_fdr", "band", "class", "geometry"]]
     boroughs = load_boroughs()
     colour = alt.Color(
-        "band:N", title="Getis-Ord Gi*",
+        "band:N",
+        title="Getis-Ord Gi*",
         scale=alt.Scale(domain=[b for b, _ in BANDS], range=[c for _, c in BANDS]),
-        legend=alt.Legend(orient="top-left", labelFontSize=12, titleFontSize=13, symbolSize=220,
-                          symbolStrokeColor="#555", fillColor="white", padding=6, offset=4),
+        legend=alt.Legend(
+            orient="top-left",
+            labelFontSize=12,
+            titleFontSize=13,
+            symbolSize=220,
+            symbolStrokeColor="#555",
+            fillColor="white",
+            padding=6,
+            offset=4,
+        ),
     )
-    lsoas = alt.Chart(gdf).mark_geoshape(stroke="white", strokeWidth=0.25).encode(
-        color=colour,
-        tooltip=["lsoa_name:N", "count:Q", alt.Tooltip("gi_z:Q", format=".2f"),
-                 alt.Tooltip("p_fdr:Q", format=".2g"), "class:N"],
+    lsoas = (
+        alt.Chart(gdf)
+        .mark_geoshape(stroke="white", strokeWidth=0.25)
+        .encode(
+            color=colour,
+            tooltip=[
+                "lsoa_name:N",
+                "count:Q",
+                alt.Tooltip("gi_z:Q", format=".2f"),
+                alt.Tooltip("p_fdr:Q", format=".2g"),
+                "class:N",
+            ],
+        )
     )
     outlines = alt.Chart(boroughs).mark_geoshape(filled=False, stroke="#222222", strokeWidth=1.4)
     points = _label_points(boroughs)
@@ -84,19 +114,31 @@ def map_spec(result: HotspotResult) -> dict:
     notes = [
         f"{meta.get('rows_counted', 0):,} {meta.get('unit', 'records')} in {meta.get('lsoas', len(gdf))} "
         f"LSOAs ({meta.get('vintage')} boundaries); "
-        + (f"{sum(excluded.values()):,} without a Merseyside LSOA left out." if sum(excluded.values())
-           else "every one has a Merseyside LSOA."),
+        + (
+            f"{sum(excluded.values()):,} without a Merseyside LSOA left out."
+            if sum(excluded.values())
+            else "every one has a Merseyside LSOA."
+        ),
         "Gi* on counts, queen neighbours; Benjamini-Hochberg FDR across LSOAs.",
         f"Source: {SOURCES.get(meta.get('source', ''), 'vrhub warehouse')}. "
         "Boundaries: ONS (OGL v3), contains OS data © Crown copyright.",
     ]
     title = alt.TitleParams(
         text=[meta.get("subject", "Hot spots"), f"Hot spots by LSOA, {result.period_label}"],
-        subtitle=notes, anchor="start", fontSize=16, subtitleFontSize=11, subtitleColor="#333333",
-        offset=10, limit=WIDTH + 40)
+        subtitle=notes,
+        anchor="start",
+        fontSize=16,
+        subtitleFontSize=11,
+        subtitleColor="#333333",
+        offset=10,
+        limit=WIDTH + 40,
+    )
     # One projection for all layers; Vega-Lite fits it to the shapes (no tiles, no external data).
-    chart = alt.layer(lsoas, outlines, *labels, title=title).project(type="mercator").properties(
-        width=WIDTH, height=HEIGHT)
+    chart = (
+        alt.layer(lsoas, outlines, *labels, title=title)
+        .project(type="mercator")
+        .properties(width=WIDTH, height=HEIGHT)
+    )
     return chart.configure(font=FONT).configure_view(stroke=None).to_dict()
 
 

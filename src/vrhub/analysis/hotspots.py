@@ -52,13 +52,17 @@ def _month_bound(value: str | None, name: str) -> str | None:
 def _subject(measure: str | None, crime_type: str | None) -> tuple[str, Any, str, str]:
     """(source table, row filter as a function of the table, counting unit, label) of what is counted."""
     if measure and crime_type:
-        raise VrhubError("give a measure or a crime type, not both",
-                         "A measure already says what it counts; drop --crime-type.")
+        raise VrhubError(
+            "give a measure or a crime type, not both",
+            "A measure already says what it counts; drop --crime-type.",
+        )
     if measure:
         m = builtin_catalogue().get(measure)
         if m.source not in EVENT_DATE:
-            raise VrhubError(f"measure '{measure}' is a reported indicator with no LSOA",
-                             "Hot spots need a measure counted from records (police, ED, ambulance, fire).")
+            raise VrhubError(
+                f"measure '{measure}' is a reported indicator with no LSOA",
+                "Hot spots need a measure counted from records (police, ED, ambulance, fire).",
+            )
         unit = "offences" if m.count == "offences" else "records"
         return m.source, (lambda t: row_filter(m, t)), unit, m.title
     if crime_type:
@@ -66,15 +70,22 @@ def _subject(measure: str | None, crime_type: str | None) -> tuple[str, Any, str
 
         known = {c.lower(): c for c in CRIME_TYPES}
         if crime_type.lower() not in known:
-            raise VrhubError(f"'{crime_type}' is not a police.uk crime type",
-                             f"Use one of: {', '.join(CRIME_TYPES)}.")
+            raise VrhubError(
+                f"'{crime_type}' is not a police.uk crime type", f"Use one of: {', '.join(CRIME_TYPES)}."
+            )
         name = known[crime_type.lower()]
         return "police_uk_crimes", (lambda t: t.crime_type == name), "records", name
     return "police_uk_crimes", (lambda t: ibis.literal(True)), "records", ALL_POLICE_UK
 
 
-def lsoa_counts(wh: Warehouse, *, measure: str | None = None, crime_type: str | None = None,
-                start: str | None = None, end: str | None = None) -> pd.DataFrame:
+def lsoa_counts(
+    wh: Warehouse,
+    *,
+    measure: str | None = None,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> pd.DataFrame:
     """Counts by month and LSOA (columns month 'YYYY-MM', lsoa_code, count), computed in the warehouse.
 
     With `measure`: the catalogue measure's rows (distinct crimes when it counts offences); with
@@ -93,11 +104,15 @@ def lsoa_counts(wh: Warehouse, *, measure: str | None = None, crime_type: str | 
         in_period &= t.__month >= ibis.date(f"{start}-01")
     if end:
         in_period &= t.__month <= ibis.date(f"{end}-01")
-    months = sorted(f"{m:%Y-%m}" for m in wh.to_arrow(t.filter(in_period).select("__month").distinct())
-                    .column(0).to_pylist())
+    months = sorted(
+        f"{m:%Y-%m}"
+        for m in wh.to_arrow(t.filter(in_period).select("__month").distinct()).column(0).to_pylist()
+    )
     if not months:
-        raise VrhubError(f"no {source} rows loaded for {start or 'the start'} to {end or 'the end'}",
-                         "Load data first (vrhub ingest), or choose a period that was loaded.")
+        raise VrhubError(
+            f"no {source} rows loaded for {start or 'the start'} to {end or 'the end'}",
+            "Load data first (vrhub ingest), or choose a period that was loaded.",
+        )
     rows = t.filter(in_period & where(t))
     agg = rows.crime_key.nunique() if unit == "offences" else rows.count()
     grouped = rows.group_by(["__month", "lsoa_code", "out_of_area"]).aggregate(count=agg)
@@ -108,15 +123,27 @@ def lsoa_counts(wh: Warehouse, *, measure: str | None = None, crime_type: str | 
     inside = df[~no_lsoa & ~out_of_area]
     vintage = _vintage(inside, months)
     in_vintage = inside["lsoa_code"].isin(set(load_lsoa_boundaries(vintage)["lsoa_code"]))
-    out = (inside[in_vintage].groupby(["month", "lsoa_code"], as_index=False)["count"].sum()
-           .astype({"count": "int64"}).sort_values(["month", "lsoa_code"], ignore_index=True))
+    out = (
+        inside[in_vintage]
+        .groupby(["month", "lsoa_code"], as_index=False)["count"]
+        .sum()
+        .astype({"count": "int64"})
+        .sort_values(["month", "lsoa_code"], ignore_index=True)
+    )
     out.attrs = {
-        "subject": label, "source": source, "unit": unit, "measure": measure,
-        "crime_type": label if crime_type else None, "months": months, "vintage": vintage,
+        "subject": label,
+        "source": source,
+        "unit": unit,
+        "measure": measure,
+        "crime_type": label if crime_type else None,
+        "months": months,
+        "vintage": vintage,
         "rows_counted": int(out["count"].sum()),
-        "rows_excluded": {"no_lsoa": int(df.loc[no_lsoa, "count"].sum()),
-                          "out_of_area": int(df.loc[out_of_area, "count"].sum()),
-                          "other_vintage": int(inside.loc[~in_vintage, "count"].sum())},
+        "rows_excluded": {
+            "no_lsoa": int(df.loc[no_lsoa, "count"].sum()),
+            "out_of_area": int(df.loc[out_of_area, "count"].sum()),
+            "other_vintage": int(inside.loc[~in_vintage, "count"].sum()),
+        },
     }
     return out
 
@@ -130,8 +157,13 @@ def _vintage(counts: pd.DataFrame, months: list[str]) -> int:
     return 2011 if months[-1] <= LAST_2011_MONTH else 2021
 
 
-def getis_ord(counts_by_lsoa: pd.Series | pd.DataFrame, boundaries: gpd.GeoDataFrame,
-              weights: Any = None, alpha: float = ALPHA, permutations: int = 0) -> pd.DataFrame:
+def getis_ord(
+    counts_by_lsoa: pd.Series | pd.DataFrame,
+    boundaries: gpd.GeoDataFrame,
+    weights: Any = None,
+    alpha: float = ALPHA,
+    permutations: int = 0,
+) -> pd.DataFrame:
     """Gi* of each LSOA in `boundaries` (row order kept): lsoa_code, count, gi_z, p_value, p_fdr, hot, cold.
 
     `counts_by_lsoa`: a Series indexed by lsoa_code, or a frame with lsoa_code and count (summed over any
@@ -156,9 +188,17 @@ def getis_ord(counts_by_lsoa: pd.Series | pd.DataFrame, boundaries: gpd.GeoDataF
         p = np.minimum(1.0, 2 * g.p_sim) if permutations else spacetime.gi_star_p(y, w, z)
     p_fdr = spacetime.fdr_bh(p)
     significant = p_fdr < alpha
-    return pd.DataFrame({"lsoa_code": boundaries["lsoa_code"].to_numpy(), "count": y.astype("int64"),
-                         "gi_z": z, "p_value": p, "p_fdr": p_fdr,
-                         "hot": significant & (z > 0), "cold": significant & (z < 0)})
+    return pd.DataFrame(
+        {
+            "lsoa_code": boundaries["lsoa_code"].to_numpy(),
+            "count": y.astype("int64"),
+            "gi_z": z,
+            "p_value": p,
+            "p_fdr": p_fdr,
+            "hot": significant & (z > 0),
+            "cold": significant & (z < 0),
+        }
+    )
 
 
 @dataclass
@@ -205,19 +245,29 @@ class HotspotResult:
         return map_png(self, Path(path), scale=scale)
 
 
-def find_hotspots(wh: Warehouse, measure: str | None = None, crime_type: str | None = None,
-                  start: str | None = None, end: str | None = None,
-                  params: spacetime.ClassifyParams | None = None, permutations: int = 0) -> HotspotResult:
+def find_hotspots(
+    wh: Warehouse,
+    measure: str | None = None,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    params: spacetime.ClassifyParams | None = None,
+    permutations: int = 0,
+) -> HotspotResult:
     """Gi* hot spots of the whole period by LSOA, and each LSOA's space-time class over its months.
     `permutations` > 0: permutation p-values for the period map (the monthly maps stay analytical)."""
     counts = lsoa_counts(wh, measure=measure, crime_type=crime_type, start=start, end=end)
-    return hotspots_from_counts(counts, load_lsoa_boundaries(counts.attrs["vintage"]), params=params,
-                                permutations=permutations)
+    return hotspots_from_counts(
+        counts, load_lsoa_boundaries(counts.attrs["vintage"]), params=params, permutations=permutations
+    )
 
 
-def hotspots_from_counts(counts: pd.DataFrame, boundaries: gpd.GeoDataFrame,
-                         params: spacetime.ClassifyParams | None = None,
-                         permutations: int = 0) -> HotspotResult:
+def hotspots_from_counts(
+    counts: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame,
+    params: spacetime.ClassifyParams | None = None,
+    permutations: int = 0,
+) -> HotspotResult:
     """The analysis of `find_hotspots` on counts already made (month, lsoa_code, count; `counts.attrs`
     as `lsoa_counts` sets them, or at least `months`). `boundaries`: lsoa_code, lsoa_name, lad_code,
     geometry for every LSOA of the area."""
@@ -227,8 +277,12 @@ def hotspots_from_counts(counts: pd.DataFrame, boundaries: gpd.GeoDataFrame,
     w = spacetime.queen_weights(boundaries)
     gi = getis_ord(counts, boundaries, weights=w, alpha=params.critical_p, permutations=permutations)
     # Areas x months, oldest first, zeros where nothing was counted; every loaded month is a period.
-    cube = (counts.pivot_table(index="lsoa_code", columns="month", values="count", aggfunc="sum")
-            .reindex(index=boundaries["lsoa_code"], columns=months).fillna(0).to_numpy())
+    cube = (
+        counts.pivot_table(index="lsoa_code", columns="month", values="count", aggfunc="sum")
+        .reindex(index=boundaries["lsoa_code"], columns=months)
+        .fillna(0)
+        .to_numpy()
+    )
     hot_months = spacetime.hot_matrix(cube, w, params.critical_p)
     table = boundaries[["lsoa_code", "lsoa_name", "lad_code"]].merge(gi, on="lsoa_code", validate="1:1")
     table["class"] = spacetime.classify(hot_months, params)
@@ -236,28 +290,53 @@ def hotspots_from_counts(counts: pd.DataFrame, boundaries: gpd.GeoDataFrame,
     table = table.sort_values(["gi_z", "lsoa_code"], ascending=[False, True], ignore_index=True)
     table = table[TABLE_COLUMNS]
     recent = spacetime.recent_periods(len(months), params.recent_prop)
-    meta.update({
-        "lsoas": len(boundaries), "hot": int(table["hot"].sum()), "cold": int(cold.sum()),
-        "alpha": params.critical_p,
-        "method": ("Getis-Ord Gi* (esda.G_Local, star=True) on counts per LSOA; binary queen contiguity "
-                   "with self; " + (f"permutation p-values ({permutations}, seed {SEED})" if permutations
-                                    else "analytical two-sided p-values, at least the exact binomial p")
-                   + "; Benjamini-Hochberg FDR across LSOAs; hot = p_fdr < alpha and z > 0"),
-        "classes": (f"sfhotspot hotspot_classify over {len(months)} monthly Gi* maps (FDR per month): "
-                    f"persistent = hot in >= {params.persistent_prop:.0%} of months; recent = the last "
-                    f"{recent} month(s); any class needs >= {params.hotspot_prop:.0%} of months hot"
-                    + ("" if len(months) >= 10 else f". Only {len(months)} months: the classes rest "
-                       "on few maps, read them as indicative")),
-    })
-    monthly = pd.DataFrame(hot_months, columns=months,
-                           index=pd.Index(boundaries["lsoa_code"], name="lsoa_code"))
-    return HotspotResult(table=table, boundaries=boundaries[["lsoa_code", "geometry"]].reset_index(drop=True),
-                         metadata=meta, monthly_hot=monthly)
+    meta.update(
+        {
+            "lsoas": len(boundaries),
+            "hot": int(table["hot"].sum()),
+            "cold": int(cold.sum()),
+            "alpha": params.critical_p,
+            "method": (
+                "Getis-Ord Gi* (esda.G_Local, star=True) on counts per LSOA; binary queen contiguity "
+                "with self; "
+                + (
+                    f"permutation p-values ({permutations}, seed {SEED})"
+                    if permutations
+                    else "analytical two-sided p-values, at least the exact binomial p"
+                )
+                + "; Benjamini-Hochberg FDR across LSOAs; hot = p_fdr < alpha and z > 0"
+            ),
+            "classes": (
+                f"sfhotspot hotspot_classify over {len(months)} monthly Gi* maps (FDR per month): "
+                f"persistent = hot in >= {params.persistent_prop:.0%} of months; recent = the last "
+                f"{recent} month(s); any class needs >= {params.hotspot_prop:.0%} of months hot"
+                + (
+                    ""
+                    if len(months) >= 10
+                    else f". Only {len(months)} months: the classes rest on few maps, read them as indicative"
+                )
+            ),
+        }
+    )
+    monthly = pd.DataFrame(
+        hot_months, columns=months, index=pd.Index(boundaries["lsoa_code"], name="lsoa_code")
+    )
+    return HotspotResult(
+        table=table,
+        boundaries=boundaries[["lsoa_code", "geometry"]].reset_index(drop=True),
+        metadata=meta,
+        monthly_hot=monthly,
+    )
 
 
-def kernel_density(wh: Warehouse, crime_type: str | None = None, start: str | None = None,
-                   end: str | None = None, cell_size: float = 250.0, bandwidth: float | None = None
-                   ) -> pd.DataFrame:
+def kernel_density(
+    wh: Warehouse,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    cell_size: float = 250.0,
+    bandwidth: float | None = None,
+) -> pd.DataFrame:
     """Gaussian kernel density of police.uk points on a grid over Merseyside (British National Grid).
 
     Returns one row per cell centre inside the five boroughs: x, y (metres, EPSG:27700), lon, lat and
@@ -298,8 +377,19 @@ def kernel_density(wh: Warehouse, crime_type: str | None = None, start: str | No
     inside = cells.within(area.union_all()).to_numpy()  # crop to the area, as sfhotspot advises
     lonlat = cells[inside].to_crs(4326)
     per_km2 = smooth.ravel()[inside] / (cell_size / 1000) ** 2
-    out = pd.DataFrame({"x": cx.ravel()[inside], "y": cy.ravel()[inside], "lon": lonlat.x.to_numpy(),
-                        "lat": lonlat.y.to_numpy(), "density": per_km2})
-    out.attrs = {"subject": label, "points": len(x), "bandwidth_m": round(bandwidth, 1),
-                 "cell_size_m": cell_size}
+    out = pd.DataFrame(
+        {
+            "x": cx.ravel()[inside],
+            "y": cy.ravel()[inside],
+            "lon": lonlat.x.to_numpy(),
+            "lat": lonlat.y.to_numpy(),
+            "density": per_km2,
+        }
+    )
+    out.attrs = {
+        "subject": label,
+        "points": len(x),
+        "bandwidth_m": round(bandwidth, 1),
+        "cell_size_m": cell_size,
+    }
     return out

@@ -32,16 +32,20 @@ def monthly_trend(wh: Warehouse, catalogue: Catalogue, measure_id: str, area: st
     result = compute(wh, catalogue, MeasureRequest(measures=[measure_id], period="month", area=area)).table
     df = result.to_pandas()
     df = df[df["breakdown"] == ""]
-    series = pd.Series(df["value"].to_numpy(dtype="float64"), index=pd.to_datetime(df["period"] + "-01")).sort_index()
+    series = pd.Series(
+        df["value"].to_numpy(dtype="float64"), index=pd.to_datetime(df["period"] + "-01")
+    ).sort_index()
     if series.empty:
         return Trend(measure_id, area, pd.DataFrame(), pd.DataFrame(), [])
     same = same_month_last_year(series)
-    table = pd.DataFrame({
-        "month": series.index.strftime("%Y-%m"),
-        "value": series.to_numpy(),
-        "rolling_12_months": rolling_twelve_months(series).to_numpy(),
-        "last_year": same["last_year"].to_numpy(),
-        "pct_change_vs_last_year": same["pct_change"].round(1).to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "month": series.index.strftime("%Y-%m"),
+            "value": series.to_numpy(),
+            "rolling_12_months": rolling_twelve_months(series).to_numpy(),
+            "last_year": same["last_year"].to_numpy(),
+            "pct_change_vs_last_year": same["pct_change"].round(1).to_numpy(),
+        }
+    )
     steps = detect_steps(series) if len(series) >= 12 else []
     return Trend(measure_id, area, table, seasonal_profile(series), steps)

@@ -159,8 +159,12 @@ def detect_steps(
     # Levels are reported as plain monthly means, which a reader can check against the counts.
     levels = [raw[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     return [
-        Step(month=full.index[cut], level_before=float(levels[i]), level_after=float(levels[i + 1]),
-             statistic=float(stat))
+        Step(
+            month=full.index[cut],
+            level_before=float(levels[i]),
+            level_after=float(levels[i + 1]),
+            statistic=float(stat),
+        )
         for i, (cut, stat) in enumerate(cuts)
     ]
 
@@ -249,8 +253,18 @@ def share_shift(
         label_before = [f"{window} months to {(at - pd.DateOffset(months=1)):%Y-%m}"]
         label_after = [f"{window} months from {at:%Y-%m}"]
     columns = [
-        "category", "before", "after", "count_before", "total_before", "count_after", "total_after",
-        "share_before", "share_after", "change_points", "p_value", "flag",
+        "category",
+        "before",
+        "after",
+        "count_before",
+        "total_before",
+        "count_after",
+        "total_after",
+        "share_before",
+        "share_after",
+        "change_points",
+        "p_value",
+        "flag",
     ]
     if before.empty:
         return pd.DataFrame(columns=columns)
@@ -261,11 +275,17 @@ def share_shift(
     c2 = after.to_numpy().ravel()
     n1 = np.repeat(before.sum(axis=1).to_numpy(), cats)
     n2 = np.repeat(after.sum(axis=1).to_numpy(), cats)
-    frame = pd.DataFrame({
-        "category": np.tile(categories, pairs),
-        "before": np.repeat(label_before, cats), "after": np.repeat(label_after, cats),
-        "count_before": c1, "total_before": n1, "count_after": c2, "total_after": n2,
-    })
+    frame = pd.DataFrame(
+        {
+            "category": np.tile(categories, pairs),
+            "before": np.repeat(label_before, cats),
+            "after": np.repeat(label_after, cats),
+            "count_before": c1,
+            "total_before": n1,
+            "count_after": c2,
+            "total_after": n2,
+        }
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["share_before"] = np.where(n1 > 0, 100 * c1 / n1, np.nan)
         frame["share_after"] = np.where(n2 > 0, 100 * c2 / n2, np.nan)

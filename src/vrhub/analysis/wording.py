@@ -55,8 +55,10 @@ def describe_change(
         return f"unchanged at {_figure(current, percent)}{named}, the same as in {previous_label}"
 
     rose = current > previous
-    clause = f"{'rose' if rose else 'fell'} from {_figure(previous, percent)} in {previous_label} to " \
-             f"{_figure(current, percent)}"
+    clause = (
+        f"{'rose' if rose else 'fell'} from {_figure(previous, percent)} in {previous_label} to "
+        f"{_figure(current, percent)}"
+    )
     if percent:
         clause += f" ({_signed(current - previous)} percentage points)"
     elif previous != 0 and not _missing(stats_row.get("pct_change")):

@@ -98,5 +98,7 @@ def load_definition(path: Path) -> Definition:
 def get_definition(name: str) -> Definition:
     known = builtin_definitions()
     if name not in known:
-        raise DefinitionError(f"no definition named '{name}'", f"Known definitions: {', '.join(sorted(known))}.")
+        raise DefinitionError(
+            f"no definition named '{name}'", f"Known definitions: {', '.join(sorted(known))}."
+        )
     return known[name]

@@ -111,7 +111,8 @@ def build_package_data(boundaries: Path, out: Path | None = None) -> dict[str, i
         yy = f"{vintage % 100:02d}"
         parts = [gpd.read_file(f) for f in sorted((boundaries / f"lsoa{yy}").glob("*.geojson"))]
         raw = pd.concat(parts, ignore_index=True).rename(
-            columns={f"LSOA{yy}CD": "lsoa_code", f"LSOA{yy}NM": "lsoa_name", "LADCD_ACTIVE": "lad_code"})
+            columns={f"LSOA{yy}CD": "lsoa_code", f"LSOA{yy}NM": "lsoa_name", "LADCD_ACTIVE": "lad_code"}
+        )
         gdf = _generalise(gpd.GeoDataFrame(raw, crs=parts[0].crs).sort_values("lsoa_code", ignore_index=True))
         _write(gdf[LSOA_COLUMNS], out / f"lsoa{yy}.geojson")
         sizes[f"lsoa{yy}.geojson"] = (out / f"lsoa{yy}.geojson").stat().st_size

@@ -33,11 +33,20 @@ def completeness(wh: Warehouse, profile: Profile) -> pd.DataFrame:
     wide = wh.to_arrow(query).to_pandas()
     if wide.empty:
         return pd.DataFrame(columns=model.COMPLETENESS_COLUMNS)
-    long = pd.concat([  # a loop over the source's dozen fields, not its rows
-        pd.DataFrame({"source": profile.source, "month": wide["month"], "field": f,
-                      "rows": wide[f"rows_{i}"], "filled": wide[f"filled_{i}"]})
-        for i, f in enumerate(fields)
-    ])
+    long = pd.concat(
+        [  # a loop over the source's dozen fields, not its rows
+            pd.DataFrame(
+                {
+                    "source": profile.source,
+                    "month": wide["month"],
+                    "field": f,
+                    "rows": wide[f"rows_{i}"],
+                    "filled": wide[f"filled_{i}"],
+                }
+            )
+            for i, f in enumerate(fields)
+        ]
+    )
     long = long[long["rows"] > 0].assign(share=lambda c: c["filled"] / c["rows"])
     return long[model.COMPLETENESS_COLUMNS].sort_values(["month", "field"]).reset_index(drop=True)
 
@@ -60,13 +69,20 @@ def completeness_findings(profile: Profile, table: pd.DataFrame, th: Thresholds)
         emptied = row.filled == 0 and row.usual >= th.usually_filled  # the column fell out of the extract
         of = f"the {unit} it applies to" if row.field in conditional else unit
         what = "empty in every row" if emptied else f"filled in only {pct(row.share)} of {of}"
-        found.append(Finding(
-            profile.source, row.month, row.field, "completeness", "error" if emptied else "warning",
-            float(row.share), float(row.usual),
-            f"{profile.label} {label(row.field)} is {what} in {row.month} ({row.filled:,} of {row.rows:,}), "
-            f"against {pct(row.usual)} in a usual month: a drop beyond chance ({p_text(row.p)}). Check the "
-            "extract for that month: a changed export or a system outage, not a change on the ground.",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                row.month,
+                row.field,
+                "completeness",
+                "error" if emptied else "warning",
+                float(row.share),
+                float(row.usual),
+                f"{profile.label} {label(row.field)} is {what} in {row.month} ({row.filled:,} of {row.rows:,}), "
+                f"against {pct(row.usual)} in a usual month: a drop beyond chance ({p_text(row.p)}). Check the "
+                "extract for that month: a changed export or a system outage, not a change on the ground.",
+            )
+        )
     return found
 
 
@@ -77,7 +93,8 @@ def unplaced(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Finding]:
     if profile.date is None or "out_of_area" not in t.columns:
         return []
     query = t.group_by(month=month_of(t[profile.date])).aggregate(
-        rows=t.count(), outside=t.count(where=t.out_of_area.fill_null(False)),
+        rows=t.count(),
+        outside=t.count(where=t.out_of_area.fill_null(False)),
         blank=t.count(where=t.lsoa_code.isnull()),
     )
     frame = wh.to_arrow(query).to_pandas()
@@ -90,21 +107,37 @@ def unplaced(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Finding]:
     found = []
     total, rows = int(frame["k"].sum()), int(frame["rows"].sum())
     if total:
-        found.append(Finding(
-            profile.source, None, "lsoa_code", "unplaced_lsoa", "info", total / rows, None,
-            f"{total:,} of {rows:,} {profile.label} {unit} ({pct(total / rows)}) are in no borough: "
-            f"{int(frame['blank'].sum()):,} have no LSOA and {int(frame['outside'].sum()):,} an LSOA outside "
-            "the loaded areas. They count towards the force area only.",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                None,
+                "lsoa_code",
+                "unplaced_lsoa",
+                "info",
+                total / rows,
+                None,
+                f"{total:,} of {rows:,} {profile.label} {unit} ({pct(total / rows)}) are in no borough: "
+                f"{int(frame['blank'].sum()):,} have no LSOA and {int(frame['outside'].sum()):,} an LSOA outside "
+                "the loaded areas. They count towards the force area only.",
+            )
+        )
     # Tested against the usual share (at least 0.1%, so a source usually all placed can be tested at all).
     frame["p"] = stats.binom.sf(frame["k"] - 1, frame["rows"], max(usual, 0.001))
     high = (frame["share"] >= th.unplaced_share) & (frame["share"] >= th.unplaced_ratio * usual)
     for row in frame[high & (frame["p"] < th.alpha)].sort_values("month").itertuples(index=False):
-        found.append(Finding(
-            profile.source, row.month, "lsoa_code", "unplaced_lsoa", "warning", float(row.share), usual,
-            f"{row.k:,} of {row.rows:,} {profile.label} {unit} in {row.month} ({pct(row.share)}) are in "
-            f"no borough ({row.outside:,} out-of-area LSOA, {row.blank:,} no LSOA), against {pct(usual)} in "
-            f"a usual month ({p_text(row.p)}): borough figures for {row.month} are too low. Check the LSOA "
-            "codes (a different vintage or a shifted column?).",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                row.month,
+                "lsoa_code",
+                "unplaced_lsoa",
+                "warning",
+                float(row.share),
+                usual,
+                f"{row.k:,} of {row.rows:,} {profile.label} {unit} in {row.month} ({pct(row.share)}) are in "
+                f"no borough ({row.outside:,} out-of-area LSOA, {row.blank:,} no LSOA), against {pct(usual)} in "
+                f"a usual month ({p_text(row.p)}): borough figures for {row.month} are too low. Check the LSOA "
+                "codes (a different vintage or a shifted column?).",
+            )
+        )
     return found

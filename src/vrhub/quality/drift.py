@@ -148,11 +148,19 @@ def drift_findings(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Find
     found = []
     for r in _flag(pd.concat(yearly, ignore_index=True), th).itertuples(index=False):
         subject, out_of = _what(profile, r.column, r.category)
-        found.append(Finding(
-            profile.source, r.period, r.column, "category_drift", "warning", float(r.p2), float(r.p1),
-            f"{subject} {'rose' if r.h > 0 else 'fell'} from {pct(r.p1)} of {out_of} in {r.previous} to "
-            f"{pct(r.p2)} in {r.period}: beyond chance ({p_text(r.p)}); {_meaning(r.category)}.",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                r.period,
+                r.column,
+                "category_drift",
+                "warning",
+                float(r.p2),
+                float(r.p1),
+                f"{subject} {'rose' if r.h > 0 else 'fell'} from {pct(r.p1)} of {out_of} in {r.previous} to "
+                f"{pct(r.p2)} in {r.period}: beyond chance ({p_text(r.p)}); {_meaning(r.category)}.",
+            )
+        )
     months = _flag(pd.concat(monthly, ignore_index=True), th)
     if months.empty:
         return found
@@ -162,10 +170,18 @@ def drift_findings(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Find
         subject, out_of = _what(profile, r.column, r.category)
         side = "above" if r.h > 0 else "below"
         lasting = f"; it stayed well {side} {pct(r.p1)} through {r.last} ({r.run} months)" * (r.run > 1)
-        found.append(Finding(
-            profile.source, str(r.month), r.column, "category_drift", "warning", float(r.p2), float(r.p1),
-            f"{subject} {'jumped' if r.h > 0 else 'dropped'} to {pct(r.p2)} of {out_of} in {r.month}, "
-            f"against {pct(r.p1)} in the previous {r.months:.0f} months and {pct(r.p0)} in {r.month - 12}: "
-            f"beyond chance ({p_text(r.p)}){lasting}; {_meaning(r.category)}.",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                str(r.month),
+                r.column,
+                "category_drift",
+                "warning",
+                float(r.p2),
+                float(r.p1),
+                f"{subject} {'jumped' if r.h > 0 else 'dropped'} to {pct(r.p2)} of {out_of} in {r.month}, "
+                f"against {pct(r.p1)} in the previous {r.months:.0f} months and {pct(r.p0)} in {r.month - 12}: "
+                f"beyond chance ({p_text(r.p)}){lasting}; {_meaning(r.category)}.",
+            )
+        )
     return found

@@ -128,13 +128,33 @@ PROFILES: dict[str, Profile] = {
     p.table: p
     for p in (
         # A crime with no recorded person has one row, role `none`, with no person, age or sex.
-        Profile(SOURCES["police-records"], "police records", "crimes", ("offence_group",), "crime_key",
-                lambda t: dict.fromkeys(["person_key", "age", "sex"], t.person_role != "none")),
+        Profile(
+            SOURCES["police-records"],
+            "police records",
+            "crimes",
+            ("offence_group",),
+            "crime_key",
+            lambda t: dict.fromkeys(["person_key", "age", "sex"], t.person_role != "none"),
+        ),
         # Anti-social behaviour rows have no Crime ID and no outcome.
-        Profile(SOURCES["police-uk"], "police.uk", "crimes", ("crime_type",), None, lambda t: dict.fromkeys(
-            ["crime_id", "last_outcome_category"], t.crime_type != "Anti-social behaviour")),
-        Profile(SOURCES["ed-attendances"], "ED", "attendances", ("assault_method", "location_type"), None,
-                lambda t: {"assault_method_other": t.assault_method == "other"}),
+        Profile(
+            SOURCES["police-uk"],
+            "police.uk",
+            "crimes",
+            ("crime_type",),
+            None,
+            lambda t: dict.fromkeys(
+                ["crime_id", "last_outcome_category"], t.crime_type != "Anti-social behaviour"
+            ),
+        ),
+        Profile(
+            SOURCES["ed-attendances"],
+            "ED",
+            "attendances",
+            ("assault_method", "location_type"),
+            None,
+            lambda t: {"assault_method_other": t.assault_method == "other"},
+        ),
         Profile(SOURCES["hospital-admissions"], "hospital", "admissions", ("cause_group",)),
         Profile(SOURCES["ambulance"], "ambulance", "call-outs", ("category",)),
         Profile(SOURCES["fire"], "fire", "incidents", ("incident_type",)),

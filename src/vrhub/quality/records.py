@@ -31,20 +31,34 @@ def quarantined(wh: Warehouse, profile: Profile) -> list[Finding]:
     q = wh.table("quarantine")
     q = q.filter(q.source == profile.source)
     month = _raw_month(q.raw_row, profile.raw_date) if profile.raw_date else ibis.null("string")
-    query = q.mutate(month=month).group_by(["month", "field", "reason"]).aggregate(
-        rows=q.row_number.count(), files=q.file_name.nunique(), file=q.file_name.min(),
-        first=q.row_number.min(),
+    query = (
+        q.mutate(month=month)
+        .group_by(["month", "field", "reason"])
+        .aggregate(
+            rows=q.row_number.count(),
+            files=q.file_name.nunique(),
+            file=q.file_name.min(),
+            first=q.row_number.min(),
+        )
     )
     found = []
     for r in wh.to_arrow(query).to_pandas().itertuples(index=False):
         month = r.month if isinstance(r.month, str) else None
         where = f"first at row {r.first} of {r.file}" if r.files == 1 else f"in {r.files} files"
-        found.append(Finding(
-            profile.source, month, r.field, "quarantined", "warning", float(r.rows), 0.0,
-            f"{r.rows:,} {profile.source} row(s) {f'dated {month}' if month else '(month unknown)'} were "
-            f"quarantined for '{r.field}': {r.reason} ({where}). They are in no figure until fixed and "
-            "loaded again (`vrhub quarantine` lists them).",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                month,
+                r.field,
+                "quarantined",
+                "warning",
+                float(r.rows),
+                0.0,
+                f"{r.rows:,} {profile.source} row(s) {f'dated {month}' if month else '(month unknown)'} were "
+                f"quarantined for '{r.field}': {r.reason} ({where}). They are in no figure until fixed and "
+                "loaded again (`vrhub quarantine` lists them).",
+            )
+        )
     return found
 
 
@@ -54,7 +68,13 @@ def skipped(wh: Warehouse, profile: Profile) -> list[Finding]:
     query = loads.filter((loads.source == profile.source) & (loads.duplicates_skipped > 0))
     return [
         Finding(
-            profile.source, None, None, "duplicates_skipped", "info", float(r.duplicates_skipped), 0.0,
+            profile.source,
+            None,
+            None,
+            "duplicates_skipped",
+            "info",
+            float(r.duplicates_skipped),
+            0.0,
             f"{r.file_name} (load {r.load_id}): {r.duplicates_skipped:,} of {r.rows_read:,} rows were "
             "already loaded and were skipped; if the file restates records with corrections, the corrections "
             "were not taken.",
@@ -68,15 +88,21 @@ _Rule = tuple[str, tuple[str, ...], Callable[[ir.Table], dict[str, ir.Value]] | 
 _DUPLICATES: dict[str, list[_Rule]] = {
     # The load key includes age and sex, so a person restated with a corrected age is loaded twice.
     "police_records": [
-        ("rows for the same person in the same role in one crime",
-         ("crime_key", "person_role", "person_key"), None),
+        (
+            "rows for the same person in the same role in one crime",
+            ("crime_key", "person_role", "person_key"),
+            None,
+        ),
     ],
     "police_uk_crimes": [("rows with the same Crime ID", ("crime_id",), None)],
     # ED rows have no load key (identical rows are distinct events), so one attendance can arrive twice.
     "ed_attendances": [
         ("attendances with the same attendance reference", ("attendance_key",), None),
-        ("attendances at the same site, minute, age and sex", ("site_code", "minute", "age", "sex"),
-         lambda t: {"minute": t.arrival_at.fill_null(t.assault_at).truncate("m")}),
+        (
+            "attendances at the same site, minute, age and sex",
+            ("site_code", "minute", "age", "sex"),
+            lambda t: {"minute": t.arrival_at.fill_null(t.assault_at).truncate("m")},
+        ),
     ],
     "hospital_admissions": [("admissions with the same reference", ("admission_key",), None)],
     "ambulance_callouts": [("call-outs with the same incident reference", ("incident_key",), None)],
@@ -95,11 +121,19 @@ def possible_duplicates(wh: Warehouse, profile: Profile) -> list[Finding]:
         groups = t.group_by(list(key)).aggregate(n=t.count(), month=t.__month.min()).filter(lambda g: g.n > 1)
         query = groups.group_by("month").aggregate(groups=groups.count(), extra=(groups.n - 1).sum())
         for r in wh.to_arrow(query.order_by("month")).to_pandas().itertuples(index=False):
-            found.append(Finding(
-                profile.source, r.month, ",".join(key), "possible_duplicate", "warning", float(r.extra), 0.0,
-                f"{r.groups:,} group(s) of {profile.label} {what} in {r.month} ({r.extra:,} extra row(s)): "
-                "possibly the same record loaded twice, which would count it twice.",
-            ))
+            found.append(
+                Finding(
+                    profile.source,
+                    r.month,
+                    ",".join(key),
+                    "possible_duplicate",
+                    "warning",
+                    float(r.extra),
+                    0.0,
+                    f"{r.groups:,} group(s) of {profile.label} {what} in {r.month} ({r.extra:,} extra row(s)): "
+                    "possibly the same record loaded twice, which would count it twice.",
+                )
+            )
     return found
 
 
@@ -108,15 +142,25 @@ def inconsistent_crimes(wh: Warehouse, profile: Profile) -> list[Finding]:
     if profile.table != "police_records":
         return []
     t = wh.table(profile.table)
-    crimes = t.group_by("crime_key").aggregate(
-        month=month_of(t.committed_date.min()), dates=t.committed_date.nunique(),
-        codes=t.offence_code.nunique(),
-    ).filter(lambda c: (c.dates > 1) | (c.codes > 1))
+    crimes = (
+        t.group_by("crime_key")
+        .aggregate(
+            month=month_of(t.committed_date.min()),
+            dates=t.committed_date.nunique(),
+            codes=t.offence_code.nunique(),
+        )
+        .filter(lambda c: (c.dates > 1) | (c.codes > 1))
+    )
     query = crimes.group_by("month").aggregate(n=crimes.count()).order_by("month")
     return [
         Finding(
-            profile.source, r.month, "committed_date,offence_code", "inconsistent_record", "warning",
-            float(r.n), 0.0,
+            profile.source,
+            r.month,
+            "committed_date,offence_code",
+            "inconsistent_record",
+            "warning",
+            float(r.n),
+            0.0,
             f"{r.n:,} crime(s) committed in {r.month} have rows that disagree on the committed date or "
             "offence code (a crime restated with a new classification?): each is counted once, by one of "
             "them.",
@@ -131,14 +175,35 @@ def implausible(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Finding
     t = wh.table(profile.table)
     rules: list[tuple[str, str, ir.BooleanValue, bool, str]] = []  # field, severity, test, per record, what
     if "age" in t.columns:
-        rules.append(("age", "info", t.age > th.old_age, False,
-                      f"with an age over {th.old_age}: possible, but check it is not a default or a slip"))
+        rules.append(
+            (
+                "age",
+                "info",
+                t.age > th.old_age,
+                False,
+                f"with an age over {th.old_age}: possible, but check it is not a default or a slip",
+            )
+        )
     if profile.table == "ed_attendances":
-        rules.append(("arrival_at", "warning", t.arrival_at < t.assault_at, True,
-                      "that arrived at the ED before the assault happened: swapped fields or a wrong clock?"))
+        rules.append(
+            (
+                "arrival_at",
+                "warning",
+                t.arrival_at < t.assault_at,
+                True,
+                "that arrived at the ED before the assault happened: swapped fields or a wrong clock?",
+            )
+        )
     if profile.table == "police_records":
-        rules.append(("recorded_date", "warning", t.recorded_date < t.committed_date, True,
-                      "recorded before the date they were committed: swapped dates?"))
+        rules.append(
+            (
+                "recorded_date",
+                "warning",
+                t.recorded_date < t.committed_date,
+                True,
+                "recorded before the date they were committed: swapped dates?",
+            )
+        )
     if not rules or profile.date is None:
         return []
     key = profile.count_distinct
@@ -155,8 +220,16 @@ def implausible(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Finding
         unit = profile.unit if per_record or not key else "rows"
         hits = frame[frame[f"n{i}"] > 0].sort_values("month")
         for month, n, of in hits[["month", f"n{i}", f"of{i}"]].itertuples(index=False):
-            found.append(Finding(
-                profile.source, month, field, "implausible_value", severity, float(n), 0.0,
-                f"{n:,} of {of:,} {profile.label} {unit} in {month} {what}",
-            ))
+            found.append(
+                Finding(
+                    profile.source,
+                    month,
+                    field,
+                    "implausible_value",
+                    severity,
+                    float(n),
+                    0.0,
+                    f"{n:,} of {of:,} {profile.label} {unit} in {month} {what}",
+                )
+            )
     return found

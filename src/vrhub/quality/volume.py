@@ -40,22 +40,38 @@ def volume_findings(profile: Profile, counts: pd.Series, th: Thresholds) -> list
         start, end, usual = gap.index[0], gap.index[-1], gap["expected"].iloc[0]
         span = f"in {start}" if start == end else f"from {start} to {end} ({len(gap)} months)"
         around = f" (about {usual:,.0f} in a usual month)" if pd.notna(usual) else ""
-        found.append(Finding(
-            profile.source, str(start), None, "missing_month", "error", 0.0, _num(usual),
-            f"No {profile.label} {profile.unit} {span}, between the first month ({first}) and the last "
-            f"({last}){around}: late or missing data. Ask the supplier for the data before reading any trend "
-            "across the gap.",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                str(start),
+                None,
+                "missing_month",
+                "error",
+                0.0,
+                _num(usual),
+                f"No {profile.label} {profile.unit} {span}, between the first month ({first}) and the last "
+                f"({last}){around}: late or missing data. Ask the supplier for the data before reading any trend "
+                "across the gap.",
+            )
+        )
     low = frame[(frame["n"] < th.low_count_ratio * frame["expected"]) & (frame["p"] < th.alpha)]
     for month, row in low.iterrows():
         latest = " It is the latest month: it may not all have arrived yet." if month == last else ""
-        found.append(Finding(
-            profile.source, str(month), None, "low_count", "warning", row.n, row.expected,
-            f"Only {row.n:,.0f} {profile.label} {profile.unit} in {month}: {row.n / row.expected:.0%} of the "
-            f"median of the {row.when} {row.months:.0f} months ({row.expected:,.0f}), beyond chance (Poisson "
-            f"{p_text(row.p)}); late or missing data, unless something really did cut {profile.unit} that "
-            f"month.{latest}",
-        ))
+        found.append(
+            Finding(
+                profile.source,
+                str(month),
+                None,
+                "low_count",
+                "warning",
+                row.n,
+                row.expected,
+                f"Only {row.n:,.0f} {profile.label} {profile.unit} in {month}: {row.n / row.expected:.0%} of the "
+                f"median of the {row.when} {row.months:.0f} months ({row.expected:,.0f}), beyond chance (Poisson "
+                f"{p_text(row.p)}); late or missing data, unless something really did cut {profile.unit} that "
+                f"month.{latest}",
+            )
+        )
     return found
 
 

@@ -23,15 +23,27 @@ def _svg(chart: alt.TopLevelMixin) -> str:
     return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
 
 
-def line(df: pd.DataFrame, x: str, y: str, colour: str | None, title: str, y_title: str = "",
-         width: int = 640, height: int = 220) -> str:
+def line(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str | None,
+    title: str,
+    y_title: str = "",
+    width: int = 640,
+    height: int = 220,
+) -> str:
     encode = {
         "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
         "y": alt.Y(f"{y}:Q", title=y_title),
     }
     if colour:
-        encode["color"] = alt.Color(f"{colour}:N", title=None, scale=alt.Scale(range=PALETTE),
-                                    legend=alt.Legend(orient="bottom", columns=6))
+        encode["color"] = alt.Color(
+            f"{colour}:N",
+            title=None,
+            scale=alt.Scale(range=PALETTE),
+            legend=alt.Legend(orient="bottom", columns=6),
+        )
     chart = alt.Chart(df, title=title, width=width, height=height).mark_line(strokeWidth=2).encode(**encode)
     return _svg(chart)
 
@@ -49,10 +61,16 @@ def bars(
 ) -> str:
     """Bars, side by side per `colour` group; horizontal bars sort by size unless `sort` is given."""
     if horizontal:
-        encode = {"y": alt.Y(f"{category}:N", title=None, sort=sort or "-x"), "x": alt.X(f"{value}:Q", title=None)}
+        encode = {
+            "y": alt.Y(f"{category}:N", title=None, sort=sort or "-x"),
+            "x": alt.X(f"{value}:Q", title=None),
+        }
     else:
         axis = alt.Axis(labelAngle=0)
-        encode = {"x": alt.X(f"{category}:N", title=None, sort=sort, axis=axis), "y": alt.Y(f"{value}:Q", title=None)}
+        encode = {
+            "x": alt.X(f"{category}:N", title=None, sort=sort, axis=axis),
+            "y": alt.Y(f"{value}:Q", title=None),
+        }
     if colour:
         scale, legend = alt.Scale(range=PALETTE), alt.Legend(orient="bottom")
         encode["color"] = alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend)
@@ -63,11 +81,22 @@ def bars(
     return _svg(chart.mark_bar(color=PALETTE[0]).encode(**encode))
 
 
-def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, x_sort: list | None = None,
-            y_sort: list | None = None) -> str:
-    chart = alt.Chart(df, title=title, width=600, height=200).mark_rect().encode(
-        x=alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:O", title=None, sort=y_sort),
-        color=alt.Color(f"{value}:Q", title="Count", scale=alt.Scale(scheme="blues")),
+def heatmap(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    title: str,
+    x_sort: list | None = None,
+    y_sort: list | None = None,
+) -> str:
+    chart = (
+        alt.Chart(df, title=title, width=600, height=200)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{y}:O", title=None, sort=y_sort),
+            color=alt.Color(f"{value}:Q", title="Count", scale=alt.Scale(scheme="blues")),
+        )
     )
     return _svg(chart)

@@ -53,8 +53,20 @@ def protect(values: pd.Series, groups: list[pd.Series], exempt: pd.Series | None
     return shown
 
 
-PUBLIC_COLUMNS = ["measure_id", "period", "area_code", "area_name", "breakdown", "value", "unit", "rate_per_100k",
-                  "change_vs_previous_pct", "change_vs_baseline_pct", "definition_version", "suppressed"]
+PUBLIC_COLUMNS = [
+    "measure_id",
+    "period",
+    "area_code",
+    "area_name",
+    "breakdown",
+    "value",
+    "unit",
+    "rate_per_100k",
+    "change_vs_previous_pct",
+    "change_vs_baseline_pct",
+    "definition_version",
+    "suppressed",
+]
 
 
 def public_measures(frame: pd.DataFrame, force_code: str) -> pd.DataFrame:
@@ -75,8 +87,12 @@ def public_measures(frame: pd.DataFrame, force_code: str) -> pd.DataFrame:
         c = out[counts]
         dimension = c["breakdown"].fillna("").str.split("=").str[0]
         by_area = c["measure_id"] + "|" + c["period"].astype(str) + "|" + c["breakdown"].fillna("")
-        by_breakdown = (c["measure_id"] + "|" + c["period"].astype(str) + "|" + c["area_code"] + "|" + dimension)
-        shown = protect(c["value"], groups=[by_area, by_breakdown.where(dimension != "")], exempt=exempt[counts])
+        by_breakdown = (
+            c["measure_id"] + "|" + c["period"].astype(str) + "|" + c["area_code"] + "|" + dimension
+        )
+        shown = protect(
+            c["value"], groups=[by_area, by_breakdown.where(dimension != "")], exempt=exempt[counts]
+        )
         out["value"] = out["value"].astype("object")
         out.loc[counts, "value"] = shown
         out.loc[counts, "suppressed"] = shown == SUPPRESSED

@@ -29,8 +29,9 @@ def people(wh: Warehouse, catalogue: Catalogue, year: str) -> pd.DataFrame:
     """Victims and suspects of serious violence by age band and sex, force-wide, in one year."""
     frames = []
     for by in ("age_band", "sex"):
-        df = _measures(wh, catalogue, ["local_sv_victims", "local_sv_suspects"], period="year", by=by,
-                       area=FORCE_CODE)
+        df = _measures(
+            wh, catalogue, ["local_sv_victims", "local_sv_suspects"], period="year", by=by, area=FORCE_CODE
+        )
         frames.append(df[(df["period"] == year) & (df["breakdown"] != "")])
     df = pd.concat(frames)
     df["who"] = df["measure_id"].map({"local_sv_victims": "Victims", "local_sv_suspects": "Suspects"})
@@ -47,7 +48,9 @@ def hour_by_weekday(wh: Warehouse, year: str) -> pd.DataFrame:
     """ED assault attendances by hour of the assault and weekday: the police extract has dates, not times."""
     t = wh.table("ed_attendances")
     t = t.filter(t.assault_at.year() == int(year))
-    grouped = t.group_by(hour=t.assault_at.hour(), weekday=t.assault_at.day_of_week.index()).aggregate(n=t.count())
+    grouped = t.group_by(hour=t.assault_at.hour(), weekday=t.assault_at.day_of_week.index()).aggregate(
+        n=t.count()
+    )
     df = wh.to_arrow(grouped).to_pandas()
     df["weekday"] = df["weekday"].map(dict(enumerate(WEEKDAYS)))
     return df

@@ -38,7 +38,8 @@ def latest_changes(values: Values, catalogue: Catalogue, measure_ids: list[str],
     for (measure_id, now, then), (_, row) in zip(rows, stats.iterrows(), strict=True):
         measure = catalogue.get(measure_id)
         text = describe_change(now, then, before, row, polarity=measure.polarity, unit=measure.unit)
-        found.append(Sentence(measure_id, measure.title, text, bool(row["p_value"] < 0.05),
-                              bool(row["small_count"])))
+        found.append(
+            Sentence(measure_id, measure.title, text, bool(row["p_value"] < 0.05), bool(row["small_count"]))
+        )
     # Significant changes first: those are what a steering group must hear.
     return sorted(found, key=lambda s: (not s.significant, s.small))

@@ -16,7 +16,15 @@ from vrhub.sources.spec import SourceSpec
 
 SOURCES: dict[str, SourceSpec] = {
     module.SPEC.name: module.SPEC
-    for module in (police_records, police_uk, ed_attendances, hospital_admissions, ambulance, fire, indicators)
+    for module in (
+        police_records,
+        police_uk,
+        ed_attendances,
+        hospital_admissions,
+        ambulance,
+        fire,
+        indicators,
+    )
 }
 REFERENCE_SOURCES = ("areas", "population")
 

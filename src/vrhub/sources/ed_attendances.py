@@ -9,11 +9,26 @@ from vrhub.sources.places import with_borough
 from vrhub.sources.spec import Column, SourceSpec
 
 ASSAULT_METHODS = (
-    "fists", "feet", "body_parts", "knife", "other_sharp", "blunt_object", "glass_bottle", "firearm",
-    "other", "not_specified",
+    "fists",
+    "feet",
+    "body_parts",
+    "knife",
+    "other_sharp",
+    "blunt_object",
+    "glass_bottle",
+    "firearm",
+    "other",
+    "not_specified",
 )
 LOCATION_TYPES = (
-    "street", "licensed_premises", "home", "public_transport", "school", "workplace", "other", "not_specified",
+    "street",
+    "licensed_premises",
+    "home",
+    "public_transport",
+    "school",
+    "workplace",
+    "other",
+    "not_specified",
 )
 
 

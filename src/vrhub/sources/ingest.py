@@ -166,16 +166,20 @@ def _count(con: Any, from_where: str) -> int:
 
 def _check_structure(con: Any, path: Path, header: Header, raw: str, rejects: str) -> None:
     """Refuse a file whose rows cannot be told apart: nothing would be accounted for properly."""
-    runaway = con.sql(
-        f"""SELECT min(line) AS line FROM {rejects}
+    runaway = (
+        con.sql(
+            f"""SELECT min(line) AS line FROM {rejects}
             WHERE error_type = 'UNQUOTED VALUE'
               AND regexp_matches(rtrim(csv_line, chr(13) || chr(10)), '[\\r\\n]')"""
-    ).to_pyarrow()["line"][0].as_py()
+        )
+        .to_pyarrow()["line"][0]
+        .as_py()
+    )
     if runaway is not None:
         raise InputRefused(
             f"{path}: refused, nothing loaded: row {runaway} opens a quoted value that is never closed, so "
             "the rows after it cannot be told apart",
-            f"Fix the quote (\") at row {runaway}: a value holding a quote must be quoted whole, with the "
+            f'Fix the quote (") at row {runaway}: a value holding a quote must be quoted whole, with the '
             'quote doubled (""); then load the file again.',
         )
     if header.has_rows and _count(con, f"FROM {raw}") + _count(con, f"FROM {rejects}") == 0:
@@ -227,15 +231,19 @@ def _number_rows(con: Any, source: Path, header: Header, encoding: str, prefix: 
 
 
 def _problem_counts(con: Any, prefix: str, rejects: str, numbers: str) -> list[dict[str, Any]]:
-    rows = con.sql(
-        f"""SELECT p.field, p.reason, count(*) AS rows, min(n.row_number)::BIGINT AS first_row
+    rows = (
+        con.sql(
+            f"""SELECT p.field, p.reason, count(*) AS rows, min(n.row_number)::BIGINT AS first_row
             FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed WHERE len(__problems) > 0)
             JOIN ({numbers}) n USING (__seq) GROUP BY ALL
             UNION ALL
             SELECT coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), count(DISTINCT line),
                    min(line)::BIGINT
             FROM ({_first_reject(rejects)}) GROUP BY ALL ORDER BY rows DESC, first_row"""
-    ).to_pyarrow().to_pylist()
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
     for row in rows:
         row["reason"] = _STRUCTURAL.get(row["reason"], row["reason"])
     return rows
@@ -272,8 +280,16 @@ def _refusal_hint(spec: SourceSpec, missing: list[str]) -> str:
 
 
 def _load(
-    wh: Warehouse, spec: SourceSpec, path: Path, ctx: IngestContext, header: Header,
-    prefix: str, rejects: str, numbers: str, sha: str, summary: LoadSummary,
+    wh: Warehouse,
+    spec: SourceSpec,
+    path: Path,
+    ctx: IngestContext,
+    header: Header,
+    prefix: str,
+    rejects: str,
+    numbers: str,
+    sha: str,
+    summary: LoadSummary,
 ) -> None:
     con = ctx.con
     load_id = _next_load_id(wh)
@@ -344,21 +360,31 @@ def _load(
     )
     wh.insert("quarantine", quarantine if wh.is_duckdb else con.to_pyarrow(quarantine))
 
-    counts = con.sql(
-        f"""SELECT (SELECT count(*) FROM {prefix}_typed) AS staged,
+    counts = (
+        con.sql(
+            f"""SELECT (SELECT count(*) FROM {prefix}_typed) AS staged,
                    (SELECT count(DISTINCT line) FROM {rejects}) AS rejected,
                    (SELECT count(*) FROM {prefix}_typed WHERE len(__problems) > 0) AS bad,
                    (SELECT count(*) FILTER (WHERE __duplicate) FROM {prefix}_good) AS duplicates"""
-    ).to_pyarrow().to_pylist()[0]
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     summary.rows_read = counts["staged"] + counts["rejected"]
     summary.rows_quarantined = counts["bad"] + counts["rejected"]
     summary.duplicates_skipped = counts["duplicates"] + restated
     summary.rows_loaded = summary.rows_read - summary.rows_quarantined - summary.duplicates_skipped
     summary.load_id = load_id
     record = {
-        "load_id": [load_id], "file_name": [path.name], "file_path": [str(path.resolve())], "sha256": [sha],
-        "source": [spec.name], "rows_read": [summary.rows_read], "rows_loaded": [summary.rows_loaded],
-        "rows_quarantined": [summary.rows_quarantined], "duplicates_skipped": [summary.duplicates_skipped],
+        "load_id": [load_id],
+        "file_name": [path.name],
+        "file_path": [str(path.resolve())],
+        "sha256": [sha],
+        "source": [spec.name],
+        "rows_read": [summary.rows_read],
+        "rows_loaded": [summary.rows_loaded],
+        "rows_quarantined": [summary.rows_quarantined],
+        "duplicates_skipped": [summary.duplicates_skipped],
         "loaded_at": [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
         "definition_version": [ctx.definition_version],
     }

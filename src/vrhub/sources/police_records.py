@@ -13,9 +13,7 @@ from vrhub.sources.spec import Column, SourceSpec
 
 
 def _derive(t: ir.Table, ctx: IngestContext) -> ir.Table:
-    groups = ibis.memtable(
-        {"__code": list(offences()), "__group": [o.group for o in offences().values()]}
-    )
+    groups = ibis.memtable({"__code": list(offences()), "__group": [o.group for o in offences().values()]})
     t = t.left_join(groups, t.offence_code == groups.__code).drop("__code").rename(offence_group="__group")
     t = with_borough(t, ctx)
     return t.mutate(

@@ -110,8 +110,9 @@ def load_reference(
     """Load an areas or population file (`options`: encoding, progress, as for `ingest_file`)."""
     spec = reference_spec(kind, path, year)
     if ctx is None:
-        ctx = IngestContext(con=wh.con if wh.is_duckdb else ibis.duckdb.connect(), key=b"", lookup=None,
-                            definition_version="")
+        ctx = IngestContext(
+            con=wh.con if wh.is_duckdb else ibis.duckdb.connect(), key=b"", lookup=None, definition_version=""
+        )
     return ingest_file(wh, spec, path, ctx, **options)
 
 

@@ -8,8 +8,13 @@ from vrhub.sources.reading import Header, quote_ident, quote_literal
 from vrhub.sources.spec import Column, SourceSpec
 
 _SQL_TYPES = {
-    "date": "DATE", "month": "DATE", "datetime": "TIMESTAMP", "flag": "BOOLEAN", "age": "INTEGER",
-    "number": "DOUBLE", "count": "BIGINT",
+    "date": "DATE",
+    "month": "DATE",
+    "datetime": "TIMESTAMP",
+    "flag": "BOOLEAN",
+    "age": "INTEGER",
+    "number": "DOUBLE",
+    "count": "BIGINT",
 }
 _PROBLEM_TYPE = "STRUCT(field VARCHAR, reason VARCHAR, value VARCHAR)"
 

@@ -134,7 +134,9 @@ def write_ed_attendances(path: Path, seed: int) -> Path:
     }
     # Drawn last so the figures above are unchanged. The Cardiff Model's point: most assaults treated in
     # EDs never reach the police (about a third do here, more with a weapon); some forms leave it blank.
-    informed = rng.random(n) < np.where(np.isin(method, [METHODS.index("knife"), METHODS.index("firearm")]), 0.6, 0.33)
+    informed = rng.random(n) < np.where(
+        np.isin(method, [METHODS.index("knife"), METHODS.index("firearm")]), 0.6, 0.33
+    )
     columns["police_informed"] = labels(informed, ("N", "Y"), null=rng.random(n) < 0.1)
 
     return write_csv(path, columns)

@@ -39,7 +39,13 @@ SCHEMAS: dict[str, ibis.Schema] = {
         }
     ),
     "definition_versions": ibis.schema(
-        {"name": "string", "version": "string", "sha256": "string", "text": "string", "recorded_at": "timestamp"}
+        {
+            "name": "string",
+            "version": "string",
+            "sha256": "string",
+            "text": "string",
+            "recorded_at": "timestamp",
+        }
     ),
     "lsoa_lookup": ibis.schema(
         {

@@ -41,7 +41,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def prepare(demo_users: bool = False, demo_delivery: bool = False, say: Callable[[str], None] = print) -> None:
+def prepare(
+    demo_users: bool = False, demo_delivery: bool = False, say: Callable[[str], None] = print
+) -> None:
     """Migrate Django's tables, open the warehouse, resume queued uploads, and compute the figures."""
     from django.core.management import call_command
 
@@ -69,7 +71,9 @@ def _demo_delivery(say: Callable[[str], None]) -> None:
 
     made = load_demo_delivery(DEMO_TODAY)
     if made["loaded"]:
-        say(f"Delivery demo: {made['interventions']} interventions, {made['exception_reports']} exception reports")
+        say(
+            f"Delivery demo: {made['interventions']} interventions, {made['exception_reports']} exception reports"
+        )
     else:
         say("Delivery demo: already loaded")
     loaded = ingest_delivery_indicators(today=DEMO_TODAY)
