@@ -175,9 +175,12 @@ def test_indicators_hand_checked(intervention, orgs):
         r["indicator_id"]: r["value"] for r in delivery_indicators("2022-Q1") if r["area_code"] == "E23000004"
     }
     assert q1["professionals_trained"] == 9
-    # From the first record (the intervention's start, 2021-Q2) to today's quarter.
+    # From the first record (the intervention's start, 2021-Q2) to the last complete quarter: on 15 January
+    # 2022, 2022-Q1 is under way and left out; on its last day it is still under way.
     periods = {r["period"] for r in delivery_indicators(today=dt.date(2022, 1, 15))}
-    assert periods == {"2021-Q2", "2021-Q3", "2021-Q4", "2022-Q1"}
+    assert periods == {"2021-Q2", "2021-Q3", "2021-Q4"}
+    assert "2022-Q1" not in {r["period"] for r in delivery_indicators(today=dt.date(2022, 3, 31))}
+    assert "2022-Q1" in {r["period"] for r in delivery_indicators(today=dt.date(2022, 4, 1))}
 
 
 def test_indicators_load_through_the_indicators_source(intervention, tmp_path, data_dir, key):

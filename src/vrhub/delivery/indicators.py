@@ -105,14 +105,15 @@ def _first_day() -> dt.date | None:
 
 
 def delivery_indicators(quarter: str | None = None, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Rows (indicator_id, area_code, period, value, unit, note) for one quarter, or for every quarter from
-    the first delivery record to today's (None)."""
+    """Rows (indicator_id, area_code, period, value, unit, note) for one quarter, or for every complete
+    quarter from the first delivery record's to the last one before today's (None): a quarter still under
+    way would read as a fall in every count."""
     if quarter is not None:
         return _quarter_rows(quarter)
     first = _first_day()
     if first is None:
         return []
-    last = quarter_index(quarter_of(today or timezone.localdate()))
+    last = quarter_index(quarter_of(today or timezone.localdate())) - 1
     return [
         row
         for i in range(quarter_index(quarter_of(first)), last + 1)
