@@ -284,6 +284,10 @@ def demo(
 ) -> None:
     """Generate Merseyside demo data (April 2018 - December 2021), load it, write the report, serve the dashboard."""
     folder = settings(folder, None).data_dir
+    if serve:
+        from vrhub.web.serve import check_port
+
+        check_port("127.0.0.1", 8000)  # before generating and loading the data, not after
     hub = Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
     with Progress(
         SpinnerColumn(),
@@ -318,6 +322,7 @@ def demo(
 def _serve(folder: Path, warehouse: str | None, host: str, port: int, debug: bool, demo_users: bool) -> None:
     from vrhub.web import serve as server
 
+    server.check_port(host, port)  # before the minutes of preparing, not after
     server.configure(folder, warehouse, debug=debug, host=host)
     say = lambda message: out.print(message, highlight=False)  # noqa: E731
     server.prepare(demo_users=demo_users, say=say)

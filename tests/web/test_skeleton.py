@@ -53,3 +53,18 @@ def test_login_is_throttled_after_five_failures(client, make_user) -> None:
     )
     assert locked.status_code == 429
     assert b"Too many failed sign-in attempts" in locked.content
+
+
+def test_a_port_in_use_is_refused_with_what_to_do() -> None:
+    import socket
+
+    from vrhub.errors import VrhubError
+    from vrhub.web.serve import check_port
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(VrhubError) as refused:
+            check_port("127.0.0.1", port)
+    assert f"127.0.0.1:{port}" in refused.value.message and "--port" in refused.value.hint

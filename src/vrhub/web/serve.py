@@ -32,6 +32,24 @@ def configure(
     django.setup()
 
 
+def check_port(host: str, port: int) -> None:
+    """Say so plainly when another program holds the port, instead of a socket traceback."""
+    import socket
+
+    from vrhub.errors import VrhubError
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise VrhubError(
+                f"cannot listen on {host}:{port}: {exc.strerror}",
+                "Another server is using that port: stop it, or start vrhub with "
+                "`vrhub serve --port N --data-dir DIR` on a free port.",
+            ) from exc
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -86,6 +104,8 @@ def run(
     from waitress import serve
 
     from vrhub.web.wsgi import application
+
+    check_port(host, port)
 
     say(f"vrhub is serving at http://{host}:{port}/ (Ctrl+C to stop)")
     serve(
