@@ -494,8 +494,7 @@ class QuarterlyUpdateForm(StyledModelForm):
         return data
 
     def validate_unique(self) -> None:
-        # The clash is reported on the quarter field above, in words.
-        pass
+        """Not Django's generic message: the clash is reported on the quarter field above, in words."""
 
     def clean_young_people_supported(self) -> int:
         return self.cleaned_data.get("young_people_supported") or 0

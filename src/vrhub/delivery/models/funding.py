@@ -167,15 +167,15 @@ class Application(models.Model):
     # -- the state machine (django-fsm); call the public methods below, which record the decision ---------
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def _submit(self) -> None:
-        pass
+        """The state change alone; `submit()` checks, records the decision and saves."""
 
     @transition(field=state, source=State.SUBMITTED, target=State.ASSESSED)
     def _assess(self) -> None:
-        pass
+        """The state change alone; `assess()` checks, records the decision and saves."""
 
     @transition(field=state, source=State.ASSESSED, target=State.APPROVED)
     def _approve(self) -> None:
-        pass
+        """The state change alone; `approve()` checks, records the decision and saves."""
 
     @transition(field=state, source=State.APPROVED, target=State.AWARDED)
     def _award(self) -> None:
@@ -185,15 +185,15 @@ class Application(models.Model):
 
     @transition(field=state, source=State.AWARDED, target=State.ACTIVE)
     def _activate(self) -> None:
-        pass
+        """The state change alone; `activate()` checks, records the decision and saves."""
 
     @transition(field=state, source=State.ACTIVE, target=State.CLOSED)
     def _close(self) -> None:
-        pass
+        """The state change alone; `close()` checks, records the decision and saves."""
 
     @transition(field=state, source=[State.SUBMITTED, State.ASSESSED], target=State.REFUSED)
     def _refuse(self) -> None:
-        pass
+        """The state change alone; `refuse()` checks, records the decision and saves."""
 
     def available_actions(self) -> list[tuple[str, str]]:
         """(name, label) of each transition the current state allows, for buttons and the API."""
