@@ -110,7 +110,7 @@ def ingest(
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Load files from a source; every row is loaded, quarantined (with its reason) or skipped as a duplicate."""
+    """Load files from a source: every row is loaded, quarantined with its reason, or a skipped duplicate."""
     hub = _hub(data_dir, warehouse)
     with Progress(
         SpinnerColumn(),
@@ -226,7 +226,7 @@ def measures(
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Compute measures for Merseyside and each borough, with change against the previous period and the baseline."""
+    """Measures for Merseyside and each borough, with change on the previous period and the baseline."""
     from vrhub.measures import MeasureRequest, load_catalogue
 
     if list_only:
@@ -261,7 +261,7 @@ def report(
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Write the Strategic Needs Assessment: self-contained HTML and PDF (public edition: disclosure control)."""
+    """Write the Strategic Needs Assessment as HTML and PDF (public edition: disclosure control)."""
     written = _hub(data_dir, warehouse).report(out_dir, edition)
     out.print(f"Report written to {written.html}", highlight=False)
     if written.pdf:
@@ -282,7 +282,7 @@ def demo(
     ] = True,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 2022,
 ) -> None:
-    """Generate Merseyside demo data (April 2018 - December 2021), load it, write the report, serve the dashboard."""
+    """Generate Merseyside demo data (Apr 2018 - Dec 2021), load it, write the report, serve the dashboard."""
     folder = settings(folder, None).data_dir
     if serve:
         from vrhub.web.serve import check_port
@@ -415,12 +415,13 @@ def trends(
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """A measure by month: 12-month rolling total, same month last year, and level shifts (recording changes)."""
+    """A measure by month: 12-month rolling total, same month last year, level shifts (recording changes)."""
     trend = _hub(data_dir, warehouse).trend(measure, area)
     emit(pa.Table.from_pandas(trend.table, preserve_index=False), fmt, title=f"{measure}, {trend.area_code}")
     for step in trend.steps:
         err.print(
-            f"Level shift from {step.month:%Y-%m}: {step.level_before:,.1f} to {step.level_after:,.1f} a month "
+            f"Level shift from {step.month:%Y-%m}: "
+            f"{step.level_before:,.1f} to {step.level_after:,.1f} a month "
             "(check for a recording change before reading it as a real change).",
             highlight=False,
         )

@@ -128,7 +128,8 @@ class Hub:
         for source, path in files.items():
             for summary in self.ingest(source, [path]):
                 note(
-                    f"{source}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} quarantined, "
+                    f"{source}: {summary.rows_loaded:,} rows loaded, "
+                    f"{summary.rows_quarantined:,} quarantined, "
                     f"{summary.duplicates_skipped:,} duplicates skipped"
                 )
         note("computing measures and writing the report")

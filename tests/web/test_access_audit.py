@@ -94,7 +94,20 @@ def test_short_common_or_numeric_passwords_are_refused() -> None:
     validate_password("correct-horse-battery-staple")
 
 
-def test_sessions_expire_after_thirty_idle_minutes_and_with_the_browser(settings) -> None:
+def test_sessions_expire_after_thirty_idle_minutes_and_with_the_browser(settings, make_user) -> None:
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(make_user("viewer"))
+    session = Session.objects.get()
+    # Each request pushes the expiry 30 minutes on; 31 idle minutes later the session is gone.
+    assert abs((session.expire_date - timezone.now()) - dt.timedelta(minutes=30)) < dt.timedelta(minutes=1)
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+    response = client.get("/dashboard/", secure=True)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST  # idle time, not time since sign-in
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE

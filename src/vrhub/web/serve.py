@@ -90,7 +90,8 @@ def _demo_delivery(say: Callable[[str], None]) -> None:
     made = load_demo_delivery(DEMO_TODAY)
     if made["loaded"]:
         say(
-            f"Delivery demo: {made['interventions']} interventions, {made['exception_reports']} exception reports"
+            f"Delivery demo: {made['interventions']} interventions, "
+            f"{made['exception_reports']} exception reports"
         )
     else:
         say("Delivery demo: already loaded")
