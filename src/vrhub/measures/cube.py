@@ -88,10 +88,13 @@ def counted(wh: Warehouse, source: str, measures: list[Measure], extra: str | No
     return c.group_by(keys).aggregate(**metrics)
 
 
-def refresh(wh: Warehouse, source: str, load_id: int | None = None) -> None:
+def refresh(
+    wh: Warehouse, source: str, load_id: int | None = None, staged: ir.Table | None = None
+) -> None:
     """Bring the counts of `source` up to date: recount the cells `load_id` added rows to, count what is
     not counted yet over every record, forget counts no shipped measure uses. Without a `load_id`, count
-    everything afresh."""
+    everything afresh. `staged` may hold the rows `load_id` added, as stored: when the source holds that
+    load alone they are all its records, and are counted from there."""
     if not wh.has_table(COUNTS) or source not in EVENT_DATE:
         return
     plan = extras(source, [m for m in builtin_catalogue().measures.values() if m.source == source])
@@ -101,10 +104,12 @@ def refresh(wh: Warehouse, source: str, load_id: int | None = None) -> None:
     _forget(wh, source, None if load_id is None else sorted(have - wanted))
     have = set() if load_id is None else have & wanted
     t = wh.table(source)
-    if have and not _other_loads(wh, source, load_id):
+    alone = load_id is not None and not _other_loads(wh, source, load_id)
+    if alone:
         # The source holds this load alone (the first load): count it whole, with no cells to pick out.
         _forget(wh, source, None)
         have = set()
+        t = t if staged is None else staged
     cells = _cells(wh, source, load_id) if have else None
     for extra, members in plan.items():
         rows_sig = signature(source, None, extra)

@@ -152,18 +152,20 @@ def stage_raw(
     from `source` (`path`, or its UTF-8 copy: see `readable`), in DuckDB's `encoding`.
 
     `__blank` marks a row whose every field is empty (`,,,,`, as spreadsheets leave at the end): it is
-    ignored like a blank line.
+    ignored like a blank line. `__seq` numbers the rows read in file order: it is the staged table's rowid
+    (DuckDB keeps insertion order), since numbering them with `row_number() OVER ()` while reading made
+    the read single-threaded and took 0.8 s instead of 0.5 s at 1M rows.
     """
     names = header.columns
     columns = "{" + ", ".join(f"{_sq(n)}: 'VARCHAR'" for n in names) + "}"
     fields = ", ".join(_q(n) for n in names)
     # Empty fields read as NULL: a row of nothing but commas is NULL throughout (cheap to test on every row).
     blank = f"coalesce({', '.join(_q(n) for n in names)}) IS NULL" if names else "false"
-    raw, rejects = f"{prefix}_raw", f"{prefix}_rejects"
+    raw, text, rejects = f"{prefix}_raw", f"{prefix}_text", f"{prefix}_rejects"
     try:
         con.raw_sql(
-            f"""CREATE TEMP TABLE {raw} AS
-            SELECT row_number() OVER () AS __seq, {blank} AS __blank, {fields}
+            f"""CREATE TEMP TABLE {text} AS
+            SELECT {blank} AS __blank, {fields}
             FROM read_csv({_sq(str(source))}, columns = {columns}, auto_detect = false, header = true,
                           delim = ',', quote = '"', escape = '"', new_line = '{header.newline}',
                           encoding = '{encoding}', ignore_errors = true, store_rejects = true,
@@ -176,6 +178,7 @@ def stage_raw(
             "Check it is a comma-separated text file with one kind of line ending throughout "
             "(open it in a spreadsheet and save it as CSV again).",
         ) from exc
+    con.raw_sql(f"CREATE TEMP VIEW {raw} AS SELECT rowid + 1 AS __seq, * FROM {text}")
     return raw, rejects
 
 
