@@ -1,4 +1,5 @@
-"""The pseudonym computed in SQL (inside DuckDB, over whole columns) is exactly Python's HMAC-SHA256."""
+"""The pseudonym computed in SQL (inside DuckDB, over whole columns) equals the Python reference, for both
+schemes: HMAC-SHA256 (checked against Python's hmac and RFC 4231) and keyed SHA-256 truncated to 128 bits."""
 
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vrhub.pseudonymise import hmac_sql, load_key, pseudonym
+from vrhub.pseudonymise import HMAC_SHA256, KEYED_SHA256_128, Pseudonymiser, hmac_sql, load_key, pseudonym
 
 
-def in_sql(key: bytes, values: list[str | None]) -> list[str | None]:
+def in_sql(key: bytes, values: list[str | None], sql=hmac_sql) -> list[str | None]:
     """Hash a whole column at once, as an ingest does."""
     con = duckdb.connect()
     con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
-    return [r[0] for r in con.execute(f"SELECT {hmac_sql(key, 'v')} FROM t ORDER BY i").fetchall()]
+    return [r[0] for r in con.execute(f"SELECT {sql(key, 'v')} FROM t ORDER BY i").fetchall()]
+
+
+def keyed_in_sql(key: bytes, values: list[str | None]) -> list[str | None]:
+    return in_sql(key, values, lambda k, v: Pseudonymiser(k, KEYED_SHA256_128).sql(v))
 
 
 def reference(key: bytes, value: str) -> str:
@@ -44,7 +49,7 @@ VALUES = [
 @pytest.mark.parametrize("key", KEYS, ids=lambda k: f"{len(k)}-byte key")
 def test_sql_hmac_equals_python_hmac(key: bytes) -> None:
     assert in_sql(key, VALUES) == [reference(key, v) for v in VALUES]
-    assert [pseudonym(key, v) for v in VALUES] == [reference(key, v) for v in VALUES]
+    assert [pseudonym(key, v, HMAC_SHA256) for v in VALUES] == [reference(key, v) for v in VALUES]
 
 
 def test_null_stays_null() -> None:
@@ -71,3 +76,42 @@ def test_load_key_prefers_the_environment(tmp_path, monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("VRHUB_PSEUDONYM_KEY")
     created = load_key(tmp_path / "deep" / "pseudonym.key")
     assert load_key(tmp_path / "deep" / "pseudonym.key") == created and len(created) == 64
+
+
+@pytest.mark.parametrize("key", KEYS, ids=lambda k: f"{len(k)}-byte key")
+def test_keyed_sha256_in_sql_equals_python(key: bytes) -> None:
+    found = keyed_in_sql(key, VALUES)
+    assert found == [pseudonym(key, v) for v in VALUES]
+    assert all(len(p) == 32 and int(p, 16) >= 0 for p in found)  # 128 bits, lowercase hex
+    assert len(set(found)) == len(VALUES)
+
+
+def test_keyed_sha256_is_the_truncated_hash_of_one_key_block_then_the_value() -> None:
+    """Checked from first principles: the key's block is one whole SHA-256 block (64 bytes), so the key is
+    absorbed by the first compression alone, and the pseudonym is the first 128 bits of the hash."""
+    key = b"Jefe"
+    block = hashlib.sha256(b"vrhub keyed-sha256-128 key block\x00" + key).hexdigest().encode()
+    assert len(block) == 64
+    expected = hashlib.sha256(block + b"MP/19/000123").hexdigest()[:32]
+    assert pseudonym(key, "MP/19/000123") == expected
+    assert keyed_in_sql(key, ["MP/19/000123"]) == [expected]
+
+
+def test_keyed_sha256_depends_on_the_key_and_keeps_null() -> None:
+    assert keyed_in_sql(b"k", [None, "a", None]) == [None, pseudonym(b"k", "a"), None]
+    assert pseudonym(b"k", "a") != pseudonym(b"l", "a")
+    assert pseudonym(b"k", "a") != hashlib.sha256(b"a").hexdigest()[:32]
+    # Not HMAC truncated: the schemes give different pseudonyms, so a warehouse must keep one.
+    assert pseudonym(b"k", "a") != pseudonym(b"k", "a", HMAC_SHA256)[:32]
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.binary(min_size=1, max_size=200), values=st.lists(st.text(max_size=80), min_size=1, max_size=5))
+def test_keyed_sha256_in_sql_equals_python_for_any_key_and_text(key: bytes, values: list[str]) -> None:
+    values = [v for v in values if "\x00" not in v] or ["a"]
+    assert keyed_in_sql(key, values) == [pseudonym(key, v) for v in values]
+
+
+def test_an_unknown_scheme_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown pseudonym scheme"):
+        Pseudonymiser(b"k", "md5")

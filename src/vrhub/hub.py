@@ -16,7 +16,7 @@ from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
 from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
-from vrhub.pseudonymise import load_key
+from vrhub.pseudonymise import HMAC_SHA256, Pseudonymiser, load_key
 from vrhub.reports import Report, write_report
 from vrhub.sources import REFERENCE_SOURCES, get_source
 from vrhub.sources.context import IngestContext
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
     from vrhub.quality import QualityReport
+from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, get_setting
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -53,6 +54,11 @@ class Hub:
         """Create or upgrade the schema and load the shipped reference data where none is loaded."""
         with self.open() as wh:
             return self._ensure_ready(wh)
+
+    def _pseudonymiser(self, wh: Warehouse) -> Pseudonymiser:
+        """The key, with the scheme this warehouse's pseudonyms were made with (migration 4 records it)."""
+        scheme = get_setting(wh, PSEUDONYM_SCHEME) or HMAC_SHA256
+        return Pseudonymiser(load_key(self.settings.key_file), scheme)
 
     def _ensure_ready(self, wh: Warehouse) -> list[int]:
         applied = migrate(wh)
@@ -98,7 +104,7 @@ class Hub:
             for path in paths:
                 ctx = IngestContext(
                     con=wh.con if wh.is_duckdb else ibis.duckdb.connect(),
-                    key=load_key(self.settings.key_file),
+                    pseudonyms=self._pseudonymiser(wh),
                     lookup=wh.table("lsoa_lookup")
                     if wh.is_duckdb
                     else ibis.memtable(wh.to_arrow(wh.table("lsoa_lookup"))),

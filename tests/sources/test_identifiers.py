@@ -1,6 +1,7 @@
 """Personal identifiers are never stored in clear: not in the record tables, not in the quarantine (its
-values and raw rows, rejected lines included), not in the loads. Stored keys are HMAC-SHA256 pseudonyms
-under a key kept outside the warehouse."""
+values and raw rows, rejected lines included), not in the loads. Stored keys are keyed-hash pseudonyms
+(keyed SHA-256 truncated to 128 bits; HMAC-SHA256 in a warehouse made before that scheme) under a key kept
+outside the warehouse."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from tests.conftest import FIXTURES, TEST_KEY
 from tests.sources.helpers import ingest, rows, string_columns, write_lines
 from vrhub.config import settings
 from vrhub.hub import Hub
-from vrhub.pseudonymise import pseudonym
+from vrhub.pseudonymise import HMAC_SHA256, KEYED_SHA256_128, pseudonym
+from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, get_setting, set_setting
 
 # The identifiers in the fixtures, by their shape (a crime reference, a person reference, NHS numbers...).
 IDENTIFIER = re.compile(
@@ -94,7 +96,7 @@ def test_shifted_identifiers_are_hashed_in_the_quarantine(hub: Hub, key: bytes, 
     assert '"offence_code":"8N"' in q[(5, "age")]["raw_row"]
 
 
-def test_stored_keys_are_the_hmac_of_the_identifier_and_link_across_loads(
+def test_stored_keys_are_the_pseudonyms_of_the_identifiers_and_link_across_loads(
     hub: Hub, key: bytes, tmp_path: Path
 ) -> None:
     ingest(hub, "police-records", FIXTURES / "police-records" / "good.csv")
@@ -120,6 +122,44 @@ def test_stored_keys_are_the_hmac_of_the_identifier_and_link_across_loads(
     assert {r["nhs_number_key"] for r in nhs} == {
         pseudonym(key, n) for n in ("9434765919", "9434765870", "9876543210", "9876543211")
     }
+
+
+LATER = [
+    "crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,"
+    "person_role,person_ref,age,sex",
+    "MP/20/000001,2020-01-02,2020-01-01,5D,Y,N,N,E01006412,victim,PERS-0001,20,M",
+]
+
+
+def test_a_new_warehouse_uses_the_keyed_sha256_scheme(hub: Hub, key: bytes) -> None:
+    with hub.open(read_only=True) as wh:
+        assert get_setting(wh, PSEUDONYM_SCHEME) == KEYED_SHA256_128
+    ingest(hub, "fire", FIXTURES / "fire" / "good.csv")
+    found = {r["incident_key"] for r in rows(hub, "SELECT incident_key FROM fire_incidents")}
+    assert pseudonym(key, "FIRE-0001") in found and all(len(k) == 32 for k in found - {None})
+
+
+def test_a_warehouse_holding_hmac_pseudonyms_keeps_them_after_the_upgrade_and_still_links(
+    hub: Hub, key: bytes, tmp_path: Path
+) -> None:
+    # A warehouse as vrhub made it before the keyed scheme: HMAC pseudonyms, no record of the scheme.
+    with hub.open() as wh:
+        set_setting(wh, PSEUDONYM_SCHEME, HMAC_SHA256)
+    ingest(hub, "police-records", FIXTURES / "police-records" / "good.csv")
+    with hub.open() as wh:
+        wh.execute("DROP TABLE warehouse_settings")
+        wh.execute("DELETE FROM schema_migrations WHERE version = 4")
+    hub.init()  # the upgrade: migration 4 finds pseudonyms already stored
+    with hub.open(read_only=True) as wh:
+        assert get_setting(wh, PSEUDONYM_SCHEME) == HMAC_SHA256
+    ingest(hub, "police-records", write_lines(tmp_path / "later.csv", LATER))
+    keys = rows(
+        hub,
+        "SELECT DISTINCT person_key, load_id FROM police_records "
+        "WHERE age IN (19, 20) AND person_role = 'victim'",
+    )
+    assert {r["person_key"] for r in keys} == {pseudonym(key, "PERS-0001", HMAC_SHA256)}
+    assert len({r["load_id"] for r in keys}) == 2  # the same person in both loads: linked
 
 
 def test_a_different_key_gives_different_pseudonyms(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

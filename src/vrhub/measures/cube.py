@@ -88,9 +88,7 @@ def counted(wh: Warehouse, source: str, measures: list[Measure], extra: str | No
     return c.group_by(keys).aggregate(**metrics)
 
 
-def refresh(
-    wh: Warehouse, source: str, load_id: int | None = None, staged: ir.Table | None = None
-) -> None:
+def refresh(wh: Warehouse, source: str, load_id: int | None = None, staged: ir.Table | None = None) -> None:
     """Bring the counts of `source` up to date: recount the cells `load_id` added rows to, count what is
     not counted yet over every record, forget counts no shipped measure uses. Without a `load_id`, count
     everything afresh. `staged` may hold the rows `load_id` added, as stored: when the source holds that

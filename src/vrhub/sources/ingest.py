@@ -64,6 +64,17 @@ class LoadSummary:
         return {k: v for k, v in asdict(self).items() if k in keys}
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """A file staged for loading: its temporary tables are named `{prefix}_...`."""
+
+    path: Path
+    header: Header
+    prefix: str
+    rejects: str  # DuckDB's table of the lines it could not split into the header's fields
+    numbers: str  # SQL mapping `__seq` to the row number a spreadsheet shows
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -132,7 +143,7 @@ def ingest_file(
                 source, duck_encoding = files.enter_context(readable(path, fallback))
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             _check_structure(con, path, header, raw, rejects)
-            typed = typed_sql(spec, header, raw, ctx.key)
+            typed = typed_sql(spec, header, raw, ctx.pseudonyms)
             con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {keyed_sql(spec, f'({typed})')}")
             numbers = _number_rows(con, source, header, duck_encoding, prefix, rejects)
             problems = _problem_counts(con, prefix, rejects, numbers)
@@ -144,7 +155,8 @@ def ingest_file(
             note("loading")
             fresh = _prepare(wh, spec, ctx, prefix)
             with wh.transaction():
-                _load(wh, spec, path, ctx, header, prefix, rejects, numbers, sha, summary, fresh)
+                staged = _Staged(path, header, prefix, rejects, numbers)
+                _load(wh, spec, ctx, staged, sha, summary, fresh)
     finally:
         _drop(con, prefix)
         if not wh.is_duckdb and spec.replace_on:
@@ -152,7 +164,19 @@ def ingest_file(
     return summary
 
 
-_STAGED = ("typed", "text", "rejects", "scans", "lines", "numbers", "dups", "existing", "new", "same", "fresh")
+_STAGED = (
+    "typed",
+    "text",
+    "rejects",
+    "scans",
+    "lines",
+    "numbers",
+    "dups",
+    "existing",
+    "new",
+    "same",
+    "fresh",
+)
 
 
 def _drop(con: Any, prefix: str, suffixes: tuple[str, ...] = _STAGED) -> None:
@@ -329,17 +353,13 @@ def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -
 def _load(
     wh: Warehouse,
     spec: SourceSpec,
-    path: Path,
     ctx: IngestContext,
-    header: Header,
-    prefix: str,
-    rejects: str,
-    numbers: str,
+    staged: _Staged,
     sha: str,
     summary: LoadSummary,
     fresh: ibis.Table,
 ) -> None:
-    con = ctx.con
+    con, path, prefix = ctx.con, staged.path, staged.prefix
     load_id = _next_load_id(wh)
     schema = SCHEMAS[spec.table]
     fresh = fresh.mutate(load_id=ibis.literal(load_id, "int64"))
@@ -358,7 +378,7 @@ def _load(
     counts = (
         con.sql(
             f"""SELECT (SELECT count(*) FROM {prefix}_typed) AS staged,
-                   (SELECT count(DISTINCT line) FROM {rejects}) AS rejected,
+                   (SELECT count(DISTINCT line) FROM {staged.rejects}) AS rejected,
                    (SELECT count(*) FROM {prefix}_typed WHERE len(__problems) > 0) AS bad,
                    (SELECT count(*) FILTER (WHERE __duplicate) FROM {prefix}_good) AS duplicates"""
         )
@@ -366,7 +386,7 @@ def _load(
         .to_pylist()[0]
     )
     if counts["bad"] or counts["rejected"]:
-        _quarantine(wh, spec, path, ctx, header, prefix, rejects, numbers, load_id)
+        _quarantine(wh, spec, ctx, staged, load_id)
     summary.rows_read = counts["staged"] + counts["rejected"]
     summary.rows_quarantined = counts["bad"] + counts["rejected"]
     summary.duplicates_skipped = counts["duplicates"] + restated
@@ -388,34 +408,25 @@ def _load(
     wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
 
 
-def _quarantine(
-    wh: Warehouse,
-    spec: SourceSpec,
-    path: Path,
-    ctx: IngestContext,
-    header: Header,
-    prefix: str,
-    rejects: str,
-    numbers: str,
-    load_id: int,
-) -> None:
+def _quarantine(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, staged: _Staged, load_id: int) -> None:
     """Every problem of every bad row, and every rejected line, with its row number, field and reason."""
-    con = ctx.con
+    con, path, header, prefix = ctx.con, staged.path, staged.header, staged.prefix
+    numbers, rejects = staged.numbers, staged.rejects
     quarantine = con.sql(
         f"""SELECT {load_id}::BIGINT AS load_id, {_lit(path.name)} AS file_name, {_lit(spec.name)} AS source,
                    n.row_number::BIGINT AS row_number, p.field, p.reason,
-                   {problem_value_sql(spec, header, ctx.key, "n.fields")} AS value,
+                   {problem_value_sql(spec, header, ctx.pseudonyms, "n.fields")} AS value,
                    r.raw_row
             FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed WHERE len(__problems) > 0) t
             JOIN ({numbers}) n USING (__seq)
-            JOIN (SELECT __seq, {raw_json_sql(spec, header, ctx.key, "nn.__fields")} AS raw_row
+            JOIN (SELECT __seq, {raw_json_sql(spec, header, ctx.pseudonyms, "nn.__fields")} AS raw_row
                   FROM {prefix}_raw
                   JOIN (SELECT __seq, fields AS __fields FROM ({numbers})) nn USING (__seq)) r
               USING (__seq)
             UNION ALL
             SELECT {load_id}, {_lit(path.name)}, {_lit(spec.name)}, line::BIGINT,
                    coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), NULL,
-                   to_json({rejected_line_sql(spec, header, ctx.key)})::VARCHAR
+                   to_json({rejected_line_sql(spec, header, ctx.pseudonyms)})::VARCHAR
             FROM ({_first_reject(rejects)})"""
     )
     quarantine = quarantine.mutate(

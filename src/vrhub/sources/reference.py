@@ -17,6 +17,7 @@ import ibis.selectors as s
 
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import InputRefused
+from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reading import Header
@@ -111,7 +112,10 @@ def load_reference(
     spec = reference_spec(kind, path, year)
     if ctx is None:
         ctx = IngestContext(
-            con=wh.con if wh.is_duckdb else ibis.duckdb.connect(), key=b"", lookup=None, definition_version=""
+            con=wh.con if wh.is_duckdb else ibis.duckdb.connect(),
+            pseudonyms=Pseudonymiser(b""),  # reference data holds no identifiers
+            lookup=None,
+            definition_version="",
         )
     return ingest_file(wh, spec, path, ctx, **options)
 

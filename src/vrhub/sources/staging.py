@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vrhub.pseudonymise import hmac_sql
+from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources import values
 from vrhub.sources.reading import Header, quote_ident, quote_literal
 from vrhub.sources.spec import Column, SourceSpec
@@ -27,10 +27,12 @@ def raw_value(column: str) -> str:
     return f"nullif(trim({quote_ident(column)}), '')"
 
 
-def column_sql(col: Column, key: bytes, v: str, typed: str) -> tuple[str, list[tuple[str, str]]]:
+def column_sql(
+    col: Column, pseudonyms: Pseudonymiser, v: str, typed: str
+) -> tuple[str, list[tuple[str, str]]]:
     """(typed expression, (condition, problem) pairs) for one column: `v` names its trimmed raw value,
     `typed` the typed value in the conditions."""
-    parsed = hmac_sql(key, v) if col.kind == "identifier" else values.parse(col.kind, v, col.choices)
+    parsed = pseudonyms.sql(v) if col.kind == "identifier" else values.parse(col.kind, v, col.choices)
     problems = []
     if not col.nullable:
         problems.append((f"{v} IS NULL", _problem(col.name, "missing value", "NULL::VARCHAR")))
@@ -40,7 +42,7 @@ def column_sql(col: Column, key: bytes, v: str, typed: str) -> tuple[str, list[t
     return parsed, problems
 
 
-def typed_sql(spec: SourceSpec, header: Header, raw: str, key: bytes) -> str:
+def typed_sql(spec: SourceSpec, header: Header, raw: str, pseudonyms: Pseudonymiser) -> str:
     """Typed rows and the list of their problems, in three steps: trim each raw value, parse it, then
     list the problems. Each value is trimmed and parsed once, and the list is built only for rows with a
     problem; checking and listing every row as one expression cost a third of the whole ingest.
@@ -53,7 +55,7 @@ def typed_sql(spec: SourceSpec, header: Header, raw: str, key: bytes) -> str:
             items.append(f"{absent} AS {quote_ident(col.store_as)}")
             continue
         v, typed = f"__raw_{i}", f"__typed_{i}"
-        expr, col_problems = column_sql(col, key, v, typed)
+        expr, col_problems = column_sql(col, pseudonyms, v, typed)
         trimmed.append(f"{raw_value(source)} AS {v}")
         parsed.append(f"{expr} AS {typed}")
         items.append(f"{typed} AS {quote_ident(col.store_as)}")
@@ -109,7 +111,7 @@ def _may_hold_identifier(position: int, identifiers: list[int], width: int, fiel
     return f"coalesce({fields} - {width}, {position}) >= {position - max(earlier)}"
 
 
-def raw_json_sql(spec: SourceSpec, header: Header, key: bytes, fields: str = "NULL") -> str:
+def raw_json_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fields: str = "NULL") -> str:
     """The raw row as JSON for the quarantine, with every value that may be an identifier replaced by its
     pseudonym (see `_may_hold_identifier`)."""
     identifiers = _identifier_positions(spec, header)
@@ -119,12 +121,14 @@ def raw_json_sql(spec: SourceSpec, header: Header, key: bytes, fields: str = "NU
         if identifiers:
             maybe = _may_hold_identifier(position, identifiers, len(header.names), fields)
             if maybe != "false":
-                value = f"CASE WHEN {maybe} THEN {hmac_sql(key, raw_value(name))} ELSE {value} END"
+                value = f"CASE WHEN {maybe} THEN {pseudonyms.sql(raw_value(name))} ELSE {value} END"
         pairs.append(f"{quote_literal(name)}, {value}")
     return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
 
 
-def problem_value_sql(spec: SourceSpec, header: Header, key: bytes, fields: str = "NULL") -> str:
+def problem_value_sql(
+    spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fields: str = "NULL"
+) -> str:
     """A problem's value (`p.value` of the problem `p`) for the quarantine, hashed where it may be a shifted
     identifier."""
     identifiers = _identifier_positions(spec, header)
@@ -140,10 +144,10 @@ def problem_value_sql(spec: SourceSpec, header: Header, key: bytes, fields: str 
     if not cases:
         return "p.value"
     maybe = f"CASE p.field {' '.join(cases)} ELSE true END"
-    return f"CASE WHEN {maybe} THEN {hmac_sql(key, 'p.value')} ELSE p.value END"
+    return f"CASE WHEN {maybe} THEN {pseudonyms.sql('p.value')} ELSE p.value END"
 
 
-def rejected_line_sql(spec: SourceSpec, header: Header, key: bytes) -> str:
+def rejected_line_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser) -> str:
     """A rejected line, with every field that may hold an identifier replaced by its pseudonym.
 
     A rejected line has more or fewer fields than the header, so an identifier may have moved: with k fields
@@ -157,7 +161,7 @@ def rejected_line_sql(spec: SourceSpec, header: Header, key: bytes) -> str:
     moved = " OR ".join(
         f"i BETWEEN {p} + least(0, {shift}) AND {p} + greatest(0, {shift})" for p in positions
     )
-    hashed = hmac_sql(key, "x")
+    hashed = pseudonyms.sql("x")
     return (
         "array_to_string(list_transform(string_split(csv_line, ','), "
         f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN {hashed} ELSE x END), ',')"

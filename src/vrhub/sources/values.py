@@ -55,7 +55,8 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
         case "exact_choice":
             return f"CASE WHEN {v} IN ({', '.join(_quote(c) for c in choices)}) THEN {v} END"
         case "offence_code":
-            normal = f"CASE WHEN regexp_matches(upper({v}), '^0+[0-9]') THEN ltrim(upper({v}), '0') ELSE upper({v}) END"
+            u = f"upper({v})"
+            normal = f"CASE WHEN regexp_matches({u}, '^0+[0-9]') THEN ltrim({u}, '0') ELSE {u} END"
             return f"CASE WHEN {normal} IN ({', '.join(_quote(c) for c in choices)}) THEN {normal} END"
         case "icd10":
             normal = f"upper(replace({v}, '.', ''))"

@@ -49,10 +49,26 @@ def _measure_counts(wh: Warehouse) -> None:
         refresh(wh, source)
 
 
+def _pseudonym_scheme(wh: Warehouse) -> None:
+    """Record the pseudonym scheme: a warehouse already holding pseudonyms keeps HMAC-SHA256, so that new
+    loads link to what it holds; any other gets the faster keyed SHA-256 (see `vrhub.pseudonymise`)."""
+    from vrhub.pseudonymise import DEFAULT_SCHEME, HMAC_SHA256
+    from vrhub.sources import SOURCES
+    from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, TABLE, set_setting
+
+    if not wh.has_table(TABLE):
+        wh.con.create_table(TABLE, schema=SCHEMAS[TABLE])
+    hashing = [s.name for s in SOURCES.values() if any(c.kind == "identifier" for c in s.columns)]
+    loads = wh.table("loads")
+    held = loads.filter(loads.source.isin(hashing)).count().to_pyarrow().as_py()
+    set_setting(wh, PSEUDONYM_SCHEME, HMAC_SHA256 if held else DEFAULT_SCHEME)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _create_initial_tables),
     (2, "ED attendances: whether the police were informed (Cardiff Model)", _ed_police_informed),
     (3, "event measures counted at load (measure_counts, measure_count_specs)", _measure_counts),
+    (4, "the pseudonym scheme recorded per warehouse (warehouse_settings)", _pseudonym_scheme),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

@@ -164,6 +164,8 @@ SCHEMAS: dict[str, ibis.Schema] = {
     "measure_count_specs": ibis.schema(
         {"source": "string", "sig": "string", "counts": "string", "counted_at": "timestamp"}
     ),
+    # Facts about the warehouse itself, fixed when it was made (the pseudonym scheme its keys use).
+    "warehouse_settings": ibis.schema({"name": "string", "value": "string"}),
     "indicators": ibis.schema(
         {
             "indicator_id": "string",
