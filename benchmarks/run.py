@@ -280,7 +280,7 @@ def main() -> int:
         entry(
             "ingest: vrhub", ing, "duckdb read_csv CTAS", bare, 2.0, counting_seconds=ing["counting_seconds"]
         ),
-        entry("ingest: vrhub", ing, "read_csv CTAS + HMAC + row key", hashed, None),
+        entry("ingest: vrhub", ing, "read_csv CTAS + pseudonyms + row key", hashed, None),
         entry(
             name,
             vm,

@@ -96,18 +96,19 @@ def ingest(path: str, data_dir: str) -> dict:
 
 def bare_csv(path: str, db: str, pseudonymise: bool = False) -> dict:
     """DuckDB's own load of the file; with `pseudonymise`, plus what no faster ingest can skip: the two
-    identifiers replaced by their HMAC-SHA256 (vrhub's SQL for it) and the SHA-256 row key."""
+    identifiers replaced by their pseudonyms (vrhub's SQL for a new warehouse's scheme) and the SHA-256 row
+    key."""
     import duckdb
 
-    from vrhub.pseudonymise import hmac_sql
+    from vrhub.pseudonymise import Pseudonymiser
 
     Path(db).unlink(missing_ok=True)
     query = f"SELECT * FROM read_csv('{path}')"
     if pseudonymise:
-        key = b"0" * 64
+        pseudonyms = Pseudonymiser(b"0" * 64)
         hashed = (
-            f"SELECT * EXCLUDE (crime_ref, person_ref), {hmac_sql(key, 'crime_ref')} AS crime_key, "
-            f"{hmac_sql(key, 'person_ref')} AS person_key FROM read_csv('{path}')"
+            f"SELECT * EXCLUDE (crime_ref, person_ref), {pseudonyms.sql('crime_ref')} AS crime_key, "
+            f"{pseudonyms.sql('person_ref')} AS person_key FROM read_csv('{path}')"
         )
         parts = ", ".join(
             f"coalesce(CAST({c} AS VARCHAR), '')"

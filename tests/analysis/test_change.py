@@ -180,3 +180,46 @@ def test_scalars_and_broadcast_population() -> None:
     assert len(frame) == 1 and frame["rate_ratio"].iloc[0] == pytest.approx(19 / 13)
     frame = change_statistics([19, 26], [13, 13], 1000, 1000)
     assert frame["rate_ratio"].tolist() == pytest.approx([19 / 13, 2.0])
+
+
+def test_every_row_of_a_large_table_matches_scipy_one_test_at_a_time() -> None:
+    """The p-values are computed for whole arrays; scipy's binomtest, one count at a time, must agree on
+    every row: counts from 0 to thousands, equal and unequal populations, rises, falls and no change."""
+    rng = np.random.default_rng(11)
+    n = 3_000
+    previous = rng.poisson(rng.choice([0.5, 2, 8, 40, 400, 4000], n))
+    current = rng.poisson(previous * rng.uniform(0.5, 1.6, n) + rng.uniform(0, 2, n))
+    pop_c = rng.choice([1.0, 98_000.0, 480_000.0], n)
+    pop_p = np.where(rng.random(n) < 0.5, pop_c, pop_c * rng.uniform(0.9, 1.1, n))
+    frame = change_statistics(current, previous, pop_c, pop_p)
+    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels forms a ratio even when p is 0
+        expected = [
+            1.0
+            if c + p == 0
+            else rates.test_poisson_2indep(int(c), e1, int(p), e2, method="exact-cond").pvalue
+            for c, p, e1, e2 in zip(current, previous, pop_c, pop_p, strict=True)
+        ]
+    assert np.allclose(frame["p_value"], expected, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "prob"),
+    [
+        (0, 1, 0.5),
+        (1, 1, 0.5),
+        (0, 50, 0.02),
+        (50, 50, 0.98),
+        (3, 10, 0.3),
+        (7, 10, 0.3),
+        (500, 1000, 0.5),
+        (0, 7, 0.999),
+        (7, 7, 0.001),
+        (12, 40, 1 / 3),
+        (2, 3, 0.5),
+    ],
+)
+def test_binomial_two_sided_edge_cases_match_scipy(k: int, n: int, prob: float) -> None:
+    from vrhub.analysis.change import binomial_two_sided
+
+    found = binomial_two_sided(np.array([k]), np.array([n]), np.array([prob]))[0]
+    assert found == pytest.approx(stats.binomtest(k, n, prob).pvalue, rel=1e-12)

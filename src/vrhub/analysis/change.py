@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import test_poisson_2indep
 
 COLUMNS = [
     "absolute_change",
@@ -149,28 +149,62 @@ def _interval(
 
 
 def _p_values(c: np.ndarray, p: np.ndarray, e_c: np.ndarray, e_p: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """Two-sided exact conditional p-values, one test per distinct (counts, populations) row.
-
-    Neither scipy nor statsmodels has a vectorised two-sided binomial test (``scipy.stats.binomtest`` takes
-    one count at a time), so this loops, once per distinct row: about 0.05 ms for a total of 10, 0.5 ms
-    for 100 or more (20,000 distinct rows take about 7 s). A measures table repeats many pairs (zeros,
-    small counts), which are tested once.
-    """
+    """Two-sided exact conditional p-values for whole arrays: statsmodels' ``test_poisson_2indep(...,
+    method="exact-cond")`` row by row, which is ``scipy.stats.binomtest`` on the current count out of the
+    total, with the share the populations give under equal rates."""
     out = np.full(c.shape, np.nan)
     # With nothing counted in either period there is nothing to test and no evidence of change.
     both_zero = ok & (c == 0) & (p == 0)
     out[both_zero] = 1.0
     todo = ok & ~both_zero
-    if not todo.any():
-        return out
-    rows = pd.DataFrame({"c": c[todo], "p": p[todo], "e_c": e_c[todo], "e_p": e_p[todo]})
-    distinct = rows.drop_duplicates()
-    # statsmodels divides rate1 / rate2 for its reported ratio even in the exact test: silence the 0s.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = [
-            test_poisson_2indep(int(k1), e1, int(k2), e2, method="exact-cond").pvalue
-            for k1, k2, e1, e2 in distinct[["c", "p", "e_c", "e_p"]].itertuples(index=False)
-        ]
-    lookup = distinct.assign(p_value=np.asarray(values, dtype="float64"))
-    out[todo] = rows.merge(lookup, on=["c", "p", "e_c", "e_p"], how="left")["p_value"].to_numpy()
+    if todo.any():
+        r_d = 1 / (e_p[todo] / e_c[todo])  # as statsmodels forms it, so the share is the same float
+        out[todo] = binomial_two_sided(c[todo], c[todo] + p[todo], r_d / (1 + r_d))
     return out
+
+
+def binomial_two_sided(k: np.ndarray, n: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """``scipy.stats.binomtest(k, n, prob).pvalue`` (two-sided, by the "minlike" rule) for whole arrays.
+
+    scipy tests one count at a time, and a measures table has a thousand or more distinct pairs (0.4 s in a
+    loop). This follows scipy's algorithm step for step, vectorised: the probability of every outcome no
+    more likely than the one observed, found by a binary search on the far side of the mode.
+    """
+    k, n, prob = (np.asarray(a, dtype="float64") for a in np.broadcast_arrays(k, n, prob))
+    d = binom.pmf(k, n, prob)
+    rerr = 1 + 1e-7
+    expected = prob * n
+    out = np.ones(k.shape)
+    low = k < expected
+    if low.any():
+        kk, nn, pp, dd = k[low], n[low], prob[low], d[low]
+        ix = _search(lambda x, i: -binom.pmf(x, nn[i], pp[i]), -dd * rerr, np.ceil(pp * nn), nn)
+        y = nn - ix + (dd * rerr == binom.pmf(ix, nn, pp))
+        out[low] = binom.cdf(kk, nn, pp) + binom.sf(nn - y, nn, pp)
+    high = k > expected
+    if high.any():
+        kk, nn, pp, dd = k[high], n[high], prob[high], d[high]
+        ix = _search(lambda x, i: binom.pmf(x, nn[i], pp[i]), dd * rerr, np.zeros_like(kk), np.floor(pp * nn))
+        out[high] = binom.cdf(ix, nn, pp) + binom.sf(kk - 1, nn, pp)
+    return np.minimum(out, 1.0)
+
+
+def _search(a: Any, target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """scipy's ``_binary_search_for_binom_tst`` on arrays: for each element, the index i in [lo, hi] with
+    a(i) <= target < a(i + 1), `a` ascending there. `a(x, i)` evaluates element i's function at x."""
+    lo, hi = lo.copy(), hi.copy()
+    found = np.full(lo.shape, np.nan)
+    while True:
+        i = np.flatnonzero(np.isnan(found) & (lo < hi))
+        if not i.size:
+            break
+        mid = lo[i] + (hi[i] - lo[i]) // 2
+        value = a(mid, i)
+        below, above, equal = value < target[i], value > target[i], value == target[i]
+        lo[i[below]] = mid[below] + 1
+        hi[i[above]] = mid[above] - 1
+        found[i[equal]] = mid[equal]
+    i = np.flatnonzero(np.isnan(found))
+    if i.size:
+        found[i] = np.where(a(lo[i], i) <= target[i], lo[i], lo[i] - 1)
+    return found
