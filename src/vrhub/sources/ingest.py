@@ -153,10 +153,20 @@ def ingest_file(
                 )
             summary.problems = problems
             note("loading")
+            staged = _Staged(path, header, prefix, rejects, numbers)
+            _mark_duplicates(wh, spec, ctx, prefix)
+            tally = _tally(con, staged)
+            if tally["bad"] or tally["rejected"]:
+                _stage_quarantine(spec, ctx, staged)
+            # Free the memory each staging table takes as soon as nothing needs it (at 10M rows they
+            # made the later steps spill to disk): the file's text once the quarantine is staged, the
+            # typed rows once the rows to add are.
+            _drop(con, prefix, ("text", "lines", "numbers"), views=("raw",))
             fresh = _prepare(wh, spec, ctx, prefix)
+            if not spec.replace_on and wh.is_duckdb:
+                _drop(con, prefix, ("typed",))
             with wh.transaction():
-                staged = _Staged(path, header, prefix, rejects, numbers)
-                _load(wh, spec, ctx, staged, sha, summary, fresh)
+                _load(wh, spec, ctx, staged, sha, summary, fresh, tally)
     finally:
         _drop(con, prefix)
         if not wh.is_duckdb and spec.replace_on:
@@ -176,11 +186,14 @@ _STAGED = (
     "new",
     "same",
     "fresh",
+    "quarantine",
 )
 
 
-def _drop(con: Any, prefix: str, suffixes: tuple[str, ...] = _STAGED) -> None:
-    for view in ("good", "raw"):
+def _drop(
+    con: Any, prefix: str, suffixes: tuple[str, ...] = _STAGED, views: tuple[str, ...] = ("good", "raw")
+) -> None:
+    for view in views:
         con.raw_sql(f"DROP VIEW IF EXISTS {prefix}_{view}")
     for suffix in suffixes:
         con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_{suffix}")
@@ -305,12 +318,8 @@ def _refusal_hint(spec: SourceSpec, missing: list[str]) -> str:
     )
 
 
-def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> ibis.Table:
-    """The rows to add, duplicates left out and derived columns added (no `load_id` yet).
-
-    Prepared before the load's transaction begins: DuckDB reads the rows a transaction has written itself
-    more slowly, and storing and counting the rows from a table made inside it took twice as long.
-    """
+def _mark_duplicates(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> None:
+    """`{prefix}_good`: the rows with no problem, each marked `__duplicate` or not."""
     con = ctx.con
     # A row is a duplicate of an earlier row of the file with the same key, or (records) of a loaded row.
     stored = "false"
@@ -339,6 +348,15 @@ def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -
             SELECT t.*, t.__seq IN (SELECT __seq FROM {prefix}_dups) AS __duplicate
             FROM {prefix}_typed t WHERE {ok}"""
     )
+
+
+def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> ibis.Table:
+    """The rows to add, duplicates left out and derived columns added (no `load_id` yet).
+
+    Prepared before the load's transaction begins: DuckDB reads the rows a transaction has written itself
+    more slowly, and storing and counting the rows from a table made inside it took twice as long.
+    """
+    con = ctx.con
     good = con.table(f"{prefix}_good")
     fresh = good.filter(~good.__duplicate)
     if spec.derive is not None:
@@ -350,6 +368,21 @@ def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -
     return con.create_table(f"{prefix}_fresh", fresh, temp=True, overwrite=True)
 
 
+def _tally(con: Any, staged: _Staged) -> dict[str, int]:
+    """Rows staged, lines DuckDB rejected, rows with a problem, and duplicates."""
+    prefix = staged.prefix
+    return (
+        con.sql(
+            f"""SELECT (SELECT count(*) FROM {prefix}_typed) AS staged,
+                   (SELECT count(DISTINCT line) FROM {staged.rejects}) AS rejected,
+                   (SELECT count(*) FROM {prefix}_typed WHERE len(__problems) > 0) AS bad,
+                   (SELECT count(*) FILTER (WHERE __duplicate) FROM {prefix}_good) AS duplicates"""
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+
+
 def _load(
     wh: Warehouse,
     spec: SourceSpec,
@@ -358,6 +391,7 @@ def _load(
     sha: str,
     summary: LoadSummary,
     fresh: ibis.Table,
+    counts: dict[str, int],
 ) -> None:
     con, path, prefix = ctx.con, staged.path, staged.prefix
     load_id = _next_load_id(wh)
@@ -375,18 +409,10 @@ def _load(
         wh.insert(spec.table, con.to_pyarrow(fresh.select(typed)))
         refresh_counts(wh, spec.table, load_id)
 
-    counts = (
-        con.sql(
-            f"""SELECT (SELECT count(*) FROM {prefix}_typed) AS staged,
-                   (SELECT count(DISTINCT line) FROM {staged.rejects}) AS rejected,
-                   (SELECT count(*) FROM {prefix}_typed WHERE len(__problems) > 0) AS bad,
-                   (SELECT count(*) FILTER (WHERE __duplicate) FROM {prefix}_good) AS duplicates"""
-        )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
     if counts["bad"] or counts["rejected"]:
-        _quarantine(wh, spec, ctx, staged, load_id)
+        held = con.table(f"{prefix}_quarantine")
+        held = held.select(ibis.literal(load_id, "int64").name("load_id"), *held.columns)
+        wh.insert("quarantine", held if wh.is_duckdb else con.to_pyarrow(held))
     summary.rows_read = counts["staged"] + counts["rejected"]
     summary.rows_quarantined = counts["bad"] + counts["rejected"]
     summary.duplicates_skipped = counts["duplicates"] + restated
@@ -408,12 +434,13 @@ def _load(
     wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
 
 
-def _quarantine(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, staged: _Staged, load_id: int) -> None:
-    """Every problem of every bad row, and every rejected line, with its row number, field and reason."""
+def _stage_quarantine(spec: SourceSpec, ctx: IngestContext, staged: _Staged) -> None:
+    """`{prefix}_quarantine`: every problem of every bad row, and every rejected line, with its row number,
+    field and reason (the load adds its `load_id`)."""
     con, path, header, prefix = ctx.con, staged.path, staged.header, staged.prefix
     numbers, rejects = staged.numbers, staged.rejects
     quarantine = con.sql(
-        f"""SELECT {load_id}::BIGINT AS load_id, {_lit(path.name)} AS file_name, {_lit(spec.name)} AS source,
+        f"""SELECT {_lit(path.name)} AS file_name, {_lit(spec.name)} AS source,
                    n.row_number::BIGINT AS row_number, p.field, p.reason,
                    {problem_value_sql(spec, header, ctx.pseudonyms, "n.fields")} AS value,
                    r.raw_row
@@ -424,7 +451,7 @@ def _quarantine(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, staged: _St
                   JOIN (SELECT __seq, fields AS __fields FROM ({numbers})) nn USING (__seq)) r
               USING (__seq)
             UNION ALL
-            SELECT {load_id}, {_lit(path.name)}, {_lit(spec.name)}, line::BIGINT,
+            SELECT {_lit(path.name)}, {_lit(spec.name)}, line::BIGINT,
                    coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), NULL,
                    to_json({rejected_line_sql(spec, header, ctx.pseudonyms)})::VARCHAR
             FROM ({_first_reject(rejects)})"""
@@ -434,7 +461,7 @@ def _quarantine(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, staged: _St
             *[(quarantine.reason == k, v) for k, v in _STRUCTURAL.items()], else_=quarantine.reason
         )
     )
-    wh.insert("quarantine", quarantine if wh.is_duckdb else con.to_pyarrow(quarantine))
+    con.create_table(f"{prefix}_quarantine", quarantine, temp=True, overwrite=True)
 
 
 def _replace(wh: Warehouse, spec: SourceSpec, prefix: str, rows: ibis.Table, con: Any) -> int:
