@@ -25,6 +25,14 @@ def key(monkeypatch: pytest.MonkeyPatch) -> bytes:
     return TEST_KEY.encode("utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _no_request_history() -> None:
+    """Rate limits count requests in Django's cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def _initialised_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`vrhub init` once per session (schema plus the shipped lookup and population); tests copy it."""

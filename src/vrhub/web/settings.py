@@ -11,6 +11,9 @@ VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve`
 VRHUB_PROXY_COUNT     how many reverse proxies of ours stand in front (their X-Forwarded-For hops are
                       trusted for the audit log and login throttling), default 0
 VRHUB_TILE_URL        an optional base-map tile URL template for the maps (many networks block tiles)
+VRHUB_API_RATE_PUBLIC API requests allowed without a token or session, per address, default 60/min
+VRHUB_API_RATE_USER   API requests allowed per user or token, default 600/min
+VRHUB_FEEDBACK_RATE   feedback sent through the public form, per address, default 5/hour
 """
 
 from __future__ import annotations
@@ -159,6 +162,12 @@ VRHUB_PROXY_COUNT = int(os.environ.get("VRHUB_PROXY_COUNT", "0"))
 if VRHUB_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = VRHUB_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Rate limits on the open API and the public feedback form (see web/throttling.py): "N/s|min|hour|day".
+VRHUB_API_RATE_PUBLIC = os.environ.get("VRHUB_API_RATE_PUBLIC", "60/min")
+VRHUB_API_RATE_USER = os.environ.get("VRHUB_API_RATE_USER", "600/min")
+VRHUB_FEEDBACK_RATE = os.environ.get("VRHUB_FEEDBACK_RATE", "5/hour")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vrhub"}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -37,6 +37,7 @@ from vrhub.delivery.models import (
 )
 from vrhub.delivery.views.common import EDITORS, READERS, form_page, may_edit, twin
 from vrhub.web.accounts.access import role_required
+from vrhub.web.throttling import FeedbackRate, minutes
 
 
 def _saver(request: HttpRequest, done: str, to: Any, **fill: Any) -> Any:
@@ -189,12 +190,21 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_give(request: HttpRequest) -> HttpResponse:
     """Anyone, signed in or not, may tell the partnership something; the name is optional."""
     form = PublicFeedbackForm(request.POST or None)
+    # Only feedback that would be kept counts towards the limit, so a mistake in the form costs nothing.
+    limit = FeedbackRate()
+    refused = request.method == "POST" and form.is_valid() and not limit.allow_request(request)
+    if refused:
+        form.add_error(
+            None,
+            "We have had a lot of feedback from your connection in the last hour. Please try again in "
+            f"{minutes(limit.wait())}.",
+        )
 
     def save(form: PublicFeedbackForm) -> HttpResponse:
         save_audited(form.save(commit=False), request, anonymous=not form.cleaned_data.get("name"))
         return render(request, "delivery/feedback_thanks.html", {"public": True})
 
-    return form_page(
+    response = form_page(
         request,
         form,
         save,
@@ -206,6 +216,10 @@ def feedback_give(request: HttpRequest) -> HttpResponse:
         public=True,
         button="Send",
     )
+    if refused:
+        response.status_code = 429
+        response["Retry-After"] = str(int(limit.wait() or 60))
+    return response
 
 
 # -- scrutiny panels -----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The open JSON API (django-ninja) with its OpenAPI spec at /api/openapi.json and its docs at /api/docs.
 
 Public endpoints (no sign-in) publish figures under disclosure control; every other endpoint takes a bearer
-token (`vrhub manage api_token create USERNAME NAME`) or a signed-in browser session. Every endpoint reads,
+token (`vrhub manage api_token create USERNAME NAME`) or a signed-in browser session. Calls are rate limited
+(429 with Retry-After beyond it): per address without a token, per user with one. Every endpoint reads,
 except POST /api/delivery/applications/{id}/award (programme managers and administrators; a session caller
 sends the CSRF token).
 """
@@ -15,6 +16,7 @@ from ninja.errors import ValidationError
 
 from vrhub.web.api import measures, public, quality, reference
 from vrhub.web.api.docs import LocalSwagger, asset
+from vrhub.web.throttling import PublicApiRate, UserApiRate
 
 
 class VrhubApi(NinjaAPI):
@@ -32,6 +34,7 @@ api = VrhubApi(
         "`Authorization: Bearer <token>` or a signed-in session."
     ),
     docs=LocalSwagger(),
+    throttle=[PublicApiRate(), UserApiRate()],
 )
 
 
