@@ -143,8 +143,14 @@ def ingest_file(
                 source, duck_encoding = files.enter_context(readable(path, fallback))
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             _check_structure(con, path, header, raw, rejects)
-            typed = typed_sql(spec, header, raw, ctx.pseudonyms)
-            con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {keyed_sql(spec, f'({typed})')}")
+            typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms)})")
+            if _derived_at_typing(wh, spec):
+                # Derived with the typing, for every row: one pass and one table fewer than deriving the
+                # rows to add afterwards (the derivations are lookups and classifications, safe on a row
+                # with a problem, whose values are NULL).
+                con.create_table(f"{prefix}_typed", spec.derive(con.sql(typed), ctx), temp=True)
+            else:
+                con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {typed}")
             numbers = _number_rows(con, source, header, duck_encoding, prefix, rejects)
             problems = _problem_counts(con, prefix, rejects, numbers)
             if missing:
@@ -158,13 +164,10 @@ def ingest_file(
             tally = _tally(con, staged)
             if tally["bad"] or tally["rejected"]:
                 _stage_quarantine(spec, ctx, staged)
-            # Free the memory each staging table takes as soon as nothing needs it (at 10M rows they
-            # made the later steps spill to disk): the file's text once the quarantine is staged, the
-            # typed rows once the rows to add are.
+            # The file's text is needed no more once the quarantine is staged: free its memory before
+            # the load (at 10M rows it made the later steps spill to disk).
             _drop(con, prefix, ("text", "lines", "numbers"), views=("raw",))
             fresh = _prepare(wh, spec, ctx, prefix)
-            if not spec.replace_on and wh.is_duckdb:
-                _drop(con, prefix, ("typed",))
             with wh.transaction():
                 _load(wh, spec, ctx, staged, sha, summary, fresh, tally)
     finally:
@@ -185,7 +188,6 @@ _STAGED = (
     "existing",
     "new",
     "same",
-    "fresh",
     "quarantine",
 )
 
@@ -351,21 +353,21 @@ def _mark_duplicates(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix
 
 
 def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> ibis.Table:
-    """The rows to add, duplicates left out and derived columns added (no `load_id` yet).
-
-    Prepared before the load's transaction begins: DuckDB reads the rows a transaction has written itself
-    more slowly, and storing and counting the rows from a table made inside it took twice as long.
-    """
+    """The rows to add, duplicates left out and derived columns added (no `load_id` yet): a view of the
+    typed rows, which are staged before the load's transaction begins. DuckDB reads rows a transaction has
+    written itself more slowly: storing and counting rows staged inside it took twice as long."""
     con = ctx.con
     good = con.table(f"{prefix}_good")
     fresh = good.filter(~good.__duplicate)
-    if spec.derive is not None:
+    if spec.derive is not None and not _derived_at_typing(wh, spec):
         fresh = spec.derive(fresh, ctx)
     columns = [name for name in SCHEMAS[spec.table].names if name != "load_id"]
-    fresh = fresh.select("__seq", *columns)
-    if spec.replace_on or not wh.is_duckdb:
-        return fresh
-    return con.create_table(f"{prefix}_fresh", fresh, temp=True, overwrite=True)
+    return fresh.select("__seq", *columns)
+
+
+def _derived_at_typing(wh: Warehouse, spec: SourceSpec) -> bool:
+    """Records (not reference data, whose derivation reshapes rows) staged in the warehouse's own DuckDB."""
+    return spec.derive is not None and not spec.replace_on and wh.is_duckdb
 
 
 def _tally(con: Any, staged: _Staged) -> dict[str, int]:
