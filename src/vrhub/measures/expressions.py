@@ -27,6 +27,7 @@ AGE_BANDS = (
     (65, 120, "65+"),
 )
 BREAKDOWNS = ("age_band", "sex")
+_BITS = 62  # measures per bit mask (an int64, sign bit left alone)
 _OPS = {"lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__", "eq": "__eq__", "ne": "__ne__"}
 
 
@@ -107,23 +108,37 @@ def grouped(
 
 
 def _by_crime(t: ir.Table, keys: list[ir.Value], measures: list[Measure], breakdown: str | None) -> ir.Table:
-    """`grouped` with distinct crimes counted in two steps: a flag per crime and cell, then the flags
-    counted. The same figures as `count(DISTINCT crime_key) FILTER (...)`. Over rows a load has just
-    inserted (not yet checkpointed) it took half the time at 10M rows (30 s against 56 s); over stored
-    rows the one-step count is faster (14 s against 22 s), so only the load uses it."""
+    """`grouped` with distinct crimes counted in two steps: which measures each crime meets in each cell,
+    then the crimes counted. The same figures as `count(DISTINCT crime_key) FILTER (...)`. Over rows a load
+    has just inserted (not yet checkpointed) it took half the time at 10M rows (30 s against 56 s); over
+    stored rows the one-step count is faster (14 s against 22 s), so only the load uses it.
+
+    The measures a row meets are bits of one integer, so the grouping by crime carries one `bit_or`
+    instead of a `bool_or` per measure (a third faster at 10M rows)."""
     names = [k.get_name() for k in keys]
+    offences = [m for m in measures if m.count == "offences"]
+    masks = [offences[i : i + _BITS] for i in range(0, len(offences), _BITS)]
     per_crime: dict[str, ir.Scalar] = {}
+    for n, chunk in enumerate(masks):
+        bits = [
+            ibis.ifelse(row_filter(m, t, breakdown), ibis.literal(1 << i, "int64"), ibis.literal(0, "int64"))
+            for i, m in enumerate(chunk)
+        ]
+        per_crime[f"__mask{n}"] = ibis.ifelse(t.crime_key.notnull(), sum(bits[1:], bits[0]), 0).bit_or()
     for m in measures:
-        where = row_filter(m, t, breakdown)
-        if m.count == "offences":
-            per_crime[m.id] = (where & t.crime_key.notnull()).any()
-        else:
-            per_crime[m.id] = t.count(where=where)
+        if m.count != "offences":
+            per_crime[m.id] = t.count(where=row_filter(m, t, breakdown))
     per_crime["__rows"] = t.count()
     crimes = t.group_by([*keys, t.crime_key.name("__crime")]).aggregate(**per_crime)
-    metrics = {
-        m.id: crimes.count(where=crimes[m.id]) if m.count == "offences" else crimes[m.id].sum()
-        for m in measures
-    }
+    metrics: dict[str, ir.Scalar] = {}
+    for n, chunk in enumerate(masks):
+        mask = crimes[f"__mask{n}"]
+        for i, m in enumerate(chunk):
+            metrics[m.id] = crimes.count(where=(mask & (1 << i)) != 0)
+    for m in measures:
+        if m.count != "offences":
+            metrics[m.id] = crimes[m.id].sum()
     metrics["__rows"] = crimes["__rows"].sum()
-    return crimes.group_by(names).aggregate(**metrics)
+    return crimes.group_by(names).aggregate(
+        **{m.id: metrics[m.id] for m in measures}, __rows=metrics["__rows"]
+    )
