@@ -23,14 +23,14 @@ from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reference import bundled_files, load_reference
 from vrhub.warehouse import SharedWarehouse, Warehouse, open_warehouse
+from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, get_setting
+from vrhub.warehouse.migrations import migrate
+from vrhub.warehouse.tables import SCHEMAS
 
 if TYPE_CHECKING:
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
     from vrhub.quality import QualityReport
-from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, get_setting
-from vrhub.warehouse.migrations import migrate
-from vrhub.warehouse.tables import SCHEMAS
 
 
 def definitions_version() -> str:
