@@ -1,4 +1,5 @@
-"""Every error vrhub raises for a user to act on. The CLI prints `Error: <what>`, a blank line, `<how to fix>`."""
+"""Every error vrhub raises for a user to act on. The CLI prints `Error: <what>`, a blank line, then
+`<how to fix>`."""
 
 from __future__ import annotations
 

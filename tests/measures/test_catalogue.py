@@ -26,11 +26,13 @@ def test_every_strategy_measure_is_in_the_catalogue() -> None:
             "needs source police_records",
         ),
         (
-            "measures: {m: {title: t, source: fire_incidents, count: records, unit: u, where: {colour: red}}}",
+            "measures: "
+            "{m: {title: t, source: fire_incidents, count: records, unit: u, where: {colour: red}}}",
             "'colour' is not a column of fire_incidents",
         ),
         (
-            "measures: {m: {title: t, source: police_records, count: records, unit: u, definition: police_uk_proxy}}",
+            "measures: "
+            "{m: {title: t, source: police_records, count: records, unit: u, definition: police_uk_proxy}}",
             "applies to police_uk_crimes",
         ),
         ("measures: {m: {source: fire_incidents, count: records, unit: u}}", "'title' is required"),

@@ -78,9 +78,10 @@ def completeness_findings(profile: Profile, table: pd.DataFrame, th: Thresholds)
                 "error" if emptied else "warning",
                 float(row.share),
                 float(row.usual),
-                f"{profile.label} {label(row.field)} is {what} in {row.month} ({row.filled:,} of {row.rows:,}), "
-                f"against {pct(row.usual)} in a usual month: a drop beyond chance ({p_text(row.p)}). Check the "
-                "extract for that month: a changed export or a system outage, not a change on the ground.",
+                f"{profile.label} {label(row.field)} is {what} in {row.month} ({row.filled:,} of "
+                f"{row.rows:,}), against {pct(row.usual)} in a usual month: a drop beyond chance "
+                f"({p_text(row.p)}). Check the extract for that month: a changed export or a system "
+                "outage, not a change on the ground.",
             )
         )
     return found
@@ -117,8 +118,8 @@ def unplaced(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Finding]:
                 total / rows,
                 None,
                 f"{total:,} of {rows:,} {profile.label} {unit} ({pct(total / rows)}) are in no borough: "
-                f"{int(frame['blank'].sum()):,} have no LSOA and {int(frame['outside'].sum()):,} an LSOA outside "
-                "the loaded areas. They count towards the force area only.",
+                f"{int(frame['blank'].sum()):,} have no LSOA and {int(frame['outside'].sum()):,} an LSOA "
+                "outside the loaded areas. They count towards the force area only.",
             )
         )
     # Tested against the usual share (at least 0.1%, so a source usually all placed can be tested at all).
@@ -135,9 +136,9 @@ def unplaced(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Finding]:
                 float(row.share),
                 usual,
                 f"{row.k:,} of {row.rows:,} {profile.label} {unit} in {row.month} ({pct(row.share)}) are in "
-                f"no borough ({row.outside:,} out-of-area LSOA, {row.blank:,} no LSOA), against {pct(usual)} in "
-                f"a usual month ({p_text(row.p)}): borough figures for {row.month} are too low. Check the LSOA "
-                "codes (a different vintage or a shifted column?).",
+                f"no borough ({row.outside:,} out-of-area LSOA, {row.blank:,} no LSOA), against "
+                f"{pct(usual)} in a usual month ({p_text(row.p)}): borough figures for {row.month} are too "
+                "low. Check the LSOA codes (a different vintage or a shifted column?).",
             )
         )
     return found

@@ -180,8 +180,8 @@ def drift_findings(wh: Warehouse, profile: Profile, th: Thresholds) -> list[Find
                 float(r.p2),
                 float(r.p1),
                 f"{subject} {'jumped' if r.h > 0 else 'dropped'} to {pct(r.p2)} of {out_of} in {r.month}, "
-                f"against {pct(r.p1)} in the previous {r.months:.0f} months and {pct(r.p0)} in {r.month - 12}: "
-                f"beyond chance ({p_text(r.p)}){lasting}; {_meaning(r.category)}.",
+                f"against {pct(r.p1)} in the previous {r.months:.0f} months and {pct(r.p0)} in "
+                f"{r.month - 12}: beyond chance ({p_text(r.p)}){lasting}; {_meaning(r.category)}.",
             )
         )
     return found

@@ -130,8 +130,8 @@ def possible_duplicates(wh: Warehouse, profile: Profile) -> list[Finding]:
                     "warning",
                     float(r.extra),
                     0.0,
-                    f"{r.groups:,} group(s) of {profile.label} {what} in {r.month} ({r.extra:,} extra row(s)): "
-                    "possibly the same record loaded twice, which would count it twice.",
+                    f"{r.groups:,} group(s) of {profile.label} {what} in {r.month} ({r.extra:,} extra "
+                    "row(s)): possibly the same record loaded twice, which would count it twice.",
                 )
             )
     return found

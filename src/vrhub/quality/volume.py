@@ -50,8 +50,8 @@ def volume_findings(profile: Profile, counts: pd.Series, th: Thresholds) -> list
                 0.0,
                 _num(usual),
                 f"No {profile.label} {profile.unit} {span}, between the first month ({first}) and the last "
-                f"({last}){around}: late or missing data. Ask the supplier for the data before reading any trend "
-                "across the gap.",
+                f"({last}){around}: late or missing data. Ask the supplier for the data before reading any "
+                "trend across the gap.",
             )
         )
     low = frame[(frame["n"] < th.low_count_ratio * frame["expected"]) & (frame["p"] < th.alpha)]
@@ -66,10 +66,10 @@ def volume_findings(profile: Profile, counts: pd.Series, th: Thresholds) -> list
                 "warning",
                 row.n,
                 row.expected,
-                f"Only {row.n:,.0f} {profile.label} {profile.unit} in {month}: {row.n / row.expected:.0%} of the "
-                f"median of the {row.when} {row.months:.0f} months ({row.expected:,.0f}), beyond chance (Poisson "
-                f"{p_text(row.p)}); late or missing data, unless something really did cut {profile.unit} that "
-                f"month.{latest}",
+                f"Only {row.n:,.0f} {profile.label} {profile.unit} in {month}: {row.n / row.expected:.0%} "
+                f"of the median of the {row.when} {row.months:.0f} months ({row.expected:,.0f}), beyond "
+                f"chance (Poisson {p_text(row.p)}); late or missing data, unless something really did cut "
+                f"{profile.unit} that month.{latest}",
             )
         )
     return found

@@ -146,7 +146,8 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         ],
         "stats": _with_baseline(
             result.table.to_pandas().query(
-                "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in @strategy_ids"
+                "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in "
+                "@strategy_ids"
             ),
             values,
             catalogue,
@@ -263,7 +264,8 @@ def write_report(
     found = data["checks"]
     catalogue = data["catalogue"]
     caveats = [
-        f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike periods."
+        f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike "
+        "periods."
         for source, partial in data["partial"].items()
         for period, months in sorted(partial.items())
     ]
@@ -274,8 +276,8 @@ def write_report(
         )
     caveats += [
         "The strategy's 2019 comparisons with 2018 used April-December 2018 only; so do these.",
-        "Rate ratios compare counts (populations change by well under 1% a year); p-values are from the exact "
-        "conditional test for two Poisson counts. Counts under 10 are too small to read as a trend.",
+        "Rate ratios compare counts (populations change by well under 1% a year); p-values are from the "
+        "exact conditional test for two Poisson counts. Counts under 10 are too small to read as a trend.",
     ]
     html = (
         _environment()

@@ -144,7 +144,8 @@ def self_disagreements() -> list[Disagreement]:
                         f.period,
                         f"{stated_more:,} more offences",
                         f"{f.value - old:+,.0f}",
-                        f"{old:,.0f} to {f.value:,.0f} is {f.value - old:,.0f} more offences, not {stated_more:,}.",
+                        f"{old:,.0f} to {f.value:,.0f} is {f.value - old:,.0f} more offences, not "
+                        f"{stated_more:,}.",
                     )
                 )
     return found
