@@ -383,3 +383,38 @@ def test_population_year_from_the_option_or_the_file_name(hub: Hub, tmp_path: Pa
     assert "--year" in refused.value.hint
     ingest(hub, "population", plain, year=2021)
     assert rows(hub, "SELECT DISTINCT year FROM population WHERE area_code = 'E06000006'") == [{"year": 2021}]
+
+
+SPACES = [
+    "",
+    " ",
+    "a",
+    " a",
+    "a ",
+    "  a b  ",
+    "\u00a0a\u00a0",
+    "\u2003a",
+    "a\u3000",
+    "\u200ba",
+    "\ta\t",
+    "é",
+    " é ",
+    "a\u202f",
+    "\u00a0",
+    "x" * 40,
+    None,
+]
+
+
+def test_raw_values_are_trimmed_exactly_as_duckdbs_trim_does() -> None:
+    """The trim is skipped where it cannot change a value: the result must equal trim everywhere, Unicode
+    space separators included (and only those: a zero-width space or a tab is kept)."""
+    from vrhub.sources.staging import raw_value
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(SPACES)))
+    found = con.execute(f"SELECT {raw_value('v')}, nullif(trim(v), '') FROM t ORDER BY i").fetchall()
+    assert [a for a, _ in found] == [b for _, b in found]
+    assert [a for a, _ in found][:6] == [None, None, "a", "a", "a", "a b"]
+    assert [a for a, _ in found][6:10] == ["a", "a", "a", "\u200ba"]
