@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats import rates
 
-from vrhub.analysis.change import COLUMNS, change_statistics
+from vrhub.analysis.change import COLUMNS, binomial_two_sided, change_statistics
 
 NAN = float("nan")
 
@@ -219,7 +219,5 @@ def test_every_row_of_a_large_table_matches_scipy_one_test_at_a_time() -> None:
     ],
 )
 def test_binomial_two_sided_edge_cases_match_scipy(k: int, n: int, prob: float) -> None:
-    from vrhub.analysis.change import binomial_two_sided
-
     found = binomial_two_sided(np.array([k]), np.array([n]), np.array([prob]))[0]
     assert found == pytest.approx(stats.binomtest(k, n, prob).pvalue, rel=1e-12)

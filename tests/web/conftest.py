@@ -82,3 +82,21 @@ def client_as(client: object, make_user: Callable[..., object]) -> Callable[...,
         return c
 
     return sign_in
+
+
+@pytest.fixture
+def token_for(make_user: Callable[..., object]) -> Callable[..., tuple[object, str]]:
+    """token_for(role, organisation=None) -> (ApiToken, key) for a new user with that role."""
+    from vrhub.web.api.models import ApiToken
+
+    def make(role: str, organisation: str | None = None) -> tuple[object, str]:
+        return ApiToken.issue(make_user(role, organisation), "test token")
+
+    return make
+
+
+def bearer(key: str) -> object:
+    """A test client that sends the API token as a bearer token."""
+    from django.test import Client
+
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")

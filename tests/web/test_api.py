@@ -13,24 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from tests.web.conftest import bearer
 from vrhub.config import FORCE_CODE
 
 KNOWSLEY, ST_HELENS = "E08000011", "E08000013"
-
-
-@pytest.fixture
-def token_for(make_user):
-    """token_for(role, organisation=None) -> (ApiToken, key) for a new user with that role."""
-    from vrhub.web.api.models import ApiToken
-
-    def make(role: str, organisation: str | None = None):
-        return ApiToken.issue(make_user(role, organisation), "test token")
-
-    return make
-
-
-def bearer(key: str) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 def get(client: Client, url: str, **params):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.web.test_api import bearer, token_for  # noqa: F401 - token_for is a fixture
+from tests.web.conftest import bearer
 
 PUBLISHED = "/api/published-figures"
 
@@ -38,7 +38,7 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_limit(client, settings
 
 
 @pytest.mark.django_db
-def test_a_token_has_the_users_allowance_not_the_public_one(web_data, token_for, settings) -> None:  # noqa: F811
+def test_a_token_has_the_users_allowance_not_the_public_one(web_data, token_for, settings) -> None:
     settings.VRHUB_API_RATE_PUBLIC = "1/min"
     settings.VRHUB_API_RATE_USER = "4/min"
     _, key = token_for("analyst")
