@@ -8,9 +8,10 @@ import pyarrow as pa
 import pytest
 
 from tests.measures.test_engine import EXTRACT, FORCE, LIVERPOOL, values
+from vrhub.definitions import predicate
 from vrhub.errors import InputRefused
 from vrhub.hub import Hub
-from vrhub.measures import MeasureRequest, builtin_catalogue, cube
+from vrhub.measures import MeasureRequest, builtin_catalogue, cube, expressions
 from vrhub.measures import engine as engine_module
 from vrhub.warehouse.migrations import MIGRATIONS, migrate
 
@@ -62,6 +63,23 @@ def test_counts_equal_a_scan_after_each_load(hub: Hub, tmp_path: Path, monkeypat
     assert got[("2019", LIVERPOOL, "")] == 2 and got[("2021", FORCE, "")] == 1  # C2, C8; C9
     victims = values(from_counts(hub, MeasureRequest(measures=["local_sv_victims"]), monkeypatch))
     assert victims[("2019", LIVERPOOL, "")] == 4  # P3, P4, P11, P12
+
+
+def test_a_first_load_is_counted_by_the_classification_it_made(hub: Hub, tmp_path: Path, monkeypatch) -> None:
+    """The load classified its rows a moment before: counting reads sv_local and sv_home_office instead
+    of classifying every row again. Rows loaded earlier may carry an older definition's classification,
+    so a later load's recount of the cells it touched classifies afresh."""
+    with monkeypatch.context() as m:
+        m.setattr(expressions, "predicate", lambda *a: pytest.fail("classified the rows again"))
+        [first] = hub.ingest("police-records", [write(tmp_path / "a.csv", ROWS)])
+    assert first.rows_loaded == 10
+    same_figures(hub, monkeypatch)
+    calls = []
+    with monkeypatch.context() as m:
+        m.setattr(expressions, "predicate", lambda *a: calls.append(a) or predicate(*a))
+        [later] = hub.ingest("police-records", [write(tmp_path / "b.csv", LATER)])
+    assert later.rows_loaded == 3 and calls
+    same_figures(hub, monkeypatch)
 
 
 def test_a_measure_not_counted_at_load_is_computed_from_the_records(hub: Hub, tmp_path: Path) -> None:

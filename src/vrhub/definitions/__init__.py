@@ -1,6 +1,14 @@
 """Serious-violence definitions, kept as YAML data beside this file."""
 
-from vrhub.definitions.classify import describe, predicate
+from vrhub.definitions.classify import add_classifications, describe, predicate
 from vrhub.definitions.model import Definition, builtin_definitions, get_definition, load_definition
 
-__all__ = ["Definition", "builtin_definitions", "describe", "get_definition", "load_definition", "predicate"]
+__all__ = [
+    "Definition",
+    "builtin_definitions",
+    "add_classifications",
+    "describe",
+    "get_definition",
+    "load_definition",
+    "predicate",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from vrhub.definitions.model import Definition
+from vrhub.definitions.model import Definition, get_definition
 
 
 def predicate(definition: Definition, table: ir.Table) -> ir.BooleanValue:
@@ -22,6 +22,11 @@ def predicate(definition: Definition, table: ir.Table) -> ir.BooleanValue:
             parts.append(table.crime_type.isin(list(rule.crime_types)))
         clauses.append(ibis.and_(*parts))
     return ibis.or_(*clauses).fill_null(False)
+
+
+def add_classifications(table: ir.Table, classified: tuple[tuple[str, str], ...]) -> ir.Table:
+    """`table` with a column per (definition name, column) pair, true where a row meets the definition."""
+    return table.mutate(**{column: predicate(get_definition(name), table) for name, column in classified})
 
 
 def describe(definition: Definition) -> str:

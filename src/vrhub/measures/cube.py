@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from vrhub.definitions import get_definition
 from vrhub.measures.catalogue import EVENT_DATE, Measure, builtin_catalogue
-from vrhub.measures.expressions import BREAKDOWNS, grouped
+from vrhub.measures.expressions import BREAKDOWNS, Classified, grouped
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -88,11 +88,19 @@ def counted(wh: Warehouse, source: str, measures: list[Measure], extra: str | No
     return c.group_by(keys).aggregate(**metrics)
 
 
-def refresh(wh: Warehouse, source: str, load_id: int | None = None, staged: ir.Table | None = None) -> None:
+def refresh(
+    wh: Warehouse,
+    source: str,
+    load_id: int | None = None,
+    staged: ir.Table | None = None,
+    classified: Classified = (),
+) -> None:
     """Bring the counts of `source` up to date: recount the cells `load_id` added rows to, count what is
     not counted yet over every record, forget counts no shipped measure uses. Without a `load_id`, count
     everything afresh. `staged` may hold the rows `load_id` added, as stored: when the source holds that
-    load alone they are all its records, and are counted from there."""
+    load alone they are all its records, and are counted from there, reading the definitions'
+    classifications from its `classified` columns (made by this load, with the definitions as they
+    stand)."""
     if not wh.has_table(COUNTS) or source not in EVENT_DATE:
         return
     plan = extras(source, [m for m in builtin_catalogue().measures.values() if m.source == source])
@@ -108,13 +116,16 @@ def refresh(wh: Warehouse, source: str, load_id: int | None = None, staged: ir.T
         _forget(wh, source, None)
         have = set()
         t = t if staged is None else staged
+    classified = classified if alone and staged is not None else ()
     cells = _cells(wh, source, load_id) if have else None
     for extra, members in plan.items():
         rows_sig = signature(source, None, extra)
         new = [m for m in members if signature(source, m, extra) not in have]
         old = [m for m in members if signature(source, m, extra) in have]
         if new or rows_sig not in have:
-            _store(wh, source, extra, t, new, rows=rows_sig not in have, complete_now=True)
+            _store(
+                wh, source, extra, t, new, rows=rows_sig not in have, complete_now=True, classified=classified
+            )
         if cells and (old or rows_sig in have):
             sigs = [signature(source, m, extra) for m in old] + [rows_sig] * (rows_sig in have)
             _delete_cells(wh, source, sigs, cells)
@@ -187,6 +198,7 @@ def _store(
     measures: list[Measure],
     rows: bool,
     complete_now: bool,
+    classified: Classified = (),
 ) -> None:
     """Count `measures` (and the rows, with `rows`) over `t` and add the counts, in the long layout."""
     if not measures and not rows:
@@ -194,7 +206,7 @@ def _store(
     # Two measures with the same filter and unit (a Home Office and a local name for one count) share a
     # signature, and are counted once.
     unique = {signature(source, m, extra): m for m in reversed(measures)}
-    wide = wh.to_arrow(grouped(t, source, list(unique.values()), extra, by_crime=True))
+    wide = wh.to_arrow(grouped(t, source, list(unique.values()), extra, by_crime=True, classified=classified))
     named = {sig: m.id for sig, m in unique.items()}
     if rows:
         named[signature(source, None, extra)] = ROWS

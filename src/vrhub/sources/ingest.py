@@ -406,7 +406,7 @@ def _load(
     elif wh.is_duckdb:
         wh.insert(spec.table, fresh.select(typed))
         # In the load's transaction, so the counts never disagree with the records.
-        refresh_counts(wh, spec.table, load_id, fresh)
+        refresh_counts(wh, spec.table, load_id, fresh, spec.classified)
     else:
         wh.insert(spec.table, con.to_pyarrow(fresh.select(typed)))
         refresh_counts(wh, spec.table, load_id)

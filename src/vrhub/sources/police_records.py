@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from vrhub.definitions import get_definition, predicate
+from vrhub.definitions import add_classifications
 from vrhub.definitions.offences import offences
 from vrhub.sources.context import IngestContext
 from vrhub.sources.places import with_borough
@@ -16,10 +16,7 @@ def _derive(t: ir.Table, ctx: IngestContext) -> ir.Table:
     groups = ibis.memtable({"__code": list(offences()), "__group": [o.group for o in offences().values()]})
     t = t.left_join(groups, t.offence_code == groups.__code).drop("__code").rename(offence_group="__group")
     t = with_borough(t, ctx)
-    return t.mutate(
-        sv_local=predicate(get_definition("merseyside_local"), t),
-        sv_home_office=predicate(get_definition("home_office"), t),
-    )
+    return add_classifications(t, SPEC.classified)
 
 
 SPEC = SourceSpec(
@@ -42,4 +39,5 @@ SPEC = SourceSpec(
     ),
     key=("crime_key", "person_role", "person_key", "age", "sex"),
     derive=_derive,
+    classified=(("merseyside_local", "sv_local"), ("home_office", "sv_home_office")),
 )

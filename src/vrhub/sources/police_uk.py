@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from vrhub.definitions import get_definition, predicate
+from vrhub.definitions import add_classifications
 from vrhub.sources.context import IngestContext
 from vrhub.sources.places import with_borough
 from vrhub.sources.reading import Header, quote_literal
@@ -74,7 +74,7 @@ def _split_outcome(header: Header) -> str | None:
 
 def _derive(t: ir.Table, ctx: IngestContext) -> ir.Table:
     t = with_borough(t, ctx)
-    return t.mutate(sv_proxy=predicate(get_definition("police_uk_proxy"), t))
+    return add_classifications(t, SPEC.classified)
 
 
 SPEC = SourceSpec(
@@ -106,4 +106,5 @@ SPEC = SourceSpec(
         ),
     ),
     derive=_derive,
+    classified=(("police_uk_proxy", "sv_proxy"),),
 )

@@ -50,6 +50,9 @@ class SourceSpec:
     key: tuple[str, ...] = ()
     # Adds derived columns (borough, classification...) to the typed rows; runs in the database.
     derive: Callable[[ir.Table, IngestContext], ir.Table] | None = field(default=None, compare=False)
+    # (definition name, column): the columns `derive` fills with each definition's classification of a
+    # row. Counting a load's rows reads them instead of classifying the rows again.
+    classified: tuple[tuple[str, str], ...] = ()
     checks: tuple[RowCheck, ...] = ()
     encoding: str = "utf-8"
     # Tried when the file is not valid in `encoding` and no --encoding was given.
