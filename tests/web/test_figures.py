@@ -60,3 +60,15 @@ def test_pages_and_api_answer_before_anything_is_loaded(empty_web_data, client_a
         assert viewer.get(path, secure=True).status_code == 200, path
     for path in ("/", "/published.csv", "/api/public/measures?measure=ho_knife_admissions"):
         assert client.get(path, secure=True).status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_a_borough_with_nothing_loaded_has_a_page_that_says_so(empty_web_data, client_as) -> None:
+    viewer = client_as("viewer")
+    page = viewer.get("/boroughs/E08000012/", secure=True)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<h1 class="govuk-heading-xl">Liverpool</h1>' in html
+    assert "No records for Liverpool are loaded yet" in html
+    assert 'href="/boroughs/E08000011/"' in html  # Knowsley: the other boroughs of the lookup
+    assert viewer.get("/boroughs/E09999999/", secure=True).status_code == 404

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.measures import MeasureRequest, MeasureResult, load_catalogue
 from vrhub.web.warehouse import hub
 
@@ -71,6 +72,23 @@ def catalogue() -> Any:
 
 def quality() -> Any:
     return cached(("quality",), lambda: hub().quality())
+
+
+def areas() -> list[dict[str, str]]:
+    """The force area, then every borough of the loaded area lookup by code: the areas that exist,
+    whether or not any records for them are loaded yet."""
+    return cached(("areas",), _read_areas)
+
+
+def _read_areas() -> list[dict[str, str]]:
+    with hub().open(read_only=True) as wh:
+        lookup = wh.table("lsoa_lookup").select("lad_code", "lad_name").distinct()
+        frame = wh.to_arrow(lookup).to_pandas()
+    frame = frame.dropna().sort_values(["lad_code", "lad_name"]).drop_duplicates("lad_code")
+    boroughs = [
+        {"code": c, "name": n, "kind": "borough"} for c, n in zip(frame.lad_code, frame.lad_name, strict=True)
+    ]
+    return [{"code": FORCE_CODE, "name": FORCE_NAME, "kind": "force"}, *boroughs]
 
 
 def clear() -> None:

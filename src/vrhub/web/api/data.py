@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from vrhub.config import FORCE_CODE, FORCE_NAME
+from vrhub.config import FORCE_CODE
 from vrhub.measures import MeasureRequest, MeasureResult
 from vrhub.reports.disclosure import public_measures
 from vrhub.warehouse.tables import SCHEMAS
@@ -68,19 +68,8 @@ def public_rows(measure: str | None, period: str | None, by: str | None) -> list
     )
 
 
-def _read_areas() -> list[dict[str, str]]:
-    with hub().open(read_only=True) as wh:
-        lookup = wh.table("lsoa_lookup").select("lad_code", "lad_name").distinct()
-        frame = wh.to_arrow(lookup).to_pandas()
-    frame = frame.dropna().sort_values(["lad_code", "lad_name"]).drop_duplicates("lad_code")
-    boroughs = [
-        {"code": c, "name": n, "kind": "borough"} for c, n in zip(frame.lad_code, frame.lad_name, strict=True)
-    ]
-    return [{"code": FORCE_CODE, "name": FORCE_NAME, "kind": "force"}, *boroughs]
-
-
 def areas() -> list[dict[str, str]]:
-    return figures.cached(("api-areas",), _read_areas)
+    return figures.areas()
 
 
 def quality_findings() -> list[dict]:

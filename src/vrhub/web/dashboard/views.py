@@ -158,10 +158,13 @@ def measure_xlsx(request: HttpRequest, measure_id: str) -> HttpResponse:
 def borough(request: HttpRequest, code: str) -> HttpResponse:
     catalogue = data.catalogue()
     frame = data.annual()
-    area_list = tables.areas(frame, catalogue)
     if code == FORCE_CODE:
         raise Http404("Merseyside is on the overview")
-    name = _area_or_404(code, area_list)
+    # Every borough of the area lookup has a page, with its figures once records for it are loaded.
+    boroughs = sorted(
+        ((a["code"], a["name"]) for a in figures.areas() if a["kind"] == "borough"), key=lambda a: a[1]
+    )
+    name = _area_or_404(code, boroughs)
     ids = tables.strategy_ids(catalogue) + [
         m.id for m in catalogue.measures.values() if not m.strategy and m.source != "indicators"
     ]
@@ -171,6 +174,7 @@ def borough(request: HttpRequest, code: str) -> HttpResponse:
         "name": name,
         "sections": _strategy_sections(rows)
         + [{"id": "further", "caption": "Further measures", "rows": [r for r in rows if not r["strategy"]]}],
-        "areas": [a for a in area_list if a[0] != FORCE_CODE],
+        "areas": boroughs,
+        "has_figures": any(r["value"] is not None for r in rows),
     }
     return render(request, "dashboard/borough.html", context)
