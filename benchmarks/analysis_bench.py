@@ -44,9 +44,8 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for e in entries:
         met = e["seconds"] < e["target_seconds"]
-        print(
-            f"{e['name']:<48} {e['seconds']:>8.2f} s  target < {e['target_seconds']} s  {'met' if met else 'NOT met'}"
-        )
+        verdict = "met" if met else "NOT met"
+        print(f"{e['name']:<48} {e['seconds']:>8.2f} s  target < {e['target_seconds']} s  {verdict}")
     print(f"peak RSS {peak:,.0f} MB")
     results = HERE / "results.json"
     existing = json.loads(results.read_text()) if results.exists() else []

@@ -310,10 +310,20 @@ def main() -> int:
         if vm[key]:
             print(f"WARNING: police_records measures {key.replace('_', ' ')}: {', '.join(vm[key])}")
     print(f"ingest: {ing['counting_seconds']:.2f} s of it counting the measures into measure_counts")
+    # What no loader on this stack can go below: the read, the keyed hashes and the counts the measures
+    # targets need at load, before any validation (docs/performance.md, "A floor under any loader").
+    floor = round((hashed["seconds"] + ing["counting_seconds"]) / bare["seconds"], 3)
+    uncounted = round((ing["seconds"] - ing["counting_seconds"]) / bare["seconds"], 3)
+    print(
+        f"ingest floor (read_csv + pseudonyms + row key, plus the counting): {floor}x the bare read; "
+        f"vrhub's ingest without the counting: {uncounted}x"
+    )
     print(f"pandas DataFrame load (not timed): {pdm['load_seconds']:.2f} s, {pdm['frame_mb']:.0f} MB")
     info = {
         **machine(s, started, load_before),
         "check": agreement,
+        "ingest_floor_ratio": floor,
+        "ingest_without_counting_ratio": uncounted,
         "measures": vm["measures"],
         "measures_not_benchmarked": vm["not_benchmarked"],
         "pandas_frame_load_seconds": pdm["load_seconds"],
