@@ -20,31 +20,22 @@ import pyarrow as pa
 from vrhub.errors import InputRefused
 from vrhub.measures.cube import refresh as refresh_counts
 from vrhub.sources.context import IngestContext
-from vrhub.sources.reading import (
-    Header,
-    check_columns,
-    read_header,
-    readable,
-    records_sql,
-    scan_lines,
-    stage_raw,
+from vrhub.sources.problems import (
+    check_structure,
+    number_rows,
+    problem_counts,
+    refusal,
+    refusal_hint,
+    stage_quarantine,
 )
+from vrhub.sources.reading import check_columns, read_header, readable, stage_raw
 from vrhub.sources.spec import SourceSpec
-from vrhub.sources.staging import keyed_sql, problem_value_sql, raw_json_sql, rejected_line_sql, typed_sql
+from vrhub.sources.staging import Staged, count_rows, keyed_sql, typed_sql
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.tables import SCHEMAS
 
 Progress = Callable[[str], None]
 _counter = itertools.count(1)
-
-_STRUCTURAL = {
-    "TOO MANY COLUMNS": "row has more fields than the header (an unquoted comma in a value?)",
-    "MISSING COLUMNS": "row has fewer fields than the header",
-    "INVALID UNICODE": "row is not valid text in the file's encoding (try --encoding windows-1252)",
-    "INVALID ENCODING": "row is not valid text in the file's encoding (try --encoding windows-1252)",
-    "UNQUOTED VALUE": "a quote character inside an unquoted value",
-    "LINE SIZE OVER MAXIMUM": "row is longer than the maximum line size",
-}
 
 
 @dataclass
@@ -62,17 +53,6 @@ class LoadSummary:
     def as_json(self) -> dict[str, Any]:
         keys = ("file", "source", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_skipped")
         return {k: v for k, v in asdict(self).items() if k in keys}
-
-
-@dataclass(frozen=True)
-class _Staged:
-    """A file staged for loading: its temporary tables are named `{prefix}_...`."""
-
-    path: Path
-    header: Header
-    prefix: str
-    rejects: str  # DuckDB's table of the lines it could not split into the header's fields
-    numbers: str  # SQL mapping `__seq` to the row number a spreadsheet shows
 
 
 def file_sha256(path: Path) -> str:
@@ -138,11 +118,11 @@ def ingest_file(
             note("reading")
             source, duck_encoding = files.enter_context(readable(path, encoding))
             raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
-            if fallback is not None and _count(con, f"FROM {rejects} WHERE error_type LIKE 'INVALID %'"):
+            if fallback is not None and count_rows(con, f"FROM {rejects} WHERE error_type LIKE 'INVALID %'"):
                 _drop(con, prefix)
                 source, duck_encoding = files.enter_context(readable(path, fallback))
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
-            _check_structure(con, path, header, raw, rejects)
+            check_structure(con, path, header, raw, rejects)
             typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms)})")
             if _derived_at_typing(wh, spec):
                 # Derived with the typing, for every row: one pass and one table fewer than deriving the
@@ -151,19 +131,19 @@ def ingest_file(
                 con.create_table(f"{prefix}_typed", spec.derive(con.sql(typed), ctx), temp=True)
             else:
                 con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {typed}")
-            numbers = _number_rows(con, source, header, duck_encoding, prefix, rejects)
-            problems = _problem_counts(con, prefix, rejects, numbers)
+            numbers = number_rows(con, source, header, duck_encoding, prefix, rejects)
+            problems = problem_counts(con, prefix, rejects, numbers)
             if missing:
                 raise InputRefused(
-                    _refusal(path, spec, header, missing, problems), _refusal_hint(spec, missing)
+                    refusal(path, spec, header, missing, problems), refusal_hint(spec, missing)
                 )
             summary.problems = problems
             note("loading")
-            staged = _Staged(path, header, prefix, rejects, numbers)
+            staged = Staged(path, header, prefix, rejects, numbers)
             _mark_duplicates(wh, spec, ctx, prefix)
             tally = _tally(con, staged)
             if tally["bad"] or tally["rejected"]:
-                _stage_quarantine(spec, ctx, staged)
+                stage_quarantine(spec, ctx, staged)
             # The file's text is needed no more once the quarantine is staged: free its memory before
             # the load (at 10M rows it made the later steps spill to disk).
             _drop(con, prefix, ("text", "lines", "numbers"), views=("raw",))
@@ -199,125 +179,6 @@ def _drop(
         con.raw_sql(f"DROP VIEW IF EXISTS {prefix}_{view}")
     for suffix in suffixes:
         con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_{suffix}")
-
-
-def _count(con: Any, from_where: str) -> int:
-    return con.sql(f"SELECT count(*) AS n {from_where}").to_pyarrow()["n"][0].as_py()
-
-
-def _check_structure(con: Any, path: Path, header: Header, raw: str, rejects: str) -> None:
-    """Refuse a file whose rows cannot be told apart: nothing would be accounted for properly."""
-    runaway = (
-        con.sql(
-            f"""SELECT min(line) AS line FROM {rejects}
-            WHERE error_type = 'UNQUOTED VALUE'
-              AND regexp_matches(rtrim(csv_line, chr(13) || chr(10)), '[\\r\\n]')"""
-        )
-        .to_pyarrow()["line"][0]
-        .as_py()
-    )
-    if runaway is not None:
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: row {runaway} opens a quoted value that is never closed, so "
-            "the rows after it cannot be told apart",
-            f'Fix the quote (") at row {runaway}: a value holding a quote must be quoted whole, with the '
-            'quote doubled (""); then load the file again.',
-        )
-    if header.has_rows and _count(con, f"FROM {raw}") + _count(con, f"FROM {rejects}") == 0:
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: no row could be read, though the file has lines after the "
-            "header",
-            "Check the file has one kind of line ending throughout and is comma-separated "
-            "(open it in a spreadsheet and save it as CSV again).",
-        )
-
-
-def _number_rows(con: Any, source: Path, header: Header, encoding: str, prefix: str, rejects: str) -> str:
-    """SQL mapping `__seq -> row_number` as a spreadsheet shows the file (the header is row 1).
-
-    Blank lines and values running over several lines shift the rows after them, and rejected lines take
-    numbers between staged rows; when any row is quarantined the file is scanned again to place them.
-    """
-    raw = f"{prefix}_raw"
-    simple = f"SELECT __seq, __seq + 1 AS row_number, NULL::BIGINT AS fields FROM {raw}"
-    rejected = _count(con, f"FROM {rejects}")
-    if not rejected and not _count(con, f"FROM {prefix}_typed WHERE len(__problems) > 0"):
-        return simple
-    numbers = f"{prefix}_numbers"
-    try:
-        lines = scan_lines(con, source, header, encoding, prefix)
-    except Exception:  # a line DuckDB cannot scan as plain text: number rows as if one per line
-        lines = None
-    # One record per line, unless the count shows values running over several lines.
-    for multiline in (False, True):
-        if lines is None:
-            break
-        con.raw_sql(
-            f"""CREATE OR REPLACE TEMP TABLE {numbers} AS
-                SELECT row_number() OVER (ORDER BY record) AS __seq, record AS row_number, fields
-                FROM ({records_sql(lines, multiline)})
-                WHERE NOT blank AND record > 1 AND record NOT IN (SELECT line FROM {rejects})"""
-        )
-        if _count(con, f"FROM {numbers}") == _count(con, f"FROM {raw}"):
-            return f"SELECT * FROM {numbers}"
-    if not rejected:
-        return simple
-    return f"""
-        WITH total AS (SELECT (SELECT count(*) FROM {raw})
-                              + (SELECT count(DISTINCT line) FROM {rejects}) AS n),
-        lines AS (SELECT range AS line FROM range(2, (SELECT n FROM total) + 2)
-                  WHERE range NOT IN (SELECT line FROM {rejects}))
-        SELECT row_number() OVER (ORDER BY line) AS __seq, line AS row_number, NULL::BIGINT AS fields
-        FROM lines"""
-
-
-def _problem_counts(con: Any, prefix: str, rejects: str, numbers: str) -> list[dict[str, Any]]:
-    rows = (
-        con.sql(
-            f"""SELECT p.field, p.reason, count(*) AS rows, min(n.row_number)::BIGINT AS first_row
-            FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed WHERE len(__problems) > 0)
-            JOIN ({numbers}) n USING (__seq) GROUP BY ALL
-            UNION ALL
-            SELECT coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), count(DISTINCT line),
-                   min(line)::BIGINT
-            FROM ({_first_reject(rejects)}) GROUP BY ALL ORDER BY rows DESC, first_row"""
-        )
-        .to_pyarrow()
-        .to_pylist()
-    )
-    for row in rows:
-        row["reason"] = _STRUCTURAL.get(row["reason"], row["reason"])
-    return rows
-
-
-def _first_reject(rejects: str) -> str:
-    """One error per rejected line: DuckDB lists a short row once per missing column; the first is kept."""
-    return f"SELECT DISTINCT ON (line) * FROM {rejects} ORDER BY line, column_idx"
-
-
-def _refusal(path: Path, spec: SourceSpec, header: Header, missing: list[str], problems: list[dict]) -> str:
-    lines = [f"{path}: refused, nothing loaded: missing required column(s) {_names(missing, repr)}"]
-    lines.append(f"  the file has: {', '.join(header.names)}")
-    for p in problems:
-        lines.append(
-            f"  also: {p['rows']:,} row(s) with '{p['field']}': {p['reason']} (first at row {p['first_row']})"
-        )
-    return "\n".join(lines)
-
-
-def _names(names: list[str], show: Callable[[str], str] = str) -> str:
-    """`a, b, c`; a long run (a population file's 91 age columns) is shortened to its ends and count."""
-    if len(names) <= 12:
-        return ", ".join(map(show, names))
-    first, last = ", ".join(map(show, names[:6])), ", ".join(map(show, names[-2:]))
-    return f"{first}, ..., {last} ({len(names)} columns)"
-
-
-def _refusal_hint(spec: SourceSpec, missing: list[str]) -> str:
-    return (
-        f"A {spec.name} file needs the columns {_names([c.name for c in spec.columns if c.required])}. "
-        "See docs/data-formats.md; if this is not a " + spec.name + " file, choose the right source."
-    )
 
 
 def _mark_duplicates(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> None:
@@ -370,7 +231,7 @@ def _derived_at_typing(wh: Warehouse, spec: SourceSpec) -> bool:
     return spec.derive is not None and not spec.replace_on and wh.is_duckdb
 
 
-def _tally(con: Any, staged: _Staged) -> dict[str, int]:
+def _tally(con: Any, staged: Staged) -> dict[str, int]:
     """Rows staged, lines DuckDB rejected, rows with a problem, and duplicates."""
     prefix = staged.prefix
     return (
@@ -389,7 +250,7 @@ def _load(
     wh: Warehouse,
     spec: SourceSpec,
     ctx: IngestContext,
-    staged: _Staged,
+    staged: Staged,
     sha: str,
     summary: LoadSummary,
     fresh: ibis.Table,
@@ -436,36 +297,6 @@ def _load(
     wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
 
 
-def _stage_quarantine(spec: SourceSpec, ctx: IngestContext, staged: _Staged) -> None:
-    """`{prefix}_quarantine`: every problem of every bad row, and every rejected line, with its row number,
-    field and reason (the load adds its `load_id`)."""
-    con, path, header, prefix = ctx.con, staged.path, staged.header, staged.prefix
-    numbers, rejects = staged.numbers, staged.rejects
-    quarantine = con.sql(
-        f"""SELECT {_lit(path.name)} AS file_name, {_lit(spec.name)} AS source,
-                   n.row_number::BIGINT AS row_number, p.field, p.reason,
-                   {problem_value_sql(spec, header, ctx.pseudonyms, "n.fields")} AS value,
-                   r.raw_row
-            FROM (SELECT __seq, unnest(__problems) AS p FROM {prefix}_typed WHERE len(__problems) > 0) t
-            JOIN ({numbers}) n USING (__seq)
-            JOIN (SELECT __seq, {raw_json_sql(spec, header, ctx.pseudonyms, "nn.__fields")} AS raw_row
-                  FROM {prefix}_raw
-                  JOIN (SELECT __seq, fields AS __fields FROM ({numbers})) nn USING (__seq)) r
-              USING (__seq)
-            UNION ALL
-            SELECT {_lit(path.name)}, {_lit(spec.name)}, line::BIGINT,
-                   coalesce(column_name, '(whole row)'), CAST(error_type AS VARCHAR), NULL,
-                   to_json({rejected_line_sql(spec, header, ctx.pseudonyms)})::VARCHAR
-            FROM ({_first_reject(rejects)})"""
-    )
-    quarantine = quarantine.mutate(
-        reason=ibis.cases(
-            *[(quarantine.reason == k, v) for k, v in _STRUCTURAL.items()], else_=quarantine.reason
-        )
-    )
-    con.create_table(f"{prefix}_quarantine", quarantine, temp=True, overwrite=True)
-
-
 def _replace(wh: Warehouse, spec: SourceSpec, prefix: str, rows: ibis.Table, con: Any) -> int:
     """Reference data: each file row (one or more table rows, by `__seq`) replaces the stored rows with its
     key, unless they are identical already. Returns the number of file rows that were identical."""
@@ -484,13 +315,9 @@ def _replace(wh: Warehouse, spec: SourceSpec, prefix: str, rows: ibis.Table, con
     wh.execute(f"DELETE FROM {spec.table} WHERE EXISTS (SELECT 1 FROM {changed} n WHERE {match})")
     listed = ", ".join(columns)
     wh.execute(f"INSERT INTO {spec.table} ({listed}) SELECT {listed} FROM {changed} c")
-    return _count(wh.con, f"FROM {same}")
+    return count_rows(wh.con, f"FROM {same}")
 
 
 def _next_load_id(wh: Warehouse) -> int:
     current = wh.table("loads").load_id.max().to_pyarrow().as_py()
     return (current or 0) + 1
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -1,6 +1,11 @@
-"""SQL that turns the raw text table into typed rows with their problems listed, and keys them."""
+"""SQL that turns the raw text table into typed rows with their problems listed, and keys them; and what
+names a staged file's temporary tables."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources import values
@@ -172,3 +177,18 @@ def rejected_line_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymise
         "array_to_string(list_transform(string_split(csv_line, ','), "
         f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN {hashed} ELSE x END), ',')"
     )
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file staged for loading: its temporary tables are named `{prefix}_...`."""
+
+    path: Path
+    header: Header
+    prefix: str
+    rejects: str  # DuckDB's table of the lines it could not split into the header's fields
+    numbers: str  # SQL mapping `__seq` to the row number a spreadsheet shows
+
+
+def count_rows(con: Any, from_where: str) -> int:
+    return con.sql(f"SELECT count(*) AS n {from_where}").to_pyarrow()["n"][0].as_py()
