@@ -124,6 +124,18 @@ def test_sql_runs_a_query_and_prints_csv(data_dir: Path, key: bytes) -> None:
     assert json.loads(with_cte.stdout) == [{"a": 1}]
 
 
+def test_a_table_into_a_pipe_keeps_its_width_and_an_empty_one_says_so(data_dir: Path, key: bytes) -> None:
+    """Folded to a pipe's 80 columns a wide table breaks every value mid-word; into a file or a pager it
+    keeps one line per row."""
+    value = "a value far too long to fit in eighty columns " * 3
+    result = vrhub(data_dir, "sql", f"SELECT '{value}' AS first_long_column_name, 42 AS answer")
+    assert result.exit_code == 0, result.output
+    [row] = [line for line in result.stdout.splitlines() if value in line]
+    assert "42" in row and "first_long_column_name" in result.stdout
+    assert vrhub(data_dir, "quarantine").stdout == "Quarantined rows: none.\n"
+    assert vrhub(data_dir, "sql", "SELECT 1 AS x WHERE false").stdout == "No rows.\n"
+
+
 @pytest.mark.parametrize(
     "statement",
     [

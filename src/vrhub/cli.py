@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import pyarrow as pa
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -72,13 +73,20 @@ def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
         table.to_pandas().to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         sys.stdout.write(json.dumps(table.to_pylist(), default=str, indent=1) + "\n")
+    elif fmt == "table" and table.num_rows == 0:
+        out.print(f"{title}: none." if title else "No rows.")
     elif fmt == "table":
         shown = Table(title=title, show_lines=False)
         for name in table.column_names:
             shown.add_column(name, overflow="fold")
         for row in table.to_pylist():
             shown.add_row(*["" if v is None else str(v) for v in row.values()])
-        out.print(shown)
+        if out.is_terminal:
+            out.print(shown)
+        else:
+            # Into a file or a pipe the table keeps its natural width: folded to 80 columns it is unreadable.
+            natural = Measurement.get(out, out.options.update_width(100_000), shown).maximum
+            Console(soft_wrap=True, width=natural, file=out.file).print(shown)
     else:
         raise VrhubError(f"unknown format '{fmt}'", "Use --format table, csv or json.")
 
