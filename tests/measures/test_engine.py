@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 
 from vrhub.config import settings
+from vrhub.errors import VrhubError
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest
 
@@ -168,3 +169,19 @@ def test_a_warehouse_with_nothing_loaded_gives_no_rows_not_an_error(data_dir, ke
     assert empty.table.num_rows == 0 and empty.table.column_names == COLUMNS
     one = hub.measures(MeasureRequest(measures=["ho_knife_admissions"], by="sex"))
     assert one.table.num_rows == 0
+
+
+def test_a_mistyped_area_is_an_error_naming_the_areas_there_are(hub: Hub, tmp_path: Path) -> None:
+    with pytest.raises(VrhubError, match="no area 'E08000099'") as raised:
+        hub.measures(MeasureRequest(measures=["local_sv_offences"], area="E08000099"))
+    assert "E08000012 Liverpool" in raised.value.hint and FORCE in raised.value.hint
+    # A partner's reported figure may be for an area outside the lookup: asking for it is no mistake.
+    figures = tmp_path / "england.csv"
+    figures.write_text(
+        "indicator_id,area_code,period,value,unit,note\nlocal_neet_16_17,E92000001,2019,5.5,percent,\n"
+    )
+    own = Hub(settings(data_dir=tmp_path / "data"))
+    [loaded] = own.ingest("indicators", [figures])
+    assert loaded.rows_loaded == 1
+    table = own.measures(MeasureRequest(measures=["local_neet_16_17"], area="E92000001")).table
+    assert values(table) == {("2019", "E92000001", ""): 5.5}

@@ -82,6 +82,9 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
         frames.append(counts)
     found = [f for f in frames if not f.empty]  # a source with nothing loaded yet gives an empty frame
     data = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+    if request.area:
+        # Reported indicators may be for areas outside the lookup (England, a ward): those are known too.
+        _check_area(request.area, areas, set(data["area_code"]) if not data.empty else set())
     if data.empty:
         return MeasureResult(
             pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS), preserve_index=False), partial
@@ -102,6 +105,17 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
     data = data.sort_values(["_o", "_f", "area_code", "breakdown", "period"]).drop(columns=["_o", "_f"])
     table = pa.Table.from_pandas(data[COLUMNS], preserve_index=False)
     return MeasureResult(table, partial)
+
+
+def _check_area(code: str, areas: dict, reported: set[str]) -> None:
+    """A mistyped area code is an error, not an empty answer."""
+    if code in areas["names"] or code in reported:
+        return
+    boroughs = ", ".join(f"{c} {areas['names'][c]}" for c in areas["lads"])
+    raise VrhubError(
+        f"no area '{code}' in the warehouse",
+        f"Use --area {FORCE_CODE} ({FORCE_NAME}) or a borough: {boroughs}.",
+    )
 
 
 def snapshot(wh: Warehouse) -> str:
