@@ -5,8 +5,8 @@ from vrhub.definitions.model import Definition, builtin_definitions, get_definit
 
 __all__ = [
     "Definition",
-    "builtin_definitions",
     "add_classifications",
+    "builtin_definitions",
     "describe",
     "get_definition",
     "load_definition",
