@@ -169,7 +169,7 @@ def detect_steps(
     ]
 
 
-def _xlogx_over(s: np.ndarray, m: np.ndarray) -> np.ndarray:
+def _xlogx_over(s: np.ndarray, m: np.ndarray | int) -> np.ndarray:
     """s * log(s / m), the data part of a segment's maximised Poisson log-likelihood; 0 when s is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(s > 0, s * np.log(s / m), 0.0)

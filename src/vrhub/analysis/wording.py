@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 # Below this a p-value is shown as "p < 0.001": more digits claim a precision the data do not have.
 SMALLEST_P = 0.001
@@ -50,6 +50,7 @@ def describe_change(
     percent = unit == "percent"
     if _missing(current) or _missing(previous):
         return f"cannot be compared with {previous_label}: a figure is missing"
+    current, previous = cast(float, current), cast(float, previous)  # neither is missing now
     if current == previous:
         named = "" if percent or not unit else f" {unit}"
         return f"unchanged at {_figure(current, percent)}{named}, the same as in {previous_label}"
@@ -64,11 +65,11 @@ def describe_change(
     elif previous != 0 and not _missing(stats_row.get("pct_change")):
         clause += f" ({_percent(stats_row['pct_change'])})"
 
-    p_value = stats_row.get("p_value")
     if bool(stats_row.get("small_count")):
         return clause + ", too few to read as a trend"
-    if _missing(p_value):
+    if _missing(stats_row.get("p_value")):
         return clause
+    p_value = float(stats_row["p_value"])
     if p_value < alpha:
         noun = "rise" if rose else "fall"
         clause += f", a {noun} larger than chance alone would give ({_p(p_value, alpha)})"

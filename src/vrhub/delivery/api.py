@@ -405,7 +405,7 @@ def award(request: HttpRequest, application_id: int, body: AwardIn) -> Any:
     return {
         "id": app.pk,
         "state": app.state,
-        "amount_awarded": float(app.amount_awarded),
+        "amount_awarded": None if app.amount_awarded is None else float(app.amount_awarded),
         "awarded_on": app.awarded_on,
         "intervention_id": app.intervention_id,
     }

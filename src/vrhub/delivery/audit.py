@@ -6,12 +6,14 @@ Views pass the request (the audit log then keeps the address and path); service 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.http import HttpRequest
 
 from vrhub.web.accounts.audit import record
+
+M = TypeVar("M", bound=models.Model)
 
 
 def audit(
@@ -21,9 +23,7 @@ def audit(
     record(request, f"delivery.{action}", obj, user=user, **detail)
 
 
-def save_audited(
-    obj: models.Model, request: HttpRequest | None = None, user: Any = None, **detail: Any
-) -> models.Model:
+def save_audited(obj: M, request: HttpRequest | None = None, user: Any = None, **detail: Any) -> M:
     """Save (running the model's checks) and audit it as a create or an update."""
     with transaction.atomic():
         action = "create" if obj.pk is None else "update"

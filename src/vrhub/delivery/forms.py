@@ -7,7 +7,7 @@ the model refuses; the award gates are the model's too: the award form only show
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -36,6 +36,16 @@ from vrhub.web.accounts.models import Organisation
 
 DATE_HINT = "For example, 2022-03-31"
 MULTIPLE = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed as one, so its choices can be set."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, typed as one, so its queryset and blank label can be set."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def measure_choices(blank: bool = False) -> list[tuple[str, str]]:
@@ -177,8 +187,8 @@ class InterventionForm(StyledModelForm):
     def __init__(self, *args: Any, user: Any = None, editor: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = measure_choices()
-        self.fields["short_term_measures"].choices = choices
-        self.fields["long_term_measures"].choices = choices
+        choice_field(self, "short_term_measures").choices = choices
+        choice_field(self, "long_term_measures").choices = choices
         self.fields["partner_organisations"].help_text = "Each one owes a quarterly update."
         if not editor:
             # A partner leads only as their own organisation (or keeps the lead it already has).
@@ -186,8 +196,8 @@ class InterventionForm(StyledModelForm):
             keep = [own.pk] if own else []
             if self.instance.pk:
                 keep.append(self.instance.lead_organisation_id)
-            self.fields["lead_organisation"].queryset = Organisation.objects.filter(pk__in=keep)
-            self.fields["lead_organisation"].empty_label = None
+            model_field(self, "lead_organisation").queryset = Organisation.objects.filter(pk__in=keep)
+            model_field(self, "lead_organisation").empty_label = None
 
 
 class LogicElementForm(StyledModelForm):
@@ -205,12 +215,12 @@ class LogicElementForm(StyledModelForm):
     def __init__(self, *args: Any, intervention: Intervention | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.intervention = intervention
-        self.fields["stage"].choices = LogicModelElement.Stage.choices  # radios: no blank "---------"
-        self.fields["measure_id"].choices = measure_choices(blank=True)
+        choice_field(self, "stage").choices = LogicModelElement.Stage.choices  # radios: no blank "---------"
+        choice_field(self, "measure_id").choices = measure_choices(blank=True)
         later = LogicModelElement.objects.filter(intervention=intervention).exclude(stage="activity")
         if self.instance.pk:
             later = later.exclude(pk=self.instance.pk)
-        self.fields["leads_to"].queryset = later
+        model_field(self, "leads_to").queryset = later
         self.fields["leads_to"].required = False
         self.fields["leads_to"].help_text = "Boxes of a later stage this one leads to."
         self.fields["order"].required = False
@@ -219,7 +229,8 @@ class LogicElementForm(StyledModelForm):
         return self.cleaned_data.get("order") or 0
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         stage = data.get("stage")
         if stage in LogicModelElement.STAGE_ORDER:
             rank = LogicModelElement.STAGE_ORDER.index(stage)
@@ -319,9 +330,10 @@ class ApplicationForm(PlanUpload, StyledModelForm):
         super().__init__(*args, **kwargs)
         if not editor:
             own = organisation_of(user)
-            self.fields["organisation"].queryset = Organisation.objects.filter(pk=own.pk if own else None)
-            self.fields["organisation"].empty_label = None
-            self.fields["funding_round"].queryset = FundingRound.objects.filter(published=True)
+            mine = Organisation.objects.filter(pk=own.pk) if own else Organisation.objects.none()
+            model_field(self, "organisation").queryset = mine
+            model_field(self, "organisation").empty_label = None
+            model_field(self, "funding_round").queryset = FundingRound.objects.filter(published=True)
 
 
 class GatesForm(PlanUpload, StyledModelForm):
@@ -411,7 +423,7 @@ class KpiForm(StyledModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure_id"].choices = measure_choices(blank=True)
+        choice_field(self, "measure_id").choices = measure_choices(blank=True)
 
 
 class KpiValueForm(StyledModelForm):
@@ -478,12 +490,13 @@ class QuarterlyUpdateForm(StyledModelForm):
         if not editor:
             own = organisation_of(user)
             ids = [own.pk] if own and own.pk in ids else []
-        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=ids)
-        self.fields["organisation"].empty_label = None
+        model_field(self, "organisation").queryset = Organisation.objects.filter(pk__in=ids)
+        model_field(self, "organisation").empty_label = None
         self.fields["quarter"].help_text = "For example, 2021-Q4"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         quarter, org = data.get("quarter"), data.get("organisation")
         if quarter and org:
             clash = QuarterlyUpdate.objects.filter(
@@ -538,7 +551,7 @@ class CaseStudyForm(StyledModelForm):
 class FeedbackForm(StyledModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = Feedback.Source.choices
+        choice_field(self, "source").choices = Feedback.Source.choices
 
     class Meta:
         model = Feedback
@@ -556,7 +569,7 @@ class PublicFeedbackForm(StyledModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = Feedback.Source.choices  # radios: no blank "---------"
+        choice_field(self, "source").choices = Feedback.Source.choices  # radios: no blank "---------"
 
     class Meta:
         model = Feedback

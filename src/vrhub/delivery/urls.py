@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from collections.abc import Callable
+
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, path
 
 from vrhub.delivery.views import funding, programme, public, tracker, voice
 
 app_name = "delivery"
 
 
-def listing(route: str, view: object, name: str) -> list:
+def listing(route: str, view: Callable[..., HttpResponseBase], name: str) -> list[URLPattern]:
     """The page at route/ and its twins at route.json and route.csv."""
     return [
         path(f"{route}/", view, name=name),

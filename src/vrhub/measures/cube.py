@@ -62,7 +62,8 @@ def extras(source: str, measures: Iterable[Measure]) -> dict[str | None, list[Me
     people = "age" in SCHEMAS[source].names
     out: dict[str | None, list[Measure]] = {}
     for m in measures:
-        for extra in [m.split_by] if m.split_by else [None, *(BREAKDOWNS if people else ())]:
+        extras_of: list[str | None] = [m.split_by] if m.split_by else [None, *(BREAKDOWNS if people else ())]
+        for extra in extras_of:
             out.setdefault(extra, []).append(m)
     return out
 

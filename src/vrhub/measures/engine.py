@@ -175,7 +175,7 @@ def _event_counts(
         if "breakdown" not in df:
             df["breakdown"] = ""
         else:
-            df["breakdown"] = extra + "=" + df["breakdown"].astype(str)
+            df["breakdown"] = f"{extra}=" + df["breakdown"].astype(str)
         if coverage.empty:
             months = df.groupby("month")["__rows"].sum()
             coverage = pd.Series(periods.labels(kind, pd.Series(months.index))).value_counts()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -33,7 +34,7 @@ def line(
     width: int = 640,
     height: int = 220,
 ) -> str:
-    encode = {
+    encode: dict[str, Any] = {
         "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
         "y": alt.Y(f"{y}:Q", title=y_title),
     }
@@ -60,6 +61,7 @@ def bars(
     sort: list[str] | None = None,
 ) -> str:
     """Bars, side by side per `colour` group; horizontal bars sort by size unless `sort` is given."""
+    encode: dict[str, Any]
     if horizontal:
         encode = {
             "y": alt.Y(f"{category}:N", title=None, sort=sort or "-x"),

@@ -124,7 +124,7 @@ def ingest_file(
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             check_structure(con, path, header, raw, rejects)
             typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms)})")
-            if _derived_at_typing(wh, spec):
+            if spec.derive is not None and _derived_at_typing(wh, spec):
                 # Derived with the typing, for every row: one pass and one table fewer than deriving the
                 # rows to add afterwards (the derivations are lookups and classifications, safe on a row
                 # with a problem, whose values are NULL).

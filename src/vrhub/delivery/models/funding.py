@@ -197,7 +197,8 @@ class Application(models.Model):
 
     def available_actions(self) -> list[tuple[str, str]]:
         """(name, label) of each transition the current state allows, for buttons and the API."""
-        names = {t.name.lstrip("_") for t in self.get_available_state_transitions()}
+        transitions = self.get_available_state_transitions()  # type: ignore[attr-defined]  # django-fsm's
+        names = {t.name.lstrip("_") for t in transitions}
         return [(name, label) for name, label in self.ACTIONS.items() if name in names]
 
     def _move(

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -285,7 +286,7 @@ def application_gates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*READERS)
 @require_GET
-def application_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def application_plan(request: HttpRequest, pk: int) -> HttpResponseBase:
     app = _application(request, pk, "plan")
     if not may_see_application_internals(request.user, app):
         record(request, "access_denied", app, view="plan")

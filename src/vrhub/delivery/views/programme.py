@@ -34,7 +34,7 @@ from vrhub.delivery.views.common import (
     may_edit_intervention,
     twin,
 )
-from vrhub.web.accounts.access import role_of, role_required
+from vrhub.web.accounts.access import organisation_of, role_of, role_required
 from vrhub.web.accounts.models import Role
 
 
@@ -42,9 +42,9 @@ from vrhub.web.accounts.models import Role
 def home(request: HttpRequest) -> HttpResponse:
     interventions = list(Intervention.objects.all().only("priority_id", "tier_id", "status", "budget"))
     tiers = list(PreventionTier.objects.all())
-    grid = []
+    grid: list[dict[str, Any]] = []
     for priority in StrategicPriority.objects.all():
-        cells = []
+        cells: list[dict[str, Any]] = []
         for tier in tiers:
             mine = [i for i in interventions if i.priority_id == priority.pk and i.tier_id == tier.pk]
             cells.append(
@@ -271,7 +271,7 @@ def _rag(value: str) -> str:
 @require_http_methods(["GET", "POST"])
 def intervention_new(request: HttpRequest) -> HttpResponse:
     editor = may_edit(request.user)
-    if not editor and role_of(request.user) == Role.PARTNER and request.user.profile.organisation is None:
+    if not editor and role_of(request.user) == Role.PARTNER and organisation_of(request.user) is None:
         raise PermissionDenied("You need to belong to an organisation to add an intervention.")
     form = InterventionForm(request.POST or None, user=request.user, editor=editor)
 

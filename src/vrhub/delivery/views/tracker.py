@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from vrhub.delivery.forms import (
     QuarterlyUpdateForm,
     ResolveForm,
     RiskForm,
+    model_field,
 )
 from vrhub.delivery.models import (
     ExceptionReport,
@@ -181,7 +183,8 @@ def update_new(request: HttpRequest, pk: int) -> HttpResponse:
         editor=may_edit(request.user),
         initial={"quarter": quarter_of(timezone.localdate())},
     )
-    if not form.fields["organisation"].queryset.exists():
+    allowed = model_field(form, "organisation").queryset
+    if allowed is None or not allowed.exists():
         raise PermissionDenied("Your organisation is not one of this intervention's organisations.")
 
     def save(form: QuarterlyUpdateForm) -> HttpResponse:
@@ -360,7 +363,7 @@ CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 @role_required(*READERS)
 @require_GET
-def pack_download(request: HttpRequest, quarter: str, kind: str) -> HttpResponse:
+def pack_download(request: HttpRequest, quarter: str, kind: str) -> HttpResponseBase:
     path = pack_jobs.path_of(quarter, kind) if kind in CONTENT_TYPES else None
     if path is None:
         raise Http404("This pack has not been written yet.")

@@ -51,7 +51,7 @@ def own_load_ids(user: object) -> set[int]:
     if org is None:
         return set()
     ids = Upload.objects.filter(organisation=org, load_id__isnull=False).values_list("load_id", flat=True)
-    return {int(i) for i in ids}
+    return {int(i) for i in ids if i is not None}
 
 
 @router.get(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -39,7 +41,7 @@ def _event_measures() -> list[tuple[str, str]]:
 @role_required()
 def hotspots(request: HttpRequest) -> HttpResponse:
     measure, crime_type = _hotspot_choice(request)
-    context = {
+    context: dict[str, Any] = {
         "measures": _event_measures(),
         "crime_types": CRIME_TYPES,
         "measure": measure,

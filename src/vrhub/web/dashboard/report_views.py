@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,7 +53,7 @@ def generate(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:reports")
 
 
-def download(request: HttpRequest, edition: str, kind: str) -> HttpResponse:
+def download(request: HttpRequest, edition: str, kind: str) -> HttpResponseBase:
     if edition not in report_jobs.EDITIONS or kind not in CONTENT_TYPES:
         raise Http404("No such report")
     if edition == "partner":

@@ -31,7 +31,7 @@ def strategy_ids(catalogue: Catalogue, table: str | None = None) -> list[str]:
 
 
 def is_proxy(measure: Measure) -> bool:
-    return bool(measure.definition) and get_definition(measure.definition).proxy
+    return measure.definition is not None and get_definition(measure.definition).proxy
 
 
 def missing(value: Any) -> bool:
@@ -67,7 +67,8 @@ def latest_period(frame: pd.DataFrame, measure: Measure, partial: dict[str, dict
     labels = sorted({str(p) for p in rows["period"]}, key=_period_order)
     incomplete = partial.get(measure.source, {})
     full = [p for p in labels if p not in incomplete]
-    return (full or labels or [None])[-1]
+    chosen = full or labels
+    return chosen[-1] if chosen else None
 
 
 def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
@@ -82,8 +83,8 @@ def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
 
 
 def _changes(pairs: list[tuple[float | None, float | None]]) -> pd.DataFrame:
-    now = pd.Series([math.nan if missing(a) else float(a) for a, _ in pairs], dtype="float64")
-    then = pd.Series([math.nan if missing(b) else float(b) for _, b in pairs], dtype="float64")
+    now = pd.Series([math.nan if a is None or missing(a) else float(a) for a, _ in pairs], dtype="float64")
+    then = pd.Series([math.nan if b is None or missing(b) else float(b) for _, b in pairs], dtype="float64")
     return change_statistics(now, then)
 
 
@@ -105,7 +106,7 @@ def summary_rows(
         chosen.append((measure, period, row))
     previous, baseline = [], []
     for measure, period, row in chosen:
-        if row is None:
+        if row is None or period is None:
             previous.append(("", None))
             baseline.append(("", None))
             continue

@@ -4,7 +4,7 @@ and one CSV file under the size limit."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -53,7 +53,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = choices_for(user)
+        cast(forms.ChoiceField, self.fields["source"]).choices = choices_for(user)
         self.fields["source"].error_messages["invalid_choice"] = "Select one of the kinds of data listed"
 
     def clean_file(self) -> Any:
@@ -66,7 +66,8 @@ class UploadForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         unnamed_year = upload is not None and not re.search(r"(19|20)\d\d", upload.name or "")
         if data.get("source") == "population" and not data.get("year") and unnamed_year:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -86,7 +87,7 @@ def _accept(request: HttpRequest, form: UploadForm) -> HttpResponse:
     relative, sha, size = storage.store(uploaded, organisation.pk if organisation else None)
     upload = Upload.objects.create(
         organisation=organisation,
-        uploaded_by=request.user,
+        uploaded_by=request.user if request.user.is_authenticated else None,  # views need a login
         source=form.cleaned_data["source"],
         year=form.cleaned_data.get("year"),
         original_name=(uploaded.name or "")[:255],
@@ -161,7 +162,7 @@ def _cell(value: Any) -> Any:
 
 @role_required(*UPLOADERS)
 @require_GET
-def quarantine_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def quarantine_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     upload = _own_upload(request, pk, "quarantine_csv")
     if upload.load_id is None:
         raise Http404("This upload has no quarantine: it was not loaded.")
