@@ -15,6 +15,7 @@ import shapely
 from statsmodels.stats.multitest import multipletests
 
 import vrhub.analysis.spacetime as spacetime
+from vrhub.analysis.hotmap import map_spec
 from vrhub.analysis.hotspots import TABLE_COLUMNS, getis_ord, hotspots_from_counts, lsoa_counts
 from vrhub.analysis.hotspots import kernel_density as lsoa_kde
 from vrhub.errors import VrhubError
@@ -231,6 +232,39 @@ def test_map_renders_offline_to_svg_and_png(tmp_path: Path) -> None:
     assert svg.startswith("<svg") and "Synthetic" in svg and "Hot spot, FDR p &lt; 0.01" in svg
     png = result.map_png(tmp_path / "map.png", scale=1)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _spec_rows(spec: dict, field: str) -> list[dict]:
+    """The inline rows of a Vega-Lite spec that carry `field`."""
+    return [row for rows in spec.get("datasets", {}).values() for row in rows if field in row]
+
+
+def test_map_has_a_closer_view_numbering_the_strongest_hot_spots() -> None:
+    result = grid_result()
+    spec = map_spec(result)
+    main, closer = spec["hconcat"]
+    strongest = result.table[result.table["p_fdr"] < 0.01].head(5)
+    key = sorted(_spec_rows(spec, "line"), key=lambda r: r["row"])
+    assert [r["line"] for r in key] == [
+        f"{n}  {name}: {count:,} records"
+        for n, (name, count) in enumerate(zip(strongest["lsoa_name"], strongest["count"], strict=True), 1)
+    ]
+    assert key[0]["lsoa_name"] == result.table.iloc[0]["lsoa_name"]  # 1 is the highest Gi* z
+    # The closer view draws only the LSOAs around them: fewer than the whole map, these among them.
+    views = [
+        rows for rows in spec["datasets"].values() if rows and "band" in rows[0] and "line" not in rows[0]
+    ]
+    near = min(views, key=len)
+    assert len(near) < len(result.table) and set(strongest["lsoa_name"]) <= {r["lsoa_name"] for r in near}
+
+
+def test_map_without_a_strong_hot_spot_has_no_closer_view() -> None:
+    flat = pd.DataFrame({"month": "2020-01", "lsoa_code": grid()["lsoa_code"], "count": 5})
+    flat.attrs = {"subject": "Flat", "months": ["2020-01"], "unit": "records", "vintage": 2011}
+    result = hotspots_from_counts(flat, grid())
+    assert not result.table["hot"].any()
+    spec = map_spec(result)
+    assert "hconcat" not in spec and not _spec_rows(spec, "line")
 
 
 # -- package boundaries ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 import geopandas as gpd
 import numpy as np
+import shapely
 import vl_convert as vlc
 
 from vrhub.geography import load_boroughs
@@ -29,6 +30,8 @@ BANDS = [
     ("Cold spot, FDR p < 0.05", "#74add1"),
 ]
 WIDTH, HEIGHT = 620, 640
+INSET = 300  # the closer view's side, beside a main map narrowed to keep the pair printable at A4 width
+INSET_NAMED = 5  # hot spots named in the closer view, strongest first
 SOURCES = {
     "police_uk_crimes": "police.uk street-level crime",
     "police_records": "police recorded crime",
@@ -133,13 +136,82 @@ def map_spec(result: HotspotResult) -> dict:
         offset=10,
         limit=WIDTH + 40,
     )
+    hot = gdf[gdf["band"] == BANDS[0][0]].nlargest(INSET_NAMED, "gi_z").reset_index(drop=True)
+    box = None if hot.empty else _around(hot)
+    frame = [] if box is None else [_outline(box)]
     # One projection for all layers; Vega-Lite fits it to the shapes (no tiles, no external data).
-    chart = (
-        alt.layer(lsoas, outlines, *labels, title=title)
+    main = (
+        alt.layer(lsoas, outlines, *frame, *labels)
         .project(type="mercator")
         .properties(width=WIDTH, height=HEIGHT)
     )
-    return chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+    chart = (
+        main
+        if box is None
+        else alt.hconcat(main, _closer(gdf, hot, box, colour, meta.get("unit", "records")), spacing=24)
+    )
+    return chart.properties(title=title).configure(font=FONT).configure_view(stroke=None).to_dict()
+
+
+def _around(hot: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """A box (lon/lat) around the strongest hot spots, about square on the map, with a margin."""
+    x0, y0, x1, y1 = hot.total_bounds
+    half = max(x1 - x0, (y1 - y0) * 1.6) * 0.5 + 0.006  # here a degree of latitude is ~1.6 of longitude
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (cx - half, cy - half / 1.6, cx + half, cy + half / 1.6)
+
+
+def _outline(box: tuple[float, float, float, float]) -> alt.Chart:
+    """Where the closer view is, drawn on the whole-area map."""
+    # A line, not a polygon: d3 reads a polygon's winding on the sphere, and this one would cover the globe.
+    x0, y0, x1, y1 = box
+    ring = shapely.LineString([(x0, y0), (x0, y1), (x1, y1), (x1, y0), (x0, y0)])
+    frame = gpd.GeoDataFrame(geometry=[ring], crs=4326)
+    return alt.Chart(frame).mark_geoshape(filled=False, stroke="#111111", strokeWidth=1.5, strokeDash=[4, 2])
+
+
+def _closer(
+    gdf: gpd.GeoDataFrame,
+    hot: gpd.GeoDataFrame,
+    box: tuple[float, float, float, float],
+    colour: alt.Color,
+    unit: str,
+) -> alt.VConcatChart:
+    """A closer view of `box`, the strongest hot spots numbered, with a key naming them: town-centre
+    LSOAs are small, and on the whole-area map the strongest evidence is a few dark specks."""
+    near = gpd.clip(gdf, box)
+    near = near[~near.geometry.is_empty]
+    shapes = (
+        alt.Chart(near)
+        .mark_geoshape(stroke="white", strokeWidth=0.6)
+        .encode(color=colour.legend(None), tooltip=["lsoa_name:N", "count:Q"])
+    )
+    inside = hot.representative_point()
+    points = hot.drop(columns="geometry").assign(
+        n=[str(k + 1) for k in range(len(hot))], lon=[p.x for p in inside], lat=[p.y for p in inside]
+    )
+    text: dict[str, Any] = {"fontSize": 12, "fontWeight": "bold", "font": FONT}
+    halo = alt.Chart(points).mark_text(stroke="white", strokeWidth=3.5, strokeOpacity=0.95, **text)
+    numbers = alt.Chart(points).mark_text(color="#111111", **text)
+    marks = [c.encode(longitude="lon:Q", latitude="lat:Q", text="n:N") for c in (halo, numbers)]
+    title = alt.TitleParams("Closer: the strongest hot spots", fontSize=13, anchor="start", offset=8)
+    view = (
+        alt.layer(shapes, *marks).project(type="mercator").properties(width=INSET, height=INSET, title=title)
+    )
+    key = points.assign(
+        line=[
+            f"{n}  {name}: {count:,} {unit}"
+            for n, name, count in zip(points["n"], points["lsoa_name"], points["count"], strict=True)
+        ],
+        row=range(len(points)),
+    )
+    listing = (
+        alt.Chart(key)
+        .mark_text(align="left", baseline="top", fontSize=12, font=FONT, color="#111111")
+        .encode(x=alt.value(0), y=alt.Y("row:O", axis=None), text="line:N")
+        .properties(width=INSET, height=18 * len(points))
+    )
+    return alt.vconcat(view, listing, spacing=8)
 
 
 def map_svg(result: HotspotResult) -> str:
