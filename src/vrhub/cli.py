@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -80,7 +81,7 @@ def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
         for name in table.column_names:
             shown.add_column(name, overflow="fold")
         for row in table.to_pylist():
-            shown.add_row(*["" if v is None else str(v) for v in row.values()])
+            shown.add_row(*[_cell(v) for v in row.values()])
         if out.is_terminal:
             out.print(shown)
         else:
@@ -89,6 +90,18 @@ def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
             Console(soft_wrap=True, width=natural, file=out.file).print(shown)
     else:
         raise VrhubError(f"unknown format '{fmt}'", "Use --format table, csv or json.")
+
+
+def _cell(value: Any) -> str:
+    """A value as a person reads it in a table: a count held as a float (a column with gaps) without its
+    '.0', other floats to six significant figures; CSV and JSON keep every digit."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+    return str(value)
 
 
 @app.command()
