@@ -7,6 +7,7 @@ and named so a reader can place the hot spots without a base map.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ BANDS = [
     ("Cold spot, FDR p < 0.05", "#74add1"),
 ]
 WIDTH, HEIGHT = 620, 640
-INSET = 300  # the closer view's side, beside a main map narrowed to keep the pair printable at A4 width
+INSET = 300  # the side of the closer view, beside the whole-area map
 INSET_NAMED = 5  # hot spots named in the closer view, strongest first
 SOURCES = {
     "police_uk_crimes": "police.uk street-level crime",
@@ -154,11 +155,12 @@ def map_spec(result: HotspotResult) -> dict:
 
 
 def _around(hot: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    """A box (lon/lat) around the strongest hot spots, about square on the map, with a margin."""
+    """A box (lon/lat) around the strongest hot spots, square on the (Mercator) map, with a margin."""
     x0, y0, x1, y1 = hot.total_bounds
-    half = max(x1 - x0, (y1 - y0) * 1.6) * 0.5 + 0.006  # here a degree of latitude is ~1.6 of longitude
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    return (cx - half, cy - half / 1.6, cx + half, cy + half / 1.6)
+    squash = math.cos(math.radians(cy))  # degrees of latitude per degree of longitude, for equal lengths
+    half = max(x1 - x0, (y1 - y0) / squash) / 2 + 0.006
+    return (cx - half, cy - half * squash, cx + half, cy + half * squash)
 
 
 def _outline(box: tuple[float, float, float, float]) -> alt.Chart:
