@@ -101,10 +101,11 @@ class Hub:
         spec = None if source in REFERENCE_SOURCES else get_source(source)
         with self.open() as wh:
             self._ensure_ready(wh)
+            pseudonyms = self._pseudonymiser(wh)  # one key and scheme for every file of the call
             for path in paths:
                 ctx = IngestContext(
                     con=wh.con if wh.is_duckdb else ibis.duckdb.connect(),
-                    pseudonyms=self._pseudonymiser(wh),
+                    pseudonyms=pseudonyms,
                     lookup=wh.table("lsoa_lookup")
                     if wh.is_duckdb
                     else ibis.memtable(wh.to_arrow(wh.table("lsoa_lookup"))),

@@ -124,11 +124,12 @@ def ingest_file(
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             check_structure(con, path, header, raw, rejects)
             typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms)})")
-            if spec.derive is not None and _derived_at_typing(wh, spec):
+            derive = spec.derive if _derived_at_typing(wh, spec) else None
+            if derive is not None:
                 # Derived with the typing, for every row: one pass and one table fewer than deriving the
                 # rows to add afterwards (the derivations are lookups and classifications, safe on a row
                 # with a problem, whose values are NULL).
-                con.create_table(f"{prefix}_typed", spec.derive(con.sql(typed), ctx), temp=True)
+                con.create_table(f"{prefix}_typed", derive(con.sql(typed), ctx), temp=True)
             else:
                 con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {typed}")
             numbers = number_rows(con, source, header, duck_encoding, prefix, rejects)

@@ -31,7 +31,9 @@ def strategy_ids(catalogue: Catalogue, table: str | None = None) -> list[str]:
 
 
 def is_proxy(measure: Measure) -> bool:
-    return measure.definition is not None and get_definition(measure.definition).proxy
+    if not measure.definition:
+        return False
+    return get_definition(measure.definition).proxy
 
 
 def missing(value: Any) -> bool:
