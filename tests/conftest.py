@@ -37,7 +37,9 @@ def _no_request_history() -> None:
 def _initialised_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`vrhub init` once per session (schema plus the shipped lookup and population); tests copy it."""
     folder = tmp_path_factory.mktemp("template")
-    Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb"))).init()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VRHUB_PSEUDONYM_KEY", TEST_KEY)  # the key the tests load with: its fingerprint is recorded
+        Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb"))).init()
     return folder
 
 

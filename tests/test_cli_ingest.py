@@ -17,7 +17,15 @@ from tests.conftest import FIXTURES
 from vrhub.cli import app
 
 runner = CliRunner()
-SUMMARY_KEYS = {"file", "source", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_skipped"}
+SUMMARY_KEYS = {
+    "file",
+    "source",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "duplicates_skipped",
+    "rows_corrected",
+}
 
 
 def vrhub(data_dir: Path, *args: str | Path):
@@ -52,6 +60,7 @@ def test_ingest_json_prints_one_object_per_file_with_exactly_the_counts(data_dir
         "rows_loaded": 7,
         "rows_quarantined": 0,
         "duplicates_skipped": 0,
+        "rows_corrected": 0,
     }
     assert (second["rows_read"], second["rows_loaded"], second["rows_quarantined"]) == (9, 1, 8)
     again = json.loads(vrhub(data_dir, "ingest", "police-records", good, "--json").stdout)

@@ -70,8 +70,8 @@ def test_sql_hmac_equals_python_hmac_for_any_key_and_text(key: bytes, values: li
 
 
 def test_load_key_prefers_the_environment(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VRHUB_PSEUDONYM_KEY", "from the environment")
-    assert load_key(tmp_path / "pseudonym.key") == b"from the environment"
+    monkeypatch.setenv("VRHUB_PSEUDONYM_KEY", "from the environment, 32 bytes or more")
+    assert load_key(tmp_path / "pseudonym.key") == b"from the environment, 32 bytes or more"
     assert not (tmp_path / "pseudonym.key").exists()
     monkeypatch.delenv("VRHUB_PSEUDONYM_KEY")
     created = load_key(tmp_path / "deep" / "pseudonym.key")

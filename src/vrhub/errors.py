@@ -41,3 +41,7 @@ class WarehouseError(VrhubError):
 
 class ReadOnlySql(VrhubError):
     exit_code = 2
+
+
+class PseudonymKeyError(VrhubError):
+    """The pseudonym key is missing, too short, or not the one the warehouse's pseudonyms were made with."""

@@ -12,18 +12,18 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import expressions as exp
 
+from vrhub import keys
 from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
 from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
-from vrhub.pseudonymise import HMAC_SHA256, Pseudonymiser, load_key
+from vrhub.pseudonymise import Pseudonymiser
 from vrhub.reports import Report, write_report
 from vrhub.sources import REFERENCE_SOURCES, get_source
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reference import bundled_files, load_reference
 from vrhub.warehouse import SharedWarehouse, Warehouse, open_warehouse
-from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, get_setting
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -53,12 +53,13 @@ class Hub:
     def init(self) -> list[int]:
         """Create or upgrade the schema and load the shipped reference data where none is loaded."""
         with self.open() as wh:
-            return self._ensure_ready(wh)
+            applied = self._ensure_ready(wh)
+            keys.guarded_key(wh, self.settings.key_file)  # a new warehouse records its key's fingerprint
+            return applied
 
     def _pseudonymiser(self, wh: Warehouse) -> Pseudonymiser:
-        """The key, with the scheme this warehouse's pseudonyms were made with (migration 4 records it)."""
-        scheme = get_setting(wh, PSEUDONYM_SCHEME) or HMAC_SHA256
-        return Pseudonymiser(load_key(self.settings.key_file), scheme)
+        """The warehouse's own key (refused if missing or different), with its pseudonym scheme."""
+        return keys.pseudonymiser(wh, self.settings.key_file)
 
     def _ensure_ready(self, wh: Warehouse) -> list[int]:
         applied = migrate(wh)

@@ -164,10 +164,10 @@ def test_a_warehouse_holding_hmac_pseudonyms_keeps_them_after_the_upgrade_and_st
 
 def test_a_different_key_gives_different_pseudonyms(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hub = Hub(settings(data_dir=data_dir))
-    monkeypatch.setenv("VRHUB_PSEUDONYM_KEY", "another key")
+    monkeypatch.setenv("VRHUB_PSEUDONYM_KEY", "another key, at least 32 bytes long")
     ingest(hub, "fire", FIXTURES / "fire" / "good.csv")
     found = {r["incident_key"] for r in rows(hub, "SELECT incident_key FROM fire_incidents")}
-    assert pseudonym(b"another key", "FIRE-0001") in found
+    assert pseudonym(b"another key, at least 32 bytes long", "FIRE-0001") in found
     assert pseudonym(TEST_KEY.encode(), "FIRE-0001") not in found
 
 

@@ -46,6 +46,7 @@ def test_a_transaction_is_all_or_nothing(tmp_path: Path) -> None:
                 "note": [None],
                 "load_id": [1],
                 "row_key": ["k"],
+                "record_key": ["r"],
             },
             schema=SCHEMAS["indicators"].to_pyarrow(),
         )

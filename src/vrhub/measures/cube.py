@@ -27,7 +27,7 @@ from vrhub.definitions import get_definition
 from vrhub.measures.catalogue import EVENT_DATE, Measure, builtin_catalogue
 from vrhub.measures.expressions import BREAKDOWNS, Classified, grouped
 from vrhub.warehouse import Warehouse
-from vrhub.warehouse.tables import SCHEMAS
+from vrhub.warehouse.tables import SCHEMAS, history_table
 
 COUNTS, SPECS = "measure_counts", "measure_count_specs"
 ROWS = "__rows"
@@ -163,9 +163,16 @@ def _other_loads(wh: Warehouse, source: str, load_id: int | None) -> bool:
 
 
 def _cells(wh: Warehouse, source: str, load_id: int | None) -> str | None:
-    """A temporary table of the month x borough cells the load added rows to."""
+    """A temporary table of the month x borough cells the load added rows to or took rows from."""
     t = wh.table(source)
-    added = t.filter(t.load_id == load_id).select(month=_month(t, source), lad_code=t.lad_code).distinct()
+    added = t.filter(t.load_id == load_id).select(month=_month(t, source), lad_code=t.lad_code)
+    if wh.has_table(history_table(source)):
+        # A correction takes its record out of the cell it was in, which may not be the one it goes to.
+        old = wh.table(history_table(source))
+        gone = old.filter(old.superseded_by == load_id)
+        gone = gone.select(month=_month(gone, source), lad_code=gone.lad_code)
+        added = added.union(gone)
+    added = added.distinct()
     name = f"__cells_{source}"
     wh.con.create_table(name, added, temp=True, overwrite=True)
     if not wh.to_arrow(wh.table(name).count().as_table()).column(0)[0].as_py():

@@ -14,6 +14,7 @@ from vrhub.measures import cube, periods
 from vrhub.measures.catalogue import POPULATIONS, Catalogue, Measure
 from vrhub.measures.expressions import BREAKDOWNS, grouped
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.history import as_at
 
 COLUMNS = [
     "measure_id",
@@ -44,6 +45,7 @@ class MeasureRequest:
     period: str | None = None  # None: each measure's natural period
     area: str | None = None
     by: str | list[str] | None = None  # age_band and/or sex
+    as_at: int | None = None  # the warehouse as it stood after this load (None: as it stands)
 
     @property
     def breakdowns(self) -> list[str]:
@@ -97,7 +99,7 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
     data["definition_version"] = data["measure_id"].map(
         lambda i: meta[i].definition_version or f"catalogue@{catalogue.sha256[:8]}"
     )
-    data["snapshot"] = snapshot(wh)
+    data["snapshot"] = snapshot(wh, request.as_at)
     if request.area:
         data = data[data["area_code"] == request.area]
     order = {m.id: i for i, m in enumerate(chosen)}
@@ -118,11 +120,14 @@ def _check_area(code: str, areas: dict, reported: set[str]) -> None:
     )
 
 
-def snapshot(wh: Warehouse) -> str:
+def snapshot(wh: Warehouse, as_at: int | None = None) -> str:
     """Which state of the warehouse a figure came from: the last load and a hash of every file loaded."""
     import hashlib
 
-    loads = wh.to_arrow(wh.table("loads").select("load_id", "sha256").order_by("load_id")).to_pylist()
+    t = wh.table("loads")
+    if as_at is not None:
+        t = t.filter(t.load_id <= as_at)
+    loads = wh.to_arrow(t.select("load_id", "sha256").order_by("load_id")).to_pylist()
     if not loads:
         return "empty"
     digest = hashlib.sha256("".join(r["sha256"] or "" for r in loads).encode()).hexdigest()[:12]
@@ -149,7 +154,7 @@ def _areas(wh: Warehouse) -> dict:
 def _event_counts(
     wh: Warehouse, source: str, measures: list[Measure], request: MeasureRequest, lads: list[str]
 ):
-    t = wh.table(source)
+    t = as_at(wh, source, request.as_at)
     kind = _kind(request)
     plain = [m for m in measures if not m.split_by]
     queries: list[tuple[list[Measure], str | None]] = []
@@ -159,7 +164,8 @@ def _event_counts(
     for split in sorted({m.split_by for m in measures if m.split_by}):
         queries.append(([m for m in measures if m.split_by == split], split))
     long_frames, coverage = [], pd.Series(dtype="int64")
-    counted = cube.complete(wh, source)  # counted at load: read those instead of scanning the records
+    # Counted at load: read those instead of scanning the records (they count the warehouse as it stands).
+    counted = cube.complete(wh, source) if request.as_at is None else set()
     for group, extra in queries:
         if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
             raise VrhubError(
@@ -216,7 +222,7 @@ def _fill_zeros(series: pd.Series, all_periods: list[str], areas: list[str]) -> 
 
 
 def _indicators(wh: Warehouse, measures: list[Measure], request: MeasureRequest) -> pd.DataFrame:
-    t = wh.table("indicators")
+    t = as_at(wh, "indicators", request.as_at)
     t = t.filter(t.indicator_id.isin([m.id for m in measures]))
     df = wh.to_arrow(t.select("indicator_id", "area_code", "period", "value", "load_id")).to_pandas()
     if df.empty:

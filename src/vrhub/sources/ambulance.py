@@ -27,5 +27,6 @@ SPEC = SourceSpec(
         Column("sex", "sex", nullable=True),
         Column("lsoa_code", "lsoa", nullable=True),
     ),
+    key=("incident_key",),  # without its reference a row is identified by its whole content
     derive=_derive,
 )

@@ -57,5 +57,6 @@ SPEC = SourceSpec(
         Column("admitted", "flag"),
         Column("police_informed", "flag", required=False, nullable=True),
     ),
+    key=("attendance_key",),  # without its reference a row is identified by its whole content
     derive=_derive,
 )

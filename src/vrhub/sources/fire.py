@@ -25,5 +25,6 @@ SPEC = SourceSpec(
         Column("incident_type", "choice", choices=INCIDENT_TYPES),
         Column("lsoa_code", "lsoa", nullable=True),
     ),
+    key=("incident_key",),  # without its reference a row is identified by its whole content
     derive=_derive,
 )

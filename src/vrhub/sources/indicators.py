@@ -24,7 +24,7 @@ SPEC = SourceSpec(
         Column("unit", "text"),
         Column("note", "text", required=False, nullable=True),
     ),
-    # A later file may restate a figure; the newest load wins when measures read it.
-    key=("indicator_id", "area_code", "period", "value"),
+    # A later file may restate a figure: the restatement supersedes it (the history keeps the old value).
+    key=("indicator_id", "area_code", "period"),
     checks=(RowCheck("area_code", "not an ONS area code (expected e.g. E08000012)", _area_code),),
 )

@@ -28,11 +28,11 @@ from vrhub.sources.problems import (
     refusal_hint,
     stage_quarantine,
 )
-from vrhub.sources.reading import check_columns, read_header, readable, stage_raw
+from vrhub.sources.reading import Header, check_columns, quote_ident, read_header, readable, stage_raw
 from vrhub.sources.spec import SourceSpec
-from vrhub.sources.staging import Staged, count_rows, keyed_sql, typed_sql
+from vrhub.sources.staging import Staged, count_rows, keyed_sql, problem_sql, typed_sql
 from vrhub.warehouse import Warehouse
-from vrhub.warehouse.tables import SCHEMAS
+from vrhub.warehouse.tables import SCHEMAS, history_table
 
 Progress = Callable[[str], None]
 _counter = itertools.count(1)
@@ -46,12 +46,21 @@ class LoadSummary:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     duplicates_skipped: int = 0
+    rows_corrected: int = 0  # of rows_loaded: new versions of records loaded before
     load_id: int | None = None
     already_loaded: bool = False
     problems: list[dict[str, Any]] = field(default_factory=list)  # field, reason, rows, first_row
 
     def as_json(self) -> dict[str, Any]:
-        keys = ("file", "source", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_skipped")
+        keys = (
+            "file",
+            "source",
+            "rows_read",
+            "rows_loaded",
+            "rows_quarantined",
+            "duplicates_skipped",
+            "rows_corrected",
+        )
         return {k: v for k, v in asdict(self).items() if k in keys}
 
 
@@ -132,6 +141,7 @@ def ingest_file(
                 con.create_table(f"{prefix}_typed", derive(con.sql(typed), ctx), temp=True)
             else:
                 con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {typed}")
+            _mark_conflicts(con, spec, header, prefix)
             numbers = number_rows(con, source, header, duck_encoding, prefix, rejects)
             problems = problem_counts(con, prefix, rejects, numbers)
             if missing:
@@ -143,6 +153,7 @@ def ingest_file(
             staged = Staged(path, header, prefix, rejects, numbers)
             _mark_duplicates(wh, spec, ctx, prefix)
             tally = _tally(con, staged)
+            tally["corrected"] = _mark_corrections(wh, spec, ctx, prefix)
             if tally["bad"] or tally["rejected"]:
                 stage_quarantine(spec, ctx, staged)
             # The file's text is needed no more once the quarantine is staged: free its memory before
@@ -167,6 +178,7 @@ _STAGED = (
     "numbers",
     "dups",
     "existing",
+    "corrects",
     "new",
     "same",
     "quarantine",
@@ -191,7 +203,7 @@ def _mark_duplicates(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix
         if wh.is_duckdb:
             stored = f"t.row_key IN (SELECT row_key FROM {spec.table})"
         else:
-            existing = ibis.memtable(wh.to_arrow(wh.table(spec.table).select("row_key").distinct()))
+            existing = ibis.memtable(wh.to_arrow(wh.table(spec.table).select("row_key", "record_key")))
             con.create_table(f"{prefix}_existing", existing, temp=True, overwrite=True)
             stored = f"t.row_key IN (SELECT row_key FROM {prefix}_existing)"
     # Only the duplicates are materialised (usually none): copying every staged row to mark them would
@@ -213,6 +225,62 @@ def _mark_duplicates(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix
             SELECT t.*, t.__seq IN (SELECT __seq FROM {prefix}_dups) AS __duplicate
             FROM {prefix}_typed t WHERE {ok}"""
     )
+
+
+def _mark_conflicts(con: Any, spec: SourceSpec, header: Header, prefix: str) -> None:
+    """A record (one source key) stands once in a file: a later row with its key and other values is
+    quarantined, since which of the two is right cannot be told."""
+    if not spec.key or spec.replace_on:
+        return
+    names = ", ".join(header.find(c.name) or c.name for c in spec.columns if c.store_as in spec.key)
+    reason = f"the same record ({names}) as an earlier row of this file, with different values"
+    ok = "len(t.__problems) = 0 AND t.record_key IS NOT NULL"
+    problem = problem_sql(names.split(", ")[0], reason, "NULL::VARCHAR")
+    repeated = f"SELECT hash(record_key) FROM {prefix}_typed t WHERE {ok} GROUP BY 1 HAVING count(*) > 1"
+    con.raw_sql(
+        f"""UPDATE {prefix}_typed SET __problems = [{problem}]
+            WHERE __seq IN (
+                SELECT __seq FROM (
+                    SELECT t.__seq, t.row_key,
+                           first_value(t.row_key) OVER (PARTITION BY t.record_key ORDER BY t.__seq) AS first
+                    FROM {prefix}_typed t
+                    WHERE {ok} AND hash(t.record_key) IN ({repeated}))
+                WHERE row_key <> first)"""
+    )
+
+
+def _mark_corrections(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> int:
+    """`{prefix}_corrects`: the record keys this load brings a new version of. Returns how many rows."""
+    if not spec.key or spec.replace_on:
+        return 0
+    stored = spec.table if wh.is_duckdb else f"{prefix}_existing"
+    ctx.con.raw_sql(
+        f"""CREATE OR REPLACE TEMP TABLE {prefix}_corrects AS
+            SELECT DISTINCT g.record_key FROM {prefix}_good g
+            WHERE NOT g.__duplicate AND g.record_key IS NOT NULL
+              AND g.record_key IN (SELECT record_key FROM {stored} WHERE record_key IS NOT NULL)"""
+    )
+    return count_rows(
+        ctx.con,
+        f"""FROM {prefix}_good g WHERE NOT g.__duplicate
+            AND g.record_key IN (SELECT record_key FROM {prefix}_corrects)""",
+    )
+
+
+def _supersede(wh: Warehouse, spec: SourceSpec, con: Any, prefix: str, load_id: int) -> None:
+    """Move the versions this load corrects to the table's history, marked with the load."""
+    corrects = f"{prefix}_corrects"
+    if not wh.is_duckdb:
+        wh.con.create_table(corrects, con.to_pyarrow(con.table(corrects)), temp=True, overwrite=True)
+    columns = ", ".join(quote_ident(c) for c in SCHEMAS[spec.table].names)
+    match = f"record_key IN (SELECT record_key FROM {corrects})"
+    wh.execute(
+        f"""INSERT INTO {history_table(spec.table)} ({columns}, superseded_by)
+            SELECT {columns}, {load_id} FROM {spec.table} WHERE {match}"""
+    )
+    wh.execute(f"DELETE FROM {spec.table} WHERE {match}")
+    if not wh.is_duckdb:
+        wh.execute(f"DROP TABLE IF EXISTS {corrects}")
 
 
 def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -> ibis.Table:
@@ -264,6 +332,8 @@ def _load(
     fresh = fresh.mutate(load_id=ibis.literal(load_id, "int64"))
     typed = [fresh[name].cast(dtype).name(name) for name, dtype in schema.items()]
     restated = 0
+    if counts.get("corrected"):
+        _supersede(wh, spec, con, prefix, load_id)
     if spec.replace_on:
         restated = _replace(wh, spec, prefix, fresh.select("__seq", *typed), con)
     elif wh.is_duckdb:
@@ -282,6 +352,7 @@ def _load(
     summary.rows_quarantined = counts["bad"] + counts["rejected"]
     summary.duplicates_skipped = counts["duplicates"] + restated
     summary.rows_loaded = summary.rows_read - summary.rows_quarantined - summary.duplicates_skipped
+    summary.rows_corrected = counts.get("corrected", 0)
     summary.load_id = load_id
     record = {
         "load_id": [load_id],
@@ -295,6 +366,7 @@ def _load(
         "duplicates_skipped": [summary.duplicates_skipped],
         "loaded_at": [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
         "definition_version": [ctx.definition_version],
+        "rows_corrected": [summary.rows_corrected],
     }
     wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
 

@@ -37,7 +37,10 @@ SPEC = SourceSpec(
         Column("age", "age", nullable=True),
         Column("sex", "sex", nullable=True),
     ),
-    key=("crime_key", "person_role", "person_key", "age", "sex"),
+    # A crime and a person in it; a person without a reference is told apart by age and sex, as before
+    # the person reference made versions possible.
+    key=("crime_key", "person_role", "person_key"),
+    key_fallback=("age", "sex"),
     derive=_derive,
     classified=(("merseyside_local", "sv_local"), ("home_office", "sv_home_office")),
 )

@@ -96,8 +96,10 @@ SPEC = SourceSpec(
         Column("Last outcome category", "text", nullable=True, target="last_outcome_category"),
         Column("Context", "text", required=False, nullable=True, target="context"),
     ),
-    # No key: identical rows are distinct events (anti-social behaviour has no id); re-loading the same
-    # file is caught by its hash, and the ordinal keeps a re-export's rows matching.
+    # A crime's id is its key: police.uk republishes months with updated outcomes, which supersede. Rows
+    # with no id (anti-social behaviour) are identified by the whole row: identical ones are distinct
+    # events, and the ordinal keeps a re-export's rows matching.
+    key=("crime_id",),
     checks=(
         RowCheck(
             "Last outcome category",

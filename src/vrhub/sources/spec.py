@@ -45,9 +45,15 @@ class SourceSpec:
     table: str  # warehouse table
     title: str
     columns: tuple[Column, ...]
-    # Columns (warehouse names) that identify a record: a row whose key is already loaded is a duplicate.
-    # Empty means the whole row is the key and identical rows within a file are distinct events.
+    # Columns (warehouse names) that identify a record (its source key). A row whose content is already
+    # loaded is a duplicate; a row of a later load with the same key and other content is a correction, and
+    # supersedes the stored version (kept in the table's history). Within one file a key stands once.
+    # Empty, or a key column NULL (and no `key_fallback`): the row has no record key, the whole row
+    # identifies it, and identical rows within a file are distinct events.
     key: tuple[str, ...] = ()
+    # Added to the key where one of its columns is NULL (a victim with no person reference is told apart by
+    # age and sex), so such rows keep a record key.
+    key_fallback: tuple[str, ...] | None = None
     # Adds derived columns (borough, classification...) to the typed rows; runs in the database.
     derive: Callable[[ir.Table, IngestContext], ir.Table] | None = field(default=None, compare=False)
     # (definition name, column): the columns `derive` fills with each definition's classification of a

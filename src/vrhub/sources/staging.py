@@ -24,7 +24,7 @@ _SQL_TYPES = {
 _PROBLEM_TYPE = "STRUCT(field VARCHAR, reason VARCHAR, value VARCHAR)"
 
 
-def _problem(field: str, reason: str, value: str) -> str:
+def problem_sql(field: str, reason: str, value: str) -> str:
     return f"{{'field': {quote_literal(field)}, 'reason': {quote_literal(reason)}, 'value': {value}}}"
 
 
@@ -46,10 +46,10 @@ def column_sql(
     parsed = pseudonyms.sql(v) if col.kind == "identifier" else values.parse(col.kind, v, col.choices)
     problems = []
     if not col.nullable:
-        problems.append((f"{v} IS NULL", _problem(col.name, "missing value", "NULL::VARCHAR")))
+        problems.append((f"{v} IS NULL", problem_sql(col.name, "missing value", "NULL::VARCHAR")))
     if col.kind not in ("text", "identifier"):
         reason = values.reason(col.kind, col.choices if len(col.choices) <= 12 else ())
-        problems.append((f"{v} IS NOT NULL AND {typed} IS NULL", _problem(col.name, reason, v)))
+        problems.append((f"{v} IS NOT NULL AND {typed} IS NULL", problem_sql(col.name, reason, v)))
     return parsed, problems
 
 
@@ -75,7 +75,7 @@ def typed_sql(spec: SourceSpec, header: Header, raw: str, pseudonyms: Pseudonymi
         condition = check.condition(header)
         source = header.find(check.field)
         if condition is not None and source is not None:
-            problems.append((condition, _problem(check.field, check.reason, raw_value(source))))
+            problems.append((condition, problem_sql(check.field, check.reason, raw_value(source))))
     problem_list = f"CAST([] AS {_PROBLEM_TYPE}[])"
     if problems:
         listed = ", ".join(f"CASE WHEN {when} THEN {problem} END" for when, problem in problems)
@@ -92,17 +92,52 @@ def typed_sql(spec: SourceSpec, header: Header, raw: str, pseudonyms: Pseudonymi
 
 
 def keyed_sql(spec: SourceSpec, typed: str) -> str:
-    """Adds `row_key`: a hash of the key columns, or of the whole row and its ordinal among identical rows.
+    """Adds `row_key` (the row's content) and `record_key` (its source key, or NULL) to typed rows."""
+    if spec.replace_on:
+        # Reference data: a row is its key; a repeated key in a file is a duplicate.
+        return f"SELECT *, {_hash(list(spec.key))} AS row_key, NULL::VARCHAR AS record_key FROM {typed}"
+    keys = f"{row_key_sql(spec, '__seq')} AS row_key, {record_key_sql(spec)} AS record_key"
+    return f"SELECT *, {keys} FROM {typed}"
 
-    With no natural key, two identical rows in one file are two events (two assaults at the same place
-    and minute), so the ordinal keeps them apart while a second load of the same rows still matches.
-    """
-    names = list(spec.key) or [c.store_as for c in spec.columns]
-    parts = [f"coalesce(CAST({quote_ident(n)} AS VARCHAR), '')" for n in names]
+
+def _hash(names: list[str], extra: list[str] | None = None) -> str:
+    parts = [f"coalesce(CAST({quote_ident(n)} AS VARCHAR), '')" for n in names] + (extra or [])
+    return f"sha256(concat_ws(chr(31), {', '.join(parts)}))"
+
+
+def content_columns(spec: SourceSpec) -> list[str]:
+    return [c.store_as for c in spec.columns]
+
+
+def row_key_sql(spec: SourceSpec, order: str, within: str = "") -> str:
+    """The content key: a hash of every column, and (for a row that may have no record key) of its ordinal
+    among identical rows of its file, so that two identical rows are two events (two assaults at the same
+    place and minute) while a second load of the same rows still matches. `within` adds to the partition
+    (the load, when keys are made again over stored rows); `order` orders identical rows."""
+    names = content_columns(spec)
+    if not _may_lack_record_key(spec):
+        return _hash(names)
+    partition = ", ".join([*([within] if within else []), *(quote_ident(n) for n in names)])
+    ordinal = f"CAST(row_number() OVER (PARTITION BY {partition} ORDER BY {order}) AS VARCHAR)"
+    # A row with a record key is that record whatever its place: identical copies are one record.
+    return _hash(names, [f"CASE WHEN ({record_key_sql(spec)}) IS NULL THEN {ordinal} END"])
+
+
+def _may_lack_record_key(spec: SourceSpec) -> bool:
     if not spec.key:
-        partition = ", ".join(quote_ident(n) for n in names)
-        parts.append(f"CAST(row_number() OVER (PARTITION BY {partition} ORDER BY __seq) AS VARCHAR)")
-    return f"SELECT *, sha256(concat_ws(chr(31), {', '.join(parts)})) AS row_key FROM {typed}"
+        return True
+    nullable = {c.store_as for c in spec.columns if c.nullable}
+    return spec.key_fallback is None and any(k in nullable for k in spec.key)
+
+
+def record_key_sql(spec: SourceSpec) -> str:
+    if not spec.key:
+        return "NULL::VARCHAR"
+    complete = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in spec.key)
+    if spec.key_fallback is None:
+        return f"CASE WHEN {complete} THEN {_hash(list(spec.key))} END"
+    fallback = _hash([*spec.key, *spec.key_fallback])
+    return f"CASE WHEN {complete} THEN {_hash(list(spec.key))} ELSE {fallback} END"
 
 
 def _identifier_positions(spec: SourceSpec, header: Header) -> list[int]:

@@ -9,6 +9,7 @@ from vrhub.warehouse.tables import SCHEMAS
 
 TABLE = "warehouse_settings"
 PSEUDONYM_SCHEME = "pseudonym_scheme"
+KEY_FINGERPRINT = "pseudonym_key_fingerprint"  # salted scrypt of the key (vrhub.keys)
 
 
 def get_setting(wh: Warehouse, name: str) -> str | None:

@@ -64,11 +64,18 @@ def _pseudonym_scheme(wh: Warehouse) -> None:
     set_setting(wh, PSEUDONYM_SCHEME, HMAC_SHA256 if held else DEFAULT_SCHEME)
 
 
+def _record_versions(wh: Warehouse) -> None:
+    from vrhub.sources.versions import add_record_versions
+
+    add_record_versions(wh)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _create_initial_tables),
     (2, "ED attendances: whether the police were informed (Cardiff Model)", _ed_police_informed),
     (3, "event measures counted at load (measure_counts, measure_count_specs)", _measure_counts),
     (4, "the pseudonym scheme recorded per warehouse (warehouse_settings)", _pseudonym_scheme),
+    (5, "record versions: record_key, <table>_history, loads.rows_corrected", _record_versions),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

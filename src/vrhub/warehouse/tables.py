@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ibis
 
-# Columns every record table carries: which load brought the row, and the key that makes re-loading a
-# file add nothing.
-_PROVENANCE = {"load_id": "int64", "row_key": "string"}
+# Columns every record table carries: which load brought the row; the key of its content, which makes
+# re-loading a file add nothing; and the key of the record it is a version of (its source key: a crime and
+# person, an attendance...), by which a later load's corrected row supersedes it. `record_key` is NULL for
+# a row with no source key (an ED attendance without its reference): it can only be added, not corrected.
+_PROVENANCE = {"load_id": "int64", "row_key": "string", "record_key": "string"}
 _PLACE = {"lsoa_code": "string", "lad_code": "string", "out_of_area": "boolean"}
 _PERSON = {"age": "int32", "sex": "string"}
 
@@ -24,6 +26,7 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "duplicates_skipped": "int64",
             "loaded_at": "timestamp",
             "definition_version": "string",
+            "rows_corrected": "int64",  # loaded rows that superseded an earlier version of their record
         }
     ),
     "quarantine": ibis.schema(
@@ -178,3 +181,23 @@ SCHEMAS: dict[str, ibis.Schema] = {
         }
     ),
 }
+
+# The record tables: each keeps its superseded versions in `<table>_history` (its columns and the load that
+# superseded the row), so a figure can be reproduced as the warehouse stood at an earlier load.
+RECORD_TABLES = (
+    "police_records",
+    "police_uk_crimes",
+    "ed_attendances",
+    "hospital_admissions",
+    "ambulance_callouts",
+    "fire_incidents",
+    "indicators",
+)
+
+
+def history_table(table: str) -> str:
+    return f"{table}_history"
+
+
+for _table in RECORD_TABLES:
+    SCHEMAS[history_table(_table)] = ibis.schema({**SCHEMAS[_table], "superseded_by": "int64"})
