@@ -28,6 +28,8 @@ app = typer.Typer(
 )
 definitions_app = typer.Typer(help="Serious-violence definitions.", no_args_is_help=True)
 app.add_typer(definitions_app, name="definitions")
+key_app = typer.Typer(help="The pseudonym key: check it, rotate it.", no_args_is_help=True)
+app.add_typer(key_app, name="key")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -243,6 +245,10 @@ def measures(
     list_only: Annotated[
         bool, typer.Option("--list", help="List the catalogue's measures and stop.")
     ] = False,
+    as_at: Annotated[
+        int | None,
+        typer.Option("--as-at", help="As the warehouse stood after this load (see `vrhub loads`).", min=1),
+    ] = None,
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
@@ -257,7 +263,7 @@ def measures(
         ]
         emit(pa.Table.from_pylist(rows), fmt, title="Measures")
         return
-    request = MeasureRequest(measures=measure or None, period=period, area=area, by=by)
+    request = MeasureRequest(measures=measure or None, period=period, area=area, by=by, as_at=as_at)
     result = _hub(data_dir, warehouse).measures(request, catalogue)
     table = result.table
     if fmt == "table":
@@ -484,3 +490,33 @@ def definitions_list() -> None:
 
     for d in builtin_definitions().values():
         out.print(f"{d.name:<18} {d.label:<36} {d.title}", markup=False, highlight=False)
+
+
+@key_app.command("check")
+@friendly
+def key_check(data_dir: DataDirOpt = None, warehouse: WarehouseOpt = None) -> None:
+    """Say whether the pseudonym key in place is the one this warehouse was made with (changes nothing)."""
+    out.print(_hub(data_dir, warehouse).key_check(), highlight=False)
+
+
+@key_app.command("rotate")
+@friendly
+def key_rotate(
+    yes: Annotated[bool, typer.Option("--yes", help="Do it without asking.")] = False,
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Add a new key and hash every stored pseudonym again under it, in one transaction."""
+    hub = _hub(data_dir, warehouse)
+    if not yes:
+        typer.confirm(
+            f"Re-key every pseudonym in {hub.settings.warehouse}? Back up the warehouse and "
+            f"{hub.settings.key_file} first",
+            abort=True,
+        )
+    count = hub.key_rotate()
+    out.print(
+        f"Re-keyed {count:,} records. The key file {hub.settings.key_file} now holds the new key chain: "
+        "back it up now; the old key alone no longer opens this warehouse.",
+        highlight=False,
+    )

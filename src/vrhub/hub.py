@@ -61,6 +61,15 @@ class Hub:
         """The warehouse's own key (refused if missing or different), with its pseudonym scheme."""
         return keys.pseudonymiser(wh, self.settings.key_file)
 
+    def key_check(self) -> str:
+        with self.open(read_only=True) as wh:
+            return keys.check(wh, self.settings.key_file)
+
+    def key_rotate(self) -> int:
+        with self.open() as wh:
+            self._ensure_ready(wh)
+            return keys.rotate(wh, self.settings.key_file)
+
     def _ensure_ready(self, wh: Warehouse) -> list[int]:
         applied = migrate(wh)
         if wh.table("lsoa_lookup").count().to_pyarrow().as_py() == 0:

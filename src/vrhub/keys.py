@@ -7,7 +7,10 @@ silently: under a new key every reloaded record would count twice and no load wo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import ibis
 
 from vrhub.errors import PseudonymKeyError
 from vrhub.pseudonymise import (
@@ -19,10 +22,12 @@ from vrhub.pseudonymise import (
     matches,
     new_key,
     read_key,
+    rekey_sql,
     write_key_file,
 )
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.metadata import KEY_FINGERPRINT, PSEUDONYM_SCHEME, get_setting, set_setting
+from vrhub.warehouse.tables import SCHEMAS
 
 BACKUP_DOC = "docs/operations.md (the pseudonym key)"
 
@@ -78,12 +83,27 @@ def guarded_key(wh: Warehouse, key_file: Path) -> tuple[bytes, ...]:
         # Made now, or holding no records yet: nothing is pseudonymised under another key.
         set_setting(wh, KEY_FINGERPRINT, fingerprint(keys))
     elif not matches(keys, recorded):
+        finished = _finish_rotation(key_file, recorded)
+        if finished:
+            return finished
         raise PseudonymKeyError(
             f"the pseudonym key in {_where(key_file)} is not the key this warehouse was made with",
             "Restore the warehouse's own key from your backup"
             + (f" or unset ${KEY_ENV}" if _from_env() else "")
             + f". To change the key, use `vrhub key rotate` with the current key in place. See {BACKUP_DOC}.",
         )
+    return keys
+
+
+def _finish_rotation(key_file: Path, recorded: str) -> tuple[bytes, ...] | None:
+    """A rotation that committed but stopped before swapping its key file in: swap it in now."""
+    pending = _pending(key_file)
+    if _from_env() or not pending.exists():
+        return None
+    keys = read_key(pending)
+    if keys is None or not matches(keys, recorded):
+        return None
+    pending.replace(key_file)
     return keys
 
 
@@ -115,3 +135,76 @@ def check(wh: Warehouse, key_file: Path) -> str:
             f"Restore the warehouse's own key from your backup. See {BACKUP_DOC}.",
         )
     return f"the key in {_where(key_file)} is this warehouse's key ({len(keys)} part(s))"
+
+
+_PSEUDONYM = "regexp_full_match({v}, '[0-9a-f]{{32}}|[0-9a-f]{{64}}')"
+
+
+def rotate(wh: Warehouse, key_file: Path) -> int:
+    """Add a new key to the chain and hash every stored pseudonym again under it, in one transaction.
+
+    Pseudonyms are one-way and no identifier is kept, so a pseudonym can only be re-keyed by hashing it
+    again: the key file then holds the chain, old keys first, and loads apply it in order. A copy of the old
+    key alone no longer matches anything stored. The new key file is written beside the old one before the
+    transaction and swapped in after it, so a crash leaves either state whole (see `_finish_rotation`).
+    Returns the number of records re-keyed."""
+    from vrhub.sources import SOURCES
+    from vrhub.sources.versions import rewrite_keys
+
+    if _from_env():
+        raise PseudonymKeyError(
+            f"the key comes from ${KEY_ENV}, which vrhub cannot rewrite",
+            f"Put the key in {key_file}, unset ${KEY_ENV}, run `vrhub key rotate`, then move the new key "
+            f"file's contents to where you keep the key. See {BACKUP_DOC}.",
+        )
+    keys = guarded_key(wh, key_file)
+    chain = (*keys, new_key())
+    pending = _pending(key_file)
+    write_key_file(pending, chain, replace=True)
+
+    def again(expr: str) -> str:
+        return rekey_sql(chain[-1], expr)
+
+    with wh.transaction():
+        for spec in SOURCES.values():
+            rewrite_keys(wh, spec, again)
+        _rekey_quarantine(wh, again)
+        set_setting(wh, KEY_FINGERPRINT, fingerprint(chain))
+    pending.replace(key_file)
+    tables = {spec.table for spec in SOURCES.values()}
+    return sum(int(wh.to_arrow(wh.table(t).count().as_table()).column(0)[0].as_py()) for t in tables)
+
+
+def _pending(key_file: Path) -> Path:
+    return key_file.with_name(key_file.name + ".rotating")
+
+
+def _rekey_quarantine(wh: Warehouse, again: Callable[[str], str]) -> None:
+    """The quarantine keeps rows as JSON with their identifiers hashed: every value that is a pseudonym
+    (32 or 64 lowercase hex characters) is hashed again."""
+    looks = _PSEUDONYM.format(v="v")
+    field = f"CASE WHEN {looks} THEN {again('v')} ELSE v END"
+    rebuilt_object = f"""(SELECT json_group_object(k, {field}) FROM (
+            SELECT k, json_extract_string(raw_row, '$."' || replace(k, '"', '\\"') || '"') AS v
+            FROM (SELECT unnest(json_keys(raw_row)) AS k)))"""
+    rebuilt_line = (
+        "to_json(array_to_string(list_transform(string_split(json_extract_string(raw_row, '$'), ','), "
+        f"lambda v: {field}), ','))"
+    )
+    value = f"CASE WHEN {_PSEUDONYM.format(v='value')} THEN {again('value')} ELSE value END"
+    raw = f"""CASE json_type(raw_row) WHEN 'OBJECT' THEN {rebuilt_object}::VARCHAR
+                                     WHEN 'VARCHAR' THEN {rebuilt_line}::VARCHAR ELSE raw_row END"""
+    columns = list(SCHEMAS["quarantine"].names)
+    rekeyed = f"SELECT * REPLACE ({value} AS value, {raw} AS raw_row) FROM __source"
+    if wh.is_duckdb:
+        stored = rekeyed.replace('__source', 'quarantine')
+        wh.execute(f"CREATE OR REPLACE TEMP TABLE __quarantine AS {stored}")
+    else:
+        local = ibis.duckdb.connect()
+        local.create_table("__stored", wh.to_arrow(wh.table("quarantine").select(*columns)), temp=True)
+        rows = local.sql(rekeyed.replace("__source", "__stored")).to_pyarrow()
+        wh.con.create_table("__quarantine", rows, temp=True, overwrite=True)
+    listed = ", ".join(columns)
+    wh.execute("DELETE FROM quarantine")
+    wh.execute(f"INSERT INTO quarantine ({listed}) SELECT {listed} FROM __quarantine")
+    wh.execute("DROP TABLE IF EXISTS __quarantine")

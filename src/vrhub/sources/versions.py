@@ -34,14 +34,14 @@ def rewrite_keys(
         )
         keyed = f"""SELECT * REPLACE ({row_key_sql(spec, 'load_id', within='load_id')} AS row_key,
                                       {record_key_sql(spec)} AS record_key)
-                    FROM (SELECT {inner} FROM {{source}})"""
+                    FROM (SELECT {inner} FROM __source)"""
         listed = ", ".join(quote_ident(c) for c in columns)
         if wh.is_duckdb:
-            wh.execute(f"CREATE OR REPLACE TEMP TABLE __rekeyed AS {keyed.format(source=table)}")
+            wh.execute(f"CREATE OR REPLACE TEMP TABLE __rekeyed AS {keyed.replace('__source', table)}")
         else:
             local = ibis.duckdb.connect()
             local.create_table("__stored", wh.to_arrow(wh.table(table).select(*columns)), temp=True)
-            rows = local.sql(keyed.format(source="__stored")).to_pyarrow()
+            rows = local.sql(keyed.replace("__source", "__stored")).to_pyarrow()
             wh.con.create_table("__rekeyed", rows, temp=True, overwrite=True)
         wh.execute(f"DELETE FROM {table}")
         wh.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM __rekeyed")
