@@ -246,7 +246,7 @@ def test_form_errors_are_summarised_and_nothing_is_queued(web_data: Path, client
     assert 'value="population"' in client_as("analyst").get("/uploads/new/", secure=True).content.decode()
     with (POLICE / "good.csv").open("rb") as handle:
         refused = partner.post("/uploads/new/", {"source": "population", "file": handle}, secure=True)
-    assert refused.status_code == 400 and "Select one of the kinds of data listed" in refused.content.decode()
+    assert refused.status_code == 403 and "Select one of the kinds of data listed" in refused.content.decode()
 
     settings.VRHUB_MAX_UPLOAD_BYTES = 100  # good.csv is 700-odd bytes
     with (POLICE / "good.csv").open("rb") as handle:

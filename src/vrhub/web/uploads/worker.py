@@ -3,6 +3,9 @@
 The warehouse has one writer (vrhub.warehouse.shared): the worker is it. While a load runs, pages keep
 reading the last committed state through read-only cursors; when it commits, the warehouse's generation
 changes, so cached figures are recomputed (warm() does that here, before the first visitor asks).
+
+Just before loading, the worker asks access.may_load_upload again: a source taken from the organisation, or
+an account closed or moved, since the file was queued is refused, unread.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from vrhub.errors import VrhubError
+from vrhub.web.accounts.access import may_load_upload
+from vrhub.web.accounts.audit import record
 from vrhub.web.uploads.models import Upload
 
 log = logging.getLogger(__name__)
@@ -32,6 +37,7 @@ STAGES = {
 }
 INTERRUPTED = "interrupted: upload the file again"
 FAULT = "the load failed because of a fault in the server, and nothing from the file was kept"
+NOT_ALLOWED = "this kind of data may no longer be uploaded by this account, so the file was not loaded"
 
 
 def submit(upload_id: int) -> None:
@@ -88,8 +94,30 @@ def process(upload_id: int) -> None:
     from vrhub.web import figures
     from vrhub.web.warehouse import hub
 
-    upload = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).first()
+    upload = (
+        Upload.objects.select_related("uploaded_by__profile__organisation")
+        .filter(pk=upload_id, status=Upload.Status.QUEUED)
+        .first()
+    )
     if upload is None:  # already handled, or deleted
+        return
+    if not may_load_upload(upload.uploaded_by, upload.organisation_id, upload.source):
+        _update(
+            upload,
+            status=Upload.Status.REFUSED,
+            stage="",
+            finished=timezone.now(),
+            error_message=NOT_ALLOWED,
+            error_hint="Ask an administrator which kinds of data your organisation may upload.",
+        )
+        record(
+            None,
+            "upload_refused",
+            upload,
+            user=upload.uploaded_by,
+            source=upload.source,
+            reason="source not allowed at load time",
+        )
         return
     _update(upload, status=Upload.Status.RUNNING, started=timezone.now(), stage="Waiting for the warehouse")
 
