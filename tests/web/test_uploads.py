@@ -82,7 +82,9 @@ def test_good_file_loads_with_the_counts_vrhub_ingest_gives(
     assert got == {k: expected[k] for k in got}
     # good.csv: 7 data rows, all valid and distinct.
     assert got == {"rows_read": 7, "rows_loaded": 7, "rows_quarantined": 0, "duplicates_skipped": 0}
-    assert made.stored_file.startswith(f"{made.organisation_id}/") and made.path.is_file()
+    # Stored under the organisation's folder, then deleted once loaded (VRHUB_UPLOAD_RETENTION_DAYS=0).
+    assert made.stored_file.startswith(f"{made.organisation_id}/") and made.file_deleted is not None
+    assert not made.path.exists()
     assert made.path.parent.parent.parent == fresh_data / "uploads"
 
     page = partner.get(f"/uploads/{made.pk}/", secure=True).content.decode()

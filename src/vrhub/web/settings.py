@@ -20,6 +20,10 @@ VRHUB_LOGIN_ADDRESS_USERNAMES, VRHUB_LOGIN_ADDRESS_FAILURES
                       name for 15 minutes; neither goes below the per-user-name limit of 5. Raise them if
                       many users share one address (an organisation's gateway) and VRHUB_PROXY_COUNT
                       cannot tell them apart
+VRHUB_UPLOAD_RETENTION_DAYS
+                      days an uploaded file is kept on disk after its load finishes, default 0: deleted at
+                      once (the upload's record and results stay); the worker deletes older ones at start,
+                      after each load and hourly. Uploads are written 0600 in 0700 folders
 """
 
 from __future__ import annotations
@@ -183,6 +187,12 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
+
+# Uploaded files hold clear identifiers: readable by the server's user only, and deleted once loaded unless
+# kept for VRHUB_UPLOAD_RETENTION_DAYS (uploads/storage.py, uploads/worker.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+VRHUB_UPLOAD_RETENTION_DAYS = max(0, int(os.environ.get("VRHUB_UPLOAD_RETENTION_DAYS", "0")))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
