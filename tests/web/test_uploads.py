@@ -82,7 +82,9 @@ def test_good_file_loads_with_the_counts_vrhub_ingest_gives(
     assert got == {k: expected[k] for k in got}
     # good.csv: 7 data rows, all valid and distinct.
     assert got == {"rows_read": 7, "rows_loaded": 7, "rows_quarantined": 0, "duplicates_skipped": 0}
-    assert made.stored_file.startswith(f"{made.organisation_id}/") and made.path.is_file()
+    # Stored under the organisation's folder, then deleted once loaded (VRHUB_UPLOAD_RETENTION_DAYS=0).
+    assert made.stored_file.startswith(f"{made.organisation_id}/") and made.file_deleted is not None
+    assert not made.path.exists()
     assert made.path.parent.parent.parent == fresh_data / "uploads"
 
     page = partner.get(f"/uploads/{made.pk}/", secure=True).content.decode()
@@ -246,7 +248,7 @@ def test_form_errors_are_summarised_and_nothing_is_queued(web_data: Path, client
     assert 'value="population"' in client_as("analyst").get("/uploads/new/", secure=True).content.decode()
     with (POLICE / "good.csv").open("rb") as handle:
         refused = partner.post("/uploads/new/", {"source": "population", "file": handle}, secure=True)
-    assert refused.status_code == 400 and "Select one of the kinds of data listed" in refused.content.decode()
+    assert refused.status_code == 403 and "Select one of the kinds of data listed" in refused.content.decode()
 
     settings.VRHUB_MAX_UPLOAD_BYTES = 100  # good.csv is 700-odd bytes
     with (POLICE / "good.csv").open("rb") as handle:

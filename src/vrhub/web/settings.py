@@ -14,6 +14,16 @@ VRHUB_TILE_URL        an optional base-map tile URL template for the maps (many 
 VRHUB_API_RATE_PUBLIC API requests allowed without a token or session, per address, default 60/min
 VRHUB_API_RATE_USER   API requests allowed per user or token, default 600/min
 VRHUB_FEEDBACK_RATE   feedback sent through the public form, per address, default 5/hour
+VRHUB_LOGIN_ADDRESS_USERNAMES, VRHUB_LOGIN_ADDRESS_FAILURES
+                      password spraying: one address whose failed sign-ins in 15 minutes span this many
+                      user names (default 5), or add up to this many (default 20), is locked for every user
+                      name for 15 minutes; neither goes below the per-user-name limit of 5. Raise them if
+                      many users share one address (an organisation's gateway) and VRHUB_PROXY_COUNT
+                      cannot tell them apart
+VRHUB_UPLOAD_RETENTION_DAYS
+                      days an uploaded file is kept on disk after its load finishes, default 0: deleted at
+                      once (the upload's record and results stay); the worker deletes older ones at start,
+                      after each load and hourly. Uploads are written 0600 in 0700 folders
 """
 
 from __future__ import annotations
@@ -152,10 +162,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Login throttling: five failures lock that user name from that address for 15 minutes.
+# Login throttling (accounts/throttle.py): five failures lock that user name from that address for 15
+# minutes; failures across 5 user names, or 20 failures, from one address in those 15 minutes lock the address
+# for every user name (password spraying).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+VRHUB_LOGIN_ADDRESS_USERNAMES = int(os.environ.get("VRHUB_LOGIN_ADDRESS_USERNAMES", "5"))
+VRHUB_LOGIN_ADDRESS_FAILURES = int(os.environ.get("VRHUB_LOGIN_ADDRESS_FAILURES", "20"))
+AXES_LOCKOUT_PARAMETERS = "vrhub.web.accounts.throttle.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 VRHUB_PROXY_COUNT = int(os.environ.get("VRHUB_PROXY_COUNT", "0"))
@@ -173,6 +187,12 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
+
+# Uploaded files hold clear identifiers: readable by the server's user only, and deleted once loaded unless
+# kept for VRHUB_UPLOAD_RETENTION_DAYS (uploads/storage.py, uploads/worker.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+VRHUB_UPLOAD_RETENTION_DAYS = max(0, int(os.environ.get("VRHUB_UPLOAD_RETENTION_DAYS", "0")))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -4,6 +4,18 @@
 - partner: all aggregates; record-level rows, uploads and quarantine of their own organisation only
 - programme manager: aggregates and delivery
 - viewer: aggregates only
+
+Who may load what (uploadable_sources, the one rule every path that queues or loads an upload obeys):
+- record-level sources: only those the person's organisation is allowed (Organisation.allowed_sources, set by
+  an administrator), whatever the role. So an analyst or administrator of the VRP loads what the VRP owns
+  (police.uk and indicators by default), not a partner's records; someone with no organisation, including a
+  superuser made by `createsuperuser`, loads no record-level source at all, since the rows would belong to
+  no agency. An administrator who must load, say, police records for the police gives themselves that
+  organisation first, which the audit log records.
+- reference data (areas, population): analysts and administrators only, with or without an organisation; it
+  is public ONS data owned by no agency, and it changes every borough's figures.
+The upload form offers only these, a POST of another is refused before the file is stored or read, and the
+worker asks again (may_load_upload) just before loading, so a source taken away meanwhile is not loaded.
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from vrhub.sources import REFERENCE_SOURCES
 from vrhub.web.accounts.models import Organisation, Role
 
 RECORD_ROLES = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
@@ -50,6 +63,33 @@ def may_upload(user: Any) -> bool:
     if role == Role.PARTNER:
         return organisation_of(user) is not None
     return role in UPLOAD_ROLES
+
+
+def uploadable_sources(user: Any) -> list[str]:
+    """The sources `user` may upload (record sources in vrhub.sources' order, then reference data)."""
+    role = role_of(user)
+    if role not in UPLOAD_ROLES:
+        return []
+    organisation = organisation_of(user)
+    names = organisation.sources if organisation is not None else []
+    if role in ALL_DATA_ROLES:
+        names = names + list(REFERENCE_SOURCES)
+    return names
+
+
+def may_upload_source(user: Any, source: str) -> bool:
+    return source in uploadable_sources(user)
+
+
+def may_load_upload(user: Any, organisation_id: int | None, source: str) -> bool:
+    """Just before a queued upload is loaded: its uploader still has an active account, in the organisation
+    the upload was made for, and may still upload its source."""
+    if user is None or not user.is_active:
+        return False
+    organisation = organisation_of(user)
+    if (organisation.pk if organisation is not None else None) != organisation_id:
+        return False
+    return may_upload_source(user, source)
 
 
 def may_see_organisation_records(user: Any, organisation_id: int | None) -> bool:

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from vrhub.sources import SOURCES
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
@@ -14,8 +16,33 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer (aggregates only)"
 
 
+# The record sources an organisation of each kind owns, given to a new organisation until an administrator
+# says otherwise. The VRP gets only open and aggregate data: record-level partner data stays with the agency
+# that holds it. Probation and the voluntary sector send no source vrhub reads, so they start with none.
+DEFAULT_SOURCES: dict[str, list[str]] = {
+    "police": ["police-records", "police-uk"],
+    "health": ["ed-attendances", "hospital-admissions"],
+    "ambulance": ["ambulance"],
+    "fire": ["fire"],
+    "council": ["indicators"],
+    "education": ["indicators"],
+    "probation": [],
+    "vcs": [],
+    "vrp": ["police-uk", "indicators"],
+}
+
+
+def default_sources(kind: str) -> list[str]:
+    return list(DEFAULT_SOURCES.get(kind, []))
+
+
 class Organisation(models.Model):
-    """A partner agency: the owner of the uploads and record-level rows its people send."""
+    """A partner agency: the owner of the uploads and record-level rows its people send.
+
+    `allowed_sources` lists the record sources (names in vrhub.sources.SOURCES) its people may upload; an
+    administrator sets it in the admin. A new organisation saved without it gets its kind's defaults
+    (DEFAULT_SOURCES); after that only an administrator changes it, and an empty list allows nothing.
+    """
 
     class Kind(models.TextChoices):
         POLICE = "police", "Police"
@@ -30,12 +57,32 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # None only until the first save, which fills in the kind's defaults.
+    allowed_sources = models.JSONField(
+        null=True,
+        blank=True,
+        default=None,
+        verbose_name="sources it may upload",
+        help_text="Record-level sources this organisation's people may upload (reference data, areas and "
+        "population, is for analysts and administrators).",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.allowed_sources is None:
+            self.allowed_sources = default_sources(self.kind)
+        super().save(*args, **kwargs)
+
+    @property
+    def sources(self) -> list[str]:
+        """The allowed sources that still exist, in vrhub.sources' order."""
+        own = set(self.allowed_sources or ())
+        return [name for name in SOURCES if name in own]
 
 
 class Profile(models.Model):

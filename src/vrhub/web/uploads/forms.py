@@ -1,5 +1,6 @@
-"""The upload form: a source (record sources for partners; reference data too for analysts and admins)
-and one CSV file under the size limit."""
+"""The upload form: a source, of those the person may upload (access.uploadable_sources: their
+organisation's record sources; reference data too for analysts and admins), and one CSV file under the size
+limit."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from vrhub.sources import REFERENCE_SOURCES
-from vrhub.web.accounts.access import sees_all_records
+from vrhub.web.accounts.access import uploadable_sources
 from vrhub.web.uploads.models import SOURCE_CHOICES
 
 
@@ -23,10 +23,8 @@ def human_size(size: int) -> str:
 
 
 def choices_for(user: Any) -> list[tuple[str, str]]:
-    """Reference data changes every borough's figures, so only analysts and admins may load it."""
-    if sees_all_records(user):
-        return list(SOURCE_CHOICES)
-    return [(name, title) for name, title in SOURCE_CHOICES if name not in REFERENCE_SOURCES]
+    allowed = set(uploadable_sources(user))
+    return [(name, title) for name, title in SOURCE_CHOICES if name in allowed]
 
 
 class UploadForm(forms.Form):

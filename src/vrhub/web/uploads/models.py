@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -35,8 +36,10 @@ class Upload(models.Model):
     source = models.CharField(max_length=40, choices=SOURCE_CHOICES)
     year = models.PositiveSmallIntegerField(null=True, blank=True)  # population: mid-year of the estimates
     original_name = models.CharField(max_length=255)
-    # Relative to MEDIA_ROOT, which is never served: the file is read only by the worker.
+    # Relative to MEDIA_ROOT, which is never served: the file is read only by the worker, then deleted
+    # (at once, or after VRHUB_UPLOAD_RETENTION_DAYS); the row keeps what the load did.
     stored_file = models.CharField(max_length=500)
+    file_deleted = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -66,6 +69,13 @@ class Upload(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL
+
+    @property
+    def file_delete_due(self) -> datetime | None:
+        """When the worker deletes the file of a finished upload (None while loading, or once deleted)."""
+        if self.file_deleted is not None or not self.is_final or self.finished is None:
+            return None
+        return self.finished + timedelta(days=settings.VRHUB_UPLOAD_RETENTION_DAYS)
 
     @property
     def is_reference(self) -> bool:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vrhub.web.accounts.access import (
     may_see_organisation_records,
     may_upload,
+    may_upload_source,
     organisation_of,
     role_required,
     sees_all_records,
@@ -26,9 +27,10 @@ from vrhub.web.accounts.audit import record
 from vrhub.web.accounts.models import Role
 from vrhub.web.uploads import records, storage, worker
 from vrhub.web.uploads.forms import UploadForm, human_size
-from vrhub.web.uploads.models import Upload
+from vrhub.web.uploads.models import SOURCE_CHOICES, Upload
 
 UPLOADERS: tuple[str, ...] = tuple(str(role) for role in (Role.ADMIN, Role.ANALYST, Role.PARTNER))
+SOURCE_TITLES = dict(SOURCE_CHOICES)
 # Multipart framing around the file: a body larger than the limit plus this cannot hold an allowed file.
 _FRAMING = 64 * 1024
 
@@ -61,10 +63,14 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     limit = settings.VRHUB_MAX_UPLOAD_BYTES
     form = UploadForm(user=request.user)
     errors: list[tuple[str, str]] = []
+    refused = False
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit + _FRAMING:
             # The body is not read at all: the file could never be accepted.
             errors = [("file", f"The selected file must be smaller than {human_size(limit)}")]
+        elif _not_allowed(request):
+            errors = [("source", _refuse(request, request.POST["source"]))]
+            refused = True
         else:
             form = UploadForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
@@ -78,7 +84,27 @@ def upload_new(request: HttpRequest) -> HttpResponse:
         "chosen_source": form["source"].value() or "",
         "year_value": form["year"].value() or "",
     }
-    return render(request, "uploads/new.html", context, status=400 if errors else 200)
+    return render(request, "uploads/new.html", context, status=403 if refused else 400 if errors else 200)
+
+
+def _not_allowed(request: HttpRequest) -> bool:
+    source = request.POST.get("source", "")
+    return source in SOURCE_TITLES and not may_upload_source(request.user, source)
+
+
+def _refuse(request: HttpRequest, source: str) -> str:
+    """A source this person may not upload: refused before the form looks at the file, which is never
+    stored, hashed or read (Django drops its temporary copy when the request ends); audited."""
+    uploaded = request.FILES.get("file")
+    record(
+        request,
+        "upload_refused",
+        object_type="uploads.upload",
+        source=source,
+        file_name=(uploaded.name or "")[:255] if uploaded is not None else "",
+        reason="source not allowed",
+    )
+    return f"Select one of the kinds of data listed: you may not upload {SOURCE_TITLES[source]}"
 
 
 def _accept(request: HttpRequest, form: UploadForm) -> HttpResponse:

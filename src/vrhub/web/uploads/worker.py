@@ -3,6 +3,11 @@
 The warehouse has one writer (vrhub.warehouse.shared): the worker is it. While a load runs, pages keep
 reading the last committed state through read-only cursors; when it commits, the warehouse's generation
 changes, so cached figures are recomputed (warm() does that here, before the first visitor asks).
+
+Just before loading, the worker asks access.may_load_upload again: a source taken from the organisation, or
+an account closed or moved, since the file was queued is refused, unread. Once a load has finished (loaded,
+refused or failed) the raw file, which holds clear identifiers, is deleted, or kept for
+VRHUB_UPLOAD_RETENTION_DAYS and deleted then (purge_files: at start-up, after each load, and hourly).
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ import logging
 import queue
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import close_old_connections
+from django.db.models import Q
 from django.utils import timezone
 
 from vrhub.errors import VrhubError
+from vrhub.web.accounts.access import may_load_upload
+from vrhub.web.accounts.audit import record
+from vrhub.web.uploads import storage
 from vrhub.web.uploads.models import Upload
 
 log = logging.getLogger(__name__)
@@ -32,15 +43,21 @@ STAGES = {
 }
 INTERRUPTED = "interrupted: upload the file again"
 FAULT = "the load failed because of a fault in the server, and nothing from the file was kept"
+NOT_ALLOWED = "this kind of data may no longer be uploaded by this account, so the file was not loaded"
+PURGE_EVERY = 3600.0  # seconds an idle worker waits before deleting files past their retention
 
 
-def submit(upload_id: int) -> None:
-    """Queue an upload for loading; the worker thread starts with the first one."""
+def _start() -> None:
     global _thread
     with _start_lock:
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_run, name="vrhub-upload-worker", daemon=True)
             _thread.start()
+
+
+def submit(upload_id: int) -> None:
+    """Queue an upload for loading; the worker thread starts with the first one."""
+    _start()
     _jobs.put(upload_id)
 
 
@@ -66,21 +83,59 @@ def resume() -> None:
         error_hint="The server stopped while this file was loading, so nothing from it was kept.",
         finished=timezone.now(),
     )
+    purge_files()
     for pk in Upload.objects.filter(status=Upload.Status.QUEUED).order_by("pk").values_list("pk", flat=True):
         submit(pk)
+    _start()  # so that kept files are deleted on time even if nothing is uploaded
     close_old_connections()
 
 
 def _run() -> None:
     while True:
-        upload_id = _jobs.get()
+        try:
+            upload_id = _jobs.get(timeout=PURGE_EVERY)
+        except queue.Empty:
+            _purge_safely()
+            continue
         try:
             process(upload_id)
         except Exception:  # the thread must outlive any one upload
             log.exception("upload %s: the worker failed", upload_id)
         finally:
-            close_old_connections()
+            _purge_safely()
             _jobs.task_done()
+
+
+def _purge_safely() -> None:
+    try:
+        purge_files()
+    except Exception:  # a file that cannot be deleted now is tried again next time
+        log.exception("deleting uploaded files past their retention failed")
+    finally:
+        close_old_connections()
+
+
+def purge_files(now: datetime | None = None) -> int:
+    """Delete the files of finished uploads older than VRHUB_UPLOAD_RETENTION_DAYS (all of them at the
+    default, 0) and note when on each upload; returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.VRHUB_UPLOAD_RETENTION_DAYS)
+    due = Upload.objects.filter(status__in=Upload.FINAL, file_deleted__isnull=True).filter(
+        Q(finished__lte=cutoff) | Q(finished__isnull=True, created__lte=cutoff)
+    )
+    pending = set(Upload.objects.exclude(status__in=Upload.FINAL).values_list("stored_file", flat=True))
+    deleted = 0
+    for upload in due.only("pk", "stored_file"):
+        if upload.stored_file in pending:  # the same file queued again: it is still needed
+            continue
+        try:
+            storage.remove(upload.stored_file)
+        except (OSError, ValueError):  # tried again next time; the others go now
+            log.exception("upload %s: its file could not be deleted", upload.pk)
+            continue
+        Upload.objects.filter(pk=upload.pk).update(file_deleted=now)
+        deleted += 1
+    return deleted
 
 
 def process(upload_id: int) -> None:
@@ -88,8 +143,30 @@ def process(upload_id: int) -> None:
     from vrhub.web import figures
     from vrhub.web.warehouse import hub
 
-    upload = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).first()
+    upload = (
+        Upload.objects.select_related("uploaded_by__profile__organisation")
+        .filter(pk=upload_id, status=Upload.Status.QUEUED)
+        .first()
+    )
     if upload is None:  # already handled, or deleted
+        return
+    if not may_load_upload(upload.uploaded_by, upload.organisation_id, upload.source):
+        _update(
+            upload,
+            status=Upload.Status.REFUSED,
+            stage="",
+            finished=timezone.now(),
+            error_message=NOT_ALLOWED,
+            error_hint="Ask an administrator which kinds of data your organisation may upload.",
+        )
+        record(
+            None,
+            "upload_refused",
+            upload,
+            user=upload.uploaded_by,
+            source=upload.source,
+            reason="source not allowed at load time",
+        )
         return
     _update(upload, status=Upload.Status.RUNNING, started=timezone.now(), stage="Waiting for the warehouse")
 
