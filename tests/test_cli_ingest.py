@@ -182,7 +182,8 @@ def test_sql_reports_a_failed_query_and_cannot_read_files(data_dir: Path) -> Non
     what, _ = error_lines(result)
     assert "the query failed" in what and "nope" in what
     blocked = vrhub(data_dir, "sql", f"SELECT * FROM read_text('{FIXTURES / 'fire' / 'good.csv'}')")
-    assert blocked.exit_code == 1 and "FIRE-0001" not in blocked.output
+    assert blocked.exit_code == 2 and "FIRE-0001" not in blocked.output
+    assert error_lines(blocked)[0] == "the function read_text() is not allowed in vrhub sql"
 
 
 def test_a_file_without_a_required_column_exits_2_naming_file_and_columns(data_dir: Path, key: bytes) -> None:

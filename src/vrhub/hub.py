@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
-import sqlglot
-from sqlglot import expressions as exp
 
 from vrhub import keys
 from vrhub.config import Settings
@@ -23,7 +21,7 @@ from vrhub.sources import REFERENCE_SOURCES, get_source
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reference import bundled_files, load_reference
-from vrhub.warehouse import SharedWarehouse, Warehouse, open_warehouse
+from vrhub.warehouse import SharedWarehouse, Warehouse, adhoc, open_warehouse
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -204,29 +202,14 @@ class Hub:
         with self.open(read_only=True) as wh:
             return compute(wh, load_catalogue(catalogue), request)
 
-    def sql(self, query: str) -> pa.Table:
-        """Run one read-only query. Anything but a query is refused before it reaches the warehouse."""
-        try:
-            statements = [s for s in sqlglot.parse(query, read="duckdb") if s is not None]
-        except sqlglot.errors.ParseError as exc:
-            raise ReadOnlySql(f"cannot parse the SQL: {exc}", "Check the query's syntax.") from exc
-        if len(statements) != 1 or not isinstance(statements[0], exp.Query):
-            raise ReadOnlySql(
-                "only a single SELECT (or WITH ... SELECT) query can be run",
-                "vrhub sql is read-only; change data with vrhub ingest.",
-            )
+    def sql(self, query: str, timeout: float = adhoc.DEFAULT_TIMEOUT) -> pa.Table:
+        """Run one read-only query (see `warehouse.adhoc`): anything but a query is refused before it
+        reaches the warehouse, and a query is stopped after `timeout` seconds."""
+        adhoc.parse_one_query(query)
         with self.open(read_only=True) as wh:
             if wh.shared:
                 raise ReadOnlySql(
                     "ad hoc SQL is not offered by a running server",
                     "Run `vrhub sql` against a copy of the warehouse, or stop the server first.",
                 )
-            if wh.is_duckdb:
-                # Read the warehouse, not the machine: no reading files (the pseudonym key among them).
-                wh.execute("SET enable_external_access = false")
-            try:
-                return wh.to_arrow(wh.sql(query))
-            except Exception as exc:
-                raise VrhubError(
-                    f"the query failed: {exc}", "Table and column names are in docs/architecture.md."
-                ) from exc
+            return adhoc.run(wh, query, timeout)
