@@ -12,6 +12,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import expressions as exp
 
+from vrhub import spreadsheet
 from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
@@ -142,7 +143,7 @@ class Hub:
         note("computing measures and writing the report")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
-        result.table.to_pandas().to_csv(self.settings.reports_dir / "measures.csv", index=False)
+        spreadsheet.write_table_csv(result.table, self.settings.reports_dir / "measures.csv")
         return self.report()
 
     def hotspots(
