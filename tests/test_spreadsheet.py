@@ -1,11 +1,12 @@
-"""vrhub.spreadsheet: the one rule for text a spreadsheet would run as a formula, and its CSV and XLSX
-writers."""
+"""vrhub.spreadsheet: the one rule for text a spreadsheet would run as a formula, its CSV and XLSX writers,
+and a scan of the source tree so no later writer skips it."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from openpyxl import load_workbook
 
 from vrhub import spreadsheet
 from vrhub.spreadsheet import cell
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "vrhub"
 
 # What a partner can type into a title, a note or a file: each must reach a spreadsheet as words.
 PARTNER_TYPED = [
@@ -150,3 +153,32 @@ def test_xlsx_cells_read_back_as_text_with_a_quote_never_as_formulas() -> None:
     assert [c.value for c in rows[2]] == [None, 3, "'\t=1"]
     assert all(c.data_type != "f" for r in rows for c in r)
     assert rows[0][0].data_type == "s" and rows[0][1].data_type == "n"
+
+
+# -- no writer skips the helper ------------------------------------------------------------------------------
+WRITERS = re.compile(
+    r"\bcsv\.(?:writer|DictWriter)\(|from csv import|\.to_csv\(|\.to_excel\(|\bWorkbook\(|openpyxl|"
+    r"xlsxwriter|pyarrow\.csv|\bpacsv\.|\bCOPY\b.*\bTO\b"
+)
+ALLOWED = {
+    "spreadsheet.py": "the helper itself",
+    # Synthetic source files for vrhub to ingest (the demo, benchmarks): machine input, not a download, and
+    # a leading ' would change the values loaded.
+    "synth/_common.py": "synthetic source files",
+    "synth/police.py": "synthetic source files",
+    # The delivery indicators feed: every cell is a count or a fixed label, and the file is read back by the
+    # `indicators` source, where a leading ' would change the value loaded.
+    "delivery/indicators.py": "a feed vrhub reads back",
+}
+
+
+def test_every_csv_and_xlsx_writer_goes_through_the_helper() -> None:
+    found = {}
+    for path in sorted(SRC.rglob("*.py")):
+        name = path.relative_to(SRC).as_posix()
+        hits = [line.strip() for line in path.read_text("utf-8").splitlines() if WRITERS.search(line)]
+        if hits and name not in ALLOWED:
+            found[name] = hits
+    assert found == {}, "write CSV and XLSX through vrhub.spreadsheet (or add the file to ALLOWED, with why)"
+    for name in ALLOWED:
+        assert (SRC / name).exists(), f"{name} is allowed but gone: remove it from ALLOWED"
