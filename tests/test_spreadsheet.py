@@ -112,7 +112,7 @@ def test_csv_lines_stream_the_same_rows_with_crlf() -> None:
 def test_an_arrow_table_as_csv_keeps_number_columns_and_quotes_text_columns() -> None:
     table = pa.table(
         {
-            "file_name": ["=1+1.csv", "ok.csv", None],
+            "file_name": ["=1+1.csv", " =1.csv", None],
             "value": pa.array(["-2+3", "-12.5", "\t=1"]),
             "kind": pa.array(["@a", "b", "@a"]).dictionary_encode(),
             "change": [-12.5, None, 3.0],
@@ -126,7 +126,7 @@ def test_an_arrow_table_as_csv_keeps_number_columns_and_quotes_text_columns() ->
     assert out.getvalue() == (
         "file_name,value,kind,change,n,day\n"
         "'=1+1.csv,'-2+3,'@a,-12.5,1.0,2019-03-02\n"
-        "ok.csv,-12.5,b,,,2019-03-02\n"
+        "' =1.csv,-12.5,b,,,2019-03-02\n"
         ",'\t=1,'@a,3.0,3.0,2019-03-02\n"
     )
 

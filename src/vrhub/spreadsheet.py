@@ -105,7 +105,18 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for i, dtype in enumerate(frame.dtypes):
         if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
             continue  # bool, int, float and timestamps hold no text
-        out.isetitem(i, frame.iloc[:, i].astype(object).map(cell))
+        column = frame.iloc[:, i]
+        if isinstance(dtype, pd.StringDtype):
+            # Only text: judge just the cells whose first character could matter (a large CLI table
+            # then costs little more than before).
+            first = column.str[:1]
+            risky = (first.isin(TRIGGERS) | first.str.isspace()).fillna(False).astype(bool)
+            if risky.any():
+                column = column.astype(object)
+                column[risky] = column[risky].map(cell)
+            out.isetitem(i, column)
+        else:
+            out.isetitem(i, column.astype(object).map(cell))
     out.columns = [cell(c) for c in frame.columns]
     return out
 
