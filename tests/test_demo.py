@@ -100,3 +100,17 @@ def test_the_report_lists_the_strategys_self_contradictions(demo: tuple[Hub, Pat
     assert (
         not re.search(r'(src|href)="(https?:)?//', text) and "<link" not in text and "<script src" not in text
     )
+
+
+def test_the_demo_measures_csv_keeps_negative_changes_as_numbers(demo: tuple[Hub, Path]) -> None:
+    import pandas as pd
+
+    hub, _ = demo
+    written = pd.read_csv(hub.settings.reports_dir / "measures.csv")
+    expected = hub.measures(MeasureRequest()).table
+    assert list(written.columns) == expected.column_names and len(written) == expected.num_rows
+    # Written through vrhub.spreadsheet: the numbers are numbers (falls read as negative), no text was quoted.
+    assert pd.api.types.is_float_dtype(written["change_vs_previous_pct"])
+    assert (written["change_vs_previous_pct"].dropna() < 0).any()
+    text = written.select_dtypes(exclude="number")
+    assert len(text.columns) >= 3 and not text.apply(lambda c: c.astype(str).str.startswith("'")).any().any()

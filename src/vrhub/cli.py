@@ -71,9 +71,12 @@ def _hub(data_dir: Path | None, warehouse: str | None) -> Hub:
 
 
 def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
-    """Print an Arrow table as a terminal table, CSV or JSON: one shape for every command."""
+    """Print an Arrow table as a terminal table, CSV or JSON: one shape for every command. The CSV goes
+    through vrhub.spreadsheet, so text a spreadsheet would run as a formula is written with a leading '."""
     if fmt == "csv":
-        table.to_pandas().to_csv(sys.stdout, index=False, lineterminator="\n")
+        from vrhub import spreadsheet
+
+        spreadsheet.write_table_csv(table, sys.stdout)
     elif fmt == "json":
         sys.stdout.write(json.dumps(table.to_pylist(), default=str, indent=1) + "\n")
     elif fmt == "table" and table.num_rows == 0:

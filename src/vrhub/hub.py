@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pyarrow as pa
 
-from vrhub import keys
+from vrhub import keys, spreadsheet
 from vrhub.config import Settings
 from vrhub.definitions import builtin_definitions
 from vrhub.errors import ReadOnlySql, VrhubError
@@ -150,7 +150,7 @@ class Hub:
         note("computing measures and writing the report")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
-        result.table.to_pandas().to_csv(self.settings.reports_dir / "measures.csv", index=False)
+        spreadsheet.write_table_csv(result.table, self.settings.reports_dir / "measures.csv")
         return self.report()
 
     def hotspots(

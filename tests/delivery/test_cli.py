@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +65,27 @@ def test_the_demo_exports_valid_360giving_json_and_csv(demo_folder: Path, tmp_pa
     assert sum(float(r["Amount Awarded"]) for r in rows) == pytest.approx(
         sum(g["amountAwarded"] for g in package["grants"])
     )
+
+
+def test_the_360giving_csv_quotes_a_title_a_partner_typed(demo_folder: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_folder, data)
+    with sqlite3.connect(data / "web.sqlite3") as db:
+        first = db.execute(
+            "SELECT id FROM delivery_application WHERE amount_awarded IS NOT NULL ORDER BY id"
+        ).fetchone()[0]
+        db.execute(
+            "UPDATE delivery_application SET title = ?, summary = ? WHERE id = ?",
+            ('=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", first),
+        )
+    table = tmp_path / "grants.csv"
+    done = _vrhub("delivery", "export-360giving", "--format", "csv", "--out", str(table), data=data)
+    assert done.returncode == 0, done.stderr
+    rows = csv.DictReader(table.open(encoding="utf-8"))
+    [row] = [r for r in rows if r["Identifier"] == f"360G-vrhub-{first}"]
+    assert row["Title"] == '\'=HYPERLINK("http://evil","x")'
+    assert row["Description"] == "'+cmd|' /C calc'!A0"
+    assert float(row["Amount Awarded"]) > 0  # a number, unquoted
 
 
 def test_the_pack_is_written_as_html_and_pdf_for_a_quarter(demo_folder: Path, tmp_path: Path) -> None:

@@ -119,6 +119,23 @@ def test_360giving_csv_columns(awarded):
         assert column.split(":")[0] in titles, column
 
 
+def test_360giving_csv_quotes_what_a_partner_typed_and_the_json_keeps_it(awarded):
+    awarded.title = '=HYPERLINK("http://evil","x")'
+    awarded.summary = "+cmd|' /C calc'!A0"
+    awarded.save()
+    awarded.organisation.name = "@SUM(1)"
+    awarded.organisation.save()
+    package = giving360.grants_package()
+    [row] = list(csv.DictReader(io.StringIO(giving360.package_csv(package))))
+    assert row["Title"] == '\'=HYPERLINK("http://evil","x")'
+    assert row["Description"] == "'+cmd|' /C calc'!A0"
+    assert row["Recipient Org:Name"] == "'@SUM(1)"
+    assert row["Amount Awarded"] == "100000" and row["Planned Dates:Duration (months)"] == "11"
+    # The JSON package is data, not a spreadsheet: exactly what was typed.
+    assert package["grants"][0]["title"] == '=HYPERLINK("http://evil","x")'
+    assert package["grants"][0]["recipientOrganization"][0]["name"] == "@SUM(1)"
+
+
 def test_indicators_hand_checked(intervention, orgs):
     # 2021-Q4: sessions on 12 Oct (25 + 18) and 7 Dec (14) -> 57 trained; the 11 Jan one is 2022-Q1.
     for day, counts in [

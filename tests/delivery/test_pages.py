@@ -414,6 +414,38 @@ def test_public_pages_show_awards_and_interventions_but_nothing_internal(client,
     assert get(client, f"/delivery/public/interventions/{planned.pk}/").status_code == 404
 
 
+def test_the_csv_downloads_quote_what_a_partner_typed(client, client_as, approved, manager, orgs):
+    approved.title = '=HYPERLINK("http://evil","x")'
+    approved.summary = "@SUM(1)"
+    approved.save()
+    approved.award(manager, "Best scored", amount=Decimal("95000"))
+    funded = approved.intervention
+    funded.title = "-2+3"
+    funded.status = "active"
+    funded.save()
+    orgs["council"].name = "\t=1"
+    orgs["council"].save()
+    funded.partner_organisations.set([orgs["council"]])
+
+    def table(c, url):
+        return list(csv.DictReader(io.StringIO(get(c, url).content.decode())))
+
+    [award] = table(client, "/delivery/public/awards.csv")
+    assert award["title"] == '\'=HYPERLINK("http://evil","x")' and award["amount_awarded"] == "95000.00"
+    [grant] = table(client, "/delivery/public/360giving.csv")
+    assert grant["Title"] == '\'=HYPERLINK("http://evil","x")' and grant["Description"] == "'@SUM(1)"
+    assert grant["Amount Awarded"] == "95000"
+    [public] = table(client, "/delivery/public/interventions.csv")
+    assert public["title"] == "'-2+3"
+    rows = {r["id"]: r for r in table(client_as("analyst"), "/delivery/interventions.csv")}
+    assert rows[str(funded.pk)]["title"] == "'-2+3"
+    assert rows[str(funded.pk)]["partner_organisations"] == "'\t=1"
+    # The JSON twins are data: exactly what was typed.
+    assert json.loads(get(client, "/delivery/public/awards.json").content)["results"][0]["title"] == (
+        '=HYPERLINK("http://evil","x")'
+    )
+
+
 def test_anyone_may_give_feedback_anonymously(client):
     response = post(
         client, "/delivery/feedback/give/", {"text": "More youth clubs, please", "source": "young_person"}

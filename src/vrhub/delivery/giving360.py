@@ -8,14 +8,13 @@ which 360Giving's geoCodeType codelist calls "MD".
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from vrhub import spreadsheet
 from vrhub.delivery.models import Application
 from vrhub.delivery.reference import boroughs
 from vrhub.web.accounts.models import Organisation
@@ -173,12 +172,10 @@ def csv_rows(package: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 
 def package_csv(package: dict[str, Any]) -> str:
+    """The grants as 360Giving's flat CSV; cells go through vrhub.spreadsheet, so a partner's title or
+    description that starts like a formula is written with a leading '."""
     header, rows = csv_rows(package)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return spreadsheet.csv_text(header, rows)
 
 
 def write_export(path: Path, fmt: str = "json") -> Path:

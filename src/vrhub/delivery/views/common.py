@@ -9,8 +9,6 @@ audited and answer 403.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -21,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from vrhub import spreadsheet
 from vrhub.delivery.models import Application, Intervention
 from vrhub.web.accounts.access import organisation_of, role_of
 from vrhub.web.accounts.audit import record
@@ -114,15 +113,11 @@ def visible_applications(user: Any) -> QuerySet[Application]:
 
 
 # -- the .json and .csv twins --------------------------------------------------------------------------------
-def _cell(value: Any) -> str:
-    """Text a spreadsheet would run as a formula is prefixed with ' (numbers such as -5 are kept)."""
-    text = "" if value is None else (", ".join(map(str, value)) if isinstance(value, list) else str(value))
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+def _cell(value: Any) -> Any:
+    """A list as one cell, None as an empty one; vrhub.spreadsheet then quotes text a spreadsheet runs."""
+    if value is None:
+        return ""
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
 def json_response(payload: Any, filename: str | None = None) -> HttpResponse:
@@ -137,12 +132,7 @@ def json_response(payload: Any, filename: str | None = None) -> HttpResponse:
 
 def csv_text(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
     columns = list(columns)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return spreadsheet.csv_text(columns, ([_cell(row.get(c)) for c in columns] for row in rows))
 
 
 def csv_response(rows: list[dict[str, Any]], columns: Iterable[str], filename: str) -> HttpResponse:

@@ -3,7 +3,6 @@ agency's upload answers 404 whatever its id, and the attempt is audited."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vrhub import spreadsheet
 from vrhub.web.accounts.access import (
     may_see_organisation_records,
     may_upload,
@@ -170,22 +170,6 @@ def upload_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> Any:
-    """A value a spreadsheet would run as a formula is prefixed with ' (numbers such as -5 are kept)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
 @role_required(*UPLOADERS)
 @require_GET
 def quarantine_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -194,21 +178,14 @@ def quarantine_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404("This upload has no quarantine: it was not loaded.")
     record(request, "download_quarantine", upload, load_id=upload.load_id)
     columns = [*records.QUARANTINE_COLUMNS, "raw_row"]
-    writer = csv.writer(_Echo())
-    lines = (
-        writer.writerow([_cell(row[c]) for c in columns]) for row in records.quarantine_rows(upload.load_id)
+    # Through vrhub.spreadsheet: a quarantined value such as =HYPERLINK(...) is written with a leading '.
+    lines = spreadsheet.csv_lines(
+        columns, ([row[c] for c in columns] for row in records.quarantine_rows(upload.load_id))
     )
-    response = StreamingHttpResponse(
-        _with_header(writer.writerow(columns), lines), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="upload-{upload.pk}-quarantine.csv"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _with_header(header: str, lines: Any) -> Any:
-    yield header
-    yield from lines
 
 
 @role_required(*UPLOADERS)
