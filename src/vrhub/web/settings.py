@@ -6,10 +6,10 @@ VRHUB_WEB_DATABASE    a postgres:// URL for Django's own tables; default SQLite 
 VRHUB_SECRET_KEY      Django's secret key; default a key file created in the data folder
 VRHUB_DEBUG=1         development mode (never in production)
 VRHUB_ALLOWED_HOSTS   comma-separated host names, default 127.0.0.1,localhost
-VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve` on 127.0.0.1): no redirect
-                      to HTTPS; cookies stay Secure, which browsers honour on localhost
+VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve` on 127.0.0.1 with no proxy):
+                      no redirect to HTTPS; cookies stay Secure, which browsers honour on localhost
 VRHUB_PROXY_COUNT     how many reverse proxies of ours stand in front, default 0. With N >= 1 the server
-                      takes X-Forwarded-For/-Proto/-Host/-Port from VRHUB_TRUSTED_PROXY only, and of
+                      takes X-Forwarded-For/-Proto/-Host from VRHUB_TRUSTED_PROXY only, and of
                       X-Forwarded-For only the last N hops: the caller's address (REMOTE_ADDR, used by the
                       audit log, login throttling and rate limits) is the hop our outermost proxy appended
 VRHUB_TRUSTED_PROXY   the address our nearest proxy connects from, default 127.0.0.1 (a proxy on this
