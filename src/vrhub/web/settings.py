@@ -6,10 +6,23 @@ VRHUB_WEB_DATABASE    a postgres:// URL for Django's own tables; default SQLite 
 VRHUB_SECRET_KEY      Django's secret key; default a key file created in the data folder
 VRHUB_DEBUG=1         development mode (never in production)
 VRHUB_ALLOWED_HOSTS   comma-separated host names, default 127.0.0.1,localhost
-VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve` on 127.0.0.1): no redirect
-                      to HTTPS; cookies stay Secure, which browsers honour on localhost
-VRHUB_PROXY_COUNT     how many reverse proxies of ours stand in front (their X-Forwarded-For hops are
-                      trusted for the audit log and login throttling), default 0
+VRHUB_LOCAL_HTTP=1    plain HTTP on the loopback interface (set by `vrhub serve` on 127.0.0.1 with no proxy):
+                      no redirect to HTTPS; cookies stay Secure, which browsers honour on localhost
+VRHUB_PROXY_COUNT     how many reverse proxies of ours stand in front, default 0. With N >= 1 the server
+                      takes X-Forwarded-For/-Proto/-Host from VRHUB_TRUSTED_PROXY only, and of
+                      X-Forwarded-For only the last N hops: the caller's address (REMOTE_ADDR, used by the
+                      audit log, login throttling and rate limits) is the hop our outermost proxy appended
+VRHUB_TRUSTED_PROXY   the address our nearest proxy connects from, default 127.0.0.1 (a proxy on this
+                      machine); `*` trusts any address, only where nothing else can reach the port
+VRHUB_MAX_REQUEST_BYTES  the largest request body, default 4 MiB, refused (413) before it is read; only a
+                      signed-in upload may send up to VRHUB_MAX_UPLOAD_BYTES
+VRHUB_MAX_UPLOAD_BYTES   the largest upload, default 500 MiB
+VRHUB_HEADER_TIMEOUT  seconds for a request's line and headers to arrive, default 10
+VRHUB_BODY_TIMEOUT    seconds for a body to arrive, default 20, plus a second per VRHUB_BODY_MIN_RATE bytes
+VRHUB_BODY_MIN_RATE   bytes a second a body must keep up, default 10000 (a request slower than these gets
+                      408 and its connection is closed)
+VRHUB_IDLE_TIMEOUT    seconds a kept-alive connection may stay idle, default 30
+VRHUB_CONNECTION_LIMIT   open connections at most, default 1000
 VRHUB_TILE_URL        an optional base-map tile URL template for the maps (many networks block tiles)
 VRHUB_API_RATE_PUBLIC API requests allowed without a token or session, per address, default 60/min
 VRHUB_API_RATE_USER   API requests allowed per user or token, default 600/min
@@ -173,9 +186,9 @@ AXES_LOCKOUT_PARAMETERS = "vrhub.web.accounts.throttle.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 VRHUB_PROXY_COUNT = int(os.environ.get("VRHUB_PROXY_COUNT", "0"))
-if VRHUB_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = VRHUB_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The caller's address is REMOTE_ADDR, which the server sets from our proxies' hops (see below): django-axes
+# asks the audit log's function rather than reading X-Forwarded-For itself.
+AXES_CLIENT_IP_CALLABLE = "vrhub.web.accounts.audit.client_ip"
 
 # Rate limits on the open API and the public feedback form (see web/throttling.py): "N/s|min|hour|day".
 VRHUB_API_RATE_PUBLIC = os.environ.get("VRHUB_API_RATE_PUBLIC", "60/min")
@@ -210,6 +223,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 VRHUB_MAX_UPLOAD_BYTES = int(os.environ.get("VRHUB_MAX_UPLOAD_BYTES", str(500 * 1024 * 1024)))
 
+# The server's own limits (web/server_limits.py), applied before any view runs: body size, and the time a
+# request may take to arrive, so that neither a huge body nor a trickling client can tie the server up.
+VRHUB_MAX_REQUEST_BYTES = int(os.environ.get("VRHUB_MAX_REQUEST_BYTES", str(4 * 1024 * 1024)))
+VRHUB_HEADER_TIMEOUT = float(os.environ.get("VRHUB_HEADER_TIMEOUT", "10"))
+VRHUB_BODY_TIMEOUT = float(os.environ.get("VRHUB_BODY_TIMEOUT", "20"))
+VRHUB_BODY_MIN_RATE = float(os.environ.get("VRHUB_BODY_MIN_RATE", "10000"))
+VRHUB_IDLE_TIMEOUT = float(os.environ.get("VRHUB_IDLE_TIMEOUT", "30"))
+VRHUB_CONNECTION_LIMIT = int(os.environ.get("VRHUB_CONNECTION_LIMIT", "1000"))
+# Behind VRHUB_PROXY_COUNT proxies of ours, the nearest one's address: waitress believes X-Forwarded-* only
+# from there (see web/serve.py), and `vrhub manage check --deploy` refuses settings that cannot work.
+VRHUB_TRUSTED_PROXY = os.environ.get("VRHUB_TRUSTED_PROXY", "127.0.0.1").strip()
+
 # Security headers and cookies whenever this is not a developer's machine in debug mode.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -223,7 +248,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_SSL_REDIRECT = not LOCAL_HTTP
-    # Behind a TLS-terminating proxy that says so.
+if VRHUB_PROXY_COUNT:
+    # Behind a TLS-terminating proxy that says so; the server passes the header on from that proxy only.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

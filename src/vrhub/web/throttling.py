@@ -1,9 +1,10 @@
 """Rate limits on what anyone may call without signing in: the open API, and the public feedback form.
 
 django-ninja's throttles (a history of request times per caller in Django's cache), with two changes: the
-caller's address is the one the audit log uses (X-Forwarded-For is trusted only for our own proxies,
-`VRHUB_PROXY_COUNT`), and the rate is read from the settings on each request, so that it can be changed
-without rebuilding the API. The cache is per process, which is what `vrhub serve` runs: one process.
+caller's address is the one the audit log uses (the server's REMOTE_ADDR, which it takes from our own
+proxies' X-Forwarded-For hops only: `VRHUB_PROXY_COUNT`), and the rate is read from the settings on each
+request, so that it can be changed without rebuilding the API. The cache is per process, which is what
+`vrhub serve` runs: one process.
 """
 
 from __future__ import annotations

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from vrhub.web.accounts.models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The caller's address, for the audit log, login throttling (django-axes) and rate limits alike.
+
+    REMOTE_ADDR: the server (web/serve.py) has already set it to the hop our outermost proxy appended to
+    X-Forwarded-For when VRHUB_PROXY_COUNT proxies stand in front, and it believes that header from our
+    nearest proxy only (VRHUB_TRUSTED_PROXY); whatever the caller wrote in it itself does not count."""
     if request is None:
         return None
-    # X-Forwarded-For is whatever the client wrote, except for the hops our own proxies appended: trust only
-    # those (VRHUB_PROXY_COUNT, 0 by default as `vrhub serve` faces clients itself).
-    proxies = settings.VRHUB_PROXY_COUNT
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    if proxies and len(hops) >= proxies:
-        return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
 
 
