@@ -49,6 +49,13 @@ DataDirOpt = Annotated[
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
 
 
+@app.callback()
+def _private_by_default() -> None:
+    """Everything a command writes (warehouse, key, reports, the web database, uploads) is its owner's
+    alone: police and NHS data are not for the machine's other accounts."""
+    os.umask(0o077)
+
+
 def friendly(fn: F) -> F:
     """Library errors become `Error: <what>`, a blank line, `<how to fix>`, and the error's exit status."""
 
@@ -357,6 +364,7 @@ def _serve(folder: Path, warehouse: str | None, host: str, port: int, debug: boo
 
     server.check_port(host, port)  # before the minutes of preparing, not after
     server.configure(folder, warehouse, debug=debug, host=host)
+    server.refuse_unworkable()  # settings `vrhub manage check --deploy` calls errors: before preparing too
     say = lambda message: out.print(message, highlight=False)  # noqa: E731
     server.prepare(demo_users=demo_users, say=say)
     server.run(host=host, port=port, say=say)

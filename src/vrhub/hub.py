@@ -149,7 +149,7 @@ class Hub:
                 )
         note("computing measures and writing the report")
         result = self.measures(MeasureRequest())
-        self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
+        self.settings.reports_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         spreadsheet.write_table_csv(result.table, self.settings.reports_dir / "measures.csv")
         return self.report()
 
@@ -182,9 +182,15 @@ class Hub:
 
     def quality(self, source: str | None = None) -> QualityReport:
         from vrhub.quality import check_quality
+        from vrhub.quality.model import findings_frame
+        from vrhub.quality.privacy import privacy_findings
 
         with self.open(read_only=True) as wh:
-            return check_quality(wh, source)
+            report = check_quality(wh, source)
+        exposed = privacy_findings(self.settings.data_dir)
+        if exposed:
+            report.findings = findings_frame([*exposed, *report.items()])
+        return report
 
     def quarantine(self, file: str | None = None) -> pa.Table:
         with self.open(read_only=True) as wh:

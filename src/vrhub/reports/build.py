@@ -304,7 +304,7 @@ def write_report(
             **data,
         )
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = out_dir / f"vrhub-report-{edition}.html"
     path.write_text(html, encoding="utf-8")
     pdf_path = None

@@ -34,6 +34,8 @@ def people(wh: Warehouse, catalogue: Catalogue, year: str) -> pd.DataFrame:
         )
         frames.append(df[(df["period"] == year) & (df["breakdown"] != "")])
     df = pd.concat(frames)
+    if df.empty:  # no police records loaded yet: no one to show, rather than a failed report
+        return pd.DataFrame(columns=["who", "dimension", "group", "value"])
     df["who"] = df["measure_id"].map({"local_sv_victims": "Victims", "local_sv_suspects": "Suspects"})
     df[["dimension", "group"]] = df["breakdown"].str.split("=", n=1, expand=True)
     return df[["who", "dimension", "group", "value"]]

@@ -94,7 +94,7 @@ def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Wa
                 f"no warehouse at {path}",
                 "Run `vrhub init` (or `vrhub demo`) first, or point --warehouse at an existing file.",
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data folder is private
     try:
         con = ibis.duckdb.connect(str(path), read_only=read_only)
     except Exception as exc:

@@ -24,7 +24,8 @@ def configure(
     data_dir: Path, warehouse: str | None = None, debug: bool = False, host: str = "127.0.0.1"
 ) -> None:
     """Point Django at a data folder before it is set up (settings read the environment once)."""
-    (data_dir / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's root; files come from finders
+    # whitenoise's root; files come from finders
+    (data_dir / "static").mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ["VRHUB_DATA_DIR"] = str(data_dir)
     if warehouse:
         os.environ["VRHUB_WAREHOUSE"] = warehouse
