@@ -269,3 +269,17 @@ print(len(names), sorted(m for m in sys.modules if m.split(".")[0] in ("typer", 
     count, found = done.stdout.split(" ", 1)
     assert int(count) > 20
     assert found.strip() == "[]"
+
+
+def test_with_json_a_refusal_is_json_on_standard_output(data_dir: Path, key: bytes) -> None:
+    good = FIXTURES / "police-records" / "good.csv"
+    missing = FIXTURES / "hospital-admissions" / "missing_columns.csv"
+    result = vrhub(data_dir, "ingest", "hospital-admissions", missing, "--json")
+    assert result.exit_code == 2
+    [refusal] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert refusal["exit_code"] == 2 and refusal["error"].startswith(f"{missing}: refused, nothing loaded")
+    assert "docs/data-formats.md" in refusal["hint"]
+    # Files before the refused one keep their summaries, one object a line.
+    both = vrhub(data_dir, "ingest", "police-records", good, missing, "--json")
+    lines = [json.loads(line) for line in both.stdout.splitlines()]
+    assert both.exit_code == 2 and lines[0]["rows_loaded"] == 7 and "error" in lines[1]

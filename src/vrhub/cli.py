@@ -158,7 +158,8 @@ def ingest(
         def note(path: Path, stage: str) -> None:
             bar.update(task, description=f"{path.name}: {stage}")
 
-        for summary in hub.ingest(source, files, encoding=encoding, year=year, progress=note):
+        loads = hub.ingest(source, files, encoding=encoding, year=year, progress=note)
+        for summary in _json_refusals(loads) if as_json else loads:
             if as_json:
                 sys.stdout.write(json.dumps(summary.as_json()) + "\n")
                 sys.stdout.flush()
@@ -180,6 +181,17 @@ def ingest(
                 out.print(
                     f"  see them with: vrhub quarantine --file {Path(summary.file).name}", highlight=False
                 )
+
+
+def _json_refusals(loads: Any) -> Any:
+    """With --json a refusal is JSON too, on standard output where the summaries go, with the same exit
+    status: a script reads one object per line whatever happened."""
+    try:
+        yield from loads
+    except VrhubError as exc:
+        refusal = {"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
+        sys.stdout.write(json.dumps(refusal) + "\n")
+        raise typer.Exit(exc.exit_code) from None
 
 
 @app.command()

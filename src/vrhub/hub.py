@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import ibis
 import pyarrow as pa
 
@@ -22,6 +23,7 @@ from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
 from vrhub.sources.reference import bundled_files, load_reference
 from vrhub.warehouse import SharedWarehouse, Warehouse, adhoc, open_warehouse
+from vrhub.warehouse.connection import storage_failure
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import SCHEMAS
 
@@ -120,10 +122,16 @@ class Hub:
                     definition_version=definitions_version(),
                 )
                 note = (lambda stage, p=path: progress(p, stage)) if progress else None
-                if spec is None:
-                    yield load_reference(wh, source, path, year, ctx, encoding=encoding, progress=note)
-                else:
-                    yield ingest_file(wh, spec, path, ctx, encoding=encoding, progress=note)
+                try:
+                    if spec is None:
+                        yield load_reference(wh, source, path, year, ctx, encoding=encoding, progress=note)
+                    else:
+                        yield ingest_file(wh, spec, path, ctx, encoding=encoding, progress=note)
+                except (OSError, duckdb.Error) as exc:
+                    failure = storage_failure(exc, f"loading {path}")
+                    if failure is None:
+                        raise
+                    raise failure from None
 
     def report(self, out_dir: Path | None = None, edition: str = "partner") -> Report:
         if edition not in ("partner", "public"):

@@ -98,11 +98,7 @@ def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Wa
     try:
         con = ibis.duckdb.connect(str(path), read_only=read_only)
     except Exception as exc:
-        raise WarehouseError(
-            f"cannot open the warehouse {path}: {exc}",
-            "Another vrhub process has it open: a load (wait for it to finish) or `vrhub serve` (upload "
-            "through the web application, or stop the server first).",
-        ) from exc
+        raise _open_failure(path, exc, read_only) from None
     # Extensions are never downloaded: many partner networks block it, and vrhub needs none.
     con.raw_sql("SET autoinstall_known_extensions = false")
     con.raw_sql("SET autoload_known_extensions = false")
@@ -112,3 +108,46 @@ def open_warehouse(url: str, read_only: bool = False, create: bool = True) -> Wa
     limit = os.environ.get("VRHUB_MEMORY_LIMIT", "3GB")
     con.raw_sql(f"SET memory_limit = '{limit}'")
     return Warehouse(con, str(path), read_only)
+
+
+def _open_failure(path: Path, exc: Exception, read_only: bool) -> WarehouseError:
+    """Why the file would not open, told apart: locked by another process, not writable, or the disk full."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    lowered = text.lower()
+    unwritable = not read_only and (
+        (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK | os.X_OK)
+    )
+    if "permission denied" in lowered or "read-only file system" in lowered or unwritable:
+        return WarehouseError(
+            f"cannot open the warehouse {path}: this account may not write to it or to {path.parent}",
+            f"Run vrhub as the account that owns {path.parent}, or give that account write access to the "
+            "folder and its files (vrhub writes beside the warehouse while it works).",
+        )
+    if "no space" in lowered or "disk is full" in lowered:
+        return WarehouseError(
+            f"cannot open the warehouse {path}: the disk is full",
+            f"Free space on the disk that holds {path.parent} (df -h shows what is left), then try again.",
+        )
+    if "lock" in lowered:
+        return WarehouseError(
+            f"cannot open the warehouse {path}: another process has it open",
+            "Another vrhub process has it open: a load (wait for it to finish) or `vrhub serve` (upload "
+            "through the web application, or stop the server first).",
+        )
+    return WarehouseError(f"cannot open the warehouse {path}: {text}", "Check the path and the file.")
+
+
+def storage_failure(exc: BaseException, doing: str) -> WarehouseError | None:
+    """A write that failed for want of room or of permission, said plainly (None for anything else)."""
+    lowered = str(exc).lower()
+    if "no space left" in lowered or "disk is full" in lowered or getattr(exc, "errno", None) == 28:
+        return WarehouseError(
+            f"the disk is full: {doing} stopped, and nothing of it was kept",
+            "Free space on the disk that holds the data folder (df -h shows what is left), then try again.",
+        )
+    if "permission denied" in lowered or "read-only file system" in lowered:
+        return WarehouseError(
+            f"cannot write to the data folder: {doing} stopped, and nothing of it was kept",
+            "Run vrhub as the account that owns the data folder, or give it write access.",
+        )
+    return None
