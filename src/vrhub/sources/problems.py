@@ -12,7 +12,7 @@ import ibis
 
 from vrhub.errors import InputRefused
 from vrhub.sources.context import IngestContext
-from vrhub.sources.reading import Header, quote_literal, records_sql, scan_lines
+from vrhub.sources.reading import Header, quote_literal, records_sql, scan_lines, shown
 from vrhub.sources.spec import SourceSpec
 from vrhub.sources.staging import Staged, count_rows, problem_value_sql, raw_json_sql, rejected_line_sql
 
@@ -118,7 +118,7 @@ def _first_reject(rejects: str) -> str:
 
 def refusal(path: Path, spec: SourceSpec, header: Header, missing: list[str], problems: list[dict]) -> str:
     lines = [f"{path}: refused, nothing loaded: missing required column(s) {_names(missing, repr)}"]
-    lines.append(f"  the file has: {', '.join(header.names)}")
+    lines.append(f"  the file has: {', '.join(map(shown, header.names))}")
     for p in problems:
         lines.append(
             f"  also: {p['rows']:,} row(s) with '{p['field']}': {p['reason']} (first at row {p['first_row']})"

@@ -11,7 +11,9 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +93,7 @@ def read_header(path: Path, encoding: str) -> Header:
         raise InputRefused(
             f"{path}: cannot be read ({exc.strerror})", "Check the path and permissions."
         ) from exc
-    if not head.strip():
+    if not _without_bom(head).strip():
         raise InputRefused(f"{path}: the file is empty", "Export the file again with its header row.")
     try:
         codec = codec_name(path, encoding)
@@ -109,7 +111,21 @@ def read_header(path: Path, encoding: str) -> Header:
     newline = _newline(text)
     lines = text.splitlines()
     first = lines[0] if lines else ""
+    if "\0" in first:
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: the header row holds NUL characters (bytes of value 0), "
+            "which a CSV text file does not",
+            "It looks like UTF-16 text: use --encoding utf-16."
+            if head.count(b"\0") * 3 > len(head)
+            else "Save the file again as CSV (UTF-8) from the program that made it.",
+        )
     names = next(csv.reader(io.StringIO(first)), [])
+    if not any(name.strip() for name in names):
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: the first line is blank, but it must be the header row "
+            "(the column names)",
+            "Remove the lines before the header row and load the file again.",
+        )
     has_rows = any(line.strip(" ,\t") for line in lines[1:3])
     by_key: dict[str, str] = {}
     for name in names:
@@ -122,6 +138,13 @@ def read_header(path: Path, encoding: str) -> Header:
         seen.add(unique.lower())
         columns.append(unique)
     return Header(names=names, newline=newline, by_key=by_key, has_rows=has_rows, columns=columns)
+
+
+def _without_bom(head: bytes) -> bytes:
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            return head[len(bom) :]
+    return head
 
 
 def _newline(text: str) -> str:
@@ -137,8 +160,60 @@ def _newline(text: str) -> str:
 
 
 def check_columns(path: Path, spec: SourceSpec, header: Header) -> list[str]:
-    """The required columns the file lacks."""
-    return [c.name for c in spec.columns if c.required and header.find(c.name) is None]
+    """The required columns the file lacks. Refuses a file whose header spells a column with a character
+    that does not show (a zero-width space, a byte-order mark in the middle): it would otherwise be missing
+    for no reason a person can see, or (an optional column) be left out of the load without a word."""
+    hidden = []
+    for col in spec.columns:
+        if header.find(col.name) is None:
+            hidden += [(name, col.name) for name in header.names if _hides(name, col.name)]
+    missing = [c.name for c in spec.columns if c.required and header.find(c.name) is None]
+    if hidden:
+        lines = [
+            f"the header {name!r} has {_invisible(name)} where the column {expected!r} is expected"
+            for name, expected in hidden
+        ]
+        unexplained = [m for m in missing if m not in {expected for _, expected in hidden}]
+        if unexplained:
+            lines.append(f"missing required column(s) {', '.join(map(repr, unexplained))}")
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: " + "\n  also: ".join(lines),
+            "Remove the invisible character(s) from the header row (retype the column name) and load the "
+            "file again.",
+        )
+    return missing
+
+
+def invisible(ch: str) -> bool:
+    """A character that takes no room on screen: format characters (zero-width space and joiners,
+    direction marks, the byte-order mark, the soft hyphen) and control characters but the whitespace ones,
+    which names are matched without (see `normalise`)."""
+    return unicodedata.category(ch) in ("Cf", "Cc") and not ch.isspace()
+
+
+def _hides(name: str, expected: str) -> bool:
+    """Whether `name` is the column `expected` but for invisible characters."""
+    visible = "".join(c for c in name if not invisible(c))
+    return visible != name and normalise(visible) == normalise(expected)
+
+
+# Unicode's name for it says nothing to most people; this is how it gets into a header.
+_CHARACTER_NAMES = {"\ufeff": "BYTE ORDER MARK"}
+
+
+def _invisible(name: str) -> str:
+    """`an invisible character (U+200B ZERO WIDTH SPACE)`, or the plural for several kinds."""
+    kinds = list(dict.fromkeys(c for c in name if invisible(c)))
+    named = ", ".join(
+        f"U+{ord(c):04X} {_CHARACTER_NAMES.get(c) or unicodedata.name(c, 'CONTROL CHARACTER')}" for c in kinds
+    )
+    return f"an invisible character ({named})" if len(kinds) == 1 else f"invisible characters ({named})"
+
+
+def shown(name: str) -> str:
+    """A header name as written, or escaped (`'crime_ref\\u200b'`) where it holds a character that does not
+    show or is not a plain space, so a person can see what is there."""
+    return name if name.isprintable() else repr(name)
 
 
 def _q(name: str) -> str:
@@ -173,13 +248,65 @@ def stage_raw(
                           null_padding = false, parallel = true)"""
         )
     except Exception as exc:  # DuckDB gives up on the file (mixed line endings, binary data...)
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: cannot be read as CSV ({str(exc).splitlines()[0]})",
-            "Check it is a comma-separated text file with one kind of line ending throughout "
-            "(open it in a spreadsheet and save it as CSV again).",
-        ) from exc
+        raise unreadable(path, source, header, encoding) from exc
     con.raw_sql(f"CREATE TEMP VIEW {raw} AS SELECT rowid + 1 AS __seq, * FROM {text}")
     return raw, rejects
+
+
+_ENDINGS = {"\\n": b"\n", "\\r\\n": b"\r\n", "\\r": b"\r"}
+_ENDING_NAMES = {
+    b"\n": "a line feed alone (LF, as Linux and Macs write)",
+    b"\r\n": "a carriage return and line feed (CRLF, as Windows writes)",
+    b"\r": "a carriage return alone (CR, as old Macs wrote)",
+}
+_TOKENS = re.compile(rb'"|\r\n|\r|\n')
+_SCANNED = 1 << 26  # how much of a refused file is searched for the line that broke it
+
+
+def unreadable(path: Path, source: Path, header: Header, encoding: str) -> InputRefused:
+    """The refusal of a file DuckDB's CSV reader gave up on, in words: its messages name the reader's
+    state machine and options, not the file's line. A line ending unlike the header's outside a quoted
+    value is what makes it give up; where none is found, the file is not CSV text."""
+    hint = (
+        "Open it in a spreadsheet or text editor and save it again as CSV (comma-separated, one kind of "
+        "line ending throughout), then load it again."
+    )
+    found = _other_line_ending(source, _ENDINGS[header.newline]) if encoding == "utf-8" else None
+    if found is not None:
+        line, ending = found
+        return InputRefused(
+            f"{path}: refused, nothing loaded: line {line} ends with {_ENDING_NAMES[ending]}, but the "
+            f"header row ends with {_ENDING_NAMES[_ENDINGS[header.newline]]}; a file must use one kind of "
+            "line ending throughout",
+            hint,
+        )
+    if encoding != "utf-8":
+        return InputRefused(
+            f"{path}: refused, nothing loaded: not valid {encoding.upper()} text",
+            "Check the file's encoding and name it with --encoding (or save the file as UTF-8).",
+        )
+    return InputRefused(
+        f"{path}: refused, nothing loaded: it cannot be read as comma-separated text (binary data, or a "
+        "file of another kind?)",
+        hint,
+    )
+
+
+def _other_line_ending(source: Path, own: bytes) -> tuple[int, bytes] | None:
+    """(line, ending) of the first line ending outside a quoted value that is not `own`, in the first
+    64 MB; lines are counted as a text editor counts them (a quoted value over two lines is two)."""
+    with source.open("rb") as handle:
+        text = handle.read(_SCANNED)
+    quoted, line = False, 1
+    for token in _TOKENS.finditer(text):
+        mark = token.group()
+        if mark == b'"':
+            quoted = not quoted
+            continue
+        if not quoted and mark != own:
+            return line, mark
+        line += 1
+    return None
 
 
 def scan_lines(con: Any, source: Path, header: Header, encoding: str, prefix: str) -> str | None:
