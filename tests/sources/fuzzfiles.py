@@ -659,5 +659,8 @@ def ingest_fuzzed(hub: Hub, f: FuzzFile, folder: Path) -> Outcome:
     if f.source in SOURCES:
         table = SOURCES[f.source].table
         added = after["counts"][table] - before["counts"][table]
-        assert added == s.rows_loaded, f"{added} rows added to {table} for {s}"
+        # A correction replaces the version it supersedes, which moves to the table's history.
+        superseded = after["counts"][f"{table}_history"] - before["counts"][f"{table}_history"]
+        assert added + superseded == s.rows_loaded, f"{added} rows added to {table} for {s}"
+        assert (superseded > 0) == (s.rows_corrected > 0), f"{superseded} versions superseded for {s}"
     return outcome
