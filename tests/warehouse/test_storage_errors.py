@@ -26,7 +26,10 @@ def test_a_lock_is_named_as_such(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "exc",
-    [OSError(errno.ENOSPC, "No space left on device"), duckdb.IOException("IO Error: No space left on device")],
+    [
+        OSError(errno.ENOSPC, "No space left on device"),
+        duckdb.IOException("IO Error: No space left on device"),
+    ],
 )
 def test_a_full_disk_is_said_plainly(exc: BaseException) -> None:
     failure = storage_failure(exc, "loading a.csv")
