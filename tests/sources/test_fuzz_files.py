@@ -85,3 +85,48 @@ def test_the_generator_makes_every_kind_of_damage_and_counts_what_it_can() -> No
 def test_the_same_seed_gives_the_same_file() -> None:
     assert file_for_seed("fire", 7) == file_for_seed("fire", 7)
     assert file_for_seed("fire", 7).data != file_for_seed("fire", 8).data
+
+
+# -- what the fuzzing found ----------------------------------------------------------------------------------
+
+FIRE_HEADER = "incident_ref,incident_date,incident_type,lsoa_code"
+
+
+@pytest.mark.parametrize("name", ["rowid", "RowID", "__seq", "__blank", "__raw_1"])
+def test_a_column_named_like_the_stagings_own_is_read_as_any_other(
+    hub: Hub, tmp_path: Path, name: str
+) -> None:
+    """A "RowID" column (as exports from Access or SQLite carry) hid DuckDB's rowid, which numbers the rows
+    read: the load stopped with a DuckDB Binder Error; `__seq` and `__blank` did the same once a row was
+    quarantined."""
+    path = tmp_path / "fire.csv"
+    path.write_text(
+        f"incident_ref,{name},incident_date,incident_type,lsoa_code\n"
+        "FIRE-1,7,2019-03-02,deliberate_primary,E01006412\n"
+        "\n"
+        "FIRE-2,8,2019-03-32,deliberate_primary,E01006412\n"
+        "FIRE-3,9,2019-03-02,deliberate_primary,E01006412,extra\n"
+    )
+    [summary] = hub.ingest("fire", [path])
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_quarantined) == (3, 1, 2)
+    assert [(r["row_number"], r["field"]) for r in hub.quarantine("fire.csv").to_pylist()] == [
+        (4, "incident_date"),
+        (5, "(whole row)"),
+    ]
+
+
+def test_a_utf8_file_with_a_byte_order_mark_cut_mid_character_at_64_kb_loads(
+    hub: Hub, tmp_path: Path
+) -> None:
+    """vrhub decodes the first 64 KB to read the header, up to the character cut in two at the end. With a
+    byte-order mark the decoder's positions count from after it, so the chunk was cut three bytes short,
+    here in the middle of an earlier 'é', and the load stopped with a UnicodeDecodeError."""
+    rows = [f"FIRE-{n:05d},2019-03-02,deliberate_primary,E01006412" for n in range(1, 1200)]
+    text = "\ufeff" + "\n".join([FIRE_HEADER, *rows]) + "\nFIRE-"
+    text += "x" * ((1 << 16) - 5 - len(text.encode()))
+    text += "\u00e9xx\u00e9,2019-03-02,deliberate_primary,E01006412\n"  # bytes 65531-2 and 65535-6
+    path = tmp_path / "fire.csv"
+    path.write_bytes(text.encode())
+    assert path.read_bytes()[(1 << 16) - 5 : (1 << 16) + 1] == "\u00e9xx\u00e9".encode()
+    [summary] = hub.ingest("fire", [path])
+    assert (summary.rows_read, summary.rows_loaded) == (1200, 1200)

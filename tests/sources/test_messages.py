@@ -191,3 +191,40 @@ def test_invalid_utf16_is_refused_in_words(hub: Hub, tmp_path: Path) -> None:
     error = refused(hub, "fire", path, encoding="utf-16")
     assert error.message == f"{path}: refused, nothing loaded: not valid UTF-16 text"
     assert error.hint == "Check the file's encoding and name it with --encoding (or save the file as UTF-8)."
+
+
+def test_a_first_line_longer_than_64_kb_is_not_taken_for_a_header(hub: Hub, tmp_path: Path) -> None:
+    """Only the first 64 KB are read for the header: a longer first line would be cut, its last names lost."""
+    path = fire(tmp_path / "fire.csv", HEADER + ",notes" * 11_000)
+    error = refused(hub, "fire", path)
+    assert error.message == (
+        f"{path}: refused, nothing loaded: the first line is longer than 65,536 bytes, so it cannot be the "
+        "header row (the column names)"
+    )
+    assert error.hint == "Check it is a CSV file with the column names on its first line."
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "encoding"),
+    [("ed-attendances", "ed.csv", "windows-1252"), ("population", "ONS2020.csv", None)],
+    ids=["--encoding windows-1252", "population's fall-back"],
+)
+def test_a_utf8_byte_order_mark_read_as_windows_1252_is_refused(
+    hub: Hub, tmp_path: Path, source: str, name: str, encoding: str | None
+) -> None:
+    """ed-attendances' first column is optional: read as Windows-1252 it was named "ï»¿attendance_ref" and
+    left out, the file loaded without it. A population file not valid UTF-8 is read as Windows-1252."""
+    header = b"attendance_ref,site_code,assault_datetime,assault_method,location_type,age,sex,admitted"
+    row = b"ED-1,RBN01,2019-03-02 00:40,knife,street,19,M,Y"
+    if source == "population":
+        header, row = b"Code,Name,All ages", b"E06000006,Halton \x96 caf\xe9,1"
+    path = write(tmp_path / name, b"\xef\xbb\xbf" + header + b"\n" + row + b"\n")
+    error = refused(hub, source, path, encoding=encoding)
+    assert error.message == (
+        f"{path}: refused, nothing loaded: it starts with a UTF-8 byte-order mark, but it is read as "
+        f"{encoding or 'cp1252'}"
+    )
+    assert error.hint == (
+        "A file that starts so is UTF-8: load it with --encoding utf-8. If that is refused as not valid "
+        "UTF-8, the file mixes two encodings: save it again as UTF-8 from the program that made it."
+    )

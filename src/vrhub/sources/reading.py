@@ -95,19 +95,37 @@ def read_header(path: Path, encoding: str) -> Header:
         ) from exc
     if not _without_bom(head).strip():
         raise InputRefused(f"{path}: the file is empty", "Export the file again with its header row.")
+    codec = codec_name(path, encoding)
+    if head.startswith(codecs.BOM_UTF8) and codec not in _NATIVE:
+        # Read as Windows-1252 it would start the first name with "ï»¿", and an optional first column
+        # (ed-attendances' attendance_ref) would be left out without a word.
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: it starts with a UTF-8 byte-order mark, but it is read as "
+            f"{encoding}",
+            "A file that starts so is UTF-8: load it with --encoding utf-8. If that is refused as not valid "
+            "UTF-8, the file mixes two encodings: save it again as UTF-8 from the program that made it.",
+        )
+    # A UTF-8 byte-order mark is left out before decoding: the positions in a decoding error of
+    # "utf-8-sig" count from after it, and cut the chunk three bytes too late.
+    skip = len(codecs.BOM_UTF8) if codec == "utf-8" and head.startswith(codecs.BOM_UTF8) else 0
     try:
-        codec = codec_name(path, encoding)
-        text = head.decode("utf-8-sig" if codec == "utf-8" else codec, errors="strict")
+        text = head[skip:].decode(codec, errors="strict")
     except UnicodeDecodeError as exc:
         # Only the last character of the chunk may be cut in two; anything else is the wrong encoding.
-        if exc.start < len(head) - 4:
+        if skip + exc.start < len(head) - 4:
             raise InputRefused(
-                f"{path}: not valid {encoding} text (byte {exc.start} cannot be decoded)",
+                f"{path}: not valid {encoding} text (byte {skip + exc.start} cannot be decoded)",
                 "It starts with a UTF-16 byte-order mark: use --encoding utf-16."
                 if head[:2] in (b"\xff\xfe", b"\xfe\xff")
                 else "It's often worth trying: --encoding windows-1252 (files saved by Excel on Windows).",
             ) from exc
-        text = head[: exc.start].decode("utf-8-sig" if codec == "utf-8" else codec)
+        text = head[skip : skip + exc.start].decode(codec)
+    if len(head) == 1 << 16 and not any(end in text for end in ("\r", "\n")):
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: the first line is longer than {1 << 16:,} bytes, so it cannot "
+            "be the header row (the column names)",
+            "Check it is a CSV file with the column names on its first line.",
+        )
     newline = _newline(text)
     lines = text.splitlines()
     first = lines[0] if lines else ""
@@ -130,14 +148,22 @@ def read_header(path: Path, encoding: str) -> Header:
     by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(normalise(name), name)
-    # Duplicate or blank header names would clash: number them so every field is still read.
+    # Duplicate or blank header names would clash, and so would a name the staging uses itself (`__seq`,
+    # `__blank`, `__raw_1`...) or DuckDB's `rowid` (a "RowID" column of an export hid it from the
+    # numbering): number them so every field is still read.
     columns: list[str] = []
     seen: set[str] = set()
     for i, name in enumerate(names):
-        unique = name if name and name.lower() not in seen else f"{name or 'column'}__{i + 1}"
+        unique = name if name and not _reserved(name) else f"column__{i + 1}"
+        while unique.lower() in seen:
+            unique = f"{unique}__{i + 1}"
         seen.add(unique.lower())
         columns.append(unique)
     return Header(names=names, newline=newline, by_key=by_key, has_rows=has_rows, columns=columns)
+
+
+def _reserved(name: str) -> bool:
+    return name.lower() == "rowid" or name.startswith("__")
 
 
 def _without_bom(head: bytes) -> bytes:
