@@ -191,7 +191,7 @@ def _json_refusals(loads: Any) -> Any:
     except VrhubError as exc:
         refusal = {"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
         sys.stdout.write(json.dumps(refusal) + "\n")
-        raise typer.Exit(exc.exit_code) from None
+        raise  # and in words on standard error, as without --json
 
 
 @app.command()
