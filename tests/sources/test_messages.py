@@ -228,3 +228,29 @@ def test_a_utf8_byte_order_mark_read_as_windows_1252_is_refused(
         "A file that starts so is UTF-8: load it with --encoding utf-8. If that is refused as not valid "
         "UTF-8, the file mixes two encodings: save it again as UTF-8 from the program that made it."
     )
+
+
+def test_a_column_beside_its_twin_with_an_invisible_character_is_refused(hub: Hub, tmp_path: Path) -> None:
+    """Which of the two is meant cannot be told; and the twin, taken for an extra column, kept its values
+    as they are in the quarantine: crime references in clear."""
+    path = write(
+        tmp_path / "police.csv",
+        "crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,"
+        "person_role,age,sex,crime_ref\u200b\n"
+        "MP/1,2019-03-02,2019-03-41,8N,Y,N,N,E01006412,victim,19,M,MP/1\n".encode(),
+    )
+    assert refused(hub, "police-records", path).message == (
+        f"{path}: refused, nothing loaded: the header 'crime_ref\\u200b' has an invisible character "
+        "(U+200B ZERO WIDTH SPACE) where the column 'crime_ref' is expected"
+    )
+
+
+def test_a_population_file_with_a_blank_first_line_is_refused_for_that(hub: Hub, tmp_path: Path) -> None:
+    """The refusal came from reading the header, so the population source tried its fall-back encoding
+    (Windows-1252) and said the UTF-8 file was not valid in it (U+2060 is E2 81 A0; 81 is not a character
+    in Windows-1252)."""
+    path = write(tmp_path / "ONS2020.csv", "\nCode,Name,All ages\nE06000006,Halton\u2060,1\n".encode())
+    assert refused(hub, "population", path).message == (
+        f"{path}: refused, nothing loaded: the first line is blank, but it must be the header row "
+        "(the column names)"
+    )
