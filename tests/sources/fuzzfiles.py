@@ -6,10 +6,10 @@ draws integers, and the same mutations follow.
 
 A file starts as the good fixture's header and rows, then takes a few mutations of its table (columns
 missing, extra, duplicated, reordered, renamed with invisible characters; ragged, blank, repeated and huge
-rows; bad dates, numbers out of range, formula-like text), is written with a chosen line ending, quoting
-and encoding, and may then be damaged byte by byte (invalid UTF-8, NULs, unterminated quotes, mixed line
-endings, a cut). `count_rows` counts the data rows such a file holds with Python's csv module, independently
-of vrhub, where the damage leaves it well-formed enough to count.
+rows; bad dates, numbers out of range, formula-like text; quotes never closed or astray), is written with a
+chosen line ending, quoting and encoding, and may then be damaged byte by byte (invalid UTF-8, NULs, mixed
+line endings, a blank first line, a cut, binary junk). `count_rows` counts the data rows such a file holds
+with Python's csv module, independently of vrhub, where the damage leaves it well-formed enough to count.
 """
 
 from __future__ import annotations
@@ -656,7 +656,16 @@ def count_rows(f: FuzzFile) -> int | None:
     if not records:
         return None
     width = len(records[0])
-    return sum(1 for r in records[1:] if r and not (len(r) >= width and all(v == "" for v in r)))
+    return sum(1 for r in records[1:] if r and not _blank(r, width))
+
+
+def _blank(record: list[str], width: int) -> bool:
+    # DuckDB reads a field past the header's width as empty when it holds nothing but NULs (`,,,\0`).
+    return (
+        len(record) >= width
+        and all(v == "" for v in record[:width])
+        and all(v.strip("\0") == "" for v in record[width:])
+    )
 
 
 # -- loading one and checking what vrhub did ----------------------------------------------------------------
