@@ -544,13 +544,14 @@ def make_file(source: str, draw: Draw, number: int = 0) -> FuzzFile:
     d = Draft(source, spec, header, rows)
     if chance(draw, 70):
         fresh_rows(d, number)
-    secrets = _identifiers(d)
+    good_identifiers = set(_identifiers(d))
     for _ in range(draw.integer(0, 3)):
         label = choose(draw, _WEIGHTED)
         if label in _RARE and not chance(draw, 25):
             continue
         TABLE_MUTATIONS[label](d, draw)
         d.labels.append(label)
+    secrets = tuple(v for v in _identifiers(d) if v in good_identifiers)
     d.refusal = _header_refusal(d)
     d.newline = choose(draw, NEWLINES)
     d.quote_all = chance(draw, 15)
@@ -615,8 +616,17 @@ _CHECKED = ("Last outcome category", "Context")
 
 
 def _identifiers(d: Draft) -> tuple[str, ...]:
-    names = {c.name for c in d.spec.columns if c.kind == "identifier"}
-    found = {row[i] for i, name in enumerate(d.header) if name in names for row in d.rows if i < len(row)}
+    """The values of the identifier columns vrhub will know by their names. A column it cannot know (its
+    name blank, misspelt, or garbled by the wrong --encoding) is an extra column, which the quarantine keeps
+    as it is in the raw rows, whatever it holds."""
+    names = {normalise(c.name) for c in d.spec.columns if c.kind == "identifier"}
+    found = {
+        row[i]
+        for i, name in enumerate(d.header)
+        if normalise(name) in names and name.isascii()
+        for row in d.rows
+        if i < len(row)
+    }
     return tuple(sorted(v for v in found if len(v) >= 6))
 
 
