@@ -52,9 +52,9 @@ ALL_SOURCES = tuple(GOOD)
 assert set(ALL_SOURCES) == {*SOURCES, "areas", "population"}, "a source without a fuzzed good file"
 BASE_ROWS = 12  # the first rows of each good file: enough for every mutation, few enough to be quick
 
-# Characters a header name may carry without showing them. Python's str.split() counts NBSP as a space (so
-# vrhub matches a name holding one), but not the zero-width ones.
-INVISIBLE = ("\u200b", "\u00a0", "\ufeff", "\u00ad", "\u200f", "\u2060", "\u200d")
+# Characters a header name may carry without showing them. Python's str.split() counts NBSP, U+2028 and
+# U+0085 as spaces (so vrhub matches a name holding one), but not the zero-width ones.
+INVISIBLE = ("\u200b", "\u00a0", "\ufeff", "\u00ad", "\u200f", "\u2060", "\u200d", "\u2028", "\x85")
 ZERO_WIDTH = ("\u200b", "\ufeff", "\u00ad", "\u200f", "\u2060", "\u200d")
 
 # Values each kind of column refuses, or that sit at its edges.

@@ -254,3 +254,23 @@ def test_a_population_file_with_a_blank_first_line_is_refused_for_that(hub: Hub,
         f"{path}: refused, nothing loaded: the first line is blank, but it must be the header row "
         "(the column names)"
     )
+
+
+def test_a_stray_quote_does_not_hide_the_line_ending_unlike_the_headers(hub: Hub, tmp_path: Path) -> None:
+    """A quote inside an unquoted value (`1"9`) opens nothing: taken for an opening one, it hid the bare CR
+    after it, and the file was refused as not comma-separated text at all."""
+    path = write(
+        tmp_path / "fire.csv",
+        f'{HEADER}\r\nFIRE-1,2019-03-02,deliberate"primary,E01006412\rFIRE-2,2019-03-02,x,y\r\n'.encode(),
+    )
+    assert refused(hub, "fire", path).message == (
+        f"{path}: refused, nothing loaded: line 2 ends with {CR}, but the header row ends with {CRLF}; "
+        "a file must use one kind of line ending throughout"
+    )
+
+
+def test_a_header_name_ending_in_a_line_separator_is_matched_not_cut(hub: Hub, tmp_path: Path) -> None:
+    """U+2028 (LINE SEPARATOR) is a space at the end of a name, but Python's str.splitlines() broke the
+    header there: two names read of four, the file refused for missing 'incident_type' and 'lsoa_code'."""
+    path = fire(tmp_path / "fire.csv", "incident_ref,incident_date\u2028,incident_type,lsoa_code")
+    assert ingest(hub, "fire", path).rows_loaded == 2

@@ -122,8 +122,10 @@ def read_header(path: Path, encoding: str) -> Header:
             ) from exc
         text = head[skip : skip + exc.start].decode(codec)
     newline = _newline(text)
-    lines = text.splitlines()
-    first = lines[0] if lines else ""
+    # Lines as CSV has them: str.splitlines() also breaks at form feeds, U+0085 and U+2028, which may
+    # stand in a name and cut the header there.
+    lines = re.split("\r\n|\r|\n", text)
+    first = lines[0]
     names = next(csv.reader(io.StringIO(first)), [])
     # Refused by `check_columns`, not here: a refusal from here makes a source with a fall-back encoding
     # (population) try that, and say the file is not valid in it.
@@ -296,7 +298,7 @@ _ENDING_NAMES = {
     b"\r\n": "a carriage return and line feed (CRLF, as Windows writes)",
     b"\r": "a carriage return alone (CR, as old Macs wrote)",
 }
-_TOKENS = re.compile(rb'"|\r\n|\r|\n')
+_TOKENS = re.compile(rb'""|"|,|\r\n|\r|\n')
 _SCANNED = 1 << 26  # how much of a refused file is searched for the line that broke it
 
 
@@ -334,15 +336,28 @@ def _other_line_ending(source: Path, own: bytes) -> tuple[int, bytes] | None:
     64 MB; lines are counted as a text editor counts them (a quoted value over two lines is two)."""
     with source.open("rb") as handle:
         text = handle.read(_SCANNED)
-    quoted, line = False, 1
+    # As a CSV reader does: a quote opens a quoted value only at the start of a field (elsewhere it is a
+    # stray quote, as in `a 6" blade`), and inside one a doubled quote is a quote.
+    quoted, start, end = False, True, 0
+    line = 1
     for token in _TOKENS.finditer(text):
         mark = token.group()
-        if mark == b'"':
-            quoted = not quoted
-            continue
-        if not quoted and mark != own:
+        if token.start() > end and not quoted:
+            start = False
+        end = token.end()
+        if quoted:
+            if mark == b'"':
+                quoted, start = False, False
+            elif mark != b'""' and mark != b",":
+                line += 1
+        elif mark in (b'"', b'""'):
+            quoted, start = start and mark == b'"', False
+        elif mark == b",":
+            start = True
+        elif mark != own:
             return line, mark
-        line += 1
+        else:
+            line, start = line + 1, True
     return None
 
 
