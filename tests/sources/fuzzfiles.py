@@ -6,10 +6,10 @@ draws integers, and the same mutations follow.
 
 A file starts as the good fixture's header and rows, then takes a few mutations of its table (columns
 missing, extra, duplicated, reordered, renamed with invisible characters; ragged, blank, repeated and huge
-rows; bad dates, numbers out of range, formula-like text), is written with a chosen line ending, quoting
-and encoding, and may then be damaged byte by byte (invalid UTF-8, NULs, unterminated quotes, mixed line
-endings, a cut). `count_rows` counts the data rows such a file holds with Python's csv module, independently
-of vrhub, where the damage leaves it well-formed enough to count.
+rows; bad dates, numbers out of range, formula-like text; quotes never closed or astray), is written with a
+chosen line ending, quoting and encoding, and may then be damaged byte by byte (invalid UTF-8, NULs, mixed
+line endings, a blank first line, a cut, binary junk). `count_rows` counts the data rows such a file holds
+with Python's csv module, independently of vrhub, where the damage leaves it well-formed enough to count.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import sys
 import zlib
 from collections.abc import Callable, Sequence
@@ -51,9 +52,9 @@ ALL_SOURCES = tuple(GOOD)
 assert set(ALL_SOURCES) == {*SOURCES, "areas", "population"}, "a source without a fuzzed good file"
 BASE_ROWS = 12  # the first rows of each good file: enough for every mutation, few enough to be quick
 
-# Characters a header name may carry without showing them. Python's str.split() counts NBSP as a space (so
-# vrhub matches a name holding one), but not the zero-width ones.
-INVISIBLE = ("\u200b", "\u00a0", "\ufeff", "\u00ad", "\u200f", "\u2060", "\u200d")
+# Characters a header name may carry without showing them. Python's str.split() counts NBSP, U+2028 and
+# U+0085 as spaces (so vrhub matches a name holding one), but not the zero-width ones.
+INVISIBLE = ("\u200b", "\u00a0", "\ufeff", "\u00ad", "\u200f", "\u2060", "\u200d", "\u2028", "\x85")
 ZERO_WIDTH = ("\u200b", "\ufeff", "\u00ad", "\u200f", "\u2060", "\u200d")
 
 # Values each kind of column refuses, or that sit at its edges.
@@ -96,6 +97,34 @@ GENERIC_VALUES = (
     "\ufeff",
     "'; DROP TABLE loads; --",
     "\\N",
+)
+# Extra columns, among them names the staging or DuckDB use themselves.
+EXTRA_NAMES = (
+    "comments",
+    "Notes ",
+    "extra_1",
+    "column__2",
+    "\u00e9t\u00e9",
+    "rowid",
+    "RowID",
+    "__seq",
+    "__blank",
+    "__raw_1",
+    "row_key",
+    "load_id",
+    '"quoted"',
+    "a'b",
+    "x\\y",
+    "{}",
+    "--",
+)
+TWINS = (
+    ("Stra\u00dfe", "STRASSE"),
+    ("\u212a", "k"),  # Kelvin sign
+    ("\u00e9", "e\u0301"),  # NFC and NFD
+    ("\ufb01le", "file"),
+    ("\u0130", "i\u0307"),
+    ("ID", "id"),
 )
 INVALID_UTF8 = (b"\xff", b"\xc3\x28", b"\xe2\x82", b"\x80", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\xe9")
 NEWLINES = ("\n", "\r\n", "\r")
@@ -157,6 +186,9 @@ class FuzzFile:
     refusal: tuple[str, str] | None
     # How the counting decodes it: the encoding vrhub reads it in.
     read_as: str
+    # The identifiers the good rows hold (crime and person references, NHS numbers...): never stored as
+    # they are, wherever a mutation moved them.
+    secrets: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return (
@@ -201,13 +233,21 @@ def drop_column(d: Draft, draw: Draw) -> None:
 
 
 def extra_column(d: Draft, draw: Draw) -> None:
-    name = choose(
-        draw, ("comments", "Notes ", "extra_" + str(draw.integer(0, 9)), "column__2", "\u00e9t\u00e9")
-    )
+    name = choose(draw, EXTRA_NAMES)
     at = draw.integer(0, len(d.header))
     d.header.insert(at, name)
     for row in d.rows:
         row.insert(min(at, len(row)), choose(draw, ("x", "", "1", "a,b")))
+
+
+def twin_columns(d: Draft, draw: Draw) -> None:
+    """Two names one folding or normalisation of Unicode would make one (DuckDB's, Python's)."""
+    pair = choose(draw, TWINS)
+    for name in pair:
+        at = draw.integer(0, len(d.header))
+        d.header.insert(at, name)
+        for row in d.rows:
+            row.insert(min(at, len(row)), name[:1])
 
 
 def many_columns(d: Draft, draw: Draw) -> None:
@@ -217,12 +257,22 @@ def many_columns(d: Draft, draw: Draw) -> None:
         row += [str(i % 7) for i in range(n)]
 
 
+# A second column of an identifier's name spelt otherwise ("CRIME_REF" beside "crime_ref"): staging.py
+# hashes an identifier at the positions of its name as written, so the quarantine keeps the second
+# copy's values as they are (test_fuzz_files.py, test_an_identifier_column_twice_is_hashed_in_both: xfail).
+# The check for identifiers stored as they are passes over such files until that is fixed.
+IDENTIFIER_TWIN = "identifier_twin"
+
+
 def duplicate_column(d: Draft, draw: Draw) -> None:
     i = _column(d, draw)
     if i is None:
         return
     name = d.header[i]
     twin = choose(draw, (name, name.upper(), name.lower(), name + " "))
+    col = d.kind(name)
+    if twin != name and col is not None and col.kind == "identifier":
+        d.labels.append(IDENTIFIER_TWIN)
     at = draw.integer(0, len(d.header))
     d.header.insert(at, twin)
     for row in d.rows:
@@ -348,6 +398,7 @@ TABLE_MUTATIONS: dict[str, Callable[[Draft, Draw], None]] = {
     for f in (
         drop_column,
         extra_column,
+        twin_columns,
         many_columns,
         duplicate_column,
         reorder_columns,
@@ -491,12 +542,16 @@ def make_file(source: str, draw: Draw, number: int = 0) -> FuzzFile:
         return FuzzFile(source, name, data, (label,), None, False, refusal, "utf-8")
     header, rows = good_table(source)
     d = Draft(source, spec, header, rows)
+    if chance(draw, 70):
+        fresh_rows(d, number)
+    good_identifiers = set(_identifiers(d))
     for _ in range(draw.integer(0, 3)):
         label = choose(draw, _WEIGHTED)
         if label in _RARE and not chance(draw, 25):
             continue
         TABLE_MUTATIONS[label](d, draw)
         d.labels.append(label)
+    secrets = tuple(v for v in _identifiers(d) if v in good_identifiers)
     d.refusal = _header_refusal(d)
     d.newline = choose(draw, NEWLINES)
     d.quote_all = chance(draw, 15)
@@ -520,18 +575,21 @@ def make_file(source: str, draw: Draw, number: int = 0) -> FuzzFile:
         d.countable = False
     if d.countable and d.refusal is None and _quotes_unbalanced(data, read_as or "utf-8"):
         d.countable = False
-    return FuzzFile(source, name, data, tuple(d.labels), d.option, d.countable, d.refusal, read_as or "")
+    return FuzzFile(
+        source, name, data, tuple(d.labels), d.option, d.countable, d.refusal, read_as or "", secrets
+    )
 
 
 def _header_refusal(d: Draft) -> tuple[str, str] | None:
     """What the refusal must say about the header: a required column spelt with a zero-width character
     is named with it; one missing outright is named."""
     found = {normalise(h) for h in d.header}
-    bare = {normalise("".join(ch for ch in h if ch not in ZERO_WIDTH)): h for h in d.header}
+    for h in d.header:
+        bare = "".join(ch for ch in h if ch not in ZERO_WIDTH)
+        if bare != h and d.kind(bare) is not None:
+            return "invisible character", f"{h!r} for {bare!r}"
     for col in d.spec.columns:
         if col.required and normalise(col.name) not in found:
-            if normalise(col.name) in bare:
-                return "invisible character", f"{bare[normalise(col.name)]!r} for {col.name!r}"
             return repr(col.name), f"required column {col.name!r} missing"
     return None
 
@@ -539,6 +597,37 @@ def _header_refusal(d: Draft) -> tuple[str, str] | None:
 def file_for_seed(source: str, seed: int) -> FuzzFile:
     """The file `seed` gives for `source` (the same on every machine and run)."""
     return make_file(source, RandomDraw(zlib.crc32(f"{source}:{seed}".encode())), seed)
+
+
+def fresh_rows(d: Draft, number: int) -> None:
+    """Make the rows new to the warehouse (a loaded row of the same key is a duplicate), so that most files
+    insert rows and count them too: their first two free-text or identifier values end with the file's
+    number (not the outcome and context of police.uk, which a check reads together)."""
+    kinds = ("text", "identifier")
+    names = [c.name for c in d.spec.columns if c.kind in kinds and c.name not in _CHECKED][:2]
+    for i, name in enumerate(d.header):
+        if name in names:
+            for row in d.rows:
+                if i < len(row) and row[i]:
+                    row[i] = f"{row[i]}-{number}"
+
+
+_CHECKED = ("Last outcome category", "Context")
+
+
+def _identifiers(d: Draft) -> tuple[str, ...]:
+    """The values of the identifier columns vrhub will know by their names. A column it cannot know (its
+    name blank, misspelt, or garbled by the wrong --encoding) is an extra column, which the quarantine keeps
+    as it is in the raw rows, whatever it holds."""
+    names = {normalise(c.name) for c in d.spec.columns if c.kind == "identifier"}
+    found = {
+        row[i]
+        for i, name in enumerate(d.header)
+        if normalise(name) in names and name.isascii()
+        for row in d.rows
+        if i < len(row)
+    }
+    return tuple(sorted(v for v in found if len(v) >= 6))
 
 
 def _read_as(d: Draft, data: bytes) -> str | None:
@@ -577,7 +666,16 @@ def count_rows(f: FuzzFile) -> int | None:
     if not records:
         return None
     width = len(records[0])
-    return sum(1 for r in records[1:] if r and not (len(r) >= width and all(v == "" for v in r)))
+    return sum(1 for r in records[1:] if r and not _blank(r, width))
+
+
+def _blank(record: list[str], width: int) -> bool:
+    # DuckDB reads a field past the header's width as empty when it holds nothing but NULs (`,,,\0`).
+    return (
+        len(record) >= width
+        and all(v == "" for v in record[:width])
+        and all(v.strip("\0") == "" for v in record[width:])
+    )
 
 
 # -- loading one and checking what vrhub did ----------------------------------------------------------------
@@ -615,9 +713,28 @@ def warehouse_state(hub: Hub) -> dict[str, Any]:
         state: dict[str, Any] = {"counts": dict(con.execute(counts).fetchall())}
         state["loads"] = con.execute("SELECT * FROM loads ORDER BY load_id").fetchall()
         state["quarantine"] = con.execute(
-            "SELECT load_id, count(*), count(DISTINCT row_number) FROM quarantine GROUP BY 1 ORDER BY 1"
+            """SELECT load_id, count(*), count(DISTINCT row_number), min(row_number), max(row_number)
+            FROM quarantine GROUP BY 1 ORDER BY 1"""
         ).fetchall()
         return state
+    finally:
+        con.close()
+
+
+def stored_text(hub: Hub, table: str, load_id: int | None) -> list[str]:
+    """Every text value a load stored: its rows and its quarantine (the raw rows and their values)."""
+    con = duckdb.connect(str(hub.settings.warehouse), read_only=True)
+    try:
+        columns = [
+            c
+            for c, kind in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+            if kind == "VARCHAR"
+        ]
+        rows = con.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE load_id = ?", [load_id]
+        ).fetchall()
+        held = con.execute("SELECT raw_row, value FROM quarantine WHERE load_id = ?", [load_id]).fetchall()
+        return [v for row in [*rows, *held] for v in row if isinstance(v, str)]
     finally:
         con.close()
 
@@ -654,8 +771,12 @@ def ingest_fuzzed(hub: Hub, f: FuzzFile, folder: Path) -> Outcome:
         return outcome
     [record] = [r for r in after["loads"] if r not in before["loads"]]
     assert record[0] == s.load_id, (record, s)
-    held = {load: (n, rows) for load, n, rows in after["quarantine"]}.get(s.load_id, (0, 0))
+    held = {load: rest for load, *rest in after["quarantine"]}.get(s.load_id, [0, 0, None, None])
     assert held[1] == s.rows_quarantined, f"{held[1]} row numbers quarantined for {s}"
+    if held[1]:
+        # A row number is a line of the file, past the header (a spreadsheet numbers every line break).
+        lines = len(re.findall(rb"\r\n|\r|\n", f.data)) + 1
+        assert held[2] >= 2 and held[3] <= lines, f"rows {held[2]}-{held[3]} quarantined of {lines} lines"
     if f.source in SOURCES:
         table = SOURCES[f.source].table
         added = after["counts"][table] - before["counts"][table]
@@ -663,4 +784,8 @@ def ingest_fuzzed(hub: Hub, f: FuzzFile, folder: Path) -> Outcome:
         superseded = after["counts"][f"{table}_history"] - before["counts"][f"{table}_history"]
         assert added + superseded == s.rows_loaded, f"{added} rows added to {table} for {s}"
         assert (superseded > 0) == (s.rows_corrected > 0), f"{superseded} versions superseded for {s}"
+        if IDENTIFIER_TWIN not in f.labels:
+            stored = stored_text(hub, table, s.load_id)
+            leaked = [x for x in f.secrets if any(x in text for text in stored)]
+            assert not leaked, f"identifiers stored as they are: {leaked}"
     return outcome

@@ -228,3 +228,49 @@ def test_a_utf8_byte_order_mark_read_as_windows_1252_is_refused(
         "A file that starts so is UTF-8: load it with --encoding utf-8. If that is refused as not valid "
         "UTF-8, the file mixes two encodings: save it again as UTF-8 from the program that made it."
     )
+
+
+def test_a_column_beside_its_twin_with_an_invisible_character_is_refused(hub: Hub, tmp_path: Path) -> None:
+    """Which of the two is meant cannot be told; and the twin, taken for an extra column, kept its values
+    as they are in the quarantine: crime references in clear."""
+    path = write(
+        tmp_path / "police.csv",
+        "crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,"
+        "person_role,age,sex,crime_ref\u200b\n"
+        "MP/1,2019-03-02,2019-03-41,8N,Y,N,N,E01006412,victim,19,M,MP/1\n".encode(),
+    )
+    assert refused(hub, "police-records", path).message == (
+        f"{path}: refused, nothing loaded: the header 'crime_ref\\u200b' has an invisible character "
+        "(U+200B ZERO WIDTH SPACE) where the column 'crime_ref' is expected"
+    )
+
+
+def test_a_population_file_with_a_blank_first_line_is_refused_for_that(hub: Hub, tmp_path: Path) -> None:
+    """The refusal came from reading the header, so the population source tried its fall-back encoding
+    (Windows-1252) and said the UTF-8 file was not valid in it (U+2060 is E2 81 A0; 81 is not a character
+    in Windows-1252)."""
+    path = write(tmp_path / "ONS2020.csv", "\nCode,Name,All ages\nE06000006,Halton\u2060,1\n".encode())
+    assert refused(hub, "population", path).message == (
+        f"{path}: refused, nothing loaded: the first line is blank, but it must be the header row "
+        "(the column names)"
+    )
+
+
+def test_a_stray_quote_does_not_hide_the_line_ending_unlike_the_headers(hub: Hub, tmp_path: Path) -> None:
+    """A quote inside an unquoted value (`1"9`) opens nothing: taken for an opening one, it hid the bare CR
+    after it, and the file was refused as not comma-separated text at all."""
+    path = write(
+        tmp_path / "fire.csv",
+        f'{HEADER}\r\nFIRE-1,2019-03-02,deliberate"primary,E01006412\rFIRE-2,2019-03-02,x,y\r\n'.encode(),
+    )
+    assert refused(hub, "fire", path).message == (
+        f"{path}: refused, nothing loaded: line 2 ends with {CR}, but the header row ends with {CRLF}; "
+        "a file must use one kind of line ending throughout"
+    )
+
+
+def test_a_header_name_ending_in_a_line_separator_is_matched_not_cut(hub: Hub, tmp_path: Path) -> None:
+    """U+2028 (LINE SEPARATOR) is a space at the end of a name, but Python's str.splitlines() broke the
+    header there: two names read of four, the file refused for missing 'incident_type' and 'lsoa_code'."""
+    path = fire(tmp_path / "fire.csv", "incident_ref,incident_date\u2028,incident_type,lsoa_code")
+    assert ingest(hub, "fire", path).rows_loaded == 2

@@ -76,6 +76,7 @@ class Header:
     by_key: dict[str, str]  # normalised name -> name in the file
     has_rows: bool = True  # the file has something after the header line
     columns: list[str] = field(default_factory=list)  # the staging table's column for each name (unique)
+    refusal: InputRefused | None = None  # why the first line cannot be the header row (`check_columns`)
 
     def find(self, name: str) -> str | None:
         return self.by_key.get(normalise(name))
@@ -120,30 +121,17 @@ def read_header(path: Path, encoding: str) -> Header:
                 else "It's often worth trying: --encoding windows-1252 (files saved by Excel on Windows).",
             ) from exc
         text = head[skip : skip + exc.start].decode(codec)
-    if len(head) == 1 << 16 and not any(end in text for end in ("\r", "\n")):
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: the first line is longer than {1 << 16:,} bytes, so it cannot "
-            "be the header row (the column names)",
-            "Check it is a CSV file with the column names on its first line.",
-        )
     newline = _newline(text)
-    lines = text.splitlines()
-    first = lines[0] if lines else ""
-    if "\0" in first:
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: the header row holds NUL characters (bytes of value 0), "
-            "which a CSV text file does not",
-            "It looks like UTF-16 text: use --encoding utf-16."
-            if head.count(b"\0") * 3 > len(head)
-            else "Save the file again as CSV (UTF-8) from the program that made it.",
-        )
+    # Lines as CSV has them: str.splitlines() also breaks at form feeds, U+0085 and U+2028, which may
+    # stand in a name and cut the header there.
+    lines = re.split("\r\n|\r|\n", text)
+    first = lines[0]
     names = next(csv.reader(io.StringIO(first)), [])
-    if not any(name.strip() for name in names):
-        raise InputRefused(
-            f"{path}: refused, nothing loaded: the first line is blank, but it must be the header row "
-            "(the column names)",
-            "Remove the lines before the header row and load the file again.",
-        )
+    # Refused by `check_columns`, not here: a refusal from here makes a source with a fall-back encoding
+    # (population) try that, and say the file is not valid in it.
+    refusal = _header_refusal(path, head, text, first, names)
+    if refusal is not None:
+        return Header(names=[], newline=newline, by_key={}, has_rows=False, refusal=refusal)
     has_rows = any(line.strip(" ,\t") for line in lines[1:3])
     by_key: dict[str, str] = {}
     for name in names:
@@ -160,6 +148,31 @@ def read_header(path: Path, encoding: str) -> Header:
         seen.add(unique.lower())
         columns.append(unique)
     return Header(names=names, newline=newline, by_key=by_key, has_rows=has_rows, columns=columns)
+
+
+def _header_refusal(path: Path, head: bytes, text: str, first: str, names: list[str]) -> InputRefused | None:
+    """Why the first line cannot be the header row, if it cannot."""
+    if len(head) == 1 << 16 and not any(end in text for end in ("\r", "\n")):
+        return InputRefused(
+            f"{path}: refused, nothing loaded: the first line is longer than {1 << 16:,} bytes, so it cannot "
+            "be the header row (the column names)",
+            "Check it is a CSV file with the column names on its first line.",
+        )
+    if "\0" in first:  # DuckDB's SQL parser ends a quoted name there
+        return InputRefused(
+            f"{path}: refused, nothing loaded: the header row holds NUL characters (bytes of value 0), "
+            "which a CSV text file does not",
+            "It looks like UTF-16 text: use --encoding utf-16."
+            if head.count(b"\0") * 3 > len(head)
+            else "Save the file again as CSV (UTF-8) from the program that made it.",
+        )
+    if not any(name.strip() for name in names):
+        return InputRefused(
+            f"{path}: refused, nothing loaded: the first line is blank, but it must be the header row "
+            "(the column names)",
+            "Remove the lines before the header row and load the file again.",
+        )
+    return None
 
 
 def _reserved(name: str) -> bool:
@@ -188,11 +201,11 @@ def _newline(text: str) -> str:
 def check_columns(path: Path, spec: SourceSpec, header: Header) -> list[str]:
     """The required columns the file lacks. Refuses a file whose header spells a column with a character
     that does not show (a zero-width space, a byte-order mark in the middle): it would otherwise be missing
-    for no reason a person can see, or (an optional column) be left out of the load without a word."""
-    hidden = []
-    for col in spec.columns:
-        if header.find(col.name) is None:
-            hidden += [(name, col.name) for name in header.names if _hides(name, col.name)]
+    for no reason a person can see, or (an optional column) be left out of the load without a word; and
+    beside a column of that name, it would be taken for another column, and an identifier kept as it is."""
+    if header.refusal is not None:
+        raise header.refusal
+    hidden = [(name, col.name) for col in spec.columns for name in header.names if _hides(name, col.name)]
     missing = [c.name for c in spec.columns if c.required and header.find(c.name) is None]
     if hidden:
         lines = [
@@ -285,7 +298,7 @@ _ENDING_NAMES = {
     b"\r\n": "a carriage return and line feed (CRLF, as Windows writes)",
     b"\r": "a carriage return alone (CR, as old Macs wrote)",
 }
-_TOKENS = re.compile(rb'"|\r\n|\r|\n')
+_TOKENS = re.compile(rb'""|"|,|\r\n|\r|\n')
 _SCANNED = 1 << 26  # how much of a refused file is searched for the line that broke it
 
 
@@ -323,15 +336,28 @@ def _other_line_ending(source: Path, own: bytes) -> tuple[int, bytes] | None:
     64 MB; lines are counted as a text editor counts them (a quoted value over two lines is two)."""
     with source.open("rb") as handle:
         text = handle.read(_SCANNED)
-    quoted, line = False, 1
+    # As a CSV reader does: a quote opens a quoted value only at the start of a field (elsewhere it is a
+    # stray quote, as in `a 6" blade`), and inside one a doubled quote is a quote.
+    quoted, start, end = False, True, 0
+    line = 1
     for token in _TOKENS.finditer(text):
         mark = token.group()
-        if mark == b'"':
-            quoted = not quoted
-            continue
-        if not quoted and mark != own:
+        if token.start() > end and not quoted:
+            start = False
+        end = token.end()
+        if quoted:
+            if mark == b'"':
+                quoted, start = False, False
+            elif mark != b'""' and mark != b",":
+                line += 1
+        elif mark in (b'"', b'""'):
+            quoted, start = start and mark == b'"', False
+        elif mark == b",":
+            start = True
+        elif mark != own:
             return line, mark
-        line += 1
+        else:
+            line, start = line + 1, True
     return None
 
 
