@@ -86,7 +86,8 @@ def skipped(wh: Warehouse, profile: Profile) -> list[Finding]:
 # Per table: (what a group of rows sharing the key is, the key, columns to make first).
 _Rule = tuple[str, tuple[str, ...], Callable[[ir.Table], dict[str, ir.Value]] | None]
 _DUPLICATES: dict[str, list[_Rule]] = {
-    # The load key includes age and sex, so a person restated with a corrected age is loaded twice.
+    # A record now stands once (its later versions supersede it), but rows loaded before record versions
+    # were keyed with age and sex, so a person restated with a corrected age may be there twice.
     "police_records": [
         (
             "rows for the same person in the same role in one crime",
@@ -95,7 +96,8 @@ _DUPLICATES: dict[str, list[_Rule]] = {
         ),
     ],
     "police_uk_crimes": [("rows with the same Crime ID", ("crime_id",), None)],
-    # ED rows have no load key (identical rows are distinct events), so one attendance can arrive twice.
+    # ED rows loaded before record versions, or without a reference, have no record key, so one attendance
+    # can arrive twice.
     "ed_attendances": [
         ("attendances with the same attendance reference", ("attendance_key",), None),
         (
