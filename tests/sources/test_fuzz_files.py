@@ -138,12 +138,6 @@ POLICE_HEADER = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="staging.py's _identifier_positions matches an identifier's name as written ('crime_ref'), not "
-    "normalised: a second copy spelt 'CRIME_REF' or 'Person Ref' is kept as it is in the quarantine's raw "
-    "rows. Fix: compare normalise(name) with the identifiers' normalised names.",
-)
 def test_an_identifier_column_twice_is_hashed_in_both(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "police.csv"
     row = (

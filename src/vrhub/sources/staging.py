@@ -9,7 +9,7 @@ from typing import Any
 
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources import values
-from vrhub.sources.reading import Header, quote_ident, quote_literal
+from vrhub.sources.reading import Header, normalise, quote_ident, quote_literal
 from vrhub.sources.spec import Column, SourceSpec
 
 _SQL_TYPES = {
@@ -141,8 +141,10 @@ def record_key_sql(spec: SourceSpec) -> str:
 
 
 def _identifier_positions(spec: SourceSpec, header: Header) -> list[int]:
-    identifiers = {header.find(c.name) for c in spec.columns if c.kind == "identifier"} - {None}
-    return [i + 1 for i, name in enumerate(header.names) if name in identifiers]
+    # By the normalised name: a second copy of an identifier column spelt otherwise ('CRIME_REF' beside
+    # 'crime_ref') holds identifiers too, and must be hashed wherever the row is kept.
+    identifiers = {normalise(c.name) for c in spec.columns if c.kind == "identifier"}
+    return [i + 1 for i, name in enumerate(header.names) if normalise(name) in identifiers]
 
 
 def _may_hold_identifier(position: int, identifiers: list[int], width: int, fields: str) -> str:
