@@ -194,3 +194,14 @@ def test_the_key_file_is_created_owner_only_in_the_data_folder_and_reused(
     assert secret not in (data_dir / "warehouse.duckdb").read_bytes()
     with pytest.raises(Exception, match="(?i)file system operations are disabled|Permission|not allowed"):
         hub.sql(f"SELECT * FROM read_text('{key_file}')")
+
+
+def test_a_column_vrhub_does_not_know_is_kept_only_hashed_in_the_quarantine(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "with-surname.csv"
+    header = "incident_ref,incident_date,incident_type,lsoa_code,surname"
+    path.write_text(f"{header}\nFIRE-9,not a date,deliberate_primary,E01006412,Smithson-Clear\n")
+    summary = ingest(hub, "fire", path)
+    assert summary.rows_quarantined == 1
+    [held] = hub.quarantine("with-surname.csv").to_pylist()
+    assert "Smithson-Clear" not in held["raw_row"]
+    assert pseudonym(TEST_KEY.encode(), "Smithson-Clear") in held["raw_row"]

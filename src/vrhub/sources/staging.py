@@ -141,10 +141,12 @@ def record_key_sql(spec: SourceSpec) -> str:
 
 
 def _identifier_positions(spec: SourceSpec, header: Header) -> list[int]:
-    # By the normalised name: a second copy of an identifier column spelt otherwise ('CRIME_REF' beside
-    # 'crime_ref') holds identifiers too, and must be hashed wherever the row is kept.
-    identifiers = {normalise(c.name) for c in spec.columns if c.kind == "identifier"}
-    return [i + 1 for i, name in enumerate(header.names) if normalise(name) in identifiers]
+    """Positions (from 1) of the columns whose values the quarantine keeps only as pseudonyms: every column
+    but the spec's plain ones, by normalised name. A second copy of an identifier spelt otherwise
+    ('CRIME_REF' beside 'crime_ref') holds identifiers too; a column vrhub does not know may hold anything
+    (an identifier under a misspelt name, a person's name or address)."""
+    plain = {normalise(c.name) for c in spec.columns if c.kind != "identifier"}
+    return [i + 1 for i, name in enumerate(header.names) if normalise(name) not in plain]
 
 
 def _may_hold_identifier(position: int, identifiers: list[int], width: int, fields: str) -> str:
