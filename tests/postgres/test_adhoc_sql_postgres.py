@@ -13,12 +13,12 @@ from vrhub.hub import Hub
 pytestmark = pytest.mark.postgres
 
 
-def test_a_query_cannot_write_and_is_stopped_after_its_limit(postgres_url: str, tmp_path: Path) -> None:
+def test_a_query_cannot_write_and_is_stopped_after_its_limit(fresh_postgres_url: str, tmp_path: Path) -> None:
     import psycopg
 
-    hub = Hub(settings(data_dir=tmp_path / "pg", warehouse=postgres_url))
+    hub = Hub(settings(data_dir=tmp_path / "pg", warehouse=fresh_postgres_url))
     hub.init()
-    with psycopg.connect(postgres_url.replace("postgres://", "postgresql://"), autocommit=True) as con:
+    with psycopg.connect(fresh_postgres_url.replace("postgres://", "postgresql://"), autocommit=True) as con:
         con.execute("CREATE TABLE IF NOT EXISTS adhoc_probe (n int)")
         # A function that writes, as an attacker with CREATE rights might leave for `vrhub sql` to call.
         con.execute(

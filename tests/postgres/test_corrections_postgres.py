@@ -13,13 +13,9 @@ from vrhub.hub import Hub
 pytestmark = pytest.mark.postgres
 
 
-def test_a_correction_supersedes_on_postgresql(postgres_url: str, tmp_path: Path, key: bytes) -> None:
-    hub = Hub(settings(data_dir=tmp_path / "pg", warehouse=postgres_url))
+def test_a_correction_supersedes_on_postgresql(fresh_postgres_url: str, tmp_path: Path, key: bytes) -> None:
+    hub = Hub(settings(data_dir=tmp_path / "pg", warehouse=fresh_postgres_url))
     hub.init()
-    # A fresh database per test is not given: start from what this test loads.
-    with hub.open() as wh:
-        for table in ("police_records", "police_records_history", "measure_counts", "measure_count_specs"):
-            wh.execute(f"DELETE FROM {table}")
     [first] = hub.ingest("police-records", [write(tmp_path / "a.csv", RECORDS, [VICTIM, SUSPECT])])
     [later] = hub.ingest("police-records", [write(tmp_path / "b.csv", RECORDS, [SUSPECT, MOVED])])
     assert (later.rows_loaded, later.duplicates_skipped, later.rows_corrected) == (1, 1, 1)
