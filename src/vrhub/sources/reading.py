@@ -259,6 +259,11 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# DuckDB's own limit (2 MB) drops a longer row without a word, even as a reject: a row is allowed far more
+# (a free-text field pasted whole), and one longer than that is found by the row count check.
+MAX_LINE_BYTES = 32 * 1024 * 1024
+
+
 def stage_raw(
     con: Any, path: Path, source: Path, header: Header, encoding: str, prefix: str
 ) -> tuple[str, str]:
@@ -284,7 +289,7 @@ def stage_raw(
                           delim = ',', quote = '"', escape = '"', new_line = '{header.newline}',
                           encoding = '{encoding}', ignore_errors = true, store_rejects = true,
                           rejects_table = '{rejects}', rejects_scan = '{prefix}_scans',
-                          null_padding = false, parallel = true)"""
+                          null_padding = false, parallel = true, max_line_size = {MAX_LINE_BYTES})"""
         )
     except Exception as exc:  # DuckDB gives up on the file (mixed line endings, binary data...)
         raise unreadable(path, source, header, encoding) from exc
