@@ -67,11 +67,18 @@ def test_only_a_signed_in_upload_may_send_more_than_the_ordinary_limit(small_lim
         ]:
             with connect(port, timeout=2) as sock:
                 sock.sendall(head)
-                if b"chunked" in head:
-                    chunk = b"x" * (16 * KIB)
-                    for _ in range(8):  # 128 KiB in all
-                        sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                assert read_all(sock).startswith(b"HTTP/1.1 413 "), head
+                try:
+                    if b"chunked" in head:
+                        chunk = b"x" * (16 * KIB)
+                        for _ in range(8):  # 128 KiB in all
+                            sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    answer = read_all(sock)
+                except (ConnectionResetError, BrokenPipeError):
+                    # A chunked body is refused once it passes the limit, while the client is still sending:
+                    # the server closes with bytes unread, and the kernel may reset before the 413 is read.
+                    answer = b"reset"
+                refused = answer.startswith(b"HTTP/1.1 413 ")
+                assert refused or (b"chunked" in head and answer == b"reset"), head
         # A signed-in upload: the server waits for the body and hands it on (to CSRF's 403 here).
         with connect(port, timeout=1) as sock:
             sock.sendall(post_head("/uploads/new/", over, cookie=session))
