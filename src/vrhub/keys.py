@@ -7,6 +7,7 @@ silently: under a new key every reloaded record would count twice and no load wo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,9 +38,26 @@ def _where(key_file: Path) -> str:
 
 
 def _from_env() -> bool:
-    import os
-
     return os.environ.get(KEY_ENV) is not None
+
+
+def _missing(key_file: Path) -> PseudonymKeyError:
+    return PseudonymKeyError(
+        f"the pseudonym key is missing: neither ${KEY_ENV} nor {key_file} holds it, and this "
+        "warehouse's records were pseudonymised with it",
+        f"Restore {key_file} from your backup (or set ${KEY_ENV} to the key). vrhub will not make a "
+        "new key for a warehouse that holds records: every reloaded record would count twice and no "
+        f"load would link to an earlier one. See {BACKUP_DOC}.",
+    )
+
+
+def _mismatch(key_file: Path) -> PseudonymKeyError:
+    return PseudonymKeyError(
+        f"the pseudonym key in {_where(key_file)} is not the key this warehouse was made with",
+        "Restore the warehouse's own key from your backup"
+        + (f" or unset ${KEY_ENV}" if _from_env() else "")
+        + f". To change the key, use `vrhub key rotate` with the current key in place. See {BACKUP_DOC}.",
+    )
 
 
 def holds_records(wh: Warehouse) -> bool:
@@ -70,29 +88,19 @@ def guarded_key(wh: Warehouse, key_file: Path) -> tuple[bytes, ...]:
     held = holds_records(wh)
     if keys is None:
         if held:
-            raise PseudonymKeyError(
-                f"the pseudonym key is missing: neither ${KEY_ENV} nor {key_file} holds it, and this "
-                "warehouse's records were pseudonymised with it",
-                f"Restore {key_file} from your backup (or set ${KEY_ENV} to the key). vrhub will not make a "
-                "new key for a warehouse that holds records: every reloaded record would count twice and no "
-                f"load would link to an earlier one. See {BACKUP_DOC}.",
-            )
+            raise _missing(key_file)
         keys = (new_key(),)
         write_key_file(key_file, keys)
-    if recorded is None or (not held and not matches(keys, recorded)):
+    if recorded is not None and matches(keys, recorded):
+        return keys
+    if recorded is None or not held:
         # Made now, or holding no records yet: nothing is pseudonymised under another key.
         set_setting(wh, KEY_FINGERPRINT, fingerprint(keys))
-    elif not matches(keys, recorded):
-        finished = _finish_rotation(key_file, recorded)
-        if finished:
-            return finished
-        raise PseudonymKeyError(
-            f"the pseudonym key in {_where(key_file)} is not the key this warehouse was made with",
-            "Restore the warehouse's own key from your backup"
-            + (f" or unset ${KEY_ENV}" if _from_env() else "")
-            + f". To change the key, use `vrhub key rotate` with the current key in place. See {BACKUP_DOC}.",
-        )
-    return keys
+        return keys
+    finished = _finish_rotation(key_file, recorded)
+    if finished:
+        return finished
+    raise _mismatch(key_file)
 
 
 def _finish_rotation(key_file: Path, recorded: str) -> tuple[bytes, ...] | None:
@@ -119,22 +127,16 @@ def check(wh: Warehouse, key_file: Path) -> str:
     keys = _read(key_file)
     if keys is None:
         if holds_records(wh):
-            raise PseudonymKeyError(
-                f"the pseudonym key is missing from {key_file} and ${KEY_ENV}",
-                f"Restore it from your backup. See {BACKUP_DOC}.",
-            )
+            raise _missing(key_file)
         return "no key yet: the first load will make one"
+    where = _where(key_file)
     if recorded is None:
-        where = _where(key_file)
         return f"a key of {len(keys)} part(s) is in {where}; its fingerprint is recorded at the next load"
-    if not matches(keys, recorded):
-        if not holds_records(wh):
-            return f"the key in {_where(key_file)} is new to this warehouse, which holds no records yet"
-        raise PseudonymKeyError(
-            f"the pseudonym key in {_where(key_file)} is not the key this warehouse was made with",
-            f"Restore the warehouse's own key from your backup. See {BACKUP_DOC}.",
-        )
-    return f"the key in {_where(key_file)} is this warehouse's key ({len(keys)} part(s))"
+    if matches(keys, recorded):
+        return f"the key in {where} is this warehouse's key ({len(keys)} part(s))"
+    if not holds_records(wh):
+        return f"the key in {where} is new to this warehouse, which holds no records yet"
+    raise _mismatch(key_file)
 
 
 _PSEUDONYM = "regexp_full_match({v}, '[0-9a-f]{{32}}|[0-9a-f]{{64}}')"

@@ -213,7 +213,7 @@ def test_the_worker_loads_a_queued_upload_still_allowed(
     from vrhub.web.uploads import worker
 
     class Reached(Exception):
-        pass
+        """Raised by the stand-in loader: the upload got as far as loading."""
 
     def reached(*_args: object, **_kwargs: object):
         raise Reached

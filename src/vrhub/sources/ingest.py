@@ -52,16 +52,9 @@ class LoadSummary:
     problems: list[dict[str, Any]] = field(default_factory=list)  # field, reason, rows, first_row
 
     def as_json(self) -> dict[str, Any]:
-        keys = (
-            "file",
-            "source",
-            "rows_read",
-            "rows_loaded",
-            "rows_quarantined",
-            "duplicates_skipped",
-            "rows_corrected",
-        )
-        return {k: v for k, v in asdict(self).items() if k in keys}
+        """The file and its counts: what a script reading `vrhub ingest --json` needs."""
+        internal = ("load_id", "already_loaded", "problems")
+        return {k: v for k, v in asdict(self).items() if k not in internal}
 
 
 def file_sha256(path: Path) -> str:

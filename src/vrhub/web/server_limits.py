@@ -261,9 +261,9 @@ def descriptors_for(connections: int) -> int:
         raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
-            soft = raised
         except (ValueError, OSError):
-            pass
+            raised = soft  # not allowed to raise it: fewer connections are allowed below instead
+        soft = raised
     if soft == resource.RLIM_INFINITY:
         return connections
     return max(1, min(connections, (soft - 64) // 3))

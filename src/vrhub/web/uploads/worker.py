@@ -151,13 +151,11 @@ def process(upload_id: int) -> None:
     if upload is None:  # already handled, or deleted
         return
     if not may_load_upload(upload.uploaded_by, upload.organisation_id, upload.source):
-        _update(
+        _end(
             upload,
-            status=Upload.Status.REFUSED,
-            stage="",
-            finished=timezone.now(),
-            error_message=NOT_ALLOWED,
-            error_hint="Ask an administrator which kinds of data your organisation may upload.",
+            Upload.Status.REFUSED,
+            NOT_ALLOWED,
+            "Ask an administrator which kinds of data your organisation may upload.",
         )
         record(
             None,
@@ -176,24 +174,15 @@ def process(upload_id: int) -> None:
     try:
         summaries = list(hub().ingest(upload.source, [upload.path], year=upload.year, progress=progress))
     except VrhubError as exc:
-        _update(
-            upload,
-            status=Upload.Status.REFUSED,
-            stage="",
-            finished=timezone.now(),
-            error_message=_own_name(exc.message, upload),
-            error_hint=_own_name(exc.hint, upload),
-        )
+        _end(upload, Upload.Status.REFUSED, _own_name(exc.message, upload), _own_name(exc.hint, upload))
         return
     except Exception:
         log.exception("upload %s (%s): the load failed", upload.pk, upload.original_name)
-        _update(
+        _end(
             upload,
-            status=Upload.Status.FAILED,
-            stage="",
-            finished=timezone.now(),
-            error_message=FAULT,
-            error_hint="Upload the file again; if it fails again, tell an administrator (the log says why).",
+            Upload.Status.FAILED,
+            FAULT,
+            "Upload the file again; if it fails again, tell an administrator (the log says why).",
         )
         return
     summary = summaries[0]
@@ -214,6 +203,11 @@ def process(upload_id: int) -> None:
             figures.warm()
         except Exception:  # the load stands; pages compute the figures when first asked
             log.exception("upload %s: computing the figures after the load failed", upload.pk)
+
+
+def _end(upload: Upload, status: str, message: str, hint: str) -> None:
+    """A load that did not load: refused or failed, with what to tell the uploader."""
+    _update(upload, status=status, stage="", finished=timezone.now(), error_message=message, error_hint=hint)
 
 
 def _update(upload: Upload, **fields: object) -> None:
