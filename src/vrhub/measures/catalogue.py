@@ -45,6 +45,9 @@ class Measure:
     split_by: str | None = None
     value: str = "count"  # count | share (of the period's total across split_by)
     strategy: str | None = None
+    # What a reader must know to read the figure right (an ambiguity in the strategy's wording and the
+    # reading vrhub takes); every output that shows the measure shows it.
+    note: str = ""
 
     @property
     def definition_version(self) -> str:
