@@ -62,7 +62,10 @@ def test_serious_violence_offences_by_year_and_area(hub: Hub) -> None:
     assert got[("2020", KNOWSLEY, "")] == 1 and got[("2020", LIVERPOOL, "")] == 2
     assert got[("2019", "E08000015", "")] == 0  # Wirral: nothing, reported as zero not missing
     row = next(r for r in table.to_pylist() if r["period"] == "2020" and r["area_code"] == FORCE)
-    assert row["change_vs_previous_pct"] == 0.0 and row["change_vs_baseline_pct"] == 0.0
+    # The extract holds 3 months of 2019 (Mar, Jul, Dec) and 4 of 2020 (Feb, May, Jun, Aug): 3 crimes in
+    # each year are 1 a month against 0.75, a change of -25% per month of data, not 0%.
+    assert row["months"] == 4 and row["change_vs_previous_pct"] == -25.0
+    assert row["change_vs_baseline_pct"] == -25.0
     assert row["area_name"] == "Merseyside"
     assert row["definition_version"].startswith("merseyside_local@")
 
@@ -91,10 +94,23 @@ def test_person_filters(hub: Hub) -> None:
 def test_breakdown_by_victim_age_band(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=["local_sv_offences"], by="age_band", area=FORCE)).table
     got = values(table)
-    assert got[("2019", FORCE, "age_band=18-24")] == 1  # C1's victim
-    assert got[("2019", FORCE, "age_band=10-17")] == 1  # C2's younger victim
-    assert got[("2019", FORCE, "age_band=25-34")] == 2  # C2's older victim, C7
+    # Each crime once, in its youngest victim's band: the bands add up to the total.
+    assert got[("2019", FORCE, "age_band=18-24")] == 1  # C1's victim (19)
+    assert got[("2019", FORCE, "age_band=10-17")] == 1  # C2, by its younger victim (17; the other is 30)
+    assert got[("2019", FORCE, "age_band=25-34")] == 1  # C7 (25)
     assert got[("2019", FORCE, "")] == 3  # the whole population stays alongside
+    assert (
+        got[("2020", FORCE, "age_band=no victim recorded")] == 1
+    )  # C3: a possession offence, a suspect only
+    assert (
+        got[("2020", FORCE, "age_band=18-24")] == 1 and got[("2020", FORCE, "age_band=35-49")] == 1
+    )  # C5, C6
+    assert got[("2020", FORCE, "age_band=unknown")] == 0  # shown, though nothing fell in it
+    for year in ("2019", "2020"):
+        bands = [v for (p, _a, b), v in got.items() if p == year and b.startswith("age_band=")]
+        assert len(bands) == 9 and sum(bands) == got[(year, FORCE, "")] == 3
+    people = {r["breakdown"]: r["breakdown_person"] for r in table.to_pylist()}
+    assert people["age_band=0-9"] == "victim" and people[""] == ""
 
 
 def test_periods_and_changes(hub: Hub) -> None:
@@ -144,7 +160,14 @@ def test_every_row_names_its_snapshot_and_change_statistics(hub: Hub) -> None:
     snapshots = {r["snapshot"] for r in table}
     assert len(snapshots) == 1 and snapshots.pop().startswith("loads 1-4 (")
     row = next(r for r in table if r["period"] == "2020")
-    assert row["rate_ratio"] == 1.0 and row["wheeler_z"] == 0.0 and row["small_count"] is True
+    # 3 crimes over 4 months against 3 over 3; no Wheeler z across unequal months, and the notes say so.
+    assert row["rate_ratio"] == 0.75 and row["wheeler_z"] is None and row["small_count"] is True
+    assert row["rate_ratio_vs_baseline"] == 0.75 and row["p_value_vs_baseline"] == row["p_value"]
+    assert row["notes"] == (
+        "part period: 4 of 12 months of data, counted and rated over those 4; "
+        "change on 2019 per month of data (4 months against 3); "
+        "no Wheeler z across periods of unequal months"
+    )
 
 
 def test_suspect_breakdowns_count_suspects(hub: Hub) -> None:

@@ -1,9 +1,23 @@
-"""Compute measures for the force area and each borough, by period and breakdown, with changes and rates."""
+"""Compute measures for the force area and each borough, by period and breakdown, with changes and rates.
+
+Every figure is of what was counted, and says so in `notes` where that is not the obvious thing:
+
+- a part period (the demo's 2018 holds April to December) is marked by `months`, the months of data its
+  source holds there; its count and rate are of those months. Compared with a period of other months,
+  the change, rate ratio, interval and p-value compare counts per month of data (the months are the
+  exposure of the exact test); Wheeler z, which needs equal exposure, is blank.
+- a rate for an age band divides by that band's population (within the measure's own population: an
+  under-25 measure has no bands above 24); for a sex, by that sex's population, blank where the
+  population data has no sex. Bands of unknown or unrecorded people have no rate.
+- breakdown rows add up to the total (see measures/expressions.py); `breakdown_person` says whose age or
+  sex they are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -12,31 +26,51 @@ from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import VrhubError
 from vrhub.measures import cube, periods
 from vrhub.measures.catalogue import POPULATIONS, Catalogue, Measure
-from vrhub.measures.expressions import BREAKDOWNS, grouped
+from vrhub.measures.expressions import (
+    AGE_BANDS,
+    BREAKDOWNS,
+    UNKNOWN,
+    breakdown_labels,
+    breakdown_role,
+    grouped,
+    no_person,
+)
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.history import as_at
 
 COLUMNS = [
     "measure_id",
     "period",
+    "months",  # months of data the source holds in the period (12 for a whole year); blank: reported
     "area_code",
     "area_name",
     "breakdown",
+    "breakdown_person",  # whose age or sex the breakdown counts: victim, suspect, patient ('' for none)
     "value",
     "unit",
     "change_vs_previous_pct",
     "change_vs_baseline_pct",
     "rate_per_100k",
     "definition_version",
+    # Against the previous period:
     "rate_ratio",
     "ci_low",
     "ci_high",
     "p_value",
     "wheeler_z",
     "small_count",
+    # Against the same period of the baseline year:
+    "rate_ratio_vs_baseline",
+    "ci_low_vs_baseline",
+    "ci_high_vs_baseline",
+    "p_value_vs_baseline",
+    "notes",  # the measure's note, then each reason a figure of the row is blank or adjusted; '; '-separated
     "snapshot",
 ]
 STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count")
+BASELINE_STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value")
+# Reasons a row's figures are blank or adjusted, in the order `notes` gives them (after the measure's note).
+_REASONS = ("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate")
 
 
 @dataclass
@@ -81,6 +115,8 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
             continue
         counts, coverage = _event_counts(wh, source, measures, request, areas["lads"])
         partial[source] = {p: n for p, n in coverage.items() if n < periods.months_in(_kind(request))}
+        if not counts.empty:
+            counts["months"] = counts["period"].map(coverage)
         frames.append(counts)
     found = [f for f in frames if not f.empty]  # a source with nothing loaded yet gives an empty frame
     data = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
@@ -91,10 +127,18 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
         return MeasureResult(
             pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS), preserve_index=False), partial
         )
-    data = _changes(data, {m.id: m for m in chosen})
-    data = _rates(data, wh, {m.id: m for m in chosen}, areas)
-    data["area_name"] = data["area_code"].map(areas["names"]).fillna(data["area_code"])
     meta = {m.id: m for m in chosen}
+    if "months" not in data:
+        data["months"] = pd.NA  # reported indicators alone
+    data["months"] = data["months"].astype("Int64")
+    data = _within_population(data, meta)
+    for reason in _REASONS:
+        data[reason] = ""
+    data = _changes(data, meta)
+    data = _rates(data, wh, meta, areas)
+    data["breakdown_person"] = _breakdown_person(data, meta)
+    data["notes"] = _notes(data, meta)
+    data["area_name"] = data["area_code"].map(areas["names"]).fillna(data["area_code"])
     data["unit"] = data["measure_id"].map(lambda i: meta[i].unit)
     data["definition_version"] = data["measure_id"].map(
         lambda i: meta[i].definition_version or f"catalogue@{catalogue.sha256[:8]}"
@@ -193,6 +237,18 @@ def _event_counts(
     if not long_frames:
         return pd.DataFrame(), {}
     df = pd.concat(long_frames, ignore_index=True)
+    bands = {
+        (m.id, f"{by}={label}"): None
+        for m in measures
+        if not m.split_by
+        for by in request.breakdowns
+        for label in breakdown_labels(m, by)
+    }
+    # Counted beside other measures, a measure has zeros in their bands too (no victim recorded, for a
+    # count of suspects): not bands of its own.
+    people = df["breakdown"].str.split("=", n=1).str[0].isin(BREAKDOWNS)
+    own = pd.Series(list(zip(df["measure_id"], df["breakdown"], strict=True)), index=df.index).isin(bands)
+    df = df[~people | own | (df["value"] != 0)]
     df["period"] = periods.labels(kind, df["month"]) if not df.empty else []
     boroughs = (
         df[df["lad_code"].notna()].groupby(["measure_id", "period", "lad_code", "breakdown"])["value"].sum()
@@ -200,7 +256,7 @@ def _event_counts(
     force = df.groupby(["measure_id", "period", "breakdown"])["value"].sum()
     force = force.reset_index().assign(lad_code=FORCE_CODE).set_index(boroughs.index.names)["value"]
     out = pd.concat([boroughs, force]).rename_axis(["measure_id", "period", "area_code", "breakdown"])
-    out = _fill_zeros(out, list(coverage.index), [FORCE_CODE, *lads])
+    out = _fill_zeros(out, list(coverage.index), [FORCE_CODE, *lads], list(bands))
     out = out.reset_index()
     shares = {m.id for m in measures if m.value == "share"}
     if shares:
@@ -211,12 +267,16 @@ def _event_counts(
     return out, coverage.to_dict()
 
 
-def _fill_zeros(series: pd.Series, all_periods: list[str], areas: list[str]) -> pd.Series:
-    """A measure with nothing to count in a period the source covers is zero there, not missing."""
+def _fill_zeros(
+    series: pd.Series, all_periods: list[str], areas: list[str], bands: list[tuple[str, str]]
+) -> pd.Series:
+    """A measure with nothing to count in a period the source covers is zero there, not missing; so is a
+    band of a breakdown (`bands`: (measure, breakdown) pairs) that nothing fell in."""
     if series.empty:
         return series
     combos = series.reset_index()[["measure_id", "breakdown"]].drop_duplicates()
-    grid = [(m, p, a, b) for m, b in combos.itertuples(index=False) for p in all_periods for a in areas]
+    pairs = dict.fromkeys([*combos.itertuples(index=False, name=None), *bands])
+    grid = [(m, p, a, b) for m, b in pairs for p in all_periods for a in areas]
     index = pd.MultiIndex.from_tuples(grid, names=series.index.names).union(series.index)
     return series.reindex(index, fill_value=0)
 
@@ -231,8 +291,8 @@ def _indicators(wh: Warehouse, measures: list[Measure], request: MeasureRequest)
     df = df.sort_values("load_id").drop_duplicates(["indicator_id", "area_code", "period"], keep="last")
     if request.period:
         df = df[df["period"].map(periods.kind_of) == request.period]
-    return df.rename(columns={"indicator_id": "measure_id", "area_code": "area_code"}).assign(breakdown="")[
-        ["measure_id", "period", "area_code", "breakdown", "value"]
+    return df.rename(columns={"indicator_id": "measure_id"}).assign(breakdown="", months=pd.NA)[
+        ["measure_id", "period", "area_code", "breakdown", "value", "months"]
     ]
 
 
@@ -242,60 +302,169 @@ def _pct(new: pd.Series, old: pd.Series) -> pd.Series:
 
 
 def _changes(data: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame:
+    """Change on the previous period and on the same period of the baseline year, with the statistics of
+    each. Counts, not rates: populations move by well under 1% a year, so the rate ratio is the ratio of
+    the counts, with an exact interval and p-value; per month of data where the two periods hold
+    different months (a count over 9 months is not comparable with one over 12)."""
     keys = ["measure_id", "area_code", "breakdown"]
-    values = data.set_index([*keys, "period"])["value"]
+    indexed = data.set_index([*keys, "period"])
     previous = data["period"].map(periods.previous)
     baseline = [
         periods.in_baseline_year(p, meta[m].baseline)
         for m, p in zip(data["measure_id"], data["period"], strict=True)
     ]
 
-    def look(labels: list[str] | pd.Series) -> pd.Series:
+    def look(column: str, labels: list[str] | pd.Series) -> pd.Series:
         idx = pd.MultiIndex.from_arrays(
             [data["measure_id"], data["area_code"], data["breakdown"], list(labels)]
         )
-        return pd.Series(values.reindex(idx).to_numpy(), index=data.index)
+        return pd.Series(indexed[column].reindex(idx).to_numpy(), index=data.index)
 
     data = data.copy()
-    before = look(previous)
-    data["change_vs_previous_pct"] = _pct(data["value"], before)
-    data["change_vs_baseline_pct"] = _pct(data["value"], look(baseline))
-    # Counts, not rates: the rate ratio assumes the same population in both periods (it moves by well
-    # under 1% a year), so it is the ratio of the counts with an exact interval and p-value.
-    stats = change_statistics(data["value"], before)
-    for column in STAT_COLUMNS:
-        data[column] = stats[column].round(4) if column != "small_count" else stats[column]
+    # Reported figures (rates, percentages) carry no months: they are compared as reported.
+    counted = data["measure_id"].map(lambda i: meta[i].source != "indicators" and meta[i].value == "count")
+    own = data["months"].astype("float64")
+    for name, labels in (("previous", previous), ("baseline", list(baseline))):
+        before, months_before = look("value", labels), look("months", labels).astype("float64")
+        # A period with no months of data holds nothing to compare with.
+        before = before.where(~counted | (months_before > 0))
+        unequal = counted & before.notna() & (own != months_before)
+        e_now = own.where(unequal, 1.0)
+        e_before = months_before.where(unequal, 1.0)
+        data[f"change_vs_{name}_pct"] = _pct(data["value"] / e_now, before / e_before)
+        stats = change_statistics(data["value"], before, e_now, e_before)
+        suffix = "" if name == "previous" else "_vs_baseline"
+        for column in STAT_COLUMNS if name == "previous" else BASELINE_STAT_COLUMNS:
+            data[column + suffix] = stats[column].round(4) if column != "small_count" else stats[column]
+        label = pd.Series(list(labels), index=data.index)
+        data.loc[unequal, f"_why_{name}"] = [
+            f"change on {other} per month of data ({int(now)} months against {int(then)})"
+            for other, now, then in zip(label[unequal], own[unequal], months_before[unequal], strict=True)
+        ]
+        if name == "previous":
+            # Wheeler's z compares two Poisson counts of equal exposure: across unequal months it is void.
+            data.loc[unequal, "wheeler_z"] = np.nan
+            data.loc[unequal, "_why_wheeler"] = "no Wheeler z across periods of unequal months"
+    # The previous period may be the baseline one: say it once.
+    same = data["_why_previous"] == data["_why_baseline"]
+    data.loc[same, "_why_baseline"] = ""
+    kind = data["period"].map(periods.kind_of)
+    whole = kind.map(lambda k: periods.months_in(k) if k else np.nan)
+    part = counted & own.notna() & (own < whole)
+    data.loc[part, "_why_period"] = [
+        f"part period: {int(n)} of {int(w)} months of data, counted and rated over those {int(n)}"
+        for n, w in zip(own[part], whole[part], strict=True)
+    ]
     return data
+
+
+def _band(breakdown: str) -> tuple[str, str]:
+    """('age_band', '18-24') from 'age_band=18-24'; ('', '') for no breakdown."""
+    by, _, label = breakdown.partition("=")
+    return by, label
+
+
+_AGES = {label: (lo, hi) for lo, hi, label in AGE_BANDS}
+
+
+def _ages(measure: Measure, breakdown: str) -> tuple[int, int] | None:
+    """The ages a row's population covers: the measure's, narrowed to its age band. None: no ages
+    (the band lies outside the measure's population, or the age is unknown)."""
+    band = POPULATIONS[measure.population] or (0, 200)
+    by, label = _band(breakdown)
+    if by != "age_band":
+        return band
+    if label not in _AGES:
+        return None
+    lo, hi = max(band[0], _AGES[label][0]), min(band[1], _AGES[label][1])
+    return (lo, hi) if lo <= hi else None
+
+
+def _within_population(data: pd.DataFrame, meta: dict[str, Measure]) -> pd.DataFrame:
+    """Drop the age bands a measure's population does not reach (an under-25 measure has no 25-34)."""
+    bands = data["breakdown"].str.startswith("age_band=") & ~data["breakdown"].isin(
+        [f"age_band={UNKNOWN['age_band']}", *[f"age_band={no_person(m)}" for m in meta.values()]]
+    )
+    if not bands.any():
+        return data
+    pairs = data.loc[bands, ["measure_id", "breakdown"]].drop_duplicates()
+    outside = {(m, b) for m, b in pairs.itertuples(index=False) if _ages(meta[m], b) is None}
+    drop = bands & pd.Series(
+        list(zip(data["measure_id"], data["breakdown"], strict=True)), index=data.index
+    ).isin(outside)
+    return data[~drop].reset_index(drop=True)
 
 
 def _rates(data: pd.DataFrame, wh: Warehouse, meta: dict[str, Measure], areas: dict) -> pd.DataFrame:
+    """Rate per 100,000 of the population the row is about: the measure's, narrowed to the row's age
+    band or sex."""
     pop = wh.to_arrow(wh.table("population")).to_pandas()
     data = data.copy()
-    data["rate_per_100k"] = pd.NA
-    if pop.empty:
-        return data
-    years = sorted(pop["year"].unique())
-    lads = set(areas["lads"])
-    pop = pop[pop["area_code"].isin(lads)]
-    cache: dict[tuple, float | None] = {}
+    data["rate_per_100k"] = np.nan
+    if "sex" not in pop:
+        pop["sex"] = "all"
+    pop = pop[pop["area_code"].isin(set(areas["lads"]))]
+    # Each (year, sex, area)'s population by single year of age (90 holds 90 and over).
+    ages: dict[tuple[int, str, str], np.ndarray] = {}
+    for (year, sex, area), rows in pop.groupby(["year", "sex", "area_code"]):
+        counts = np.zeros(121)
+        np.add.at(counts, rows["age"].clip(0, 120).to_numpy(), rows["population"].to_numpy(dtype="float64"))
+        ages[(int(year), str(sex), str(area))] = counts
+        total = ages.setdefault((int(year), str(sex), FORCE_CODE), np.zeros(121))
+        total += counts
+    years = {sex: sorted({y for y, s, _a in ages if s == sex}) for sex in ("all", "M", "F")}
 
-    def denominator(measure_id: str, period: str, area: str) -> float | None:
-        band = POPULATIONS[meta[measure_id].population]
-        kind = periods.kind_of(period)
-        if band is None or meta[measure_id].unit == "percent" or kind is None:
-            return None
-        year = max([y for y in years if y <= periods.year_of(period)], default=years[0])
-        key = (band, year, area)
-        if key not in cache:
-            rows = pop[(pop["year"] == year) & pop["age"].between(*band)]
-            rows = rows if area == FORCE_CODE else rows[rows["area_code"] == area]
-            cache[key] = float(rows["population"].sum()) or None
-        return cache[key]
+    def denominator(measure_id: str, period: str, area: str, breakdown: str) -> tuple[float, str]:
+        """The population, or NaN and the reason there is none ('' where the measure has no rates)."""
+        m = meta[measure_id]
+        if POPULATIONS[m.population] is None or m.unit == "percent" or m.value != "count":
+            return np.nan, ""
+        if periods.kind_of(period) is None:
+            return np.nan, ""
+        by, label = _band(breakdown)
+        person = breakdown_role(m)
+        if label == no_person(m):
+            return np.nan, f"no rate for crimes with no {person} recorded"
+        if by in BREAKDOWNS and label == UNKNOWN[by]:
+            return np.nan, f"no rate for a {person} of unknown {by.replace('_band', '')}"
+        sex = label if by == "sex" else "all"
+        if not years[sex]:
+            if sex != "all":
+                return np.nan, "no rate by sex: the population data has no figures by sex"
+            return np.nan, "no rate: no population data loaded"
+        year = max([y for y in years[sex] if y <= periods.year_of(period)], default=years[sex][0])
+        span = _ages(m, breakdown)
+        counts = ages.get((year, sex, area))
+        if span is None or counts is None:
+            return np.nan, ""
+        total = float(counts[span[0] : min(span[1], 120) + 1].sum())
+        return (total, "") if total > 0 else (np.nan, "")
 
-    denominators = [
-        denominator(m, p, a)
-        for m, p, a in zip(data["measure_id"], data["period"], data["area_code"], strict=True)
-    ]
-    den = pd.Series(denominators, index=data.index, dtype="float64")
+    keys = ["measure_id", "period", "area_code", "breakdown"]
+    combos = data[keys].drop_duplicates()
+    found = [denominator(*c) for c in combos.itertuples(index=False, name=None)]
+    combos = combos.assign(__den=[d for d, _ in found], __why=[why for _, why in found])
+    matched = data[keys].merge(combos, on=keys, how="left")
+    den = pd.Series(matched["__den"].to_numpy(dtype="float64"), index=data.index)
     data["rate_per_100k"] = (data["value"] / den * 100_000).round(1)
+    data["_why_rate"] = matched["__why"].to_numpy()
     return data
+
+
+def _breakdown_person(data: pd.DataFrame, meta: dict[str, Measure]) -> list[str]:
+    return [
+        breakdown_role(meta[m]) if _band(b)[0] in BREAKDOWNS else ""
+        for m, b in zip(data["measure_id"], data["breakdown"], strict=True)
+    ]
+
+
+def _notes(data: pd.DataFrame, meta: dict[str, Measure]) -> list[str]:
+    """The measure's note, then every reason the row's figures are blank or adjusted."""
+    offences = [m.id for m in meta.values() if m.count == "offences"]
+    once = (data["breakdown_person"] != "") & data["measure_id"].isin(offences)
+    by = data["breakdown"].str.split("=", n=1).str[0].str.replace("_band", "")
+    why_band = pd.Series("", index=data.index)
+    why_band[once] = "each crime counted once, by its youngest " + data["breakdown_person"] + "'s " + by
+    own = data["measure_id"].map(lambda i: meta[i].note.strip().rstrip("."))
+    reasons = [data[r] if r != "_why_band" else why_band for r in _REASONS]
+    return ["; ".join(p for p in row if p) for row in zip(own, *reasons, strict=True)]

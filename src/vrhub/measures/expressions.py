@@ -4,6 +4,12 @@ All measures of one source are computed together in one grouped pass (FILTER agg
 of month x borough (x breakdown); periods and the force total are sums of that grain. That is exact:
 each crime has one committed date and one place, so distinct crimes add up across months and boroughs.
 The same grain is what a load stores in `measure_counts` (cube.py), so a request need not scan records.
+
+Broken down by age band or sex, every row a measure counts is in exactly one band, so the bands add up to
+the total: a row-counting measure puts each row in its person's band (`unknown` or `U` when not recorded);
+an offence measure puts each crime in one band, its youngest counted person's (of known age first; the
+younger-first order ranks F before M before U at equal age, so a crime's sex is fixed), and a crime with
+no such person recorded in a row of its own (`no victim recorded`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ AGE_BANDS = (
     (65, 120, "65+"),
 )
 BREAKDOWNS = ("age_band", "sex")
+UNKNOWN = {"age_band": "unknown", "sex": "U"}  # the band of a person whose age or sex is not recorded
+SEXES = ("F", "M", "U")  # in the order a crime's youngest person is chosen among equals
+_NO_AGE = 999  # ranks a person of unknown age after every known age
 _BITS = 62  # measures per bit mask (an int64, sign bit left alone)
 Classified = tuple[tuple[str, str], ...]  # (definition name, column)
 _OPS = {"lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__", "eq": "__eq__", "ne": "__ne__"}
@@ -57,6 +66,43 @@ def condition(column: ir.Column, rule: Any, measure_id: str) -> ir.BooleanValue:
 
 def age_band(age: ir.IntegerColumn) -> ir.StringValue:
     return ibis.cases(*[((age >= lo) & (age <= hi), label) for lo, hi, label in AGE_BANDS], else_="unknown")
+
+
+def breakdown_role(measure: Measure) -> str:
+    """Whose age or sex a breakdown of the measure counts: a police measure's victims unless it names
+    another role; everywhere else the patient."""
+    if measure.source != "police_records":
+        return "patient"
+    role = measure.person.get("role") or ("victim" if measure.count == "victim_incidents" else None)
+    rule = measure.where.get("person_role")
+    if role is None and rule is not None:
+        roles = rule if isinstance(rule, list) else [rule] if isinstance(rule, str) else []
+        role = roles[0] if len(roles) == 1 else "person"
+    return role or "victim"
+
+
+def _role_implied(measure: Measure) -> bool:
+    """The measure counts crimes whatever people they record; only its breakdown picks a role."""
+    return (
+        measure.source == "police_records"
+        and measure.count == "offences"
+        and not measure.person.get("role")
+        and "person_role" not in measure.where
+    )
+
+
+def no_person(measure: Measure) -> str:
+    return f"no {breakdown_role(measure)} recorded"
+
+
+def breakdown_labels(measure: Measure, extra: str) -> list[str]:
+    """Every band a breakdown of the measure has, each shown even when nothing falls in it, so that a
+    reader can add them up to the total."""
+    labels = [label for _lo, _hi, label in AGE_BANDS] if extra == "age_band" else list(SEXES[:2])
+    labels.append(UNKNOWN[extra])
+    if _role_implied(measure):
+        labels.append(no_person(measure))
+    return labels
 
 
 def row_filter(
@@ -114,11 +160,81 @@ def grouped(
     elif extra:
         keys.append(t[extra].cast("string").fill_null("unknown").name("breakdown"))
     breakdown = extra if extra in BREAKDOWNS else None
-    if by_crime and any(m.count == "offences" for m in measures):
+    offences = [m for m in measures if m.count == "offences"]
+    if breakdown and offences:
+        return _with_people(t, keys, measures, breakdown, classified)
+    if by_crime and offences:
         return _by_crime(t, keys, measures, breakdown, classified)
     metrics = {m.id: aggregate(m, t, row_filter(m, t, breakdown, classified)) for m in measures}
     metrics["__rows"] = t.count()
     return t.group_by(keys).aggregate(**metrics)
+
+
+def _with_people(
+    t: ir.Table, keys: list[ir.Value], measures: list[Measure], breakdown: str, classified: Classified
+) -> ir.Table:
+    """`grouped` by age band or sex with offence measures: those count each crime once, in one band (see
+    the module's docstring); the other measures count rows as usual. The two are added cell by cell."""
+    names = [k.get_name() for k in keys]
+    offences = [m for m in measures if m.count == "offences"]
+    others = [m for m in measures if m.count != "offences"]
+    rows = {m.id: aggregate(m, t, row_filter(m, t, breakdown, classified)) for m in others}
+    rows["__rows"] = t.count()
+    by_row = t.group_by(keys).aggregate(**rows)
+    by_crime = _crimes_in_bands(t, keys[:2], offences, breakdown, classified)
+    ids = [m.id for m in measures]
+
+    def widened(part: ir.Table) -> ir.Table:
+        zero = ibis.literal(0, "int64")
+        return part.select(
+            *names, *[part[c].cast("int64") if c in part.columns else zero.name(c) for c in [*ids, "__rows"]]
+        )
+
+    both = widened(by_row).union(widened(by_crime))
+    return both.group_by(names).aggregate(**{c: both[c].sum() for c in [*ids, "__rows"]})
+
+
+def _crimes_in_bands(
+    t: ir.Table, keys: list[ir.Value], measures: list[Measure], breakdown: str, classified: Classified
+) -> ir.Table:
+    """Each crime a measure counts, in one band: its youngest counted person's (one integer orders the
+    people and carries their age and sex, so a `min` per crime finds the person), or the no-person band."""
+    names = [k.get_name() for k in keys]
+    people = t.filter(t.crime_key.notnull())
+    sex = people.sex.fill_null("U")
+    rank = ibis.cases(*[(sex == s, i) for i, s in enumerate(SEXES[:2])], else_=len(SEXES) - 1)
+    order = people.age.fill_null(_NO_AGE).cast("int64") * len(SEXES) + rank
+    per_crime: dict[str, ir.Scalar] = {}
+    for i, m in enumerate(measures):
+        per_crime[f"__k{i}"] = order.min(where=row_filter(m, people, breakdown, classified))
+        if _role_implied(m):
+            per_crime[f"__c{i}"] = row_filter(m, people, None, classified).any()
+    crimes = people.group_by([*keys, people.crime_key.name("__crime")]).aggregate(**per_crime)
+    labels = {}
+    for i, m in enumerate(measures):
+        youngest = crimes[f"__k{i}"]
+        band = _band_of(youngest, breakdown)
+        if _role_implied(m):
+            counted = crimes[f"__c{i}"]
+            label = ibis.ifelse(youngest.notnull(), band, ibis.ifelse(counted, no_person(m), ibis.null()))
+        else:
+            label = ibis.ifelse(youngest.notnull(), band, ibis.null())
+        labels[m.id] = label.cast("string")
+    ids = list(labels)
+    wide = crimes.select(*names, **labels)
+    long = wide.pivot_longer(ids, names_to="__measure", values_to="breakdown")
+    long = long.filter(long.breakdown.notnull())
+    return long.group_by([*names, "breakdown"]).aggregate(
+        **{mid: long.count(where=long.__measure == mid) for mid in ids}
+    )
+
+
+def _band_of(order: ir.IntegerValue, breakdown: str) -> ir.StringValue:
+    """The band of the person an `order` value stands for."""
+    if breakdown == "sex":
+        return ibis.cases(*[(order % len(SEXES) == i, s) for i, s in enumerate(SEXES)], else_="U")
+    age = order // len(SEXES)
+    return ibis.ifelse(age == _NO_AGE, UNKNOWN["age_band"], age_band(age))
 
 
 def _by_crime(

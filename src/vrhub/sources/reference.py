@@ -1,4 +1,4 @@
-"""Reference data: the LSOA-to-borough lookup and ONS population by single year of age.
+"""Reference data: the LSOA-to-borough lookup and ONS population by single year of age (and sex).
 
 Both go through the same staging as every source (bad rows quarantined with their row number), but replace
 what they restate (the same LSOA and vintage, the same area and year) rather than add to it. vrhub ships
@@ -60,15 +60,23 @@ AREAS = SourceSpec(
 )
 
 AGES = [*(str(a) for a in range(90)), "90+"]
+# How a `Sex` column may name each sex (ONS writes Males/Females/Persons, or codes 1 and 2); blank is persons.
+SEX_NAMES = {
+    "M": ("m", "male", "males", "1"),
+    "F": ("f", "female", "females", "2"),
+    "all": ("p", "persons", "all", "all_persons"),
+}
 
 
 def population_spec(year: int) -> SourceSpec:
-    """ONS `Code,Name,Geography,All ages,0..89,90+` (one row per area) -> (year, area, age, population)."""
+    """ONS `Code,Name,Geography,All ages,0..89,90+` (one row per area, or per area and sex with a `Sex`
+    column) -> (year, area, age, population, sex)."""
 
     def unpivot(t: ir.Table, ctx: IngestContext) -> ir.Table:
         long = t.pivot_longer(s.startswith("age_"), names_to="__age", values_to="population")
         age = long.__age.re_replace("^age_", "").cast("int32")
-        return long.mutate(year=ibis.literal(year, "int32"), age=age)
+        sex = ibis.cases(*[(long.sex.isin(names), code) for code, names in SEX_NAMES.items()], else_="all")
+        return long.mutate(year=ibis.literal(year, "int32"), age=age, sex=sex)
 
     return SourceSpec(
         name="population",
@@ -77,11 +85,21 @@ def population_spec(year: int) -> SourceSpec:
         columns=(
             Column("Code", "upper", target="area_code"),
             Column("Name", "text", target="area_name"),
+            Column(
+                "Sex",
+                "choice",
+                required=False,
+                nullable=True,
+                target="sex",
+                choices=tuple(n for names in SEX_NAMES.values() for n in names),
+            ),
             Column("All ages", "count", target="all_ages"),
             *(Column(age, "count", target=f"age_{age.rstrip('+')}") for age in AGES),
         ),
-        key=("area_code",),
-        replace_on=("year", "area_code"),
+        key=("area_code", "sex"),
+        # A file by sex replaces that sex's estimates, one for persons the persons'; each is kept beside
+        # the others.
+        replace_on=("year", "area_code", "sex"),
         checks=(_ons_code("Code"),),
         derive=unpivot,
         # ONS's 2020 file is Windows-1252.

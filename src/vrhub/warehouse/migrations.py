@@ -70,12 +70,20 @@ def _record_versions(wh: Warehouse) -> None:
     add_record_versions(wh)
 
 
+def _population_sex(wh: Warehouse) -> None:
+    # Estimates loaded before this migration are for both sexes.
+    if "sex" not in wh.table("population").columns:
+        wh.execute("ALTER TABLE population ADD COLUMN sex VARCHAR")
+    wh.execute("UPDATE population SET sex = 'all' WHERE sex IS NULL")
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _create_initial_tables),
     (2, "ED attendances: whether the police were informed (Cardiff Model)", _ed_police_informed),
     (3, "event measures counted at load (measure_counts, measure_count_specs)", _measure_counts),
     (4, "the pseudonym scheme recorded per warehouse (warehouse_settings)", _pseudonym_scheme),
     (5, "record versions: record_key, <table>_history, loads.rows_corrected", _record_versions),
+    (6, "population by sex (population.sex: M, F or all)", _population_sex),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

@@ -61,8 +61,16 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "pfa_name": "string",
         }
     ),
+    # `sex` is M, F or `all` (both sexes: what a file without a Sex column gives).
     "population": ibis.schema(
-        {"year": "int32", "area_code": "string", "area_name": "string", "age": "int32", "population": "int64"}
+        {
+            "year": "int32",
+            "area_code": "string",
+            "area_name": "string",
+            "age": "int32",
+            "population": "int64",
+            "sex": "string",
+        }
     ),
     "police_records": ibis.schema(
         {
