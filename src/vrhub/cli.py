@@ -292,8 +292,22 @@ def measures(
     result = _hub(data_dir, warehouse).measures(request, catalogue)
     table = result.table
     if fmt == "table":
+        # The terminal keeps what is read at a glance; --format csv or json has every column.
         table = table.drop_columns(
-            ["definition_version", "unit", "ci_low", "ci_high", "wheeler_z", "small_count", "snapshot"]
+            [
+                "definition_version",
+                "unit",
+                "breakdown_person",
+                "ci_low",
+                "ci_high",
+                "wheeler_z",
+                "small_count",
+                "rate_ratio_vs_baseline",
+                "ci_low_vs_baseline",
+                "ci_high_vs_baseline",
+                "p_value_vs_baseline",
+                "snapshot",
+            ]
         )
     emit(table, fmt, title="Measures")
     for source, partial in result.partial.items():

@@ -122,6 +122,17 @@ def test_populations_adjust_the_ratio_and_the_test() -> None:
     assert row.wheeler_z == pytest.approx(2 * (math.sqrt(19) - math.sqrt(13)))
 
 
+def test_months_of_data_as_exposure_compare_a_whole_year_with_a_part_year() -> None:
+    # The strategy's "+45% vs 2018": 36,875 in the 12 months of 2019 against 25,431 in the 9 months of
+    # 2018 the demo holds. Per month of data that is +8.8%, not +45%.
+    row = change_statistics([36_875], [25_431], population_current=12, population_previous=9).iloc[0]
+    assert row.rate_ratio == pytest.approx((36_875 / 12) / (25_431 / 9))
+    assert round((row.rate_ratio - 1) * 100, 1) == 8.8
+    assert row.p_value == pytest.approx(_exact_p(36_875, 25_431, 12, 9), rel=1e-9)
+    assert (row.ci_low, row.ci_high) == pytest.approx(_exact_ci(36_875, 25_431, 12, 9), rel=1e-9)
+    assert row.ci_low > 1
+
+
 def test_one_population_is_an_error() -> None:
     with pytest.raises(ValueError, match="both populations"):
         change_statistics([19], [13], population_current=100)

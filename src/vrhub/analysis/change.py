@@ -11,7 +11,9 @@ yet well within what chance gives. Each comparison therefore carries:
 - a small-count flag for counts too small to read as a trend.
 
 Method: given the total n = current + previous, the current count is binomial with
-p = exposure_c / (exposure_c + exposure_p) when the two rates are equal. The p-value is that binomial test
+p = exposure_c / (exposure_c + exposure_p) when the two rates are equal. An exposure is whatever the counts
+accrue over: a population, the months of data a period holds (the measures engine compares a whole year
+with a 9-month part year so, per month of data), or their product. The p-value is that binomial test
 (statsmodels ``test_poisson_2indep(method="exact-cond")``, which calls ``scipy.stats.binomtest``, two-sided
 by the "minlike" rule). For the strategy's homicides 13 -> 19 it gives p = 0.377, reported as 0.38; the
 E-test gives 0.30 and the mid-p 0.34. The confidence interval inverts the same conditional binomial
@@ -59,8 +61,8 @@ def change_statistics(
     Args:
         current: Counts in the later period; NaN where missing.
         previous: Counts in the earlier period, aligned with ``current``; NaN where missing.
-        population_current: Population (exposure) for the later period: an array aligned with the counts or
-            one number for all. Give both populations or neither.
+        population_current: Exposure for the later period (a population, months of data, or their product):
+            an array aligned with the counts or one number for all. Give both or neither.
         population_previous: Population for the earlier period, as ``population_current``.
 
     Returns:

@@ -410,8 +410,11 @@ def _rates(data: pd.DataFrame, wh: Warehouse, meta: dict[str, Measure], areas: d
         counts = np.zeros(121)
         np.add.at(counts, rows["age"].clip(0, 120).to_numpy(), rows["population"].to_numpy(dtype="float64"))
         ages[(int(year), str(sex), str(area))] = counts
-        total = ages.setdefault((int(year), str(sex), FORCE_CODE), np.zeros(121))
-        total += counts
+    for year, sex in {(y, s) for y, s, _a in ages}:
+        # The force's population is its boroughs': only where every borough has one.
+        held = [ages.get((year, sex, lad)) for lad in areas["lads"]]
+        if held and all(h is not None for h in held):
+            ages[(year, sex, FORCE_CODE)] = np.sum(held, axis=0)
     years = {sex: sorted({y for y, s, _a in ages if s == sex}) for sex in ("all", "M", "F")}
 
     def denominator(measure_id: str, period: str, area: str, breakdown: str) -> tuple[float, str]:
@@ -435,8 +438,11 @@ def _rates(data: pd.DataFrame, wh: Warehouse, meta: dict[str, Measure], areas: d
         year = max([y for y in years[sex] if y <= periods.year_of(period)], default=years[sex][0])
         span = _ages(m, breakdown)
         counts = ages.get((year, sex, area))
-        if span is None or counts is None:
+        if span is None:
             return np.nan, ""
+        if counts is None:
+            what = "by sex " if sex != "all" else ""
+            return np.nan, f"no rate: no population {what}for this area in {year}"
         total = float(counts[span[0] : min(span[1], 120) + 1].sum())
         return (total, "") if total > 0 else (np.nan, "")
 

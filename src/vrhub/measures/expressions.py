@@ -208,7 +208,7 @@ def _crimes_in_bands(
     for i, m in enumerate(measures):
         per_crime[f"__k{i}"] = order.min(where=row_filter(m, people, breakdown, classified))
         if _role_implied(m):
-            per_crime[f"__c{i}"] = row_filter(m, people, None, classified).any()
+            per_crime[f"__c{i}"] = people.count(where=row_filter(m, people, None, classified)) > 0
     crimes = people.group_by([*keys, people.crime_key.name("__crime")]).aggregate(**per_crime)
     labels = {}
     for i, m in enumerate(measures):

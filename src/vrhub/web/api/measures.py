@@ -73,8 +73,10 @@ def list_measures(
     limit: LimitParam = 1000,
     offset: OffsetParam = 0,
 ) -> dict:
-    """The engine's rows: value, changes against the previous period and the baseline, rate per 100,000,
-    and the statistics of the change (rate ratio with its confidence interval, p-value, Wheeler z)."""
+    """The engine's rows: value, months of data, changes against the previous period and the baseline,
+    rate per 100,000 of the population the row is about, and the statistics of each change (rate ratio with
+    its confidence interval and p-value; Wheeler z against the previous period), with notes saying why a
+    figure is blank or adjusted (a part period compared per month of data)."""
     known_measure(measure)
     known_area(area)
     rows = computed(lambda: data.measure_rows(measure, period, area, by))

@@ -30,21 +30,30 @@ class ValidationErrorOut(Schema):
 class MeasureRow(Schema):
     measure_id: str
     period: str
+    months: int | None  # months of data the source holds in the period; None for reported indicators
     area_code: str
     area_name: str
     breakdown: str
+    breakdown_person: str  # whose age or sex the breakdown counts: victim, suspect, patient; '' for none
     value: int | float | None  # a count stays an integer; shares and indicators are not counts
     unit: str
     change_vs_previous_pct: float | None
     change_vs_baseline_pct: float | None
     rate_per_100k: float | None
     definition_version: str
+    # Against the previous period (per month of data where the two hold different months):
     rate_ratio: float | None
     ci_low: float | None
     ci_high: float | None
     p_value: float | None
-    wheeler_z: float | None
+    wheeler_z: float | None  # read against |z| >= 3; None across periods of unequal months
     small_count: bool | None
+    # Against the same period of the baseline year:
+    rate_ratio_vs_baseline: float | None
+    ci_low_vs_baseline: float | None
+    ci_high_vs_baseline: float | None
+    p_value_vs_baseline: float | None
+    notes: str  # the measure's note, then each reason a figure is blank or adjusted; '; '-separated
     snapshot: str
 
 
