@@ -412,8 +412,8 @@ def _rates(data: pd.DataFrame, wh: Warehouse, meta: dict[str, Measure], areas: d
         ages[(int(year), str(sex), str(area))] = counts
     for year, sex in {(y, s) for y, s, _a in ages}:
         # The force's population is its boroughs': only where every borough has one.
-        held = [ages.get((year, sex, lad)) for lad in areas["lads"]]
-        if held and all(h is not None for h in held):
+        held = [ages[(year, sex, lad)] for lad in areas["lads"] if (year, sex, lad) in ages]
+        if held and len(held) == len(areas["lads"]):
             ages[(year, sex, FORCE_CODE)] = np.sum(held, axis=0)
     years = {sex: sorted({y for y, s, _a in ages if s == sex}) for sex in ("all", "M", "F")}
 
