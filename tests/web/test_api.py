@@ -87,27 +87,30 @@ def test_measures_are_served_from_the_cache_not_recomputed_per_request(
 @pytest.mark.django_db
 def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
     from vrhub.definitions import get_definition
+    from vrhub.measures import load_catalogue as figures_catalogue
 
     _, key = token_for("viewer")
     client = bearer(key)
     entry = get(client, "/api/measures/local_sv_offences").json()
+    groups = get_definition("merseyside_offence_groups")
     local = get_definition("merseyside_local")
     assert entry == {
         "id": "local_sv_offences",
-        "title": "Serious violence offences (local definition)",
+        "title": figures_catalogue().get("local_sv_offences").title,
         "source": "police_records",
         "count": "offences",
         "unit": "offences",
         "population": "all_ages",
         "polarity": "lower_is_better",
         "baseline": 2019,
-        "definition": "merseyside_local",
-        "definition_version": local.label,
+        "definition": "merseyside_offence_groups",
+        "definition_version": groups.label,
         "strategy": "table2",
         "value": "count",
         "split_by": None,
+        "note": figures_catalogue().get("local_sv_offences").note,
     }
-    assert entry["definition_version"].startswith("merseyside_local@2022.1+")
+    assert "offence groups" in entry["note"] and "violence against the person" in entry["title"]
     catalogue = get(client, "/api/catalogue").json()
     assert "local_sv_offences" in {m["id"] for m in catalogue}
 
@@ -117,9 +120,20 @@ def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
     assert {a["name"] for a in areas[1:]} >= {"Knowsley", "Liverpool", "Sefton", "Wirral"}
 
     names = [d["name"] for d in get(client, "/api/definitions").json()]
-    assert names == ["home_office", "merseyside_local", "police_uk_proxy"]
+    assert names == [
+        "home_office",
+        "home_office_gun",
+        "home_office_hotspot",
+        "home_office_knife",
+        "merseyside_local",
+        "merseyside_offence_groups",
+        "police_uk_proxy",
+    ]
     one = get(client, "/api/definitions/merseyside_local").json()
-    assert one["version"] == local.label and one["stated_version"] == "2022.1"
+    assert one["version"] == local.label and one["stated_version"] == "2022.2"
+    assert one["exclude_flags"] == ["domestic"] and "10D" not in one["codes"]
+    groups = get(client, "/api/definitions/merseyside_offence_groups").json()
+    assert groups["rules"][0]["offence_groups"] == ["violence-against-the-person"] and "105A" in groups["codes"]
     assert one["text"] == local.text
     # The first rule of merseyside_local.yaml: knife or firearm flag, attempted murder (2) among its codes.
     assert one["rules"][0]["any_flag"] == ["knife", "firearm"]

@@ -162,6 +162,23 @@ def test_definitions_page_gives_codes_and_versions(web_data, client_as) -> None:
     for definition in builtin_definitions().values():
         assert definition.label in html
     assert "<code>8N</code>" in html  # assault with injury, in the local definition
+    assert "<code>violence-against-the-person</code>" in html  # the offence groups Table 2 counted
+
+
+def test_definitions_page_shows_what_the_domestic_exclusion_removes(web_data, client_as) -> None:
+    import re
+
+    from vrhub.config import settings
+    from vrhub.hub import Hub
+
+    effect = Hub(settings(data_dir=web_data)).definition_effect("merseyside_local").to_pylist()
+    assert effect and any(row["excluded"] for row in effect)  # the fixture has a domestic SV crime
+    html = client_as("viewer").get("/definitions/", secure=True).content.decode()
+    table = html.split('data-effect="merseyside_local"')[1].split("</table>")[0]
+    assert "Excluded (domestic)" in table
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", table)]
+    expected = [str(v) for row in effect for v in row.values()]
+    assert cells == expected
 
 
 def test_hotspots_page_and_geojson(web_data, client_as) -> None:

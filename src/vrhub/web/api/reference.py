@@ -33,6 +33,7 @@ def summary(d: Definition) -> dict:
         "description": d.description,
         "source": d.source,
         "proxy": d.proxy,
+        "exclude_flags": list(d.exclude_flags),
     }
 
 
@@ -63,6 +64,7 @@ def get_definition(request: HttpRequest, name: str) -> dict:
             "offence_codes": [{"code": c, "label": label} for c, label in r.offence_codes],
             "any_flag": list(r.any_flag),
             "crime_types": list(r.crime_types),
+            "offence_groups": list(r.offence_groups),
         }
         for r in d.rules
     ]

@@ -93,6 +93,7 @@ class CatalogueEntry(Schema):
     strategy: str | None
     value: str
     split_by: str | None
+    note: str  # what a reader must know to read the figure right ("" when nothing)
 
 
 class AreaOut(Schema):
@@ -109,6 +110,7 @@ class DefinitionSummary(Schema):
     description: str
     source: str
     proxy: bool
+    exclude_flags: list[str]  # a record with any of these flags set is never counted
 
 
 class OffenceCode(Schema):
@@ -121,6 +123,7 @@ class RuleOut(Schema):
     offence_codes: list[OffenceCode]
     any_flag: list[str]
     crime_types: list[str]
+    offence_groups: list[str]  # ONS offence groups or subgroups whose every offence the rule names
 
 
 class DefinitionOut(DefinitionSummary):

@@ -107,4 +107,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 def definitions(request: HttpRequest) -> HttpResponse:
     found = sorted(definitions_in_force().values(), key=lambda d: (d.proxy, d.name))
     users = {d.name: [m for m in data.catalogue().measures.values() if m.definition == d.name] for d in found}
-    return render(request, "dashboard/definitions.html", {"definitions": found, "users": users})
+    effects = {d.name: data.definition_effect(d.name) for d in found if d.exclude_flags}
+    return render(
+        request, "dashboard/definitions.html", {"definitions": found, "users": users, "effects": effects}
+    )
