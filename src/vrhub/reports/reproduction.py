@@ -145,6 +145,7 @@ def _note_checks(f: Figure, values: Values, contradictory: bool) -> list[Check]:
                     f"{stated:+d}%",
                     _fmt(got),
                     got is not None and round(got) == stated,
+                    contradictory,
                 )
             )
         sexual = re.search(r"(\d+) sexual offences recorded in (\d{4})", f.note)
