@@ -147,7 +147,9 @@ def problems(true: pd.DataFrame, published: pd.DataFrame, force: str) -> list[st
             if gone and left and not hidden[index[total]]:
                 _, high = _range(gone, len(index), rel, lb)
                 if high < WIDTH - 1e-6:
-                    found.append(f"hidden parts of row {index[total]} ({_name(t, index[total])}) sum to {high:g}")
+                    found.append(
+                        f"hidden parts of row {index[total]} ({_name(t, index[total])}) sum to {high:g}"
+                    )
     return found
 
 
