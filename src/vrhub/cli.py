@@ -238,9 +238,7 @@ def sql(
     query: Annotated[
         str, typer.Argument(help="One SELECT query; tables are listed in docs/architecture.md.")
     ],
-    timeout: Annotated[
-        float, typer.Option(help="Stop the query after this many seconds.", min=0.1)
-    ] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds.", min=0.1)] = 60.0,
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,

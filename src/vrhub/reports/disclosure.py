@@ -79,15 +79,20 @@ def interval_widths(
     than an interval's integer points)."""
     used = sorted({i for r in relations for i in (r.total, *r.parts)} | set(cells))
     at = {cell: k for k, cell in enumerate(used)}
-    eq_rows, eq_cols, eq_vals, ub_rows, ub_cols, ub_vals = [], [], [], [], [], []
+    eq_rows: list[int] = []
+    eq_cols: list[int] = []
+    eq_vals: list[float] = []
+    ub_rows: list[int] = []
+    ub_cols: list[int] = []
+    ub_vals: list[float] = []
     n_eq = n_ub = 0
     for r in relations:
         rows, cols, vals = (eq_rows, eq_cols, eq_vals) if r.exact else (ub_rows, ub_cols, ub_vals)
         row = n_eq if r.exact else n_ub
         # parts - total = 0 (or <= 0)
-        for p in r.parts:
-            rows.append(row), cols.append(at[p]), vals.append(1.0)
-        rows.append(row), cols.append(at[r.total]), vals.append(-1.0)
+        rows.extend([row] * (len(r.parts) + 1))
+        cols.extend([*(at[p] for p in r.parts), at[r.total]])
+        vals.extend([1.0] * len(r.parts) + [-1.0])
         if r.exact:
             n_eq += 1
         else:
