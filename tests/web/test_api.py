@@ -254,20 +254,21 @@ def test_public_measures_suppress_small_counts_below_force_level(web_data, clien
         ("2019", "E08000013"): 0,
         ("2019", "E08000014"): "*",
         ("2019", "E08000015"): 10,
-        # Knowsley's 4 alone would be 40 - 9 - 0 - 12 - 15: St Helens, the smallest other cell, goes too.
+        # Knowsley's 4 alone would be 40 - 9 - 0 - 12 - 15. Hiding St Helens' 0 beside it would still give
+        # the pair's sum (4): the smallest cell that lifts the hidden sum to 8, Liverpool's 9, goes too.
         ("2020", FORCE_CODE): 40,
         ("2020", "E08000011"): "*",
-        ("2020", "E08000012"): 10,
-        ("2020", "E08000013"): "*",
+        ("2020", "E08000012"): "*",
+        ("2020", "E08000013"): 0,
         ("2020", "E08000014"): 10,
         ("2020", "E08000015"): 15,
     }
     # Changes below force level would undo the rounding; the force total's are published.
     for r in body["items"]:
         assert (r["change_vs_previous_pct"] is None) == (r["area_code"] != FORCE_CODE)
-    # Filtering by area comes after disclosure control: St Helens stays suppressed when asked for alone.
-    alone = get(client, "/api/public/measures", measure="ed_assault_attendances", area="E08000013").json()
-    assert [(r["period"], r["value"]) for r in alone["items"]] == [("2019", 0), ("2020", "*")]
+    # Filtering by area comes after disclosure control: Liverpool stays suppressed when asked for alone.
+    alone = get(client, "/api/public/measures", measure="ed_assault_attendances", area="E08000012").json()
+    assert [(r["period"], r["value"]) for r in alone["items"]] == [("2019", 10), ("2020", "*")]
 
 
 @pytest.mark.django_db
