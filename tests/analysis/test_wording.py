@@ -109,7 +109,7 @@ def test_a_part_year_is_compared_per_month_never_by_its_total() -> None:
 def test_a_recording_change_replaces_the_verdict() -> None:
     why = "ED assault method 'not specified' rose from 12% of attendances in 2020 to 32% in 2021"
     assert say(148, 293, caveat=why) == (
-        "fell from 293 in 2020 to 148 (-50%), a fall larger than chance alone would give (p < 0.001), which "
+        "fell from 293 in 2020 to 148 (-49%), a fall larger than chance alone would give (p < 0.001), which "
         f"may be a recording artefact rather than an improvement: {why}"
     )
     assert say(148, 293, polarity="neutral", caveat=why).endswith(f"(p < 0.001), which may be a recording artefact: {why}")
@@ -120,11 +120,11 @@ def test_a_recording_change_replaces_the_verdict() -> None:
 def test_one_rounding_for_tables_and_sentences() -> None:
     from vrhub.analysis.wording import change_words, format_change, format_p, format_wheeler
 
-    # 26.46% unrounded and the engine's 26.5 (its column holds one decimal) show alike.
-    assert format_change(26.46) == format_change(26.5) == "+27%"
-    assert change_words(26.46, "2020") == "27% increase from 2020"
-    assert format_change(-49.49) == "-50%" and change_words(-49.49, "2020") == "50% reduction from 2020"
-    assert say(148, 293).startswith("fell from 293 in 2020 to 148 (-50%)")  # -49.49% unrounded
+    # Rounded once from the unrounded change: 148 against 293 is -49.49%, -49% in words and tables alike
+    # (rounding the engine's -49.5 again would give -50%).
+    assert say(148, 293).startswith("fell from 293 in 2020 to 148 (-49%)")
+    assert format_change(-49.49) == "-49%" and change_words(-49.49, "2020") == "49% reduction from 2020"
+    assert format_change(26.5) == "+27%" and format_change(-2.5) == "-3%"  # half away from zero
     assert format_change(0.3) == "up less than 1%" and format_change(0) == "0%" and format_change(None) == ""
     assert format_p(0.637) == "p = 0.64" and format_p(0.0004) == "p < 0.001" and format_p(0.0496) == "p < 0.05"
     assert format_wheeler(-5.88) == "-5.9 *" and format_wheeler(2.48) == "+2.5"
