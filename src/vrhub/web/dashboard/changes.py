@@ -41,8 +41,11 @@ def add(
         area, breakdown = row.get("area_code"), row.get("breakdown") or ""
         now, m_now = look(period, area, breakdown)
         before = look(periods.previous(period), area, breakdown)
-        base = look(periods.in_baseline_year(period, measure.baseline), area, breakdown)
-        row["months"] = m_now if parts.is_part(partial, measure.source, period, own.get((measure.id, period, area, breakdown))) else None
+        base_period = periods.in_baseline_year(period, measure.baseline)
+        # The baseline against itself is no change to show.
+        base = look(base_period, area, breakdown) if base_period != period else (None, None)
+        part = parts.is_part(partial, measure.source, period, own.get((measure.id, period, area, breakdown)))
+        row["months"] = m_now if part else None
         row["change_vs_previous_pct"] = parts.per_month_change(now, before[0], m_now, before[1])
         row["change_vs_baseline_pct"] = parts.per_month_change(now, base[0], m_now, base[1])
     return rows
