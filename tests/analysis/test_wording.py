@@ -112,7 +112,9 @@ def test_a_recording_change_replaces_the_verdict() -> None:
         "fell from 293 in 2020 to 148 (-49%), a fall larger than chance alone would give (p < 0.001), which "
         f"may be a recording artefact rather than an improvement: {why}"
     )
-    assert say(148, 293, polarity="neutral", caveat=why).endswith(f"(p < 0.001), which may be a recording artefact: {why}")
+    assert say(148, 293, polarity="neutral", caveat=why).endswith(
+        f"(p < 0.001), which may be a recording artefact: {why}"
+    )
     # Within chance there is no verdict to replace.
     assert say(19, 13, caveat=why).endswith("within the range chance alone would give (p = 0.38)")
 
@@ -126,5 +128,7 @@ def test_one_rounding_for_tables_and_sentences() -> None:
     assert format_change(-49.49) == "-49%" and change_words(-49.49, "2020") == "49% reduction from 2020"
     assert format_change(26.5) == "+27%" and format_change(-2.5) == "-3%"  # half away from zero
     assert format_change(0.3) == "up less than 1%" and format_change(0) == "0%" and format_change(None) == ""
-    assert format_p(0.637) == "p = 0.64" and format_p(0.0004) == "p < 0.001" and format_p(0.0496) == "p < 0.05"
+    assert (
+        format_p(0.637) == "p = 0.64" and format_p(0.0004) == "p < 0.001" and format_p(0.0496) == "p < 0.05"
+    )
     assert format_wheeler(-5.88) == "-5.9 *" and format_wheeler(2.48) == "+2.5"

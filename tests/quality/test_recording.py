@@ -34,22 +34,31 @@ def _findings() -> list[Finding]:
             "chance (p < 0.001); likely a recording change, not a real change.",
         ),
         # Not recording changes of a column: a low month, and a location type nobody filters on.
-        Finding("ed-attendances", "2021-04", None, "low_count", "warning", 10.0, 300.0, "Only 10: late data."),
+        Finding(
+            "ed-attendances", "2021-04", None, "low_count", "warning", 10.0, 300.0, "Only 10: late data."
+        ),
         Finding("ed-attendances", "2021", "location_type", "category_drift", "warning", 0.5, 0.3, "Loc: x."),
     ]
 
 
 KNIFE = Measure(
-    "knife", "ED knife attendances", "ed_attendances", "records", "attendances",
+    "knife",
+    "ED knife attendances",
+    "ed_attendances",
+    "records",
+    "attendances",
     where={"assault_method": ["knife", "other_sharp"]},
 )
 WEAPONS = Measure(
-    "weapons", "ED attendances by weapon", "ed_attendances", "records", "attendances", split_by="assault_method"
+    "weapons",
+    "ED attendances by weapon",
+    "ed_attendances",
+    "records",
+    "attendances",
+    split_by="assault_method",
 )
 ALL = Measure("all", "ED assault attendances", "ed_attendances", "records", "attendances")
-POLICE = Measure(
-    "police", "Police", "police_records", "offences", "offences", where={"offence_group": ["x"]}
-)
+POLICE = Measure("police", "Police", "police_records", "offences", "offences", where={"offence_group": ["x"]})
 
 
 def test_a_change_touches_measures_that_filter_or_split_on_its_column() -> None:

@@ -69,7 +69,11 @@ def test_summary_sentence_and_table_round_alike_and_a_part_year_is_per_month() -
 def test_a_recording_change_replaces_the_verdict_on_the_measures_it_touches() -> None:
     catalogue = load_catalogue()
     change = RecordingChange(
-        "ed_attendances", "assault_method", "2021", "ED assault method 'not specified' rose from 12% to 32%", True
+        "ed_attendances",
+        "assault_method",
+        "2021",
+        "ED assault method 'not specified' rose from 12% to 32%",
+        True,
     )
     frame = pd.concat(
         [

@@ -14,8 +14,6 @@ import math
 from collections.abc import Mapping
 from typing import Any, cast
 
-import numpy as np
-
 # Below this a p-value is shown as "p < 0.001": more digits claim a precision the data do not have.
 SMALLEST_P = 0.001
 # Wheeler's Poisson z is read against this when many series are watched at once.
@@ -169,13 +167,10 @@ def _round_half_up(value: float) -> int:
 
 
 def whole_percent(pct: float) -> int:
-    """A percent change as the whole number every output shows.
-
-    The engine publishes changes to 0.1 (``change_vs_previous_pct``); rounding to 0.1 first here too means a
-    figure read from that column and one computed from the counts round to the same whole number (26.46
-    and the engine's 26.5 both give 27), so a table and its sentence agree.
-    """
-    return _round_half_up(float(np.round(float(pct), 1)))
+    """A percent change as the whole number every output shows, rounded once, half up, from the unrounded
+    change. Never from a figure already rounded to 0.1 (the engine's ``change_vs_previous_pct``): 26.46
+    rounds to 26, but its 26.5 would give 27; so every display computes the change from the figures."""
+    return _round_half_up(float(pct))
 
 
 def format_change(pct: Any) -> str:

@@ -104,7 +104,9 @@ def caveat(changes: list[RecordingChange]) -> str | None:
     """The changes in words for a verdict: the first few, and how many more the quality findings hold."""
     yearly = {(c.table, c.field, c.period, c.likely) for c in changes if len(c.period) == 4}
     # A month's shift inside a year already flagged against the year before is that same shift.
-    kept = [c for c in changes if (c.table, c.field, c.period[:4], c.likely) not in yearly or len(c.period) == 4]
+    kept = [
+        c for c in changes if (c.table, c.field, c.period[:4], c.likely) not in yearly or len(c.period) == 4
+    ]
     ordered = sorted(kept, key=lambda c: not c.likely)  # stable: the findings' own order within each
     summaries = list(dict.fromkeys(c.summary for c in ordered))
     if not summaries:

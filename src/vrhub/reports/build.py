@@ -16,11 +16,11 @@ import jinja2
 import pandas as pd
 
 from vrhub.analysis.series import monthly_trend
+from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.measures.engine import snapshot
-from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.quality.recording import recording_changes, touching
 from vrhub.reports import charts, parts, sections
 from vrhub.reports.public import public_copy
@@ -67,14 +67,22 @@ def _quality(wh: Warehouse) -> pd.DataFrame:
 def _agencies(wh: Warehouse, catalogue: Any, partial: dict[str, dict[str, int]]) -> dict[str, Any]:
     """Each agency's yearly count, a part year marked with its months of data (and not to be compared)."""
     table = sections.agencies(wh, catalogue)
-    source = {title: catalogue.get(m).source for m, title in sections.AGENCY_MEASURES.items() if m in catalogue.measures}
+    source = {
+        title: catalogue.get(m).source
+        for m, title in sections.AGENCY_MEASURES.items()
+        if m in catalogue.measures
+    }
     years = [c for c in table.columns if c != "agency"]
     rows = [
         {
             "agency": r["agency"],
             "cells": [
-                {"value": r[y], "months": parts.months(partial, source.get(r["agency"], ""), y)
-                 if parts.is_part(partial, source.get(r["agency"], ""), y) else None}
+                {
+                    "value": r[y],
+                    "months": parts.months(partial, source.get(r["agency"], ""), y)
+                    if parts.is_part(partial, source.get(r["agency"], ""), y)
+                    else None,
+                }
                 for y in years
             ],
         }
@@ -126,7 +134,12 @@ def _cardiff(wh: Warehouse, catalogue: Any, year: str) -> dict[str, float] | Non
     }
 
 
-BASELINE_COLUMNS = ("rate_ratio_vs_baseline", "ci_low_vs_baseline", "ci_high_vs_baseline", "p_value_vs_baseline")
+BASELINE_COLUMNS = (
+    "rate_ratio_vs_baseline",
+    "ci_low_vs_baseline",
+    "ci_high_vs_baseline",
+    "p_value_vs_baseline",
+)
 
 
 def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.DataFrame:
@@ -144,7 +157,9 @@ def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.Data
     return stats
 
 
-def _stats(result: Any, values: dict, catalogue: Any, ids: list[str], year: str, changes: list) -> pd.DataFrame:
+def _stats(
+    result: Any, values: dict, catalogue: Any, ids: list[str], year: str, changes: list
+) -> pd.DataFrame:
     """The change statistics table: each strategy measure's `year` against the year before and the baseline,
     with whether a recording change falls between the years compared."""
     frame = result.table.to_pandas()
@@ -166,9 +181,12 @@ def _stats(result: Any, values: dict, catalogue: Any, ids: list[str], year: str,
             now, old, parts.months(partial, source, year), parts.months(partial, source, against)
         )
 
-    stats["pct_previous"] = [change(m, v, before) for m, v in zip(stats["measure_id"], stats["value"], strict=True)]
+    stats["pct_previous"] = [
+        change(m, v, before) for m, v in zip(stats["measure_id"], stats["value"], strict=True)
+    ]
     stats["pct_baseline"] = [
-        change(m, v, str(catalogue.get(m).baseline)) for m, v in zip(stats["measure_id"], stats["value"], strict=True)
+        change(m, v, str(catalogue.get(m).baseline))
+        for m, v in zip(stats["measure_id"], stats["value"], strict=True)
     ]
     stats["recording_previous"] = [
         bool(touching(changes, catalogue.get(m), before, year)) for m in stats["measure_id"]

@@ -40,7 +40,9 @@ def label(period: str, months_of_data: int | None) -> str:
     return f"{period} ({months_of_data} month{'s' if months_of_data != 1 else ''} of data)"
 
 
-def per_month_change(now: float | None, then: float | None, m_now: int | None, m_then: int | None) -> float | None:
+def per_month_change(
+    now: float | None, then: float | None, m_now: int | None, m_then: int | None
+) -> float | None:
     """Percent change in the average month (as the engine's `change_vs_previous_pct`): the change in the
     total when both periods hold the same months."""
     if now is None or then is None or now != now or then != then:

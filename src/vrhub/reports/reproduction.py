@@ -55,7 +55,7 @@ def _part_year_note(
     values: Values, f: Figure, against: str, partial: dict[str, dict[str, int]] | None
 ) -> tuple[str, str]:
     """For a change against a part year: the label saying so, and the change per month of data beside it.
-    The strategy's figure is reproduced as published; it compares unlike periods, so it is not to be quoted."""
+    The strategy's figure is reproduced as published; it compares unlike periods, so is not to be quoted."""
     from vrhub.analysis.wording import format_change
     from vrhub.measures.catalogue import builtin_catalogue
     from vrhub.reports import parts
@@ -67,7 +67,10 @@ def _part_year_note(
     m_then, m_now = parts.months(partial, source, against), parts.months(partial, source, f.period)
     if m_then is None or m_now is None or m_then == m_now:
         return f"change vs {against}", ""
-    new, old = values.get((f.measure_id, f.period, FORCE_CODE, "")), values.get((f.measure_id, against, FORCE_CODE, ""))
+    new, old = (
+        values.get((f.measure_id, f.period, FORCE_CODE, "")),
+        values.get((f.measure_id, against, FORCE_CODE, "")),
+    )
     monthly = parts.per_month_change(new, old, m_now, m_then)
     return (
         f"change vs {parts.label(against, m_then)}",

@@ -106,7 +106,8 @@ def counts(measure: Measure) -> str:
     """What one unit of the row's figure is, in words, from its catalogue entry: the source, the unit
     counted, the definition, every filter and who it counts, and the date it is counted by."""
     if measure.source == "indicators":
-        return f"The partner's own figure ({measure.unit.replace('_', ' ')}), as reported; not counted from records."
+        unit = measure.unit.replace("_", " ")
+        return f"The partner's own figure ({unit}), as reported; not counted from records."
     noun, date = SOURCE_WORDS.get(measure.source, (measure.source.replace("_", " "), "its date"))
     if measure.count == "offences":
         text = "Counts offences in police recorded crime, each crime once"

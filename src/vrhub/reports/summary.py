@@ -43,7 +43,15 @@ def latest_changes(
         if now is None or then is None:
             continue
         source = catalogue.get(measure_id).source
-        rows.append((measure_id, now, then, parts.months(partial, source, year), parts.months(partial, source, before)))
+        rows.append(
+            (
+                measure_id,
+                now,
+                then,
+                parts.months(partial, source, year),
+                parts.months(partial, source, before),
+            )
+        )
     if not rows:
         return []
     # Months of data as the exposure: the rate per month is compared, so a part year is like for like.

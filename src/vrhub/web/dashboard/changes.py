@@ -38,7 +38,7 @@ def add(
         period = str(row.get("period") or "")
         if not periods.kind_of(period):
             continue
-        area, breakdown = row.get("area_code"), row.get("breakdown") or ""
+        area, breakdown = str(row.get("area_code")), str(row.get("breakdown") or "")
         now, m_now = look(period, area, breakdown)
         before = look(periods.previous(period), area, breakdown)
         base_period = periods.in_baseline_year(period, measure.baseline)

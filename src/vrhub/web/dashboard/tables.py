@@ -87,7 +87,9 @@ def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
     return force + boroughs
 
 
-def _changes(pairs: list[tuple[float | None, float | None]], months: list[tuple[Any, Any]] | None = None) -> pd.DataFrame:
+def _changes(
+    pairs: list[tuple[float | None, float | None]], months: list[tuple[Any, Any]] | None = None
+) -> pd.DataFrame:
     now = pd.Series([math.nan if a is None or missing(a) else float(a) for a, _ in pairs], dtype="float64")
     then = pd.Series([math.nan if b is None or missing(b) else float(b) for _, b in pairs], dtype="float64")
     if months is None:
@@ -115,7 +117,10 @@ def summary_rows(
         period = latest_period(frame, measure, partial)
         row = values.get((measure_id, period, area, "")) if period else None
         chosen.append((measure, period, row))
-    previous, baseline, months_prev, months_base = [], [], [], []
+    previous: list[tuple[str, Any]] = []
+    baseline: list[tuple[str, Any]] = []
+    months_prev: list[tuple[int | None, int | None]] = []
+    months_base: list[tuple[int | None, int | None]] = []
     for measure, period, row in chosen:
         if row is None or period is None:
             previous.append(("", None))
@@ -125,13 +130,20 @@ def summary_rows(
             continue
         before = periods.previous(period) if periods.kind_of(period) else ""
         base = periods.in_baseline_year(period, measure.baseline) if periods.kind_of(period) else ""
-        before_row, base_row = values.get((measure.id, before, area, "")), values.get((measure.id, base, area, ""))
+        before_row, base_row = (
+            values.get((measure.id, before, area, "")),
+            values.get((measure.id, base, area, "")),
+        )
         previous.append((before, (before_row or {}).get("value")))
         baseline.append((base, (base_row or {}).get("value")))
         counted = measure.unit != "percent"
         now_months = parts.months(partial, measure.source, period, row) if counted else None
-        months_prev.append((now_months, parts.months(partial, measure.source, before, before_row) if counted else None))
-        months_base.append((now_months, parts.months(partial, measure.source, base, base_row) if counted else None))
+        months_prev.append(
+            (now_months, parts.months(partial, measure.source, before, before_row) if counted else None)
+        )
+        months_base.append(
+            (now_months, parts.months(partial, measure.source, base, base_row) if counted else None)
+        )
     now = [(row or {}).get("value") for _, _, row in chosen]
     against_previous = _changes([(n, p[1]) for n, p in zip(now, previous, strict=True)], months_prev)
     against_baseline = _changes([(n, b[1]) for n, b in zip(now, baseline, strict=True)], months_base)
@@ -154,11 +166,19 @@ def summary_rows(
             base_stats = against_baseline.iloc[i].to_dict()
             # The engine's statistics against the baseline where it gives them, so the page and the CSV agree.
             base_stats.update(
-                {k: row[f"{k}_vs_baseline"] for k in ENGINE_BASELINE if not missing(row.get(f"{k}_vs_baseline"))}
+                {
+                    k: row[f"{k}_vs_baseline"]
+                    for k in ENGINE_BASELINE
+                    if not missing(row.get(f"{k}_vs_baseline"))
+                }
             )
             comparable = measure.unit != "percent"
-            why_previous = caveat(touching(changes or [], measure, prev_label, period)) if prev_label else None
-            why_baseline = caveat(touching(changes or [], measure, base_label, period)) if base_label else None
+            why_previous = (
+                caveat(touching(changes or [], measure, prev_label, period)) if prev_label else None
+            )
+            why_baseline = (
+                caveat(touching(changes or [], measure, base_label, period)) if base_label else None
+            )
             item.update(
                 value=clean(row["value"]),
                 rate_per_100k=clean(row.get("rate_per_100k")),
@@ -179,7 +199,9 @@ def summary_rows(
                 baseline_ci_low=clean(base_stats["ci_low"]) if comparable else None,
                 baseline_ci_high=clean(base_stats["ci_high"]) if comparable else None,
                 recording_change=why_previous or why_baseline,
-                sentence=_sentence(measure, row["value"], prev_value, prev_label, stats, months_prev[i], why_previous),
+                sentence=_sentence(
+                    measure, row["value"], prev_value, prev_label, stats, months_prev[i], why_previous
+                ),
                 baseline_sentence=(
                     _sentence(
                         measure,

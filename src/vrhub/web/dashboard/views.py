@@ -9,10 +9,10 @@ from django.shortcuts import render
 
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import get_definition
+from vrhub.quality.recording import recording_changes
 from vrhub.reports.build import quality_notes
 from vrhub.web import figures
 from vrhub.web.accounts.access import role_required
-from vrhub.quality.recording import recording_changes
 from vrhub.web.dashboard import changes, data, downloads, report_jobs, tables
 
 PUBLIC_NOTE = (
