@@ -201,3 +201,25 @@ def test_hotspots_page_adds_tiles_only_when_configured(web_data, client_as, sett
     settings.VRHUB_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
     html = client_as("viewer").get("/hotspots/", secure=True).content.decode()
     assert 'data-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in html
+
+
+def test_measure_note_is_shown_on_its_page_and_the_overview(web_data, client_as, monkeypatch) -> None:
+    import dataclasses
+
+    from vrhub.measures.catalogue import Catalogue
+    from vrhub.web.dashboard import data
+
+    real = data.catalogue()
+    note = "Counts crimes once however many victims; the strategy's 'offences' read as crimes."
+    measures = {
+        **real.measures,
+        "local_sv_offences": dataclasses.replace(real.get("local_sv_offences"), note=note),
+    }
+    monkeypatch.setattr(data, "catalogue", lambda: Catalogue(measures=measures, sha256=real.sha256))
+    viewer = client_as("viewer")
+    page = viewer.get("/measures/local_sv_offences/", secure=True).content.decode()
+    assert 'id="measure-note"' in page and "the strategy&#x27;s &#x27;offences&#x27; read as crimes" in page
+    assert (
+        "the strategy&#x27;s &#x27;offences&#x27; read as crimes"
+        in viewer.get("/dashboard/", secure=True).content.decode()
+    )
