@@ -58,7 +58,15 @@ def test_every_stated_change_holds_within_rounding_where_the_strategy_allows(val
     assert failures == []
     # The places the strategy contradicts itself are the only ones not reproduced, and they are flagged.
     contradictions = {(c.measure_id, c.period) for c in found if not c.ok}
-    assert contradictions == {("local_sv_offences", "2021"), ("ambulance_assault_callouts", "2021")}
+    # The 2021 group changes fit the stated +15%, not 40,490 (see targets.py): violence against the person's
+    # +17% is the one the demo cannot give beside the published counts.
+    assert contradictions == {
+        ("local_sv_offences", "2021"),
+        ("ambulance_assault_callouts", "2021"),
+        ("police_group_change_2021", "2021"),
+    }
+    group = [c for c in found if c.measure_id == "police_group_change_2021" and not c.ok]
+    assert [c.what for c in group] == ["Violence against the person change"]
 
 
 def test_the_2018_comparisons_use_april_to_december(values: dict) -> None:
@@ -114,3 +122,32 @@ def test_the_demo_measures_csv_keeps_negative_changes_as_numbers(demo: tuple[Hub
     assert (written["change_vs_previous_pct"].dropna() < 0).any()
     text = written.select_dtypes(exclude="number")
     assert len(text.columns) >= 3 and not text.apply(lambda c: c.astype(str).str.startswith("'")).any().any()
+
+
+def test_the_appendix_definition_beside_table_2_on_the_same_records(
+    demo: tuple[Hub, Path], values: dict
+) -> None:
+    """Table 2's total reads as three offence groups; the appendix's definition on the same records is a few
+    thousand a year, and its domestic-abuse exclusion removes a visible number."""
+    hub, _ = demo
+    force = "E23000004"
+    for year in ("2019", "2020", "2021"):
+        groups = values[("local_sv_offences", year, force, "")]
+        appendix = values[("local_sv_offences_appendix", year, force, "")]
+        assert 1500 <= appendix <= 6000 and appendix < 0.15 * groups
+        assert (
+            values[("local_sv_victims_u25_appendix", year, force, "")]
+            < values[("local_sv_victims_u25", year, force, "")]
+        )
+    effect = {r["year"]: r for r in hub.definition_effect("merseyside_local").to_pylist()}
+    for year in (2019, 2020, 2021):
+        assert effect[year]["counted"] == values[("local_sv_offences_appendix", str(year), force, "")]
+        assert effect[year]["excluded"] >= 100
+
+
+def test_the_group_changes_are_listed_against_table_2s_total() -> None:
+    """+2.8% from groups at +17%, +6% and -7% needs violence against the person under 43% of the total."""
+    found = [d for d in self_disagreements() if d.measure_id == "police_group_change_2021"]
+    assert len(found) == 1 and found[0].arithmetic == "+2.8%"
+    # (2.8 + 7.5) / (16.5 + 7.5), with each rounded change at the edge most favourable to the counts
+    assert "at most 43% of the total" in found[0].explanation

@@ -78,8 +78,14 @@ def test_ordinary_text_is_kept(text: str) -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        None, -5, -12.5, float("nan"),
-        Decimal("-120000.50"), True, dt.date(2021, 7, 1), dt.datetime(2021, 7, 1),
+        None,
+        -5,
+        -12.5,
+        float("nan"),
+        Decimal("-120000.50"),
+        True,
+        dt.date(2021, 7, 1),
+        dt.datetime(2021, 7, 1),
     ],
 )
 def test_values_held_as_numbers_dates_or_booleans_are_untouched(value: object) -> None:

@@ -50,10 +50,22 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or js
 
 
 @app.callback()
-def _private_by_default() -> None:
+def _private_by_default(
+    definitions: Annotated[
+        Path | None,
+        typer.Option(
+            "--definitions",
+            help="A folder of your own definition YAML files, used beside the installed ones "
+            "(default: $VRHUB_DEFINITIONS).",
+        ),
+    ] = None,
+) -> None:
     """Everything a command writes (warehouse, key, reports, the web database, uploads) is its owner's
     alone: police and NHS data are not for the machine's other accounts."""
     os.umask(0o077)
+    if definitions is not None:
+        # Through the environment, so `vrhub serve` and its worker read the same folder.
+        os.environ["VRHUB_DEFINITIONS"] = str(definitions.resolve())
 
 
 def friendly(fn: F) -> F:
@@ -238,9 +250,7 @@ def sql(
     query: Annotated[
         str, typer.Argument(help="One SELECT query; tables are listed in docs/architecture.md.")
     ],
-    timeout: Annotated[
-        float, typer.Option(help="Stop the query after this many seconds.", min=0.1)
-    ] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds.", min=0.1)] = 60.0,
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
@@ -514,11 +524,24 @@ def quality(
 @friendly
 def definitions_show(
     name: Annotated[str | None, typer.Argument(help="Definition name; all when omitted.")] = None,
+    effect: Annotated[
+        bool, typer.Option("--effect", help="Count, per year, the loaded crimes its exclusions remove.")
+    ] = False,
+    data_dir: DataDirOpt = None,
+    warehouse: WarehouseOpt = None,
+    fmt: FormatOpt = "table",
 ) -> None:
     """Print a definition in words and codes."""
-    from vrhub.definitions import builtin_definitions, describe, get_definition
+    from vrhub.definitions import definitions, describe, get_definition
 
-    chosen = [get_definition(name)] if name else list(builtin_definitions().values())
+    chosen = [get_definition(name)] if name else list(definitions().values())
+    if effect:
+        if not name:
+            raise VrhubError(
+                "--effect needs a definition name", "e.g. vrhub definitions show merseyside_local --effect"
+            )
+        emit(_hub(data_dir, warehouse).definition_effect(name), fmt, title=f"{name}: crimes per year")
+        return
     out.print("\n".join(describe(d) for d in chosen), markup=False, highlight=False)
 
 
@@ -526,10 +549,10 @@ def definitions_show(
 @friendly
 def definitions_list() -> None:
     """List the definitions and their versions."""
-    from vrhub.definitions import builtin_definitions
+    from vrhub.definitions import definitions
 
-    for d in builtin_definitions().values():
-        out.print(f"{d.name:<18} {d.label:<36} {d.title}", markup=False, highlight=False)
+    for d in definitions().values():
+        out.print(f"{d.name:<26} {d.label:<44} {d.title}", markup=False, highlight=False)
 
 
 @key_app.command("check")

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from vrhub import keys, spreadsheet
 from vrhub.config import Settings
-from vrhub.definitions import builtin_definitions
+from vrhub.definitions import definitions
 from vrhub.errors import ReadOnlySql, VrhubError
 from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
 from vrhub.pseudonymise import Pseudonymiser
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 def definitions_version() -> str:
     """The definitions in force, as recorded on every load."""
-    return ";".join(d.label for d in sorted(builtin_definitions().values(), key=lambda d: d.name))
+    return ";".join(d.label for d in sorted(definitions().values(), key=lambda d: d.name))
 
 
 class Hub:
@@ -80,7 +80,7 @@ class Hub:
 
     def _record_definitions(self, wh: Warehouse) -> None:
         known = set(wh.table("definition_versions").sha256.to_pyarrow().to_pylist())
-        new = [d for d in builtin_definitions().values() if d.sha256 not in known]
+        new = [d for d in definitions().values() if d.sha256 not in known]
         if new:
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             rows = {
@@ -215,6 +215,15 @@ class Hub:
     def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:
         with self.open(read_only=True) as wh:
             return compute(wh, load_catalogue(catalogue), request)
+
+    def definition_effect(self, name: str) -> pa.Table:
+        """Per year, the police records' crimes that meet a definition's rules, those its exclusions remove
+        (records flagged domestic, for the local definition) and those it counts."""
+        from vrhub.definitions import exclusion_effect, get_definition
+
+        definition = get_definition(name)
+        with self.open(read_only=True) as wh:
+            return wh.to_arrow(exclusion_effect(definition, wh.table(definition.applies_to)))
 
     def sql(self, query: str, timeout: float = adhoc.DEFAULT_TIMEOUT) -> pa.Table:
         """Run one read-only query (see `warehouse.adhoc`): anything but a query is refused before it

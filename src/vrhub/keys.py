@@ -199,7 +199,7 @@ def _rekey_quarantine(wh: Warehouse, again: Callable[[str], str]) -> None:
     columns = list(SCHEMAS["quarantine"].names)
     rekeyed = f"SELECT * REPLACE ({value} AS value, {raw} AS raw_row) FROM __source"
     if wh.is_duckdb:
-        stored = rekeyed.replace('__source', 'quarantine')
+        stored = rekeyed.replace("__source", "quarantine")
         wh.execute(f"CREATE OR REPLACE TEMP TABLE __quarantine AS {stored}")
     else:
         local = ibis.duckdb.connect()

@@ -5,54 +5,142 @@ from __future__ import annotations
 from pathlib import Path
 
 import ibis
+import pandas as pd
 import pytest
 
-from vrhub.definitions import builtin_definitions, describe, get_definition, load_definition, predicate
+from vrhub.definitions import (
+    DEFINITIONS_ENV,
+    builtin_definitions,
+    definitions,
+    describe,
+    exclusion_effect,
+    get_definition,
+    load_definition,
+    predicate,
+)
 from vrhub.errors import DefinitionError
 
-# code, knife, firearm, merseyside_local, home_office
+# code, knife, firearm, domestic -> merseyside_local, home_office, home_office_hotspot, home_office_knife,
+# home_office_gun, merseyside_offence_groups
+NAMES = (
+    "merseyside_local",
+    "home_office",
+    "home_office_hotspot",
+    "home_office_knife",
+    "home_office_gun",
+    "merseyside_offence_groups",
+)
 CASES = [
-    ("1", False, False, True, True),  # homicide: always
-    ("4.1", False, False, True, True),
-    ("2", False, False, True, False),  # attempted murder: local always, Home Office only with a weapon
-    ("2", True, False, True, True),
-    ("5D", False, False, True, False),  # s18 GBH: local always
-    ("5D", False, True, True, True),
-    ("56A", False, False, True, False),  # arson endangering life: local only
-    ("56B", False, False, False, False),  # arson not endangering life: neither
-    ("34B", False, False, True, False),  # all robbery is local serious violence
-    ("34A", True, False, True, True),
-    ("8N", False, False, False, False),  # assault with injury: only knife- or firearm-enabled
-    ("8N", True, False, True, True),
-    ("8N", False, True, True, True),
-    ("8S", False, False, False, False),
-    ("8S", True, False, True, True),
-    ("3B", True, False, True, True),  # threats to kill with a knife
-    ("3B", False, False, False, False),
-    ("19C", True, False, True, True),  # rape with a knife
-    ("20A", False, False, False, False),
-    (
-        "5E",
-        True,
-        False,
-        True,
-        False,
-    ),  # endangering life: in the local knife list, not a Home Office selected offence
-    ("10D", True, False, True, False),  # possession of a blade: counted by the strategy as knife-enabled SV
-    ("105A", True, False, False, False),  # assault without injury: never
-    ("58D", False, False, False, False),
+    ("1", False, False, False, (1, 1, 1, 0, 0, 1)),  # homicide: always (ONS knife count needs the flag)
+    ("4.1", True, False, False, (1, 1, 1, 1, 0, 1)),
+    ("2", False, False, False, (1, 0, 1, 0, 0, 1)),  # attempted murder: local always, HO with a weapon
+    ("2", True, False, False, (1, 1, 1, 1, 0, 1)),
+    ("5D", False, False, False, (1, 0, 1, 0, 0, 1)),  # s18 GBH (incl. on a constable resisting arrest)
+    ("5D", False, True, False, (1, 1, 1, 0, 1, 1)),
+    ("56A", False, False, False, (1, 0, 0, 0, 0, 0)),  # arson endangering life: local only
+    ("56B", False, False, False, (0, 0, 0, 0, 0, 0)),  # arson not endangering life: none
+    ("34B", False, False, False, (1, 0, 1, 0, 0, 0)),  # all robbery is local serious violence
+    ("34A", True, False, False, (1, 1, 1, 1, 0, 0)),
+    ("8N", False, False, False, (0, 0, 1, 0, 0, 1)),  # assault with injury: local only with a weapon
+    ("8N", True, False, False, (1, 1, 1, 1, 0, 1)),
+    ("8N", False, True, False, (1, 1, 1, 0, 1, 1)),
+    ("8S", False, False, False, (0, 0, 1, 0, 0, 1)),  # assault with injury on a constable (s47/s20)
+    ("8S", True, False, False, (1, 1, 1, 1, 0, 1)),
+    ("3B", True, False, False, (1, 1, 0, 1, 0, 1)),  # threats to kill with a knife
+    ("3B", False, False, False, (0, 0, 0, 0, 0, 1)),
+    ("19C", True, False, False, (1, 1, 0, 1, 0, 0)),  # rape with a knife
+    ("20A", False, False, False, (0, 0, 0, 0, 0, 0)),
+    ("5E", True, False, False, (1, 0, 1, 0, 1, 1)),  # endangering life: local knife list; a firearms offence
+    ("10D", True, False, False, (0, 0, 0, 0, 0, 1)),  # possession of a blade: never serious violence
+    ("10D", False, True, False, (0, 0, 0, 0, 1, 1)),
+    ("10D", False, False, False, (0, 0, 0, 0, 0, 1)),
+    ("10A", False, True, False, (0, 0, 0, 0, 1, 1)),  # possession of firearms with intent: gun crime only
+    ("10A", False, False, False, (0, 0, 0, 0, 1, 1)),
+    ("105A", True, False, False, (0, 0, 0, 0, 0, 1)),  # assault without injury: never serious violence
+    ("58D", False, False, False, (0, 0, 0, 0, 0, 0)),
+    ("58D", False, True, False, (0, 0, 0, 0, 1, 0)),  # any offence with a firearm is gun crime
+    ("92D", False, False, False, (0, 0, 0, 0, 0, 0)),  # drug possession: not in the Table 2 groups
+    ("99", False, False, False, (0, 0, 0, 0, 0, 1)),  # miscellaneous crimes against society
+    # Domestic abuse: the local definition leaves it out ("does not include Domestic Abuse"), the others not.
+    ("1", False, False, True, (0, 1, 1, 0, 0, 1)),
+    ("8N", True, False, True, (0, 1, 1, 1, 0, 1)),
+    ("34B", False, False, True, (0, 0, 1, 0, 0, 0)),
 ]
 
 
-def classify(name: str, code: str, knife: bool, firearm: bool) -> bool:
-    t = ibis.memtable({"offence_code": [code], "knife": [knife], "firearm": [firearm], "domestic": [False]})
+def classify(name: str, code: str, knife: bool, firearm: bool, domestic: bool = False) -> bool:
+    t = ibis.memtable(
+        {"offence_code": [code], "knife": [knife], "firearm": [firearm], "domestic": [domestic]}
+    )
     return bool(t.select(hit=predicate(get_definition(name), t)).to_pyarrow()["hit"][0].as_py())
 
 
-@pytest.mark.parametrize(("code", "knife", "firearm", "local", "home_office"), CASES)
-def test_classification(code: str, knife: bool, firearm: bool, local: bool, home_office: bool) -> None:
-    assert classify("merseyside_local", code, knife, firearm) is local
-    assert classify("home_office", code, knife, firearm) is home_office
+@pytest.mark.parametrize(("code", "knife", "firearm", "domestic", "expected"), CASES)
+def test_classification(code: str, knife: bool, firearm: bool, domestic: bool, expected: tuple) -> None:
+    got = tuple(int(classify(name, code, knife, firearm, domestic)) for name in NAMES)
+    assert got == expected, dict(zip(NAMES, got, strict=True))
+
+
+def test_an_unrecorded_domestic_flag_is_counted() -> None:
+    t = ibis.memtable(
+        {"offence_code": ["34B"], "knife": [None], "firearm": [None], "domestic": [None]},
+        schema={"offence_code": "string", "knife": "boolean", "firearm": "boolean", "domestic": "boolean"},
+    )
+    hit = t.select(hit=predicate(get_definition("merseyside_local"), t)).to_pyarrow()["hit"][0].as_py()
+    assert hit is True
+
+
+def test_the_exclusions_effect_is_counted_per_year() -> None:
+    # Crimes a, b (2019) and c (2020) meet the local rules; b is domestic, d (10D) meets none; a has two rows.
+    t = ibis.memtable(
+        {
+            "crime_key": ["a", "a", "b", "c", "d"],
+            "committed_date": pd.to_datetime(
+                ["2019-03-01", "2019-03-01", "2019-07-01", "2020-01-05", "2019-01-01"]
+            ).date,
+            "offence_code": ["34B", "34B", "1", "5D", "10D"],
+            "knife": [False] * 5,
+            "firearm": [False] * 5,
+            "domestic": [False, False, True, False, False],
+        }
+    )
+    got = exclusion_effect(get_definition("merseyside_local"), t).to_pyarrow().to_pylist()
+    assert got == [
+        {"year": 2019, "meet_rules": 2, "excluded": 1, "counted": 1},
+        {"year": 2020, "meet_rules": 1, "excluded": 0, "counted": 1},
+    ]
+
+
+def test_offence_groups_expand_to_their_codes() -> None:
+    groups = get_definition("merseyside_offence_groups")
+    assert {"1", "8N", "105A", "8Q", "10D", "10A", "90", "99", "33"} <= set(groups.codes())
+    assert not {"34B", "92D", "58D", "19C"} & set(groups.codes())
+
+
+def test_a_partnerships_own_definitions_load_from_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ours.yaml").write_text(
+        "name: ours\ntitle: Ours\nversion: 1\napplies_to: police_records\nrules:\n"
+        "  - label: robbery\n    offence_groups: [robbery]\n"
+    )
+    monkeypatch.setenv(DEFINITIONS_ENV, str(tmp_path))
+    assert "ours" in definitions() and "merseyside_local" in definitions()
+    assert classify("ours", "34A", False, False) and not classify("ours", "8N", True, False)
+    monkeypatch.setenv(DEFINITIONS_ENV, str(tmp_path / "missing"))
+    with pytest.raises(DefinitionError, match="does not exist"):
+        definitions()
+
+
+def test_an_unknown_group_or_key_is_refused(tmp_path: Path) -> None:
+    head = "name: x\ntitle: x\nversion: 1\napplies_to: police_records\n"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(head + "rules:\n  - label: g\n    offence_groups: [violence-galore]\n")
+    with pytest.raises(DefinitionError, match="violence-galore"):
+        load_definition(bad)
+    bad.write_text(head + "exclude: [domestic]\nrules: []\n")
+    with pytest.raises(DefinitionError, match="unknown key"):
+        load_definition(bad)
 
 
 def test_a_missing_flag_is_not_a_knife() -> None:
@@ -99,4 +187,12 @@ def test_an_unknown_offence_code_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_definition_names_only_known_codes() -> None:
-    assert {"merseyside_local", "home_office", "police_uk_proxy"} <= set(builtin_definitions())
+    assert {
+        "merseyside_local",
+        "home_office",
+        "home_office_hotspot",
+        "home_office_knife",
+        "home_office_gun",
+        "merseyside_offence_groups",
+        "police_uk_proxy",
+    } <= set(builtin_definitions())

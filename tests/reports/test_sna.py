@@ -55,6 +55,20 @@ def test_the_pdf_has_every_section_and_the_tables(hub: Hub) -> None:
     assert "Table 1: Home Office success measures" in text and "Table 2: local success measures" in text
     assert "n=40,490" in text and "OFFICIAL-SENSITIVE" in text
     assert "rose from 13 in 2020 to 19 (+46%), within the range chance alone would give (p = 0.38)" in text
+    # The ED 'not specified' share rose from 12% to 32% in 2021: the knife attendances' fall is not called
+    # an improvement.
+    assert (
+        "which may be a recording artefact rather than an improvement: ED assault method 'not specified'"
+        in text
+    )
+    html = report.html.read_text("utf-8")
+    # The demo's 2018 is April to December: marked, and no change from its total anywhere in the report's
+    # own tables (section 11 reproduces the strategy's +45% and +336%, labelled and with the monthly change).
+    assert "2018 (9 months of data), per month of data" in html
+    tables = html[html.index('id="tables"') : html.index('id="people"')]
+    assert "45% increase" not in tables and "336% increase" not in tables
+    assert "Not like for like; per month of data: +9%" in html
+    assert "|z| \u2265 3" in html and "0.000" not in tables  # Wheeler's threshold said; p never 0.000
 
 
 def _below_force_counts(data: dict) -> list[object]:

@@ -418,3 +418,23 @@ def test_raw_values_are_trimmed_exactly_as_duckdbs_trim_does() -> None:
     assert [a for a, _ in found] == [b for _, b in found]
     assert [a for a, _ in found][:6] == [None, None, "a", "a", "a", "a b"]
     assert [a for a, _ in found][6:10] == ["a", "a", "a", "\u200ba"]
+
+
+def test_an_indicator_for_an_area_the_warehouse_does_not_know_is_quarantined(
+    hub: Hub, tmp_path: Path
+) -> None:
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "indicator_id,area_code,period,value,unit\n"
+        "local_permanent_exclusions,E08000012,2019/20,40,exclusions\n"  # Liverpool: known
+        "local_permanent_exclusions,E08000099,2019/20,3,exclusions\n"  # well formed, no such borough
+        "local_permanent_exclusions,E92000001,2019/20,7894,exclusions\n"  # England
+        "local_permanent_exclusions,e08000013,2019/20,9,exclusions\n"  # St Helens, lower case
+    )
+    summary = ingest(hub, "indicators", figures)
+    assert (summary.rows_loaded, summary.rows_quarantined) == (3, 1)
+    [held] = rows(hub, "SELECT row_number, field, reason FROM quarantine")
+    assert (held["row_number"], held["field"]) == (3, "area_code")
+    assert "does not know" in held["reason"]
+    loaded = rows(hub, "SELECT area_code FROM indicators ORDER BY area_code")
+    assert [r["area_code"] for r in loaded] == ["E08000012", "E08000013", "E92000001"]

@@ -12,30 +12,13 @@ from vrhub.synth import generate_demo
 
 DATA = resources.files("vrhub") / "data"
 HOMICIDE = ("1", "4.1", "4.2", "4.10")
-ALWAYS_SV = HOMICIDE + ("2", "5D", "56A", "34A", "34B")
-FLAGGED_SV = HOMICIDE + (
-    "2",
-    "5D",
-    "34A",
-    "34B",
-    "3B",
-    "8N",
-    "8P",
-    "8S",
-    "19C",
-    "19D",
-    "19E",
-    "19F",
-    "19G",
-    "19H",
-    "20A",
-    "20B",
-    "17A",
-    "17B",
-    "5E",
-    "10D",
-    "10A",
-)
+# The strategy's appendix definition, written out here independently of src/vrhub/definitions.
+APPENDIX_ALWAYS = HOMICIDE + ("2", "5D", "56A", "34A", "34B")
+APPENDIX_FLAGGED = HOMICIDE + ("2", "5D", "34A", "34B", "3B", "8N", "8P", "8S", "19C", "19D", "19E", "19F",
+                               "19G", "19H", "20A", "20B", "17A", "17B", "5E")  # fmt: skip
+# The ONS offence groups Table 2's serious-violence rows count.
+TABLE2_GROUPS = ("violence-against-the-person", "possession-of-weapons-offences",
+                 "miscellaneous-crimes-against-society")  # fmt: skip
 
 
 def _sql_list(values) -> str:
@@ -70,11 +53,19 @@ def db(demo):
     )
     hierarchy = DATA / "ons_crime_offence_hierarchy.csv"
     con.execute(f"CREATE TABLE hier AS SELECT * FROM read_csv('{hierarchy}', all_varchar=true)")
+    con.execute("""
+        CREATE TABLE grp AS SELECT h.code, g.code AS grp FROM hier h JOIN hier g ON g.depth = '1'
+          AND h.ancestor_path LIKE 'Total offences > ' || g.label || '%' WHERE h.is_leaf = 'Y'""")
     con.execute(f"""
-        CREATE VIEW p AS SELECT *, year(CAST(committed_date AS DATE)) AS yr, TRY_CAST(age AS INTEGER) AS a,
-          offence_code IN {_sql_list(ALWAYS_SV)}
-          OR ((knife_flag = 'Y' OR firearm_flag = 'Y') AND offence_code IN {_sql_list(FLAGGED_SV)}) AS sv
-        FROM pr""")
+        CREATE VIEW p AS SELECT pr.*, year(CAST(committed_date AS DATE)) AS yr, TRY_CAST(age AS INTEGER) AS a,
+          CASE WHEN offence_code IN {_sql_list(HOMICIDE)} THEN 'violence-against-the-person' ELSE grp.grp END
+            AS grp,
+          coalesce(grp.grp IN {_sql_list(TABLE2_GROUPS)}, false)
+            OR offence_code IN {_sql_list(HOMICIDE)} AS sv,
+          domestic_flag = 'N' AND (offence_code IN {_sql_list(APPENDIX_ALWAYS)}
+            OR ((knife_flag = 'Y' OR firearm_flag = 'Y') AND offence_code IN {_sql_list(APPENDIX_FLAGGED)}))
+            AS appendix
+        FROM pr LEFT JOIN grp ON grp.code = pr.offence_code""")
     con.execute("""CREATE VIEW e AS SELECT *, year(CAST(assault_datetime AS TIMESTAMP)) AS yr,
                    TRY_CAST(age AS INTEGER) AS a FROM ed""")
     yield con

@@ -1,7 +1,7 @@
 """The synthetic demo data reproduce the Merseyside VRP strategy's published figures.
 
 Counts are made independently of vrhub's own measures: DuckDB SQL straight off the generated CSVs, with the
-serious-violence definition written out here.
+offence groups and the appendix definition written out in conftest.py.
 """
 
 from __future__ import annotations
@@ -45,14 +45,12 @@ def _rows(table: str, year: str, where: str = "true") -> str:  # records by year
 
 
 MEASURES = {
-    "local_sv_offences": _crimes("sv"),
-    "local_knife_sv": _crimes("sv AND offence_code = '10D'"),
-    "ho_knife_sv": _crimes("sv AND offence_code = '10D'"),
-    "ho_knife_sv_suspect_u25": _crimes("sv AND offence_code = '10D' AND person_role = 'suspect' AND a < 25"),
-    "ho_knife_sv_victim_u25": _crimes(f"sv AND offence_code = '10D' AND {_YOUNG_VICTIM}"),
-    "local_knife_victims_u25": _rows(
-        "p", "committed_date", f"sv AND offence_code = '10D' AND {_YOUNG_VICTIM}"
-    ),
+    "local_sv_offences": _crimes("sv"),  # the three offence groups Table 2 counted
+    "local_knife_sv": _crimes("offence_code = '10D'"),  # every 10D, whatever its flags
+    "ho_knife_sv": _crimes("offence_code = '10D'"),
+    "ho_knife_sv_suspect_u25": _crimes("offence_code = '10D' AND person_role = 'suspect' AND a < 25"),
+    "ho_knife_sv_victim_u25": _crimes(f"offence_code = '10D' AND {_YOUNG_VICTIM}"),
+    "local_knife_victims_u25": _rows("p", "committed_date", f"offence_code = '10D' AND {_YOUNG_VICTIM}"),
     "local_sv_victims_u25": _rows("p", "committed_date", f"sv AND {_YOUNG_VICTIM}"),
     "ho_non_domestic_homicide": _crimes(_HOMICIDE),
     "ho_non_domestic_knife_homicide_u25": _crimes(f"{_HOMICIDE} AND knife_flag = 'Y' AND {_YOUNG_VICTIM}"),
@@ -162,20 +160,23 @@ def test_ed_weapons(db):
 
 
 def test_police_group_changes(db):
-    sql = """SELECT yr, CASE WHEN offence_code IN ('1', '4.1', '4.2', '4.10')
-             THEN 'violence-against-the-person' ELSE g.code END AS grp, count(DISTINCT crime_ref)
-             FROM p LEFT JOIN hier h ON h.code = p.offence_code
-             LEFT JOIN hier g ON g.depth = '1' AND h.ancestor_path LIKE 'Total offences > ' || g.label || '%'
-             GROUP BY ALL"""
-    counts = {(str(y), g): n for y, g, n in db.execute(sql).fetchall()}
+    counts = {
+        (str(y), g): n
+        for y, g, n in db.execute("SELECT yr, grp, count(DISTINCT crime_ref) FROM p GROUP BY ALL").fetchall()
+    }
     assert None not in {g for _, g in counts}
 
     def change(group):
-        return round(100 * (counts[("2021", group)] / counts[("2020", group)] - 1))
+        return 100 * (counts[("2021", group)] / counts[("2020", group)] - 1)
 
-    assert change("violence-against-the-person") == 17
-    assert change("miscellaneous-crimes-against-society") == 6
-    assert change("possession-of-weapons-offences") == -7
+    assert round(change("miscellaneous-crimes-against-society")) == 6
+    assert round(change("possession-of-weapons-offences")) == -7
+    # The three groups are Table 2's total, so VAP's change is pinned by 40,490 / 39,386 (+2.8%) and the
+    # other two: the published +17% cannot hold beside the published totals (see targets.py).
+    groups = ("violence-against-the-person", "possession-of-weapons-offences",
+              "miscellaneous-crimes-against-society")  # fmt: skip
+    assert sum(counts[("2021", g)] for g in groups) == 40490
+    assert 2 < change("violence-against-the-person") < 4
     assert counts[("2021", "sexual-offences")] == 9
     assert all(("20" + y, "sexual-offences") not in counts for y in ("18", "19", "20"))
     assert {g for _, g in counts} == {

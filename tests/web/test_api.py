@@ -87,27 +87,30 @@ def test_measures_are_served_from_the_cache_not_recomputed_per_request(
 @pytest.mark.django_db
 def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
     from vrhub.definitions import get_definition
+    from vrhub.measures import load_catalogue as figures_catalogue
 
     _, key = token_for("viewer")
     client = bearer(key)
     entry = get(client, "/api/measures/local_sv_offences").json()
+    groups = get_definition("merseyside_offence_groups")
     local = get_definition("merseyside_local")
     assert entry == {
         "id": "local_sv_offences",
-        "title": "Serious violence offences (local definition)",
+        "title": figures_catalogue().get("local_sv_offences").title,
         "source": "police_records",
         "count": "offences",
         "unit": "offences",
         "population": "all_ages",
         "polarity": "lower_is_better",
         "baseline": 2019,
-        "definition": "merseyside_local",
-        "definition_version": local.label,
+        "definition": "merseyside_offence_groups",
+        "definition_version": groups.label,
         "strategy": "table2",
         "value": "count",
         "split_by": None,
+        "note": figures_catalogue().get("local_sv_offences").note,
     }
-    assert entry["definition_version"].startswith("merseyside_local@2022.1+")
+    assert "offence groups" in entry["note"] and "violence against the person" in entry["title"]
     catalogue = get(client, "/api/catalogue").json()
     assert "local_sv_offences" in {m["id"] for m in catalogue}
 
@@ -117,9 +120,21 @@ def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
     assert {a["name"] for a in areas[1:]} >= {"Knowsley", "Liverpool", "Sefton", "Wirral"}
 
     names = [d["name"] for d in get(client, "/api/definitions").json()]
-    assert names == ["home_office", "merseyside_local", "police_uk_proxy"]
+    assert names == [
+        "home_office",
+        "home_office_gun",
+        "home_office_hotspot",
+        "home_office_knife",
+        "merseyside_local",
+        "merseyside_offence_groups",
+        "police_uk_proxy",
+    ]
     one = get(client, "/api/definitions/merseyside_local").json()
-    assert one["version"] == local.label and one["stated_version"] == "2022.1"
+    assert one["version"] == local.label and one["stated_version"] == "2022.2"
+    assert one["exclude_flags"] == ["domestic"] and "10D" not in one["codes"]
+    groups = get(client, "/api/definitions/merseyside_offence_groups").json()
+    assert groups["rules"][0]["offence_groups"] == ["violence-against-the-person"]
+    assert "105A" in groups["codes"]
     assert one["text"] == local.text
     # The first rule of merseyside_local.yaml: knife or firearm flag, attempted murder (2) among its codes.
     assert one["rules"][0]["any_flag"] == ["knife", "firearm"]
@@ -239,20 +254,21 @@ def test_public_measures_suppress_small_counts_below_force_level(web_data, clien
         ("2019", "E08000013"): 0,
         ("2019", "E08000014"): "*",
         ("2019", "E08000015"): 10,
-        # Knowsley's 4 alone would be 40 - 9 - 0 - 12 - 15: St Helens, the smallest other cell, goes too.
+        # Knowsley's 4 alone would be 40 - 9 - 0 - 12 - 15. Hiding St Helens' 0 beside it would still give
+        # the pair's sum (4): the smallest cell that lifts the hidden sum to 8, Liverpool's 9, goes too.
         ("2020", FORCE_CODE): 40,
         ("2020", "E08000011"): "*",
-        ("2020", "E08000012"): 10,
-        ("2020", "E08000013"): "*",
+        ("2020", "E08000012"): "*",
+        ("2020", "E08000013"): 0,
         ("2020", "E08000014"): 10,
         ("2020", "E08000015"): 15,
     }
     # Changes below force level would undo the rounding; the force total's are published.
     for r in body["items"]:
         assert (r["change_vs_previous_pct"] is None) == (r["area_code"] != FORCE_CODE)
-    # Filtering by area comes after disclosure control: St Helens stays suppressed when asked for alone.
-    alone = get(client, "/api/public/measures", measure="ed_assault_attendances", area="E08000013").json()
-    assert [(r["period"], r["value"]) for r in alone["items"]] == [("2019", 0), ("2020", "*")]
+    # Filtering by area comes after disclosure control: Liverpool stays suppressed when asked for alone.
+    alone = get(client, "/api/public/measures", measure="ed_assault_attendances", area="E08000012").json()
+    assert [(r["period"], r["value"]) for r in alone["items"]] == [("2019", 10), ("2020", "*")]
 
 
 @pytest.mark.django_db

@@ -162,6 +162,23 @@ def test_definitions_page_gives_codes_and_versions(web_data, client_as) -> None:
     for definition in builtin_definitions().values():
         assert definition.label in html
     assert "<code>8N</code>" in html  # assault with injury, in the local definition
+    assert "<code>violence-against-the-person</code>" in html  # the offence groups Table 2 counted
+
+
+def test_definitions_page_shows_what_the_domestic_exclusion_removes(web_data, client_as) -> None:
+    import re
+
+    from vrhub.config import settings
+    from vrhub.hub import Hub
+
+    effect = Hub(settings(data_dir=web_data)).definition_effect("merseyside_local").to_pylist()
+    assert effect and any(row["excluded"] for row in effect)  # the fixture has a domestic SV crime
+    html = client_as("viewer").get("/definitions/", secure=True).content.decode()
+    table = html.split('data-effect="merseyside_local"')[1].split("</table>")[0]
+    assert "Excluded (domestic)" in table
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", table)]
+    expected = [str(v) for row in effect for v in row.values()]
+    assert cells == expected
 
 
 def test_hotspots_page_and_geojson(web_data, client_as) -> None:
@@ -184,3 +201,25 @@ def test_hotspots_page_adds_tiles_only_when_configured(web_data, client_as, sett
     settings.VRHUB_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
     html = client_as("viewer").get("/hotspots/", secure=True).content.decode()
     assert 'data-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in html
+
+
+def test_measure_note_is_shown_on_its_page_and_the_overview(web_data, client_as, monkeypatch) -> None:
+    import dataclasses
+
+    from vrhub.measures.catalogue import Catalogue
+    from vrhub.web.dashboard import data
+
+    real = data.catalogue()
+    note = "Counts crimes once however many victims; the strategy's 'offences' read as crimes."
+    measures = {
+        **real.measures,
+        "local_sv_offences": dataclasses.replace(real.get("local_sv_offences"), note=note),
+    }
+    monkeypatch.setattr(data, "catalogue", lambda: Catalogue(measures=measures, sha256=real.sha256))
+    viewer = client_as("viewer")
+    page = viewer.get("/measures/local_sv_offences/", secure=True).content.decode()
+    assert 'id="measure-note"' in page and "the strategy&#x27;s &#x27;offences&#x27; read as crimes" in page
+    assert (
+        "the strategy&#x27;s &#x27;offences&#x27; read as crimes"
+        in viewer.get("/dashboard/", secure=True).content.decode()
+    )

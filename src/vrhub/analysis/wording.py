@@ -2,6 +2,10 @@
 
 Every figure in a sentence comes from the arguments; nothing is typed in by hand. Sentences start in lower
 case so the caller can put the measure in front: "Homicides " + describe_change(...).
+
+`format_change` and `format_p` are the one way a change and a p-value are written, in sentences and tables
+alike (the dashboard's filters and the report's cells call them), so a table never shows +27% beside a
+sentence saying +26%.
 """
 
 from __future__ import annotations
@@ -12,6 +16,12 @@ from typing import Any, cast
 
 # Below this a p-value is shown as "p < 0.001": more digits claim a precision the data do not have.
 SMALLEST_P = 0.001
+# Wheeler's Poisson z is read against this when many series are watched at once.
+WHEELER_THRESHOLD = 3
+WHEELER_NOTE = (
+    f"Wheeler z = 2(\u221acurrent \u2212 \u221aprevious); a change is worth a look when |z| \u2265 "
+    f"{WHEELER_THRESHOLD} (marked *)"
+)
 
 
 def describe_change(
@@ -22,6 +32,8 @@ def describe_change(
     polarity: str = "lower_is_better",
     unit: str | None = None,
     alpha: float = 0.05,
+    months: tuple[int | None, int | None] | None = None,
+    caveat: str | None = None,
 ) -> str:
     """One clause saying how a figure moved since an earlier period and whether chance explains it.
 
@@ -30,12 +42,19 @@ def describe_change(
         previous: The figure for the earlier period.
         previous_label: The earlier period as readers know it, e.g. "2020" or "2019/20".
         stats_row: That pair's row from `change_statistics` (a dict or a DataFrame row), read for
-            ``pct_change``, ``p_value`` and ``small_count``.
+            ``pct_change``, ``p_value`` and ``small_count``. Where the periods hold different months of
+            data, its p-value must come from the test per month of data (`change_statistics` with the
+            months as exposures).
         polarity: ``lower_is_better``, ``higher_is_better`` or ``neutral``: whether a change that chance
             does not explain is called an improvement or a worsening.
         unit: The figure's unit. ``"percent"`` shows values with % and the change in percentage points;
             any other unit is named only when the figure is unchanged.
         alpha: The p-value below which a change is called larger than chance alone would give.
+        months: Months of data behind (current, previous), where known. When they differ (a part year) the
+            clause compares the figures per month of data, never the totals.
+        caveat: What may explain the change other than a change on the ground (a recording change the
+            quality checks found in the data the measure counts). A change larger than chance is then said
+            to be possibly a recording artefact instead of an improvement or a worsening.
 
     Returns:
         A clause such as "rose from 13 in 2020 to 19 (+46%), within the range chance alone would give
@@ -51,19 +70,27 @@ def describe_change(
     if _missing(current) or _missing(previous):
         return f"cannot be compared with {previous_label}: a figure is missing"
     current, previous = cast(float, current), cast(float, previous)  # neither is missing now
-    if current == previous:
-        named = "" if percent or not unit else f" {unit}"
-        return f"unchanged at {_figure(current, percent)}{named}, the same as in {previous_label}"
-
-    rose = current > previous
-    clause = (
-        f"{'rose' if rose else 'fell'} from {_figure(previous, percent)} in {previous_label} to "
-        f"{_figure(current, percent)}"
-    )
-    if percent:
-        clause += f" ({_signed(current - previous)} percentage points)"
-    elif previous != 0 and not _missing(stats_row.get("pct_change")):
-        clause += f" ({_percent(stats_row['pct_change'])})"
+    per_month = _per_month(months) if not percent else None
+    if per_month is not None:
+        clause, rose = _monthly_clause(current, previous, previous_label, per_month)
+        if clause is None:
+            return (
+                f"unchanged at {_average(current / per_month[0])} a month, the same as in {previous_label} "
+                f"({per_month[1]} months of data)"
+            )
+    else:
+        if current == previous:
+            named = "" if percent or not unit else f" {unit}"
+            return f"unchanged at {_figure(current, percent)}{named}, the same as in {previous_label}"
+        rose = current > previous
+        clause = (
+            f"{'rose' if rose else 'fell'} from {_figure(previous, percent)} in {previous_label} to "
+            f"{_figure(current, percent)}"
+        )
+        if percent:
+            clause += f" ({_signed(current - previous)} percentage points)"
+        elif previous != 0 and not _missing(stats_row.get("pct_change")):
+            clause += f" ({format_change(stats_row['pct_change'])})"
 
     if bool(stats_row.get("small_count")):
         return clause + ", too few to read as a trend"
@@ -72,12 +99,45 @@ def describe_change(
     p_value = float(stats_row["p_value"])
     if p_value < alpha:
         noun = "rise" if rose else "fall"
-        clause += f", a {noun} larger than chance alone would give ({_p(p_value, alpha)})"
+        clause += f", a {noun} larger than chance alone would give ({format_p(p_value, alpha)})"
+        verdict = ""
         if polarity != "neutral":
             better = rose == (polarity == "higher_is_better")
-            clause += ", an improvement" if better else ", a worsening"
-        return clause
-    return clause + f", within the range chance alone would give ({_p(p_value, alpha)})"
+            verdict = "an improvement" if better else "a worsening"
+        if caveat:
+            instead = f" rather than {verdict}" if verdict else ""
+            return clause + f", which may be a recording artefact{instead}: {caveat}"
+        return clause + (f", {verdict}" if verdict else "")
+    return clause + f", within the range chance alone would give ({format_p(p_value, alpha)})"
+
+
+def _per_month(months: tuple[int | None, int | None] | None) -> tuple[int, int] | None:
+    """(current, previous) months of data when they differ, so the totals are not like for like."""
+    if months is None or months[0] is None or months[1] is None:
+        return None
+    now, then = int(months[0]), int(months[1])
+    return (now, then) if now != then and now > 0 and then > 0 else None
+
+
+def _monthly_clause(
+    current: float, previous: float, label: str, months: tuple[int, int]
+) -> tuple[str | None, bool]:
+    """The change in the average month: a 9-month year against a 12-month one says nothing by its total."""
+    now, then = current / months[0], previous / months[1]
+    if now == then:
+        return None, False
+    clause = (
+        f"{'rose' if now > then else 'fell'} from {_average(then)} a month in {label} ({months[1]} months of "
+        f"data) to {_average(now)} a month ({months[0]} months of data)"
+    )
+    if then != 0:
+        clause += f" ({format_change((now / then - 1) * 100)})"
+    return clause, now > then
+
+
+def _average(value: float) -> str:
+    """A monthly average: whole above 100 (2,826, not 2,825.7), else as `_figure` writes it."""
+    return f"{value:,.0f}" if abs(value) >= 100 else _figure(round(value, 1))
 
 
 def _missing(value: Any) -> bool:
@@ -106,15 +166,42 @@ def _round_half_up(value: float) -> int:
     return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
 
 
-def _percent(pct: float) -> str:
-    whole = _round_half_up(float(pct))
+def whole_percent(pct: float) -> int:
+    """A percent change as the whole number every output shows, rounded once, half up, from the unrounded
+    change. Never from a figure already rounded to 0.1 (the engine's ``change_vs_previous_pct``): 26.46
+    rounds to 26, but its 26.5 would give 27; so every display computes the change from the figures."""
+    return _round_half_up(float(pct))
+
+
+def format_change(pct: Any) -> str:
+    """A percent change as every table and sentence writes it: +27%, -3%, up less than 1%; blank if none."""
+    if _missing(pct):
+        return ""
+    pct = float(pct)
+    whole = whole_percent(pct)
     if whole == 0:
-        # The counts differ, so "+0%" would read as no change at all.
+        if pct == 0:
+            return "0%"
+        # The figures differ, so "+0%" would read as no change at all.
         return "up less than 1%" if pct > 0 else "down less than 1%"
     return f"{'+' if whole > 0 else '-'}{abs(whole):,}%"
 
 
-def _p(p_value: float, alpha: float) -> str:
+def change_words(pct: Any, against: str) -> str:
+    """The strategy's own style, "27% increase from 2020", rounded as `format_change` rounds."""
+    if _missing(pct):
+        return ""
+    whole = whole_percent(float(pct))
+    if whole == 0:
+        return f"no change from {against}" if float(pct) == 0 else f"{format_change(pct)} from {against}"
+    return f"{abs(whole):,}% {'increase' if whole > 0 else 'reduction'} from {against}"
+
+
+def format_p(p_value: Any, alpha: float = 0.05) -> str:
+    """A p-value as every table and sentence writes it: p = 0.64, p = 0.007, p < 0.001; blank if none."""
+    if _missing(p_value):
+        return ""
+    p_value = float(p_value)
     if p_value < SMALLEST_P:
         return f"p < {SMALLEST_P:g}"
     text = f"{p_value:.2f}" if p_value >= 0.01 else f"{p_value:.3f}"
@@ -122,3 +209,11 @@ def _p(p_value: float, alpha: float) -> str:
     if p_value < alpha <= float(text):
         return f"p < {alpha:g}"
     return f"p = {text}"
+
+
+def format_wheeler(z: Any) -> str:
+    """Wheeler's z to one decimal place, starred where it reaches the threshold (|z| >= 3)."""
+    if _missing(z):
+        return ""
+    z = float(z)
+    return f"{z:+.1f}" + (" *" if abs(z) >= WHEELER_THRESHOLD else "")

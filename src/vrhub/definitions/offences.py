@@ -43,6 +43,25 @@ def offences() -> dict[str, Offence]:
     return found
 
 
+@functools.cache
+def group_codes(node: str) -> tuple[str, ...]:
+    """The leaf offence codes under an ONS hierarchy node (a group or subgroup); () for an unknown node."""
+    text = resources.files("vrhub").joinpath("data/ons_crime_offence_hierarchy.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    children: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        children.setdefault(row["parent_code"], []).append(row)
+    found: list[str] = []
+    stack = list(children.get(node, []))
+    while stack:
+        row = stack.pop()
+        if row["is_leaf"] == "Y":
+            codes = HOMICIDE_CODES if row["code"] == _HOMICIDE_NODE else (row["code"],)
+            found += [c for c in codes if c not in found]
+        stack += children.get(row["code"], [])
+    return tuple(sorted(found))
+
+
 def normalise_code(code: str) -> str:
     """`008N` or ` 8n ` -> `8N`: forces pad codes with zeros and vary the case."""
     code = code.strip().upper()

@@ -16,11 +16,13 @@ import jinja2
 import pandas as pd
 
 from vrhub.analysis.series import monthly_trend
+from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.measures.engine import snapshot
-from vrhub.reports import charts, sections
+from vrhub.quality.recording import recording_changes, touching
+from vrhub.reports import charts, parts, sections
 from vrhub.reports.public import public_copy
 from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
@@ -60,6 +62,33 @@ def _quality(wh: Warehouse) -> pd.DataFrame:
 
     findings = check_quality(wh).findings
     return findings[findings["severity"] != "info"]
+
+
+def _agencies(wh: Warehouse, catalogue: Any, partial: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Each agency's yearly count, a part year marked with its months of data (and not to be compared)."""
+    table = sections.agencies(wh, catalogue)
+    source = {
+        title: catalogue.get(m).source
+        for m, title in sections.AGENCY_MEASURES.items()
+        if m in catalogue.measures
+    }
+    years = [c for c in table.columns if c != "agency"]
+    rows = [
+        {
+            "agency": r["agency"],
+            "cells": [
+                {
+                    "value": r[y],
+                    "months": parts.months(partial, source.get(r["agency"], ""), y)
+                    if parts.is_part(partial, source.get(r["agency"], ""), y)
+                    else None,
+                }
+                for y in years
+            ],
+        }
+        for r in table.to_dict("records")
+    ]
+    return {"years": years, "rows": rows}
 
 
 def _hotspots(wh: Warehouse, year: str) -> Any:
@@ -105,15 +134,67 @@ def _cardiff(wh: Warehouse, catalogue: Any, year: str) -> dict[str, float] | Non
     }
 
 
+BASELINE_COLUMNS = (
+    "rate_ratio_vs_baseline",
+    "ci_low_vs_baseline",
+    "ci_high_vs_baseline",
+    "p_value_vs_baseline",
+)
+
+
 def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.DataFrame:
-    """Adds the same statistics against each measure's baseline year (2019) beside those against last year."""
+    """The statistics against each measure's baseline year (2019) beside those against last year: the
+    engine's columns where it gives them, else computed here the same way (both years are whole years)."""
     from vrhub.analysis.change import change_statistics
 
-    baseline = [values.get((m, str(catalogue.get(m).baseline), FORCE_CODE, "")) for m in stats["measure_id"]]
-    against = change_statistics(stats["value"].reset_index(drop=True), pd.Series(baseline, dtype="float64"))
     stats = stats.reset_index(drop=True).copy()
-    for column in ("pct_change", "rate_ratio", "ci_low", "ci_high", "p_value"):
-        stats[f"baseline_{column}"] = against[column]
+    if all(c in stats for c in BASELINE_COLUMNS):
+        return stats
+    baseline = [values.get((m, str(catalogue.get(m).baseline), FORCE_CODE, "")) for m in stats["measure_id"]]
+    against = change_statistics(stats["value"], pd.Series(baseline, dtype="float64"))
+    for column in ("rate_ratio", "ci_low", "ci_high", "p_value"):
+        stats[f"{column}_vs_baseline"] = against[column]
+    return stats
+
+
+def _stats(
+    result: Any, values: dict, catalogue: Any, ids: list[str], year: str, changes: list
+) -> pd.DataFrame:
+    """The change statistics table: each strategy measure's `year` against the year before and the baseline,
+    with whether a recording change falls between the years compared."""
+    frame = result.table.to_pandas()
+    rows = frame[
+        (frame["area_code"] == FORCE_CODE)
+        & (frame["breakdown"] == "")
+        & (frame["period"] == year)
+        & frame["measure_id"].isin(ids)
+    ]
+    stats = _with_baseline(rows, values, catalogue)
+    before = str(int(year) - 1)
+    partial = result.partial
+
+    def change(measure_id: str, now: float, against: str) -> float | None:
+        # From the counts, not the engine's column (rounded to 0.1): one rounding, as the sentences round.
+        source = catalogue.get(measure_id).source
+        old = values.get((measure_id, against, FORCE_CODE, ""))
+        return parts.per_month_change(
+            now, old, parts.months(partial, source, year), parts.months(partial, source, against)
+        )
+
+    stats["pct_previous"] = [
+        change(m, v, before) for m, v in zip(stats["measure_id"], stats["value"], strict=True)
+    ]
+    stats["pct_baseline"] = [
+        change(m, v, str(catalogue.get(m).baseline))
+        for m, v in zip(stats["measure_id"], stats["value"], strict=True)
+    ]
+    stats["recording_previous"] = [
+        bool(touching(changes, catalogue.get(m), before, year)) for m in stats["measure_id"]
+    ]
+    stats["recording_baseline"] = [
+        bool(touching(changes, catalogue.get(m), str(catalogue.get(m).baseline), year))
+        for m in stats["measure_id"]
+    ]
     return stats
 
 
@@ -129,29 +210,24 @@ def gather(wh: Warehouse) -> dict[str, Any]:
     monthly = sections.monthly(wh, catalogue, "local_sv_offences")
     hot = _hotspots(wh, year)
     quality = _quality(wh)
+    changes = recording_changes(quality)
+    partial = result.partial
     return {
         "year": year,
         "values": values,
-        "partial": result.partial,
-        "summary": latest_changes(values, catalogue, strategy_ids, year),
+        "partial": partial,
+        "summary": latest_changes(values, catalogue, strategy_ids, year, partial, changes),
         "tables": [
             {
                 "caption": "Table 1: Home Office success measures",
-                "rows": strategy_table("table1", values, catalogue, result.partial),
+                "rows": strategy_table("table1", values, catalogue, partial, changes),
             },
             {
                 "caption": "Table 2: local success measures",
-                "rows": strategy_table("table2", values, catalogue, result.partial),
+                "rows": strategy_table("table2", values, catalogue, partial, changes),
             },
         ],
-        "stats": _with_baseline(
-            result.table.to_pandas().query(
-                "area_code == @FORCE_CODE and breakdown == '' and period == @year and measure_id in "
-                "@strategy_ids"
-            ),
-            values,
-            catalogue,
-        ),
+        "stats": _stats(result, values, catalogue, strategy_ids, year, changes),
         "monthly": monthly,
         "trend": monthly_trend(wh, catalogue, "local_sv_offences"),
         "people": sections.people(wh, catalogue, year),
@@ -159,11 +235,11 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "hotspots": hot,
         "times": sections.hour_by_weekday(wh, year),
         "weapons": sections.weapons(wh, catalogue),
-        "agencies": sections.agencies(wh, catalogue),
+        "agencies": _agencies(wh, catalogue, partial),
         "cardiff": _cardiff(wh, catalogue, year),
         "quality": quality,
         "notes": quality_notes(quality, catalogue, strategy_ids),
-        "checks": checks(values),
+        "checks": checks(values, partial),
         "loads": wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist(),
         "catalogue": catalogue,
         "snapshot": snapshot(wh),
@@ -264,8 +340,8 @@ def write_report(
     found = data["checks"]
     catalogue = data["catalogue"]
     caveats = [
-        f"{source} covers only {months} month(s) of {period}; comparisons with {period} compare unlike "
-        "periods."
+        f"{source.replace('_', ' ')} covers only {months} month(s) of {period}: every figure for {period} is "
+        f"marked as a part year, and every change against it compares the average month, not the totals."
         for source, partial in data["partial"].items()
         for period, months in sorted(partial.items())
     ]
@@ -275,9 +351,11 @@ def write_report(
             "the ED extract's police_informed field; none was loaded, so it is not shown."
         )
     caveats += [
-        "The strategy's 2019 comparisons with 2018 used April-December 2018 only; so do these.",
-        "Rate ratios compare counts (populations change by well under 1% a year); p-values are from the "
-        "exact conditional test for two Poisson counts. Counts under 10 are too small to read as a trend.",
+        "The strategy's 2019 changes against 2018 compared a whole 2019 with April-December 2018; section 11 "
+        "reproduces them as published and gives the change per month beside them.",
+        "Rate ratios compare counts per month of data (populations change by well under 1% a year); p-values "
+        "are from the exact conditional test for two Poisson counts. Counts under 10 are too small to read "
+        f"as a trend. {WHEELER_NOTE}.",
     ]
     html = (
         _environment()
@@ -301,6 +379,11 @@ def write_report(
             definitions_version=definitions_version,
             catalogue_version=f"catalogue@{catalogue.sha256[:8]}",
             fmt=_fmt,
+            change=format_change,
+            p_text=format_p,
+            wheeler=format_wheeler,
+            wheeler_note=WHEELER_NOTE,
+            part_label=parts.label,
             **data,
         )
     )

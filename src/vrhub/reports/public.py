@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from vrhub.config import FORCE_CODE
-from vrhub.reports.disclosure import SUPPRESSED, protect
+from vrhub.reports.disclosure import SUPPRESSED, measure_relations, protect, protect_cells
 
 
 def _numeric(shown: pd.Series) -> pd.Series:
@@ -25,13 +25,23 @@ def _protected(df: pd.DataFrame, value: str, group: list[str], exempt: pd.Series
 
 def public_copy(data: dict[str, Any]) -> dict[str, Any]:
     out = copy.copy(data)
-    places = data["places"].copy()
-    exempt = places["area_code"] == FORCE_CODE
-    shown = _protected(places, "value", ["period"], exempt)
-    ratio = _numeric(shown) / places["value"].where(places["value"] > 0)
-    places["rate_per_100k"] = (places["rate_per_100k"] * ratio).round(1).where(shown != SUPPRESSED)
-    places["value"] = shown
+    # The borough figures of the year and of its months are published side by side: a borough's year is
+    # the sum of its months, so both are protected as one table (boroughs to force, months to year).
+    places, monthly = data["places"].copy(), data["monthly"].copy()
+    both = pd.concat([places, monthly], keys=["places", "monthly"]).reset_index(level=0, names="part")
+    both = both.reset_index(drop=True)
+    exempt = both["area_code"] == FORCE_CODE
+    shown = protect_cells(both["value"], measure_relations(both, FORCE_CODE), exempt)
+    in_places = (both["part"] == "places").to_numpy()
+    shown_places = pd.Series(shown[in_places].to_numpy(), index=places.index)
+    ratio = _numeric(shown_places) / places["value"].where(places["value"] > 0)
+    places["rate_per_100k"] = (places["rate_per_100k"] * ratio).round(1).where(shown_places != SUPPRESSED)
+    places["value"] = shown_places
     out["places"] = places
+    boroughs = monthly["area_code"] != FORCE_CODE
+    shown_monthly = pd.Series(shown[~in_places].to_numpy(), index=monthly.index)
+    monthly.loc[boroughs, "value"] = _numeric(shown_monthly[boroughs])
+    out["monthly"] = monthly
 
     people = data["people"].copy()
     people["value"] = _numeric(_protected(people, "value", ["who", "dimension"]))
@@ -44,11 +54,6 @@ def public_copy(data: dict[str, Any]) -> dict[str, Any]:
     weapons = data["weapons"].copy()
     weapons["value"] = _numeric(_protected(weapons, "value", ["period"]))
     out["weapons"] = weapons
-
-    monthly = data["monthly"].copy()
-    boroughs = monthly["area_code"] != FORCE_CODE
-    monthly.loc[boroughs, "value"] = _numeric(_protected(monthly[boroughs], "value", ["period"]))
-    out["monthly"] = monthly
 
     if data["hotspots"] is not None:
         hot = copy.copy(data["hotspots"])

@@ -148,6 +148,51 @@ def self_disagreements() -> list[Disagreement]:
                         f"{stated_more:,}.",
                     )
                 )
+    return found + _group_changes_against_total(by_key)
+
+
+# Table 2's serious-violence total as vrhub reads it: these offence groups, whose changes the text states.
+_TABLE2_TOTAL = "local_sv_offences"
+_TABLE2_GROUPS = (
+    "violence against the person",
+    "miscellaneous crimes against society",
+    "possession of weapons",
+)
+
+
+def _group_changes_against_total(by_key: dict[tuple[str, str], Figure]) -> list[Disagreement]:
+    """The groups make up the total, so its change is theirs weighted by their earlier sizes. Violence against
+    the person is most of the three groups in every force (over 90% in England and Wales); when the stated
+    changes can give the published total's change only if it is under half of them, they cannot all hold."""
+    found = []
+    for f in figures():
+        parts = {k.lower(): v for k, v in note_parts(f.note.split(";")[0]).items()}
+        if not set(_TABLE2_GROUPS) <= set(parts) or f.value is not None:
+            continue
+        now, before = (
+            by_key.get((_TABLE2_TOTAL, f.period)),
+            by_key.get((_TABLE2_TOTAL, periods.previous(f.period))),
+        )
+        if now is None or before is None or not before.value or now.value is None:
+            continue
+        total = pct(now.value, before.value) or 0.0
+        vap = parts[_TABLE2_GROUPS[0]] - 0.5  # the lowest the rounded change allows
+        lowest = min(parts[g] for g in _TABLE2_GROUPS[1:]) - 0.5
+        # Largest VAP share s with s * vap + (1 - s) * lowest <= total (the rest all in the lowest group).
+        share = (total - lowest) / (vap - lowest) if vap > lowest else 1.0
+        if share < 0.5:
+            found.append(
+                Disagreement(
+                    f.measure_id,
+                    f.period,
+                    ", ".join(f"{g} {parts[g]:+d}%" for g in _TABLE2_GROUPS),
+                    f"{total:+.1f}%",
+                    f"Counted as these offence groups (measure {_TABLE2_TOTAL}), {before.value:,.0f} to "
+                    f"{now.value:,.0f} is {total:+.1f}%: with the stated group changes, violence against the "
+                    f"person could be at most {share:.0%} of the total, where it is most of it; the group "
+                    "changes fit the stated +15%, not the published count.",
+                )
+            )
     return found
 
 

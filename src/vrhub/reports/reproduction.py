@@ -31,6 +31,9 @@ class Check:
     ok: bool
     # The published figures contradict each other here, so no data can reproduce all of them.
     self_contradictory: bool = False
+    # Why the figure, though reproduced, is not one to quote (a change against a part year), and the
+    # like-for-like figure instead.
+    note: str = ""
 
 
 def index(rows: list[dict]) -> Values:
@@ -48,7 +51,34 @@ def _fmt(change: float | None) -> str:
     return "n/a" if change is None else f"{change:+.1f}%"
 
 
-def checks(values: Values) -> list[Check]:
+def _part_year_note(
+    values: Values, f: Figure, against: str, partial: dict[str, dict[str, int]] | None
+) -> tuple[str, str]:
+    """For a change against a part year: the label saying so, and the change per month of data beside it.
+    The strategy's figure is reproduced as published; it compares unlike periods, so is not to be quoted."""
+    from vrhub.analysis.wording import format_change
+    from vrhub.measures.catalogue import builtin_catalogue
+    from vrhub.reports import parts
+
+    catalogue = builtin_catalogue()
+    if f.measure_id not in catalogue.measures:
+        return f"change vs {against}", ""
+    source = catalogue.get(f.measure_id).source
+    m_then, m_now = parts.months(partial, source, against), parts.months(partial, source, f.period)
+    if m_then is None or m_now is None or m_then == m_now:
+        return f"change vs {against}", ""
+    new, old = (
+        values.get((f.measure_id, f.period, FORCE_CODE, "")),
+        values.get((f.measure_id, against, FORCE_CODE, "")),
+    )
+    monthly = parts.per_month_change(new, old, m_now, m_then)
+    return (
+        f"change vs {parts.label(against, m_then)}",
+        f"Not like for like; per month of data: {format_change(monthly) or 'none'}",
+    )
+
+
+def checks(values: Values, partial: dict[str, dict[str, int]] | None = None) -> list[Check]:
     contradicted = {(d.measure_id, d.period) for d in self_disagreements()}
     found: list[Check] = []
     for f in figures():
@@ -68,15 +98,17 @@ def checks(values: Values) -> list[Check]:
         if f.change:
             stated, against = f.change
             got = _change(values, f.measure_id, f.period, against)
+            what, note = _part_year_note(values, f, against, partial)
             found.append(
                 Check(
                     f.measure_id,
                     f.period,
-                    f"change vs {against}",
+                    what,
                     f.stated_change,
                     _fmt(got),
                     got is not None and round(got) == stated,
                     bad,
+                    note,
                 )
             )
         found += _note_checks(f, values, bad)
@@ -145,6 +177,7 @@ def _note_checks(f: Figure, values: Values, contradictory: bool) -> list[Check]:
                     f"{stated:+d}%",
                     _fmt(got),
                     got is not None and round(got) == stated,
+                    contradictory,
                 )
             )
         sexual = re.search(r"(\d+) sexual offences recorded in (\d{4})", f.note)

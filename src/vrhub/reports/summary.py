@@ -10,6 +10,8 @@ from vrhub.analysis.change import change_statistics
 from vrhub.analysis.wording import describe_change
 from vrhub.config import FORCE_CODE
 from vrhub.measures import Catalogue
+from vrhub.quality.recording import RecordingChange, caveat, touching
+from vrhub.reports import parts
 from vrhub.reports.reproduction import Values
 
 
@@ -20,9 +22,19 @@ class Sentence:
     text: str
     significant: bool
     small: bool
+    recording_change: bool = False  # a recording change may explain it (the verdict says so)
 
 
-def latest_changes(values: Values, catalogue: Catalogue, measure_ids: list[str], year: str) -> list[Sentence]:
+def latest_changes(
+    values: Values,
+    catalogue: Catalogue,
+    measure_ids: list[str],
+    year: str,
+    partial: parts.Partial | None = None,
+    changes: list[RecordingChange] | None = None,
+) -> list[Sentence]:
+    """One sentence per measure on `year` against the year before: per month of data where either is a part
+    year, and with any recording change between the two years in place of the verdict."""
     before = str(int(year) - 1)
     rows = []
     for measure_id in measure_ids:
@@ -30,16 +42,48 @@ def latest_changes(values: Values, catalogue: Catalogue, measure_ids: list[str],
         then = values.get((measure_id, before, FORCE_CODE, ""))
         if now is None or then is None:
             continue
-        rows.append((measure_id, now, then))
+        source = catalogue.get(measure_id).source
+        rows.append(
+            (
+                measure_id,
+                now,
+                then,
+                parts.months(partial, source, year),
+                parts.months(partial, source, before),
+            )
+        )
     if not rows:
         return []
-    stats = change_statistics(pd.Series([r[1] for r in rows]), pd.Series([r[2] for r in rows]))
+    # Months of data as the exposure: the rate per month is compared, so a part year is like for like.
+    stats = change_statistics(
+        pd.Series([r[1] for r in rows]),
+        pd.Series([r[2] for r in rows]),
+        [r[3] or 12 for r in rows],
+        [r[4] or 12 for r in rows],
+    )
     found = []
-    for (measure_id, now, then), (_, row) in zip(rows, stats.iterrows(), strict=True):
+    for (measure_id, now, then, m_now, m_then), (_, row) in zip(rows, stats.iterrows(), strict=True):
         measure = catalogue.get(measure_id)
-        text = describe_change(now, then, before, row, polarity=measure.polarity, unit=measure.unit)
+        why = caveat(touching(changes or [], measure, before, year))
+        text = describe_change(
+            now,
+            then,
+            before,
+            row,
+            polarity=measure.polarity,
+            unit=measure.unit,
+            months=(m_now, m_then),
+            caveat=why,
+        )
         found.append(
-            Sentence(measure_id, measure.title, text, bool(row["p_value"] < 0.05), bool(row["small_count"]))
+            Sentence(
+                measure_id,
+                measure.title,
+                text,
+                bool(row["p_value"] < 0.05),
+                bool(row["small_count"]),
+                why is not None and bool(row["p_value"] < 0.05),
+            )
         )
     # Significant changes first: those are what a steering group must hear.
     return sorted(found, key=lambda s: (not s.significant, s.small))

@@ -125,7 +125,7 @@ def ingest_file(
                 source, duck_encoding = files.enter_context(readable(path, fallback))
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             check_structure(con, path, header, raw, rejects)
-            typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms)})")
+            typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms, ctx)})")
             derive = spec.derive if _derived_at_typing(wh, spec) else None
             if derive is not None:
                 # Derived with the typing, for every row: one pass and one table fewer than deriving the

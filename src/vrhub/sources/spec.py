@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from vrhub.sources.context import IngestContext
-    from vrhub.sources.reading import Header
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,10 @@ class RowCheck:
 
     field: str
     reason: str
-    condition: Callable[[Header], str | None]
+    condition: Callable[..., str | None]
+    # The condition needs what the warehouse knows (the areas of its lookup): it is called with the header
+    # and the ingest's context.
+    needs_context: bool = False
 
 
 @dataclass(frozen=True)

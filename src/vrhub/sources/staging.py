@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources import values
 from vrhub.sources.reading import Header, normalise, quote_ident, quote_literal
 from vrhub.sources.spec import Column, SourceSpec
+
+if TYPE_CHECKING:
+    from vrhub.sources.context import IngestContext
 
 _SQL_TYPES = {
     "date": "DATE",
@@ -53,7 +56,9 @@ def column_sql(
     return parsed, problems
 
 
-def typed_sql(spec: SourceSpec, header: Header, raw: str, pseudonyms: Pseudonymiser) -> str:
+def typed_sql(
+    spec: SourceSpec, header: Header, raw: str, pseudonyms: Pseudonymiser, ctx: IngestContext | None = None
+) -> str:
     """Typed rows and the list of their problems, in three steps: trim each raw value, parse it, then
     list the problems. Each value is trimmed and parsed once, and the list is built only for rows with a
     problem; checking and listing every row as one expression cost a third of the whole ingest.
@@ -72,7 +77,9 @@ def typed_sql(spec: SourceSpec, header: Header, raw: str, pseudonyms: Pseudonymi
         items.append(f"{typed} AS {quote_ident(col.store_as)}")
         problems += col_problems
     for check in spec.checks:
-        condition = check.condition(header)
+        if check.needs_context and ctx is None:
+            continue
+        condition = check.condition(header, ctx) if check.needs_context else check.condition(header)
         source = header.find(check.field)
         if condition is not None and source is not None:
             problems.append((condition, problem_sql(check.field, check.reason, raw_value(source))))

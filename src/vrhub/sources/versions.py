@@ -15,9 +15,7 @@ from vrhub.warehouse import Warehouse
 from vrhub.warehouse.tables import RECORD_TABLES, SCHEMAS, history_table
 
 
-def rewrite_keys(
-    wh: Warehouse, spec: SourceSpec, rekey: Callable[[str], str] | None = None
-) -> None:
+def rewrite_keys(wh: Warehouse, spec: SourceSpec, rekey: Callable[[str], str] | None = None) -> None:
     """Make `row_key` and `record_key` again for every stored row of a source (current and history), with
     each pseudonym column first passed through `rekey` (SQL in, SQL out) when given. Runs in the caller's
     transaction; on PostgreSQL the keys are made in DuckDB and the rows travel as Arrow."""
@@ -32,7 +30,7 @@ def rewrite_keys(
         inner = ", ".join(
             f"{replaced[c]} AS {quote_ident(c)}" if c in replaced else quote_ident(c) for c in columns
         )
-        keyed = f"""SELECT * REPLACE ({row_key_sql(spec, 'load_id', within='load_id')} AS row_key,
+        keyed = f"""SELECT * REPLACE ({row_key_sql(spec, "load_id", within="load_id")} AS row_key,
                                       {record_key_sql(spec)} AS record_key)
                     FROM (SELECT {inner} FROM __source)"""
         listed = ", ".join(quote_ident(c) for c in columns)

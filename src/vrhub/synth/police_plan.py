@@ -9,20 +9,18 @@ smode (suspects: 0 free, 1 all under 25, 2 all 25+ or unknown).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from vrhub.definitions.offences import group_codes
 from vrhub.synth import targets as T
 from vrhub.synth._common import YEARS, apportion
 
 HOMICIDE = ("1", "4.1", "4.2", "4.10")
-ALWAYS_SV = HOMICIDE + ("2", "5D", "56A", "34A", "34B")
-# fmt: off
-FLAGGED_SV = HOMICIDE + ("2", "5D", "34A", "34B", "3B", "8N", "8P", "8S", "19C", "19D", "19E", "19F", "19G",
-                         "19H", "20A", "20B", "17A", "17B", "5E", "10D", "10A")
-VAP = HOMICIDE + ("2", "5D", "5E", "3B", "8N", "8P", "8S", "105A", "105B", "104", "11A", "8L", "8R", "8Q",
-                  "8M")
-# fmt: on
-WEAPONS = ("10D", "10A", "10C", "10B", "81", "90")
+# The ONS offence groups Table 2's serious-violence totals count (definition merseyside_offence_groups).
+TABLE2_GROUPS = ("violence-against-the-person", "possession-of-weapons-offences",
+                 "miscellaneous-crimes-against-society")  # fmt: skip
 
 # code: (share domestic, victims 0/1/2/3 probabilities, suspects 0/1/2/3, under-25 victim propensity,
 #        male victim share)
@@ -33,10 +31,10 @@ PROFILES: dict[str, tuple] = {
     "4.2": (1, (0, 1, 0, 0), (0, 1, 0, 0), 1.0, 0.5),
     "4.10": (0, (0, 1, 0, 0), (1, 0, 0, 0), 0.5, 0.9),
     "2": (0.12, (0, 1, 0, 0), (0.15, 0.55, 0.22, 0.08), 1.2, 0.75),
-    "5D": (0.18, *_VIOLENCE, 1.1, 0.76),
-    "5E": (0.1, *_VIOLENCE, 1.0, 0.6),
-    "3B": (0.3, *_VIOLENCE, 0.9, 0.55),
-    "8N": (0.32, *_VIOLENCE, 1.0, 0.72),
+    "5D": (0.15, *_VIOLENCE, 1.1, 0.76),
+    "5E": (0.05, *_VIOLENCE, 1.0, 0.6),
+    "3B": (0.4, *_VIOLENCE, 0.9, 0.55),
+    "8N": (0.38, *_VIOLENCE, 1.0, 0.62),
     "8P": (0.02, *_VIOLENCE, 1.0, 0.65),
     "8S": (0, *_VIOLENCE, 0.25, 0.7),
     "34B": (0.01, (0, 0.93, 0.07, 0), (0.35, 0.4, 0.18, 0.07), 1.8, 0.8),
@@ -47,20 +45,34 @@ PROFILES: dict[str, tuple] = {
     "20A": (0.3, (0, 1, 0, 0), (0.2, 0.75, 0.05, 0), 1.3, 0),
     "19C": (0.45, (0, 1, 0, 0), (0.15, 0.8, 0.05, 0), 1.2, 0),
     "17A": (0.2, (0, 1, 0, 0), (0.2, 0.75, 0.05, 0), 1.3, 1),
-    "105A": (0.35, *_VIOLENCE, 1.0, 0.55),
+    "105A": (0.36, *_VIOLENCE, 1.0, 0.55),
     "105B": (0.02, *_VIOLENCE, 1.0, 0.65),
     "104": (0, *_VIOLENCE, 0.25, 0.7),
-    "11A": (0.9, (0, 0.85, 0.15, 0), (0.1, 0.6, 0.3, 0), 1.0, 0.5),
-    "8L": (0.4, (0, 0.97, 0.03, 0), (0.1, 0.85, 0.05, 0), 0.8, 0.35),
-    "8R": (0.3, (0, 0.97, 0.03, 0), (0.2, 0.78, 0.02, 0), 0.9, 0.4),
-    "8Q": (0.65, (0, 1, 0, 0), (0.05, 0.95, 0, 0), 0.8, 0.2),
-    "8M": (0.02, (0, 0.97, 0.03, 0), (0.2, 0.78, 0.02, 0), 0.8, 0.6),
+    "11A": (0.2, (0, 0.85, 0.15, 0), (0.1, 0.6, 0.3, 0), 1.0, 0.5),
+    "8L": (0.3, (0, 0.97, 0.03, 0), (0.1, 0.85, 0.05, 0), 0.8, 0.35),
+    "8R": (0.25, (0, 0.97, 0.03, 0), (0.2, 0.78, 0.02, 0), 0.9, 0.4),
+    "8Q": (0.55, (0, 1, 0, 0), (0.05, 0.95, 0, 0), 0.8, 0.2),
+    "8M": (0.03, (0, 0.97, 0.03, 0), (0.2, 0.78, 0.02, 0), 0.8, 0.6),
+    "4.4": (0, (0, 1, 0, 0), (0.05, 0.95, 0, 0), 1.0, 0.6),
+    "4.8": (0, (0, 1, 0, 0), (0.05, 0.95, 0, 0), 0.8, 0.6),
+    "36": (0.3, (0, 0.95, 0.05, 0), (0.2, 0.6, 0.15, 0.05), 1.1, 0.4),
+    "106": (0, (0.1, 0.7, 0.15, 0.05), (0.3, 0.5, 0.15, 0.05), 1.2, 0.6),
+    "13": (0.2, (0, 1, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
     "33": (0, (1, 0, 0, 0), (0.05, 0.8, 0.12, 0.03), 1.0, 0.5),
     "99": (0, (1, 0, 0, 0), (0.05, 0.9, 0.05, 0), 1.0, 0.5),
     "83": (0, (1, 0, 0, 0), (0, 1, 0, 0), 1.0, 0.5),
     "79": (0, (0.7, 0.3, 0, 0), (0.05, 0.9, 0.05, 0), 0.8, 0.5),
     "59": (0.3, (0, 0.95, 0.05, 0), (0.2, 0.8, 0, 0), 0.8, 0.5),
     "80": (0, (1, 0, 0, 0), (0, 1, 0, 0), 1.0, 0.5),
+    "86": (0, (1, 0, 0, 0), (0.05, 0.95, 0, 0), 1.0, 0.5),
+    "802": (0, (0.8, 0.2, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
+    "54": (0, (1, 0, 0, 0), (0.1, 0.85, 0.05, 0), 1.0, 0.5),
+    "61A": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
+    "61": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
+    "38": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
+    "95": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
+    "96": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
+    "27": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
     "10C": (0.02, (0.9, 0.1, 0, 0), (0.04, 0.86, 0.1, 0), 1.0, 0.75),
     "90": (0, (1, 0, 0, 0), (0.1, 0.9, 0, 0), 1.0, 0.5),
     "10B": (0, (1, 0, 0, 0), (0.05, 0.85, 0.1, 0), 1.0, 0.5),
@@ -78,6 +90,7 @@ CODES = tuple(PROFILES)
 VICTIM_AGES = {
     "4.2": (0, 0),
     "11A": (0, 15),
+    "13": (0, 15),
     "20A": (13, 100),
     "19C": (16, 100),
     "17A": (13, 100),
@@ -86,9 +99,15 @@ VICTIM_AGES = {
 }
 
 
-def is_sv(code: np.ndarray, knife: np.ndarray, firearm: np.ndarray) -> np.ndarray:
-    """The Merseyside local serious-violence rule, per crime (code is an index into CODES)."""
-    return np.isin(code, _in(ALWAYS_SV)) | (np.isin(code, _in(FLAGGED_SV)) & (knife | firearm))
+@functools.cache
+def _table2_codes() -> list[int]:
+    codes = {c for g in TABLE2_GROUPS for c in group_codes(g)}
+    return [i for i, c in enumerate(CODES) if c in codes]
+
+
+def in_table2_groups(code: np.ndarray) -> np.ndarray:
+    """Per crime (code is an index into CODES): counted by Table 2's serious-violence rows."""
+    return np.isin(code, _table2_codes())
 
 
 def _in(codes: tuple[str, ...]) -> list[int]:
@@ -157,7 +176,7 @@ def _knife_possession(plan: _Plan, year: int, rng: np.random.Generator) -> None:
         T.KNIFE_10D_VICTIM_U25[year],
         T.KNIFE_10D_SUSPECT_U25[year],
     )
-    plan.add(year, "10D", n, knife=1, rng=rng)
+    plan.add(year, "10D", n, *T.FLAGS["10D"], rng=rng)
     part = plan.parts[-1]
     order = rng.permutation(n)
     adult_victims = int(round(0.05 * (n - victim_u25)))
@@ -173,55 +192,38 @@ def _group(crimes: dict[str, np.ndarray], year: int, codes: tuple[str, ...]) -> 
     return int(((crimes["year"] == year) & np.isin(crimes["code"], _in(codes))).sum())
 
 
+def _add_mix(plan: _Plan, year: int, total: int, mix: dict[str, float], rng: np.random.Generator) -> None:
+    for code, n in apportion(total, mix).items():
+        plan.add(year, code, n, *T.FLAGS.get(code, (0, 0)), rng=rng)
+
+
 def demo_crimes(rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """The exact plan for April 2018 to December 2021 (see targets.py)."""
-    sv_plan = _Plan()
+    """The exact plan for April 2018 to December 2021 (see targets.py for what is real and what chosen)."""
+    weapons, misc = dict(T.WEAPONS_GROUP), dict(T.MISC_GROUP)
+    weapons[2021] = round(weapons[2020] * (1 + T.WEAPONS_CHANGE_2021 / 100))
+    misc[2021] = round(misc[2020] * (1 + T.MISC_CHANGE_2021 / 100))
+    plan = _Plan()
     for year in YEARS:
-        _homicides(sv_plan, year, rng)
-        _knife_possession(sv_plan, year, rng)
-        for key, by_year in T.SV_STRATA.items():
-            code = key.split("_")[0]
-            knife, firearm = {
-                "2": (0.6, 0.12),
-                "5D": (0.35, 0.02),
-                "34B": (0.18, 0.02),
-                "34A": (0.25, 0.06),
-                "56A": (0, 0),
-                "10A": (0, 1),
-                "8N_firearm": (0, 1),
-            }.get(key, (1, 0))
-            sv_plan.add(year, code, by_year[year], knife, firearm, rng=rng)
+        _homicides(plan, year, rng)
+        _knife_possession(plan, year, rng)
+        plan.add(year, "2", T.ATTEMPTED_MURDER[year], *T.FLAGS["2"], rng=rng)
+        _add_mix(plan, year, weapons[year] - T.KNIFE_10D[year], T.WEAPONS_MIX, rng)
+        _add_mix(plan, year, misc[year], T.MISC_MIX, rng)
+        fixed = sum(int(((p["year"] == year) & in_table2_groups(p["code"])).sum()) for p in plan.parts)
+        rest = T.SV_OFFENCES[year] - fixed  # the rest of violence against the person
+        if rest <= 0:
+            raise ValueError(f"the fixed offence counts exceed the {year} serious-violence total")
+        for subgroup, n in apportion(rest, T.VAP_SUBGROUPS).items():
+            _add_mix(plan, year, n, T.VAP_MIX[subgroup], rng)
+        _add_mix(plan, year, T.ROBBERY[year], T.ROBBERY_MIX, rng)
+        plan.add(year, "56A", T.ARSON_ENDANGERING_LIFE[year], rng=rng)
+        _add_mix(plan, year, T.DAMAGE[year], T.DAMAGE_MIX, rng)
+        _add_mix(plan, year, T.PUBLIC_ORDER[year], T.PUBLIC_ORDER_MIX, rng)
         if year == 2021:
             for code, n in T.SEXUAL_2021_CODES.items():
-                sv_plan.add(year, code, n, knife=1, rng=rng)
-        # the knife-enabled assault with injury stratum takes what is left of the published SV total
-        rest = T.SV_OFFENCES[year] - sum(int((p["year"] == year).sum()) for p in sv_plan.parts)
-        if rest <= 0:
-            raise ValueError(f"the chosen serious-violence strata exceed the {year} total")
-        sv_plan.add(year, "8N", rest, knife=1, rng=rng, domestic=0.2)
-    sv = sv_plan.arrays()
-
-    non_sv = dict(T.NON_SV_VAP)
-    vap20 = _group(sv, 2020, VAP) + non_sv[2020]
-    non_sv[2021] = round(vap20 * (1 + T.VAP_CHANGE_2021 / 100)) - _group(sv, 2021, VAP)
-    weapons = dict(T.NON_SV_WEAPONS)
-    pow20 = _group(sv, 2020, WEAPONS) + weapons[2020]
-    weapons[2021] = round(pow20 * (1 + T.WEAPONS_CHANGE_2021 / 100)) - _group(sv, 2021, WEAPONS)
-
-    plan = _Plan()
-    plan.parts = list(sv_plan.parts)
-    for year in YEARS:
-        for totals, mix in (
-            (non_sv, T.NON_SV_VAP_MIX),
-            (T.MISC, T.MISC_MIX),
-            (weapons, T.NON_SV_WEAPONS_MIX),
-            (T.DAMAGE, T.DAMAGE_MIX),
-            (T.PUBLIC_ORDER, T.PUBLIC_ORDER_MIX),
-        ):
-            for code, n in apportion(totals[year], mix).items():
-                knife, firearm = {"90": (1, 0), "10B": (0, 1), "81": (0, 0.6)}.get(code, (0, 0))
-                plan.add(year, code, n, knife, firearm, rng=rng, smode=2 if code == "11A" else 0)
+                plan.add(year, code, n, knife=1, rng=rng)
     crimes = plan.arrays()
+    crimes["smode"][crimes["code"] == CODES.index("11A")] = 2  # cruelty to children: adult suspects
     people_counts(crimes, rng)
     return crimes
 

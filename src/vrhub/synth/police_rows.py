@@ -7,7 +7,7 @@ import numpy as np
 
 from vrhub.synth._common import exact_pick, link_people
 from vrhub.synth._dists import sample_ages
-from vrhub.synth.police_plan import CODES, PROFILES, VICTIM_AGES, is_sv
+from vrhub.synth.police_plan import CODES, PROFILES, VICTIM_AGES, in_table2_groups
 
 VICTIM, SUSPECT, NONE = 0, 1, 2
 MALE, FEMALE, UNKNOWN = 0, 1, 2
@@ -74,13 +74,13 @@ def _victims_under_25(crimes, rng, crime, victim, code, year, domestic, exact_u2
     u25 = victim & (vmode == 1)
     free = victim & (vmode == 0)
     weight = _PROPENSITY[code] * np.where(domestic, 0.55, 1.0)
-    sv = is_sv(crimes["code"], crimes["knife"], crimes["firearm"])[crime]
+    sv = in_table2_groups(crimes["code"])[crime]
     chance = rng.random(len(crime)) < np.minimum(0.9, _BASE_U25 * weight)
     by_chance = free & ~sv if exact_u25 is not None else free
     u25 |= by_chance & chance
     u25 |= victim & (_AGE_HI[code] < 25)  # child-only offences
     for y, target in (exact_u25 or {}).items():
-        pool = np.flatnonzero(free & sv & (year == y))
+        pool = np.flatnonzero(free & sv & (year == y) & ~u25)  # child-only offences are u25 already
         forced = int((u25 & sv & (year == y)).sum())
         u25[pool[exact_pick(rng, weight[pool], target - forced)]] = True
     return u25

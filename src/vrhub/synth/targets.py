@@ -7,60 +7,75 @@ Borough order everywhere: Knowsley, Liverpool, St Helens, Sefton, Wirral (as `_c
 from __future__ import annotations
 
 # ---------------------------------------------------------------- police records
+# Published: Table 2's serious-violence totals, read (as measure local_sv_offences does) as every offence in
+# the ONS offence groups violence against the person (VAP), possession of weapons and miscellaneous crimes
+# against society; the 10D, homicide and under-25 rows of Tables 1 and 2.
 SV_OFFENCES = {2018: 25431, 2019: 36875, 2020: 39386, 2021: 40490}
 KNIFE_10D = {2018: 387, 2019: 634, 2020: 673, 2021: 529}
 KNIFE_10D_SUSPECT_U25 = {2018: 158, 2019: 267, 2020: 242, 2021: 205}  # 2018 chosen
 KNIFE_10D_VICTIM_U25 = {2018: 11, 2019: 48, 2020: 70, 2021: 34}  # one under-25 victim on each such crime
-SV_VICTIMS_U25 = {2018: 6325, 2019: 9234, 2020: 9509, 2021: 11680}
+SV_VICTIMS_U25 = {2018: 6325, 2019: 9234, 2020: 9509, 2021: 11680}  # victims under 25 in the three groups
 NON_DOMESTIC_HOMICIDE = {2018: 10, 2019: 14, 2020: 13, 2021: 19}  # 2018 chosen
 NON_DOMESTIC_KNIFE_HOMICIDE_U25 = {2018: 1, 2019: 0, 2020: 1, 2021: 2}  # 2018 chosen
 DOMESTIC_HOMICIDE = {2018: 3, 2019: 5, 2020: 6, 2021: 4}  # chosen
 
-# Violence against the person (all police records, SV or not), 2021 vs 2020, and the other group figures.
+# Published group changes, 2021 vs 2020. Misc and weapons hold exactly. VAP +17% cannot hold beside the
+# published totals: the three groups make up the total, so its change (40,490 / 39,386 = +2.8%) is their
+# changes weighted by their 2020 sizes, and +2.8% from +17%, +6% and -7% needs possession of weapons to be
+# over half the total (Merseyside's is about 4%). The group changes fit the narrative's "+15% (6,059 more
+# offences)", not 40,490; the demo keeps the published counts, so VAP comes out near +3%.
 VAP_CHANGE_2021 = 17
 MISC_CHANGE_2021 = 6
 WEAPONS_CHANGE_2021 = -7
-SEXUAL_2021 = 9  # none in 2018-2020
+SEXUAL_2021 = 9  # none in 2018-2020: "sexual offences did not have their own category in 2020"
+SEXUAL_2021_CODES = {"20A": 5, "19C": 3, "17A": 1}  # knife-enabled, as the appendix lists them
 
-# Chosen: other serious-violence strata per year (the 8N knife/firearm-enabled stratum takes the remainder).
-SV_STRATA = {
-    # code: {year: count}
-    "2": {2018: 28, 2019: 41, 2020: 38, 2021: 44},
-    "5D": {2018: 1880, 2019: 2710, 2020: 2650, 2021: 2930},
-    "34B": {2018: 1390, 2019: 1910, 2020: 1560, 2021: 1420},
-    "34A": {2018: 185, 2019: 262, 2020: 214, 2021: 188},
-    "56A": {2018: 92, 2019: 131, 2020: 126, 2021: 108},
-    "10A": {2018: 41, 2019: 57, 2020: 61, 2021: 54},
-    "5E": {2018: 19, 2019: 27, 2020: 31, 2021: 33},
-    "3B": {2018: 660, 2019: 955, 2020: 1012, 2021: 1083},
-    "8P": {2018: 29, 2019: 43, 2020: 38, 2021: 46},
-    "8S": {2018: 17, 2019: 26, 2020: 29, 2021: 31},
-    "8N_firearm": {2018: 52, 2019: 79, 2020: 74, 2021: 69},
-}
-SEXUAL_2021_CODES = {"20A": 5, "19C": 3, "17A": 1}
-
-# Chosen: crimes that are not serious violence (the extract holds them too).
-NON_SV_VAP = {2018: 12400, 2019: 16900, 2020: 18000}  # 2021 follows from the +17% group change
-NON_SV_VAP_MIX = {
-    "8N": 0.33,
-    "105A": 0.33,
-    "8L": 0.10,
-    "8R": 0.08,
-    "3B": 0.05,
-    "8Q": 0.05,
-    "104": 0.03,
-    "105B": 0.015,
-    "11A": 0.01,
-    "8M": 0.005,
-}
-MISC = {2018: 455, 2019: 618, 2020: 600, 2021: 636}
-MISC_MIX = {"33": 0.35, "99": 0.2, "83": 0.2, "79": 0.1, "59": 0.1, "80": 0.05}
-NON_SV_WEAPONS = {2018: 955, 2019: 1330, 2020: 1340}  # 2021 follows from the -7% group change
-NON_SV_WEAPONS_MIX = {"10C": 0.55, "90": 0.12, "10B": 0.15, "81": 0.18}
-DAMAGE = {2018: 1090, 2019: 1495, 2020: 1410, 2021: 1452}
+# ---- The offence mix. What is real and what is chosen:
+# Real (police.uk, Merseyside, September-December 2019, ../shared/realdata/police-uk): a month has about
+#   4,350 violence and sexual offences, 205 "other crime" (mostly miscellaneous crimes against society),
+#   117 possession of weapons and 118 robberies; so about 1,400 possession of weapons offences and 1,400
+#   robberies a year. 10D is 634 in 2019 (published), about 45% of the weapons group, as in England and Wales.
+# Real (ONS, Crime in England and Wales, police recorded crime, years ending December 2019 to 2021, rounded):
+#   VAP is about 26% violence with injury, 41% violence without injury, 33% stalking and harassment; within
+#   violence with injury, assault with injury (8N) about 88% and s18 GBH (5D) about 6%; within violence
+#   without injury, common assault (105A) about 79%; within stalking and harassment, malicious
+#   communications about 44% and harassment 40%; about a third of VAP is flagged domestic abuse (ONS, Domestic
+#   abuse in England and Wales); knife or sharp instrument offences are a few % of assault with injury,
+#   about 30% of s18 GBH, 20-25% of robbery and 40% of homicide; firearms are rarer still.
+# Chosen: the sizes of the weapons and miscellaneous groups (near the police.uk rates above, each year's 2021
+#   from the published change); the finer splits below, each a round share near the ONS national one; the
+#   damage and public order counts (the extract is not all recorded crime: it holds the three groups in full,
+#   robbery, arson endangering life and a share of damage and public order for context).
+# The violence against the person group takes what is left of each published total after the other two.
+WEAPONS_GROUP = {2018: 1010, 2019: 1390, 2020: 1450}  # 2021 follows from the -7% change
+MISC_GROUP = {2018: 1750, 2019: 2400, 2020: 2330}  # 2021 follows from the +6% change
+ATTEMPTED_MURDER = {2018: 28, 2019: 41, 2020: 38, 2021: 44}  # Merseyside about 40 a year
+VAP_SUBGROUPS = {"with_injury": 0.26, "without_injury": 0.41, "stalking_harassment": 0.33}
+VAP_MIX = {  # within each VAP subgroup (homicide and attempted murder are fixed counts, taken from injury)
+    "with_injury": {"8N": 0.88, "5D": 0.065, "8S": 0.025, "8P": 0.015, "5E": 0.01, "4.4": 0.003,
+                    "4.8": 0.002},
+    "without_injury": {"105A": 0.79, "104": 0.08, "3B": 0.05, "11A": 0.04, "105B": 0.025, "36": 0.008,
+                       "106": 0.005, "13": 0.002},
+    "stalking_harassment": {"8R": 0.44, "8L": 0.40, "8Q": 0.13, "8M": 0.03},
+}  # fmt: skip
+WEAPONS_MIX = {"10C": 0.6, "10B": 0.2, "81": 0.1, "10A": 0.06, "90": 0.04}  # besides 10D
+MISC_MIX = {"86": 0.27, "59": 0.13, "802": 0.11, "79": 0.09, "99": 0.09, "54": 0.08, "83": 0.06, "33": 0.05,
+            "61A": 0.04, "38": 0.03, "61": 0.02, "95": 0.01, "96": 0.01, "27": 0.01}  # fmt: skip
+ROBBERY = {2018: 1050, 2019: 1420, 2020: 1150, 2021: 1100}  # police.uk: about 118 a month in late 2019
+ROBBERY_MIX = {"34B": 0.88, "34A": 0.12}
+ARSON_ENDANGERING_LIFE = {2018: 92, 2019: 131, 2020: 126, 2021: 108}  # chosen
+DAMAGE = {2018: 1090, 2019: 1495, 2020: 1410, 2021: 1452}  # chosen (a share, see above)
 DAMAGE_MIX = {"58D": 0.4, "58A": 0.25, "58C": 0.2, "56B": 0.15}
-PUBLIC_ORDER = {2018: 905, 2019: 1248, 2020: 1302, 2021: 1497}
+PUBLIC_ORDER = {2018: 905, 2019: 1248, 2020: 1302, 2021: 1497}  # chosen (a share, see above)
 PUBLIC_ORDER_MIX = {"9A": 0.8, "9B": 0.12, "62A": 0.08}
+# (knife share, firearm share) per offence code; the knife flag is recorded on ONS's selected offences only.
+# 10D: the flag is not required on possession offences, so about half carry it (every 10D is counted anyway).
+FLAGS = {
+    "2": (0.45, 0.12), "5D": (0.3, 0.02), "8N": (0.025, 0.002),
+    "8P": (0.02, 0), "8S": (0.01, 0), "3B": (0.12, 0.02), "5E": (0, 0.25), "105A": (0, 0.001),
+    "34B": (0.2, 0.02), "34A": (0.25, 0.06), "10D": (0.5, 0), "10A": (0, 0.9), "10B": (0, 1),
+    "81": (0, 0.6), "90": (0.3, 0),
+}  # fmt: skip
 
 # ---------------------------------------------------------------- ED attendances (ISTV)
 ED_TOTAL = {2018: 3296, 2019: 4392, 2020: 3748, 2021: 4107}  # 2018, 2019 chosen
@@ -121,6 +136,10 @@ HOSPITAL_CAUSES = {  # ICD-10 external cause: admissions in a full year
 
 def _check() -> None:
     """The hand-chosen splits must add up to the totals they split."""
+    for name, mix in {"VAP_SUBGROUPS": VAP_SUBGROUPS, "WEAPONS_MIX": WEAPONS_MIX, "MISC_MIX": MISC_MIX,
+                      **{f"VAP_MIX[{k}]": v for k, v in VAP_MIX.items()}}.items():  # fmt: skip
+        if abs(sum(mix.values()) - 1) > 1e-9:
+            raise ValueError(f"the shares of {name} do not add up to 1")
     for year, total in ED_TOTAL.items():
         if sum(ED_METHOD_COUNTS[year]) != total or (year in ED_BOROUGH and sum(ED_BOROUGH[year]) != total):
             raise ValueError(f"ED counts for {year} do not add up to {total}")

@@ -95,8 +95,10 @@ def _postgres(wh: Warehouse, query: str, timeout: float) -> pa.Table:
             raise _failure(exc, "statement timeout" in str(exc), timeout) from None
         finally:
             raw.rollback() if not raw.autocommit else cur.execute("ROLLBACK")
-    return pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows]) if rows else pa.table(
-        {n: pa.array([], pa.string()) for n in names}
+    return (
+        pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
+        if rows
+        else pa.table({n: pa.array([], pa.string()) for n in names})
     )
 
 

@@ -100,6 +100,7 @@ def entry(measure_id: str) -> dict:
         "strategy": m.strategy,
         "value": m.value,
         "split_by": m.split_by,
+        "note": m.note,
     }
 
 

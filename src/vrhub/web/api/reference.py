@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from vrhub.definitions import Definition, builtin_definitions
+from vrhub.definitions import Definition, definitions
 from vrhub.web.api import data
 from vrhub.web.api.auth import SIGNED_IN
 from vrhub.web.api.schemas import AreaOut, DefinitionOut, DefinitionSummary, ErrorOut
@@ -33,6 +33,7 @@ def summary(d: Definition) -> dict:
         "description": d.description,
         "source": d.source,
         "proxy": d.proxy,
+        "exclude_flags": list(d.exclude_flags),
     }
 
 
@@ -43,7 +44,7 @@ def summary(d: Definition) -> dict:
     summary="The serious-violence definitions in force",
 )
 def list_definitions(request: HttpRequest) -> list[dict]:
-    return [summary(d) for d in sorted(builtin_definitions().values(), key=lambda d: d.name)]
+    return [summary(d) for d in sorted(definitions().values(), key=lambda d: d.name)]
 
 
 @router.get(
@@ -53,7 +54,7 @@ def list_definitions(request: HttpRequest) -> list[dict]:
     summary="One definition: its version, its YAML text and the offence codes it counts",
 )
 def get_definition(request: HttpRequest, name: str) -> dict:
-    known = builtin_definitions()
+    known = definitions()
     if name not in known:
         raise HttpError(404, f"name: no definition named '{name}'; known: {', '.join(sorted(known))}.")
     d = known[name]
@@ -63,6 +64,7 @@ def get_definition(request: HttpRequest, name: str) -> dict:
             "offence_codes": [{"code": c, "label": label} for c, label in r.offence_codes],
             "any_flag": list(r.any_flag),
             "crime_types": list(r.crime_types),
+            "offence_groups": list(r.offence_groups),
         }
         for r in d.rules
     ]

@@ -102,6 +102,7 @@ class CatalogueEntry(Schema):
     strategy: str | None
     value: str
     split_by: str | None
+    note: str  # what a reader must know to read the figure right ("" when nothing)
 
 
 class AreaOut(Schema):
@@ -118,6 +119,7 @@ class DefinitionSummary(Schema):
     description: str
     source: str
     proxy: bool
+    exclude_flags: list[str]  # a record with any of these flags set is never counted
 
 
 class OffenceCode(Schema):
@@ -130,6 +132,7 @@ class RuleOut(Schema):
     offence_codes: list[OffenceCode]
     any_flag: list[str]
     crime_types: list[str]
+    offence_groups: list[str]  # ONS offence groups or subgroups whose every offence the rule names
 
 
 class DefinitionOut(DefinitionSummary):

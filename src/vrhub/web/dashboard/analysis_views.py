@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from vrhub.definitions import builtin_definitions
+from vrhub.definitions import definitions as definitions_in_force
 from vrhub.errors import VrhubError
 from vrhub.measures.catalogue import EVENT_DATE
 from vrhub.sources.police_uk import CRIME_TYPES
@@ -105,6 +105,9 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 @role_required()
 def definitions(request: HttpRequest) -> HttpResponse:
-    found = sorted(builtin_definitions().values(), key=lambda d: (d.proxy, d.name))
+    found = sorted(definitions_in_force().values(), key=lambda d: (d.proxy, d.name))
     users = {d.name: [m for m in data.catalogue().measures.values() if m.definition == d.name] for d in found}
-    return render(request, "dashboard/definitions.html", {"definitions": found, "users": users})
+    effects = {d.name: data.definition_effect(d.name) for d in found if d.exclude_flags}
+    return render(
+        request, "dashboard/definitions.html", {"definitions": found, "users": users, "effects": effects}
+    )

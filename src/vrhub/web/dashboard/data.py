@@ -72,6 +72,13 @@ def hotspots(measure: str | None, crime_type: str | None) -> Any:
     )
 
 
+def definition_effect(name: str) -> list[dict[str, Any]]:
+    """Per year, the crimes a definition's exclusions remove (for a definition that has any)."""
+    return figures.cached(
+        ("dashboard", "definition_effect", name), lambda: hub().definition_effect(name).to_pylist()
+    )
+
+
 def hotspots_geojson(measure: str | None, crime_type: str | None) -> str:
     return figures.cached(
         ("dashboard", "hotspots.geojson", measure, crime_type),

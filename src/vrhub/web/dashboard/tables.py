@@ -18,8 +18,11 @@ from vrhub.config import FORCE_CODE
 from vrhub.definitions import get_definition
 from vrhub.measures import periods
 from vrhub.measures.catalogue import Catalogue, Measure
+from vrhub.quality.recording import RecordingChange, caveat, touching
+from vrhub.reports import parts
 from vrhub.reports.disclosure import SUPPRESSED, public_measures
 
+ENGINE_BASELINE = ("rate_ratio", "ci_low", "ci_high", "p_value")
 STRATEGY_TABLES = {"table1": "Home Office success measures", "table2": "Local success measures"}
 Key = tuple[str, str, str, str]
 
@@ -84,10 +87,15 @@ def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
     return force + boroughs
 
 
-def _changes(pairs: list[tuple[float | None, float | None]]) -> pd.DataFrame:
+def _changes(
+    pairs: list[tuple[float | None, float | None]], months: list[tuple[Any, Any]] | None = None
+) -> pd.DataFrame:
     now = pd.Series([math.nan if a is None or missing(a) else float(a) for a, _ in pairs], dtype="float64")
     then = pd.Series([math.nan if b is None or missing(b) else float(b) for _, b in pairs], dtype="float64")
-    return change_statistics(now, then)
+    if months is None:
+        return change_statistics(now, then)
+    # Months of data as the exposure: a part period is compared per month, never by its total.
+    return change_statistics(now, then, [m or 1 for m, _ in months], [m or 1 for _, m in months])
 
 
 def summary_rows(
@@ -96,9 +104,12 @@ def summary_rows(
     partial: dict[str, dict[str, int]],
     area: str,
     measure_ids: Iterable[str],
+    changes: list[RecordingChange] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per measure for `area`: its latest full period's value, rate, change against the previous
-    period and the baseline, the significance of each, and the change in words."""
+    period and the baseline (per month of data where either is a part period), the significance of each,
+    and the change in words, naming a recording change (`changes`, from the quality checks) that touches
+    the measure between the periods compared instead of calling the change an improvement."""
     values = index(frame)
     chosen = []
     for measure_id in measure_ids:
@@ -106,24 +117,42 @@ def summary_rows(
         period = latest_period(frame, measure, partial)
         row = values.get((measure_id, period, area, "")) if period else None
         chosen.append((measure, period, row))
-    previous, baseline = [], []
+    previous: list[tuple[str, Any]] = []
+    baseline: list[tuple[str, Any]] = []
+    months_prev: list[tuple[int | None, int | None]] = []
+    months_base: list[tuple[int | None, int | None]] = []
     for measure, period, row in chosen:
         if row is None or period is None:
             previous.append(("", None))
             baseline.append(("", None))
+            months_prev.append((None, None))
+            months_base.append((None, None))
             continue
         before = periods.previous(period) if periods.kind_of(period) else ""
         base = periods.in_baseline_year(period, measure.baseline) if periods.kind_of(period) else ""
-        previous.append((before, (values.get((measure.id, before, area, "")) or {}).get("value")))
-        baseline.append((base, (values.get((measure.id, base, area, "")) or {}).get("value")))
+        before_row, base_row = (
+            values.get((measure.id, before, area, "")),
+            values.get((measure.id, base, area, "")),
+        )
+        previous.append((before, (before_row or {}).get("value")))
+        baseline.append((base, (base_row or {}).get("value")))
+        counted = measure.unit != "percent"
+        now_months = parts.months(partial, measure.source, period, row) if counted else None
+        months_prev.append(
+            (now_months, parts.months(partial, measure.source, before, before_row) if counted else None)
+        )
+        months_base.append(
+            (now_months, parts.months(partial, measure.source, base, base_row) if counted else None)
+        )
     now = [(row or {}).get("value") for _, _, row in chosen]
-    against_previous = _changes([(n, p[1]) for n, p in zip(now, previous, strict=True)])
-    against_baseline = _changes([(n, b[1]) for n, b in zip(now, baseline, strict=True)])
+    against_previous = _changes([(n, p[1]) for n, p in zip(now, previous, strict=True)], months_prev)
+    against_baseline = _changes([(n, b[1]) for n, b in zip(now, baseline, strict=True)], months_base)
     out = []
     for i, (measure, period, row) in enumerate(chosen):
         item: dict[str, Any] = {
             "measure_id": measure.id,
             "title": measure.title,
+            "note": measure.note,
             "strategy": measure.strategy,
             "unit": measure.unit,
             "proxy": is_proxy(measure),
@@ -135,22 +164,54 @@ def summary_rows(
             base_label, base_value = baseline[i]
             stats = against_previous.iloc[i].to_dict()
             base_stats = against_baseline.iloc[i].to_dict()
+            # The engine's statistics against the baseline where it gives them, so the page and the CSV agree.
+            base_stats.update(
+                {
+                    k: row[f"{k}_vs_baseline"]
+                    for k in ENGINE_BASELINE
+                    if not missing(row.get(f"{k}_vs_baseline"))
+                }
+            )
             comparable = measure.unit != "percent"
+            why_previous = (
+                caveat(touching(changes or [], measure, prev_label, period)) if prev_label else None
+            )
+            why_baseline = (
+                caveat(touching(changes or [], measure, base_label, period)) if base_label else None
+            )
             item.update(
                 value=clean(row["value"]),
                 rate_per_100k=clean(row.get("rate_per_100k")),
-                previous_period=prev_label,
+                previous_period=parts.label(prev_label, months_prev[i][1]) if prev_label else prev_label,
                 previous=clean(prev_value),
-                change_vs_previous_pct=_first(stats["pct_change"], row.get("change_vs_previous_pct")),
-                baseline_period=base_label,
+                change_vs_previous_pct=parts.per_month_change(
+                    clean(row["value"]), clean(prev_value), *months_prev[i]
+                ),
+                baseline_period=parts.label(base_label, months_base[i][1]) if base_label else base_label,
                 baseline=clean(base_value),
-                change_vs_baseline_pct=_first(base_stats["pct_change"], row.get("change_vs_baseline_pct")),
+                change_vs_baseline_pct=parts.per_month_change(
+                    clean(row["value"]), clean(base_value), *months_base[i]
+                ),
                 p_value=clean(stats["p_value"]) if comparable else None,
                 small_count=bool(stats["small_count"]) and comparable,
                 baseline_p_value=clean(base_stats["p_value"]) if comparable else None,
-                sentence=_sentence(measure, row["value"], prev_value, prev_label, stats),
+                baseline_rate_ratio=clean(base_stats["rate_ratio"]) if comparable else None,
+                baseline_ci_low=clean(base_stats["ci_low"]) if comparable else None,
+                baseline_ci_high=clean(base_stats["ci_high"]) if comparable else None,
+                recording_change=why_previous or why_baseline,
+                sentence=_sentence(
+                    measure, row["value"], prev_value, prev_label, stats, months_prev[i], why_previous
+                ),
                 baseline_sentence=(
-                    _sentence(measure, row["value"], base_value, f"the {base_label} baseline", base_stats)
+                    _sentence(
+                        measure,
+                        row["value"],
+                        base_value,
+                        f"the {base_label} baseline",
+                        base_stats,
+                        months_base[i],
+                        why_baseline,
+                    )
                     if base_label and base_label != period
                     else ""
                 ),
@@ -160,17 +221,26 @@ def summary_rows(
     return out
 
 
-def _first(*values: Any) -> Any:
-    """The first value that is there: the unrounded change the sentence is written from, so the figure
-    and the words round alike (the engine's change is already rounded to 0.1)."""
-    return next((clean(v) for v in values if not missing(v)), None)
-
-
-def _sentence(measure: Measure, now: Any, then: Any, label: str, stats: dict[str, Any]) -> str:
+def _sentence(
+    measure: Measure,
+    now: Any,
+    then: Any,
+    label: str,
+    stats: dict[str, Any],
+    months: tuple[Any, Any] = (None, None),
+    why: str | None = None,
+) -> str:
     if not label:
         return ""
     return describe_change(
-        clean(now), clean(then), label, stats, polarity=measure.polarity, unit=measure.unit
+        clean(now),
+        clean(then),
+        label,
+        stats,
+        polarity=measure.polarity,
+        unit=measure.unit,
+        months=months,
+        caveat=why,
     )
 
 

@@ -9,10 +9,11 @@ from django.shortcuts import render
 
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import get_definition
+from vrhub.quality.recording import recording_changes
 from vrhub.reports.build import quality_notes
 from vrhub.web import figures
 from vrhub.web.accounts.access import role_required
-from vrhub.web.dashboard import data, downloads, report_jobs, tables
+from vrhub.web.dashboard import changes, data, downloads, report_jobs, tables
 
 PUBLIC_NOTE = (
     "Figures below Merseyside level are rounded to the nearest 5. '*' marks a count suppressed to protect "
@@ -38,13 +39,13 @@ def _public_context() -> dict:
     sections = []
     for key, caption in tables.STRATEGY_TABLES.items():
         ids = tables.strategy_ids(catalogue, key)
-        sections.append(
-            {
-                "id": key,
-                "caption": caption,
-                "rows": tables.public_table(frame, catalogue, data.partial(), ids, area_list),
-            }
-        )
+        rows = tables.public_table(frame, catalogue, data.partial(), ids, area_list)
+        for row in rows:
+            # The force-wide change from the exact figures, per month of data: rounded once, as elsewhere.
+            force = [{"period": row["period"], "area_code": FORCE_CODE, "breakdown": ""}]
+            changes.add(force, frame, catalogue.get(row["measure_id"]), data.partial())
+            row["change_vs_baseline_pct"] = force[0].get("change_vs_baseline_pct")
+        sections.append({"id": key, "caption": caption, "rows": rows})
     context = {
         "sections": sections,
         "areas": area_list,
@@ -80,7 +81,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _overview_context(area: str, area_list: list[tuple[str, str]]) -> dict:
     catalogue = data.catalogue()
     frame = data.annual()
-    rows = tables.summary_rows(frame, catalogue, data.partial(), area, tables.strategy_ids(catalogue))
+    rows = tables.summary_rows(
+        frame, catalogue, data.partial(), area, tables.strategy_ids(catalogue), _recording_changes()
+    )
     context = {
         "sections": _strategy_sections(rows),
         "areas": area_list,
@@ -89,6 +92,12 @@ def _overview_context(area: str, area_list: list[tuple[str, str]]) -> dict:
         "force_code": FORCE_CODE,
     }
     return context
+
+
+def _recording_changes() -> list:
+    """Recording changes the quality checks found (warnings and errors), for the verdicts."""
+    findings = data.quality().findings
+    return recording_changes(findings[findings["severity"] != "info"])
 
 
 def _measure_or_404(measure_id: str):  # noqa: ANN202 - a catalogue Measure
@@ -109,21 +118,26 @@ def _measure_context(m: Any) -> dict:
     catalogue = data.catalogue()
     frame = data.annual()
     period = tables.latest_period(frame, m, data.partial())
-    summary = tables.summary_rows(frame, catalogue, data.partial(), FORCE_CODE, [m.id])[0]
+    partial = data.partial()
+    summary = tables.summary_rows(frame, catalogue, partial, FORCE_CODE, [m.id], _recording_changes())[0]
     findings = data.quality().findings
     notes = quality_notes(findings[findings["severity"] != "info"], catalogue, [m.id])[m.id]
     definition = get_definition(m.definition) if m.definition else None
     points = tables.chart_points(data.monthly(), m.id)
+    ages, sexes = data.breakdown(m, "age_band"), data.breakdown(m, "sex")
+    ages_rows = tables.breakdown_rows(ages, m.id, period, "age_band")
+    sexes_rows = tables.breakdown_rows(sexes, m.id, period, "sex")
     context = {
         "measure": m,
         "summary": summary,
         "period": period,
         "partial": data.partial().get(m.source, {}),
-        "annual": tables.annual_rows(frame, m.id),
-        "boroughs": tables.area_rows(frame, m.id, period),
-        "ages": tables.breakdown_rows(data.breakdown(m, "age_band"), m.id, period, "age_band"),
-        "sexes": tables.breakdown_rows(data.breakdown(m, "sex"), m.id, period, "sex"),
-        "split": tables.split_rows(frame, m.id, period) if m.split_by else [],
+        "annual": changes.add(tables.annual_rows(frame, m.id), frame, m, partial),
+        "boroughs": changes.add(tables.area_rows(frame, m.id, period), frame, m, partial),
+        "ages": changes.add(ages_rows, ages, m, partial),
+        "sexes": changes.add(sexes_rows, sexes, m, partial),
+        "split": changes.add(tables.split_rows(frame, m.id, period), frame, m, partial) if m.split_by else [],
+        "part_periods": changes.part_periods(m, partial),
         "definition": definition,
         "definition_version": m.definition_version or summary.get("definition_version") or "",
         "proxy": tables.is_proxy(m),
@@ -168,7 +182,7 @@ def borough(request: HttpRequest, code: str) -> HttpResponse:
     ids = tables.strategy_ids(catalogue) + [
         m.id for m in catalogue.measures.values() if not m.strategy and m.source != "indicators"
     ]
-    rows = tables.summary_rows(frame, catalogue, data.partial(), code, ids)
+    rows = tables.summary_rows(frame, catalogue, data.partial(), code, ids, _recording_changes())
     context = {
         "code": code,
         "name": name,

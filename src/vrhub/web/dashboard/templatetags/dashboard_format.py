@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from vrhub.analysis.wording import format_change, format_p
 from vrhub.reports.disclosure import SUPPRESSED
 
 register = template.Library()
@@ -42,22 +43,15 @@ def rate(value: Any) -> str:
 
 @register.filter
 def signed_pct(value: Any) -> str:
-    """+12%, -3%, 0%; blank when there is nothing to compare with."""
-    number = _number(value)
-    if number is None:
-        return ""
-    whole = math.floor(abs(number) + 0.5) * (1 if number >= 0 else -1)
-    return f"+{whole:,}%" if whole > 0 else f"{whole:,}%".replace("-", "\u2212")
+    """+12%, -3%, up less than 1%; blank when there is nothing to compare with. Rounded as the sentences
+    round (`wording.format_change`)."""
+    return format_change(_number(value))
 
 
 @register.filter
 def pvalue(value: Any) -> str:
-    number = _number(value)
-    if number is None:
-        return ""
-    if number < 0.001:
-        return "< 0.001"
-    return f"{number:.3f}" if number < 0.01 else f"{number:.2f}"
+    """p = 0.64, p < 0.001: as the sentences write it (`wording.format_p`)."""
+    return format_p(_number(value))
 
 
 @register.filter

@@ -1,0 +1,95 @@
+"""The report's success-measure tables, summary and reproduction on hand-made figures: a part year compared
+per month of data and marked, a recording change in place of the verdict, and what each row counts."""
+
+from __future__ import annotations
+
+from vrhub.config import FORCE_CODE
+from vrhub.measures import load_catalogue
+from vrhub.quality.recording import RecordingChange
+from vrhub.reports.reproduction import checks
+from vrhub.reports.strategy_tables import counts, strategy_table
+from vrhub.reports.summary import latest_changes
+
+# The demo's 2018 holds April to December only.
+PARTIAL = {"police_records": {"2018": 9}, "ed_attendances": {"2018": 9}}
+
+
+def _values(measure: str, by_year: dict[str, float]) -> dict:
+    return {(measure, year, FORCE_CODE, ""): value for year, value in by_year.items()}
+
+
+def test_table2_compares_2019_with_a_part_2018_per_month_never_by_the_totals() -> None:
+    # The strategy's figures: 1,386 victims under 25 in 9 months of 2018 and 9,234 in 2019; 11 -> 48 knife.
+    values = {
+        **_values("local_sv_offences", {"2018": 25_431, "2019": 36_875, "2020": 39_386, "2021": 40_490}),
+        **_values("local_knife_victims_u25", {"2018": 11, "2019": 48, "2020": 70, "2021": 34}),
+    }
+    rows = {r.measure_id: r for r in strategy_table("table2", values, load_catalogue(), PARTIAL)}
+    sv, knife = rows["local_sv_offences"].cells, rows["local_knife_victims_u25"].cells
+    # 25,431 / 9 = 2,825.7 a month; 36,875 / 12 = 3,072.9: +8.75%, shown 9%, not the totals' 45%.
+    assert sv["2019"].change_text == "9% increase from 2018 (9 months of data), per month of data"
+    # 11 / 9 = 1.22 a month; 48 / 12 = 4: +227%, not the published 336%.
+    assert knife["2019"].change_text == "227% increase from 2018 (9 months of data), per month of data"
+    assert sv["2020"].change_text == "7% increase from 2019"  # whole years: as before
+    text = " ".join(c.change_text for r in rows.values() for c in r.cells.values())
+    assert "45%" not in text and "336%" not in text
+
+
+def test_a_recording_change_marks_the_cells_and_the_summary_of_the_measures_it_touches() -> None:
+    catalogue = load_catalogue()
+    change = RecordingChange(
+        "ed_attendances",
+        "assault_method",
+        "2021",
+        "ED assault method 'not specified' rose from 12% to 32%",
+        True,
+    )
+    values = {
+        **_values("ho_knife_admissions", {"2019": 309, "2020": 293, "2021": 148}),
+        **_values("ho_knife_sv", {"2019": 634, "2020": 673, "2021": 529}),
+    }
+    rows = {r.measure_id: r for r in strategy_table("table1", values, catalogue, {}, [change])}
+    assert rows["ho_knife_admissions"].cells["2021"].change_text == (
+        "49% reduction from 2020 (may be a recording change: see the data-quality note)"
+    )
+    assert rows["ho_knife_admissions"].cells["2020"].change_text == "5% reduction from 2019"  # before it
+    assert rows["ho_knife_sv"].cells["2021"].change_text == "21% reduction from 2020"  # police: untouched
+    said = {
+        s.measure_id: s
+        for s in latest_changes(
+            values, catalogue, ["ho_knife_admissions", "ho_knife_sv"], "2021", {}, [change]
+        )
+    }
+    assert said["ho_knife_admissions"].recording_change
+    assert "which may be a recording artefact rather than an improvement" in said["ho_knife_admissions"].text
+    assert said["ho_knife_sv"].text.endswith("an improvement") and not said["ho_knife_sv"].recording_change
+
+
+def test_the_reproduced_part_year_change_is_labelled_with_the_per_month_change() -> None:
+    values = _values("local_sv_offences", {"2018": 25_431, "2019": 36_875})
+    [check] = [
+        c
+        for c in checks(values, PARTIAL)
+        if c.measure_id == "local_sv_offences" and c.period == "2019" and c.what.startswith("change")
+    ]
+    # The strategy's +45% is reproduced as published, and said not to be like for like.
+    assert check.ok and check.published == "+45% vs 2018" and check.computed == "+45.0%"
+    assert check.what == "change vs 2018 (9 months of data)"
+    assert check.note == "Not like for like; per month of data: +9%"
+
+
+def test_each_row_says_what_it_counts() -> None:
+    catalogue = load_catalogue()
+    assert counts(catalogue.get("ho_knife_admissions_u25")) == (
+        "Counts emergency department (ED) attendances for assault, with assault method 'knife' or "
+        "'other sharp'; aged under 25; by the date of the assault, in each calendar year."
+    )
+    assert counts(catalogue.get("local_sv_victims_u25")).startswith(
+        "Counts victims of offences in police recorded crime, each victim once per crime, that meet the "
+    )
+    assert "victims aged under 25 only" in counts(catalogue.get("local_sv_victims_u25"))
+    assert counts(catalogue.get("local_permanent_exclusions")).startswith("The partner's own figure")
+    rows = strategy_table("table1", {}, catalogue)
+    assert all(r.counts for r in rows) and [r.note for r in rows] == [
+        catalogue.get(r.measure_id).note for r in rows
+    ]
