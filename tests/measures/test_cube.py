@@ -13,6 +13,7 @@ from vrhub.errors import InputRefused
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest, builtin_catalogue, cube, expressions
 from vrhub.measures import engine as engine_module
+from vrhub.sources.police_records import SPEC
 from vrhub.warehouse.migrations import MIGRATIONS, migrate
 
 HEADER, *ROWS = EXTRACT.strip().splitlines()
@@ -58,9 +59,12 @@ def test_counts_equal_a_scan_after_each_load(hub: Hub, tmp_path: Path, monkeypat
     [later] = hub.ingest("police-records", [write(tmp_path / "b.csv", LATER)])
     assert later.rows_loaded == 3
     same_figures(hub, monkeypatch)
-    got = values(from_counts(hub, MeasureRequest(measures=["local_sv_offences"]), monkeypatch))
+    # The appendix's definition counts robbery (C2, C8); Table 2's offence groups do not, but count C9 (10D).
+    got = values(from_counts(hub, MeasureRequest(measures=["local_sv_offences_appendix"]), monkeypatch))
     assert got[("2019", FORCE, "")] == 4  # C1, C2 (once, with its new victim), C7, C8
-    assert got[("2019", LIVERPOOL, "")] == 2 and got[("2021", FORCE, "")] == 1  # C2, C8; C9
+    assert got[("2019", LIVERPOOL, "")] == 2  # C2, C8
+    groups = values(from_counts(hub, MeasureRequest(measures=["local_sv_offences"]), monkeypatch))
+    assert groups[("2021", FORCE, "")] == 1  # C9
     victims = values(from_counts(hub, MeasureRequest(measures=["local_sv_victims"]), monkeypatch))
     assert victims[("2019", LIVERPOOL, "")] == 4  # P3, P4, P11, P12
 
@@ -69,10 +73,15 @@ def test_a_first_load_is_counted_by_the_classification_it_made(hub: Hub, tmp_pat
     """The load classified its rows a moment before: counting reads sv_local and sv_home_office instead
     of classifying every row again. Rows loaded earlier may carry an older definition's classification,
     so a later load's recount of the cells it touched classifies afresh."""
+    held = {name for name, _column in SPEC.classified}
+    afresh: list[str] = []
     with monkeypatch.context() as m:
-        m.setattr(expressions, "predicate", lambda *a: pytest.fail("classified the rows again"))
+        m.setattr(expressions, "predicate", lambda d, t: afresh.append(d.name) or predicate(d, t))
         [first] = hub.ingest("police-records", [write(tmp_path / "a.csv", ROWS)])
     assert first.rows_loaded == 10
+    # Only definitions the load keeps no classification of (the offence groups, the Home Office's others)
+    # are applied to the rows.
+    assert afresh and not held & set(afresh)
     same_figures(hub, monkeypatch)
     calls = []
     with monkeypatch.context() as m:
@@ -91,18 +100,19 @@ def test_a_measure_not_counted_at_load_is_computed_from_the_records(hub: Hub, tm
         "    count: offences\n    unit: offences\n"
     )
     table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=FORCE), catalogue=mine).table
-    assert values(table) == {("2019", FORCE, ""): 1, ("2020", FORCE, ""): 2}  # C1; C3, C5
+    # C1; C5 (C3, a knife-flagged possession offence, is never serious violence under the appendix)
+    assert values(table) == {("2019", FORCE, ""): 1, ("2020", FORCE, ""): 1}
 
 
 def test_counts_made_by_other_code_are_not_read(hub: Hub, tmp_path: Path, monkeypatch) -> None:
     list(hub.ingest("police-records", [write(tmp_path / "a.csv", ROWS)]))
-    measure = builtin_catalogue().get("local_sv_offences")
+    measure = builtin_catalogue().get("local_sv_offences_appendix")
     before = cube.signature("police_records", measure, None)
     monkeypatch.setattr(cube, "_code", lambda: "code edited since the counts were made")
     assert cube.signature("police_records", measure, None) != before
     with hub.open(read_only=True) as wh:
         assert cube.signature("police_records", measure, None) not in cube.complete(wh, "police_records")
-    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=FORCE)).table
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences_appendix"], area=FORCE)).table
     assert values(table)[("2019", FORCE, "")] == 3  # from the records
 
 

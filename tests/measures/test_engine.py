@@ -21,6 +21,10 @@ KNOWSLEY, LIVERPOOL, FORCE = "E08000011", "E08000012", "E23000004"
 # C5 non-domestic knife homicide (SV), Liverpool 2020: victim 24, suspect 30
 # C6 domestic homicide (SV), Knowsley 2020: victim 40
 # C7 s18 GBH without a knife (SV), Halton (outside Merseyside) 2019: victim 25
+# "SV" is the appendix's local definition (local_sv_offences_appendix: robbery, homicide and s18 GBH on any
+# flag, knife-enabled assault with injury; never possession, never domestic), so 2020 has C5 alone. Table 2's
+# offence groups (local_sv_offences) count violence against the person and possession of weapons instead:
+# C1 and C7 in 2019, C3, C4, C5 and C6 in 2020 (not the robbery C2).
 EXTRACT = """crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,person_role,person_ref,age,sex
 C1,2019-03-02,2019-03-01,8N,Y,N,N,E01006412,victim,P1,19,M
 C1,2019-03-02,2019-03-01,8N,Y,N,N,E01006412,suspect,P2,22,M
@@ -52,20 +56,20 @@ def values(table: pa.Table, **match: str) -> dict[tuple[str, str, str], float]:
 
 
 def test_serious_violence_offences_by_year_and_area(hub: Hub) -> None:
-    table = hub.measures(MeasureRequest(measures=["local_sv_offences"])).table
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences_appendix"])).table
     got = values(table)
     assert (
         got[("2019", FORCE, "")] == 3
     )  # C1, C2, C7 (C7 is outside the boroughs but inside the force's data)
-    assert got[("2020", FORCE, "")] == 3  # C3, C5, C6; C4 has no knife so is not serious violence
+    assert got[("2020", FORCE, "")] == 1  # C5; C3 is possession, C4 has no knife, C6 is domestic
     assert got[("2019", KNOWSLEY, "")] == 1 and got[("2019", LIVERPOOL, "")] == 1
-    assert got[("2020", KNOWSLEY, "")] == 1 and got[("2020", LIVERPOOL, "")] == 2
+    assert got[("2020", KNOWSLEY, "")] == 0 and got[("2020", LIVERPOOL, "")] == 1
     assert got[("2019", "E08000015", "")] == 0  # Wirral: nothing, reported as zero not missing
     row = next(r for r in table.to_pylist() if r["period"] == "2020" and r["area_code"] == FORCE)
     # The extract holds 3 months of 2019 (Mar, Jul, Dec) and 4 of 2020 (Feb, May, Jun, Aug): 3 crimes in
-    # each year are 1 a month against 0.75, a change of -25% per month of data, not 0%.
-    assert row["months"] == 4 and row["change_vs_previous_pct"] == -25.0
-    assert row["change_vs_baseline_pct"] == -25.0
+    # 3 months against 1 in 4 is 1 a month against 0.25, a change of -75% per month of data, not -66.7%.
+    assert row["months"] == 4 and row["change_vs_previous_pct"] == -75.0
+    assert row["change_vs_baseline_pct"] == -75.0
     assert row["area_name"] == "Merseyside"
     assert row["definition_version"].startswith("merseyside_local@")
 
@@ -74,7 +78,7 @@ def test_person_filters(hub: Hub) -> None:
     table = hub.measures(
         MeasureRequest(
             measures=[
-                "local_sv_victims_u25",
+                "local_sv_victims_u25_appendix",
                 "ho_knife_sv_suspect_u25",
                 "ho_non_domestic_homicide",
                 "ho_non_domestic_knife_homicide_u25",
@@ -82,8 +86,9 @@ def test_person_filters(hub: Hub) -> None:
             ]
         )
     ).table
-    assert values(table, measure_id="local_sv_victims_u25")[("2019", FORCE, "")] == 2  # P1 (19), P4 (17)
-    assert values(table, measure_id="local_sv_victims_u25")[("2020", FORCE, "")] == 1  # P7 (24)
+    u25 = values(table, measure_id="local_sv_victims_u25_appendix")
+    assert u25[("2019", FORCE, "")] == 2  # P1 (19), P4 (17)
+    assert u25[("2020", FORCE, "")] == 1  # P7 (24)
     assert values(table, measure_id="ho_knife_sv_suspect_u25")[("2020", FORCE, "")] == 1  # C3
     assert values(table, measure_id="ho_knife_sv_suspect_u25")[("2019", FORCE, "")] == 0
     assert values(table, measure_id="ho_non_domestic_homicide")[("2020", FORCE, "")] == 1  # C5, not C6
@@ -94,21 +99,17 @@ def test_person_filters(hub: Hub) -> None:
 def test_breakdown_by_victim_age_band(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=["local_sv_offences"], by="age_band", area=FORCE)).table
     got = values(table)
-    # Each crime once, in its youngest victim's band: the bands add up to the total.
+    # Table 2's offence groups; each crime once, in its youngest victim's band: the bands add up.
     assert got[("2019", FORCE, "age_band=18-24")] == 1  # C1's victim (19)
-    assert got[("2019", FORCE, "age_band=10-17")] == 1  # C2, by its younger victim (17; the other is 30)
     assert got[("2019", FORCE, "age_band=25-34")] == 1  # C7 (25)
-    assert got[("2019", FORCE, "")] == 3  # the whole population stays alongside
-    assert (
-        got[("2020", FORCE, "age_band=no victim recorded")] == 1
-    )  # C3: a possession offence, a suspect only
-    assert (
-        got[("2020", FORCE, "age_band=18-24")] == 1 and got[("2020", FORCE, "age_band=35-49")] == 1
-    )  # C5, C6
+    assert got[("2019", FORCE, "")] == 2  # the whole population stays alongside
+    assert got[("2020", FORCE, "age_band=no victim recorded")] == 1  # C3: possession, a suspect only
+    assert got[("2020", FORCE, "age_band=18-24")] == 2  # C4 (20), C5 (24)
+    assert got[("2020", FORCE, "age_band=35-49")] == 1  # C6 (40)
     assert got[("2020", FORCE, "age_band=unknown")] == 0  # shown, though nothing fell in it
-    for year in ("2019", "2020"):
+    for year, total in (("2019", 2), ("2020", 4)):
         bands = [v for (p, _a, b), v in got.items() if p == year and b.startswith("age_band=")]
-        assert len(bands) == 9 and sum(bands) == got[(year, FORCE, "")] == 3
+        assert len(bands) == 9 and sum(bands) == got[(year, FORCE, "")] == total
     people = {r["breakdown"]: r["breakdown_person"] for r in table.to_pylist()}
     assert people["age_band=0-9"] == "victim" and people[""] == ""
 
@@ -116,29 +117,28 @@ def test_breakdown_by_victim_age_band(hub: Hub) -> None:
 def test_periods_and_changes(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=["local_sv_offences"], period="quarter", area=FORCE)).table
     got = values(table)
-    assert (
-        got[("2019-Q1", FORCE, "")] == 1
-        and got[("2019-Q3", FORCE, "")] == 1
-        and got[("2019-Q4", FORCE, "")] == 1
-    )
+    assert got[("2019-Q1", FORCE, "")] == 1 and got[("2019-Q4", FORCE, "")] == 1  # C1; C7
+    assert got[("2019-Q3", FORCE, "")] == 0  # C2 is a robbery, in no group counted
     assert got[("2020-Q3", FORCE, "")] == 1  # C6 in August
     q3 = next(r for r in table.to_pylist() if r["period"] == "2020-Q3")
-    assert q3["change_vs_baseline_pct"] == 0.0  # 2019-Q3 also 1
+    # 2019-Q3 holds one month of data (July) and 2020-Q3 one (August): 1 against 0, no percent change.
+    assert q3["months"] == 1 and q3["change_vs_baseline_pct"] is None
     fy = values(
         hub.measures(
             MeasureRequest(measures=["local_sv_offences"], period="financial-year", area=FORCE)
         ).table
     )
+    # 2018/19: C1 (March 2019); 2019/20: C7, C3 (Dec 2019, Feb 2020); 2020/21: C4, C5, C6.
     assert (
         fy[("2018/19", FORCE, "")] == 1
-        and fy[("2019/20", FORCE, "")] == 3
-        and fy[("2020/21", FORCE, "")] == 2
+        and fy[("2019/20", FORCE, "")] == 2
+        and fy[("2020/21", FORCE, "")] == 3
     )
 
 
 def test_rate_per_100k_uses_the_boroughs_population(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=KNOWSLEY)).table
-    row = next(r for r in table.to_pylist() if r["period"] == "2020")
+    row = next(r for r in table.to_pylist() if r["period"] == "2020")  # C6
     knowsley_mid_2020 = 152_452  # ONS mid-2020, all ages
     assert row["rate_per_100k"] == pytest.approx(round(1 / knowsley_mid_2020 * 100_000, 1))
 
@@ -155,15 +155,17 @@ def test_a_measure_added_in_yaml_needs_no_python(hub: Hub, tmp_path: Path) -> No
 
 
 def test_every_row_names_its_snapshot_and_change_statistics(hub: Hub) -> None:
-    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=FORCE)).table.to_pylist()
+    table = hub.measures(
+        MeasureRequest(measures=["local_sv_offences_appendix"], area=FORCE)
+    ).table.to_pylist()
     # Three reference loads from `vrhub init` plus the extract: every row names the same state.
     snapshots = {r["snapshot"] for r in table}
     assert len(snapshots) == 1 and snapshots.pop().startswith("loads 1-4 (")
     row = next(r for r in table if r["period"] == "2020")
-    # 3 crimes over 4 months against 3 over 3; no Wheeler z across unequal months, and the notes say so.
-    assert row["rate_ratio"] == 0.75 and row["wheeler_z"] is None and row["small_count"] is True
-    assert row["rate_ratio_vs_baseline"] == 0.75 and row["p_value_vs_baseline"] == row["p_value"]
-    assert row["notes"] == (
+    # 1 crime over 4 months against 3 over 3; no Wheeler z across unequal months, and the notes say so.
+    assert row["rate_ratio"] == 0.25 and row["wheeler_z"] is None and row["small_count"] is True
+    assert row["rate_ratio_vs_baseline"] == 0.25 and row["p_value_vs_baseline"] == row["p_value"]
+    assert row["notes"].endswith(
         "part period: 4 of 12 months of data, counted and rated over those 4; "
         "change on 2019 per month of data (4 months against 3); "
         "no Wheeler z across periods of unequal months"
@@ -177,9 +179,8 @@ def test_suspect_breakdowns_count_suspects(hub: Hub) -> None:
     got = values(table)
     assert got[("2019", FORCE, "")] == 1  # P2, 22, on C1
     assert got[("2019", FORCE, "age_band=18-24")] == 1 and got[("2019", FORCE, "sex=M")] == 1
-    assert (
-        got[("2020", FORCE, "age_band=10-17")] == 1 and got[("2020", FORCE, "age_band=25-34")] == 1
-    )  # P5, P8
+    # 2020: P8 (30) on C5; P5 (16) is on C3, a possession offence, which the appendix never counts.
+    assert got[("2020", FORCE, "age_band=10-17")] == 0 and got[("2020", FORCE, "age_band=25-34")] == 1
 
 
 def test_a_warehouse_with_nothing_loaded_gives_no_rows_not_an_error(data_dir, key) -> None:
