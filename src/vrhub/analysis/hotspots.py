@@ -315,9 +315,7 @@ def find_hotspots(
     """Gi* hot spots of the whole period by LSOA, and each LSOA's space-time class over its months.
     `permutations` > 0: permutation p-values for the period map (the monthly maps stay analytical).
     `best_fit`: the 2011-to-2021 LSOA lookup for a period spanning the change (see `lsoa_counts`)."""
-    counts = lsoa_counts(
-        wh, measure=measure, crime_type=crime_type, start=start, end=end, best_fit=best_fit
-    )
+    counts = lsoa_counts(wh, measure=measure, crime_type=crime_type, start=start, end=end, best_fit=best_fit)
     return hotspots_from_counts(
         counts, load_lsoa_boundaries(counts.attrs["vintage"]), params=params, permutations=permutations
     )

@@ -21,7 +21,9 @@ def with_borough(t: ir.Table, ctx: IngestContext, lsoa: ir.StringValue | None = 
         t = t.mutate(lsoa_code=lsoa)
     direct = ctx.lookup.select(__lsoa="lsoa_code", __lad="lad_code").distinct(on="__lsoa")
     fit = ibis.memtable(load_best_fit()[["lsoa11_code", "lsoa21_code"]])
-    via = fit.join(direct, fit.lsoa21_code == direct.__lsoa).select(__lsoa=fit.lsoa11_code, __lad=direct.__lad)
+    via = fit.join(direct, fit.lsoa21_code == direct.__lsoa).select(
+        __lsoa=fit.lsoa11_code, __lad=direct.__lad
+    )
     lookup = direct.union(via.anti_join(direct, "__lsoa"))
     # Materialised, the small lookup is the join's build side; left as an expression DuckDB may hash the
     # millions of staged rows instead (measured: 17 GB peak at 10M rows, 3.6 GB after).
