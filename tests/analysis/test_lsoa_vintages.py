@@ -85,8 +85,8 @@ def test_hot_spots_count_every_row_of_both_vintages(spanning: Hub) -> None:
     # Every month's map, which the space-time classes are made from, is on the same 2021 LSOAs.
     assert list(result.monthly_hot.columns) == MONTHS and len(result.monthly_hot) == 923
     assert result.vintage_note == (
-        "On 2021 LSOA boundaries: 5 records coded to 3 2011 LSOAs were counted in their best-fit 2021 "
-        "LSOA (best fit by area of overlap of the shipped boundaries)."
+        "On 2021 LSOA boundaries: 5 records coded to 2011 LSOAs that changed in 2021 (3 LSOAs) were "
+        "counted in their best-fit 2021 LSOA (best fit by area of overlap of the shipped boundaries)."
     )
     assert "5 coded to 2011 LSOAs counted in their best-fit 2021 LSOA" in result.map_svg()
     assert '"rows_mapped":{"rows":5' in result.geojson()

@@ -201,11 +201,13 @@ def vintage_note(meta: dict[str, Any]) -> str:
     vintage, mapped = meta.get("vintage"), meta.get("rows_mapped") or {}
     if not mapped.get("rows"):
         return f"On {vintage} LSOA boundaries; no record needed mapping between LSOA vintages."
+    rows, lsoas = mapped["rows"], mapped["lsoas"]
     unit = meta.get("unit", "records")
+    unit = unit.removesuffix("s") if rows == 1 else unit
     return (
-        f"On {vintage} LSOA boundaries: {mapped['rows']:,} {unit} coded to {mapped['lsoas']} "
-        f"{mapped['from']} LSOA{'s' if mapped['lsoas'] != 1 else ''} were counted in their best-fit "
-        f"{mapped['to']} LSOA ({mapped['lookup']})."
+        f"On {vintage} LSOA boundaries: {rows:,} {unit} coded to {mapped['from']} LSOAs that changed in "
+        f"{mapped['to']} ({lsoas} LSOA{'s' if lsoas != 1 else ''}) {'was' if rows == 1 else 'were'} "
+        f"counted in their best-fit {mapped['to']} LSOA ({mapped['lookup']})."
     )
 
 
