@@ -10,6 +10,10 @@ How it is done (choices documented in `vrhub.analysis.spacetime`): binary queen 
 area's LSOAs. Every LSOA of the
 area is in the test, with zero counts where nothing was recorded: leaving them out would make the
 remaining LSOAs look ordinary.
+
+police.uk and police records code places to 2011 LSOAs before 2022 and 2021 LSOAs after. A period spanning
+the change is analysed on the 2021 LSOAs, each retired 2011 code counted in its best-fit 2021 LSOA
+(`vrhub.geography.best_fit`), so no record drops out; the result says how many were mapped.
 """
 
 from __future__ import annotations
