@@ -88,7 +88,7 @@ def test_measure_page_tables_versions_and_quality_notes(web_data, client_as) -> 
     from vrhub.web.warehouse import hub
 
     html = client_as("viewer").get("/measures/local_sv_offences/", secure=True).content.decode()
-    assert "merseyside_local@2022.1+" in html
+    assert "merseyside_offence_groups@2022.1+" in html
     assert 'id="area-E08000011"' in html  # the borough table's Knowsley row, which borough pages link to
     # Knowsley: 2 offences; its rate per 100,000 is the engine's.
     df = hub().measures(MeasureRequest(measures=["local_sv_offences"])).table.to_pandas()
