@@ -31,7 +31,7 @@ SPEC = SourceSpec(
     title="Hospital admissions for assault (ICD-10 external cause)",
     columns=(
         Column("admission_ref", "identifier", required=False, nullable=True, target="admission_key"),
-        Column("nhs_number", "identifier", required=False, nullable=True, target="nhs_number_key"),
+        Column("nhs_number", "nhs_number", required=False, nullable=True, target="nhs_number_key"),
         Column("admission_date", "date"),
         Column("icd10_cause", "icd10"),
         Column("age", "age", nullable=True),
