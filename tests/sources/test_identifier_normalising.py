@@ -18,7 +18,8 @@ HEADER = "admission_ref,nhs_number,admission_date,icd10_cause,age,sex,lsoa_code"
 
 
 def _modulus_11(number: str) -> bool:
-    """The NHS Data Dictionary's check, by hand: weights 10..2, check = 11 - (sum mod 11), 11 -> 0, 10 none."""
+    """The NHS Data Dictionary's check, by hand: weights 10..2, check = 11 - (sum mod 11), 11 -> 0, 10
+    none."""
     total = sum(int(d) * w for d, w in zip(number[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     return check != 10 and (0 if check == 11 else check) == int(number[9])
