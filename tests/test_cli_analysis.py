@@ -70,3 +70,10 @@ def test_trends_prints_the_monthly_series(data_dir: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0] == "month,value,rolling_12_months,last_year,pct_change_vs_last_year"
     assert len(lines) >= 2
+
+
+def test_hotspots_table_says_which_lsoa_vintage_and_how_many_were_mapped(data_dir: Path) -> None:
+    result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "On 2011 LSOA boundaries; no record needed mapping between LSOA vintages." in said

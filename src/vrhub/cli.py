@@ -473,6 +473,7 @@ def hotspots(
             "table",
             title=f"Hot spots: {result.period_label}, {len(hot)} of {len(result.table)} LSOAs",
         )
+        err.print(result.vintage_note, highlight=False)
     else:
         emit(pa.Table.from_pandas(result.table, preserve_index=False), fmt)
     if map_path:

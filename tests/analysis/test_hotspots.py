@@ -311,16 +311,20 @@ def loaded(hub: Hub, tmp_path: Path) -> Hub:
     return hub
 
 
-def test_counts_choose_the_vintage_and_report_what_was_left_out(loaded: Hub) -> None:
+def test_counts_choose_the_vintage_map_2011_codes_and_report_what_was_left_out(loaded: Hub) -> None:
     with loaded.open(read_only=True) as wh:
         counts = lsoa_counts(wh)
     assert counts.attrs["vintage"] == 2021 and counts.attrs["months"] == ["2022-01", "2022-02"]
-    assert counts.attrs["rows_excluded"] == {"no_lsoa": 1, "out_of_area": 1, "other_vintage": 1}
+    assert counts.attrs["rows_excluded"] == {"no_lsoa": 1, "out_of_area": 1, "no_boundary": 0}
+    # Knowsley 006D (2011) was split; 68% of its area is in Knowsley 006F (E01034833, 2021).
+    assert counts.attrs["rows_mapped"]["rows"] == 1 and counts.attrs["rows_mapped"]["lsoas"] == 1
     assert counts.to_dict("records") == [
         {"month": "2022-01", "lsoa_code": "E01006412", "count": 1},
         {"month": "2022-01", "lsoa_code": "E01033793", "count": 3},
         {"month": "2022-02", "lsoa_code": "E01006412", "count": 1},
+        {"month": "2022-02", "lsoa_code": "E01034833", "count": 1},
     ]
+    assert counts.attrs["rows_counted"] == len(ROWS) - 2
 
 
 def test_counts_by_crime_type_measure_and_period(loaded: Hub) -> None:

@@ -82,8 +82,9 @@ def test_violence_hot_spots_are_liverpool_city_centre(results: dict[str, Hotspot
     assert meta["rows_counted"] == 17_405 and meta["rows_excluded"] == {
         "no_lsoa": 0,
         "out_of_area": 4,
-        "other_vintage": 0,
+        "no_boundary": 0,
     }
+    assert meta["rows_mapped"]["rows"] == 0  # months all coded to 2011 LSOAs stay on them
     hot = set(result.hotspots["lsoa_name"])
     assert hot >= CITY_CENTRE
     top = result.table.head(8)

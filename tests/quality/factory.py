@@ -208,6 +208,18 @@ def fire_file(path: Path, *, per_month: int = 70, seed: int = 4) -> Path:
     )
 
 
+def _nhs_number(n: int) -> str:
+    """A distinct NHS number in the 999 test range with its Modulus 11 check digit (ingest rejects others);
+    a body whose check would be 10 has none, so it takes the next body."""
+    body = 999_000_000 + n * 2
+    while True:
+        digits = [int(d) for d in str(body)]
+        check = (11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11) % 11
+        if check != 10:
+            return f"{body}{check}"
+        body += 1
+
+
 def hospital_file(path: Path, *, per_month: int = 60, seed: int = 5) -> Path:
     rng = np.random.default_rng(seed)
     causes = {"X99": 0.2, "X95": 0.02, "Y04": 0.6, "X85": 0.18}
@@ -216,7 +228,7 @@ def hospital_file(path: Path, *, per_month: int = 60, seed: int = 5) -> Path:
         [
             {
                 "admission_ref": f"H-{m}-{i}",
-                "nhs_number": f"{9000000000 + i + 1000 * MONTHS.index(m)}",
+                "nhs_number": _nhs_number(i + 1000 * MONTHS.index(m)),
                 "admission_date": f"{_when(rng, m):%Y-%m-%d}",
                 "icd10_cause": _pick(rng, causes),
                 "age": int(rng.integers(16, 80)),

@@ -17,7 +17,7 @@ from vrhub.reports.public import public_copy
 
 SECTIONS = [
     "1. Summary",
-    "2. The serious-violence definition used",
+    "2. The serious-violence definitions used",
     "3. Data sources, coverage and quality",
     "4. Volume and trends",
     "5. Success measures",
@@ -69,6 +69,16 @@ def test_the_pdf_has_every_section_and_the_tables(hub: Hub) -> None:
     assert "45% increase" not in tables and "336% increase" not in tables
     assert "Not like for like; per month of data: +9%" in html
     assert "|z| \u2265 3" in html and "0.000" not in tables  # Wheeler's threshold said; p never 0.000
+    # Both definitions, and what the appendix's domestic exclusion removes each year.
+    definitions = html[html.index('id="definition"') : html.index('id="sources"')]
+    assert "Offence groups the strategy" in definitions and "violence-against-the-person" in definitions
+    assert "Merseyside local definition" in definitions and "Excluded (domestic)" in definitions
+    effect = hub.definition_effect("merseyside_local").to_pylist()
+    assert [r["year"] for r in effect] == [2018, 2019, 2020, 2021] and all(r["excluded"] > 0 for r in effect)
+    for r in effect:
+        cells = (r["year"], f"{r['meet_rules']:,}", f"{r['excluded']:,}", f"{r['counted']:,}")
+        row = "".join(f"<td>{c}</td>" for c in cells)
+        assert row in definitions
 
 
 def _below_force_counts(data: dict) -> list[object]:

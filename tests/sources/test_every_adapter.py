@@ -132,7 +132,7 @@ CASES = [
         ),
         "missing_columns.csv",
         ("icd10_cause", "lsoa_code"),
-        "ADM-0007,9434765000,2019-05-01,X99,25,M,E01006412",
+        "ADM-0007,9434765196,2019-05-01,X99,25,M,E01006412",
     ),
     Case(
         "ambulance",

@@ -132,7 +132,8 @@ def test_headers_match_the_documented_columns(demo):
     assert first["indicators"] == "indicator_id,area_code,period,value,unit,note"
     assert (
         first["hospital-admissions"]
-        == "admission_ref,nhs_number,admission_date,icd10_cause,age,sex,lsoa_code"
+        == "admission_ref,nhs_number,admission_date,icd10_cause,age,sex,lsoa_code,"
+        + ",".join(f"diag_{i:02d}" for i in range(1, 7))
     )
     assert first["ed-attendances"].startswith("attendance_ref,site_code,arrival_datetime,assault_datetime,")
 

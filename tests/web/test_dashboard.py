@@ -88,7 +88,7 @@ def test_measure_page_tables_versions_and_quality_notes(web_data, client_as) -> 
     from vrhub.web.warehouse import hub
 
     html = client_as("viewer").get("/measures/local_sv_offences/", secure=True).content.decode()
-    assert "merseyside_local@2022.1+" in html
+    assert "merseyside_offence_groups@2022.1+" in html
     assert 'id="area-E08000011"' in html  # the borough table's Knowsley row, which borough pages link to
     # Knowsley: 2 offences; its rate per 100,000 is the engine's.
     df = hub().measures(MeasureRequest(measures=["local_sv_offences"])).table.to_pandas()
@@ -188,6 +188,8 @@ def test_hotspots_page_and_geojson(web_data, client_as) -> None:
     html = viewer.get("/hotspots/?measure=local_sv_offences", secure=True).content.decode()
     assert "Hot spot LSOAs" in html and 'data-geojson="/hotspots.geojson?measure=local_sv_offences"' in html
     assert 'data-tile-url=""' in html  # no tiles unless configured
+    # The fixture's 2019 crimes include a 2021 LSOA code: the one 2011-coded offence is mapped, not dropped.
+    assert "1 offence coded to 2011 LSOAs that changed in 2021 (1 LSOA) was counted in their best-fit" in html
     doc = json.loads(viewer.get("/hotspots.geojson?measure=local_sv_offences", secure=True).content)
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) > 900  # every Merseyside LSOA
     counted = {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in doc["features"]}

@@ -115,9 +115,12 @@ def map_spec(result: HotspotResult) -> dict:
     names = alt.Chart(points).mark_text(color="#111111", **text)
     labels = [c.encode(longitude="lon:Q", latitude="lat:Q", text="lad_name:N") for c in (halo, names)]
     excluded = meta.get("rows_excluded", {})
+    mapped = (meta.get("rows_mapped") or {}).get("rows", 0)
     notes = [
         f"{meta.get('rows_counted', 0):,} {meta.get('unit', 'records')} in {meta.get('lsoas', len(gdf))} "
-        f"LSOAs ({meta.get('vintage')} boundaries); "
+        f"LSOAs ({meta.get('vintage')} boundaries"
+        + (f"; {mapped:,} coded to 2011 LSOAs counted in their best-fit 2021 LSOA" if mapped else "")
+        + "); "
         + (
             f"{sum(excluded.values()):,} without a Merseyside LSOA left out."
             if sum(excluded.values())

@@ -10,6 +10,10 @@ How it is done (choices documented in `vrhub.analysis.spacetime`): binary queen 
 area's LSOAs. Every LSOA of the
 area is in the test, with zero counts where nothing was recorded: leaving them out would make the
 remaining LSOAs look ordinary.
+
+police.uk and police records code places to 2011 LSOAs before 2022 and 2021 LSOAs after. A period spanning
+the change is analysed on the 2021 LSOAs, each retired 2011 code counted in its best-fit 2021 LSOA
+(`vrhub.geography.best_fit`), so no record drops out; the result says how many were mapped.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import pandas as pd
 import vrhub.analysis.spacetime as spacetime
 from vrhub.errors import VrhubError
 from vrhub.geography import VINTAGES, load_lsoa_boundaries
+from vrhub.geography.best_fit import load_best_fit
 from vrhub.measures.catalogue import EVENT_DATE, builtin_catalogue
 from vrhub.measures.expressions import row_filter
 from vrhub.warehouse import Warehouse
@@ -85,15 +90,17 @@ def lsoa_counts(
     crime_type: str | None = None,
     start: str | None = None,
     end: str | None = None,
+    best_fit: str | Path | None = None,
 ) -> pd.DataFrame:
     """Counts by month and LSOA (columns month 'YYYY-MM', lsoa_code, count), computed in the warehouse.
 
     With `measure`: the catalogue measure's rows (distinct crimes when it counts offences); with
     `crime_type`: police.uk rows of that type; with neither: every police.uk row. `start`/`end` are
-    inclusive months; without them every month loaded for the source is used. Rows with no LSOA, outside
-    the area, or coded to the other LSOA vintage are left out; `df.attrs` says how many, which vintage was
-    used (the one whose codes cover most rows) and the months (every loaded month in range, even one with
-    nothing counted).
+    inclusive months; without them every month loaded for the source is used. Rows with no LSOA or outside
+    the area are left out, and `df.attrs` says how many. A period spanning the 2011 to 2021 LSOA change is
+    counted on 2021 LSOAs, each 2011 code in its best-fit 2021 LSOA (`best_fit`: a lookup file, default
+    `vrhub.geography.best_fit.load_best_fit`); `df.attrs` says which vintage, how many rows were mapped,
+    and the months (every loaded month in range, even one with nothing counted).
     """
     source, where, unit, label = _subject(measure, crime_type)
     start, end = _month_bound(start, "start"), _month_bound(end, "end")
@@ -122,9 +129,10 @@ def lsoa_counts(
     out_of_area = ~no_lsoa & df["out_of_area"].eq(True)
     inside = df[~no_lsoa & ~out_of_area]
     vintage = _vintage(inside, months)
-    in_vintage = inside["lsoa_code"].isin(set(load_lsoa_boundaries(vintage)["lsoa_code"]))
+    one_vintage, mapped = to_vintage(inside, vintage, best_fit)
+    in_vintage = one_vintage["lsoa_code"].isin(set(load_lsoa_boundaries(vintage)["lsoa_code"]))
     out = (
-        inside[in_vintage]
+        one_vintage[in_vintage]
         .groupby(["month", "lsoa_code"], as_index=False)["count"]
         .sum()
         .astype({"count": "int64"})
@@ -139,22 +147,72 @@ def lsoa_counts(
         "months": months,
         "vintage": vintage,
         "rows_counted": int(out["count"].sum()),
+        "rows_mapped": mapped,
         "rows_excluded": {
             "no_lsoa": int(df.loc[no_lsoa, "count"].sum()),
             "out_of_area": int(df.loc[out_of_area, "count"].sum()),
-            "other_vintage": int(inside.loc[~in_vintage, "count"].sum()),
+            # In the area by the lookup, yet on neither vintage's map nor in the best-fit table.
+            "no_boundary": int(one_vintage.loc[~in_vintage, "count"].sum()),
         },
     }
     return out
 
 
 def _vintage(counts: pd.DataFrame, months: list[str]) -> int:
-    """The LSOA vintage whose codes cover most counted rows; on a tie, the one the months were coded to."""
+    """The LSOA vintage every counted row can be put on.
+
+    Any row coded to a 2021-only LSOA makes it 2021 (2011 codes then go to their best fit; the reverse has
+    no single answer for a merged LSOA). Otherwise 2011 when a row has a 2011-only code; when every code is
+    in both vintages, the one the months were coded to.
+    """
     codes = {v: set(load_lsoa_boundaries(v)["lsoa_code"]) for v in VINTAGES}
-    covered = {v: int(counts.loc[counts["lsoa_code"].isin(codes[v]), "count"].sum()) for v in VINTAGES}
-    if covered[2011] != covered[2021]:
-        return max(covered, key=covered.__getitem__)
+    present = set(counts.loc[counts["count"] > 0, "lsoa_code"])
+    if present & (codes[2021] - codes[2011]):
+        return 2021
+    if present & (codes[2011] - codes[2021]):
+        return 2011
     return 2011 if months[-1] <= LAST_2011_MONTH else 2021
+
+
+def to_vintage(
+    counts: pd.DataFrame, vintage: int, best_fit: str | Path | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`counts` (lsoa_code, count, ...) with 2011-only codes replaced by their best-fit 2021 LSOA when
+    `vintage` is 2021, and what was mapped: rows, LSOAs, from, to and the lookup used (see
+    `vrhub.geography.best_fit`). Codes the lookup does not know are kept as they are."""
+    mapped: dict[str, Any] = {"rows": 0, "lsoas": 0, "from": 2011, "to": vintage, "lookup": None}
+    if vintage != 2021:
+        return counts, mapped
+    codes21 = set(load_lsoa_boundaries(2021)["lsoa_code"])
+    old = ~counts["lsoa_code"].isin(codes21)
+    if not old.any():
+        return counts, mapped
+    table = load_best_fit(best_fit)
+    fit = counts.loc[old, "lsoa_code"].map(table.set_index("lsoa11_code")["lsoa21_code"])
+    hit = fit.notna()
+    out = counts.copy()
+    out.loc[fit.index[hit], "lsoa_code"] = fit[hit]
+    mapped.update(
+        rows=int(counts.loc[fit.index[hit], "count"].sum()),
+        lsoas=int(counts.loc[fit.index[hit], "lsoa_code"].nunique()),
+        lookup=table.attrs.get("source"),
+    )
+    return out, mapped
+
+
+def vintage_note(meta: dict[str, Any]) -> str:
+    """One sentence on the LSOA vintage the counts are on and how many were mapped to it."""
+    vintage, mapped = meta.get("vintage"), meta.get("rows_mapped") or {}
+    if not mapped.get("rows"):
+        return f"On {vintage} LSOA boundaries; no record needed mapping between LSOA vintages."
+    rows, lsoas = mapped["rows"], mapped["lsoas"]
+    unit = meta.get("unit", "records")
+    unit = unit.removesuffix("s") if rows == 1 else unit
+    return (
+        f"On {vintage} LSOA boundaries: {rows:,} {unit} coded to {mapped['from']} LSOAs that changed in "
+        f"{mapped['to']} ({lsoas} LSOA{'s' if lsoas != 1 else ''}) {'was' if rows == 1 else 'were'} "
+        f"counted in their best-fit {mapped['to']} LSOA ({mapped['lookup']})."
+    )
 
 
 def getis_ord(
@@ -223,6 +281,11 @@ class HotspotResult:
         span = first if first == last else f"{first} to {last}"
         return f"{span} ({len(months)} month{'s' if len(months) != 1 else ''})"
 
+    @property
+    def vintage_note(self) -> str:
+        """Which LSOA boundaries the counts are on and how many records were mapped from 2011 LSOAs."""
+        return vintage_note(self.metadata)
+
     def geodataframe(self) -> gpd.GeoDataFrame:
         geoms = self.boundaries.set_index("lsoa_code").geometry.reindex(self.table["lsoa_code"])
         return gpd.GeoDataFrame(self.table.reset_index(drop=True), geometry=geoms.to_numpy(), crs=4326)
@@ -253,10 +316,12 @@ def find_hotspots(
     end: str | None = None,
     params: spacetime.ClassifyParams | None = None,
     permutations: int = 0,
+    best_fit: str | Path | None = None,
 ) -> HotspotResult:
     """Gi* hot spots of the whole period by LSOA, and each LSOA's space-time class over its months.
-    `permutations` > 0: permutation p-values for the period map (the monthly maps stay analytical)."""
-    counts = lsoa_counts(wh, measure=measure, crime_type=crime_type, start=start, end=end)
+    `permutations` > 0: permutation p-values for the period map (the monthly maps stay analytical).
+    `best_fit`: the 2011-to-2021 LSOA lookup for a period spanning the change (see `lsoa_counts`)."""
+    counts = lsoa_counts(wh, measure=measure, crime_type=crime_type, start=start, end=end, best_fit=best_fit)
     return hotspots_from_counts(
         counts, load_lsoa_boundaries(counts.attrs["vintage"]), params=params, permutations=permutations
     )

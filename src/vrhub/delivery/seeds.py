@@ -95,7 +95,7 @@ LOGIC_MODEL = {
     ],
     "long_term": [
         ("Reduction in serious violence", "local_sv_offences"),
-        ("Fewer hospital admissions for assault with a knife or sharp object", "ho_knife_admissions"),
+        ("Fewer hospital admissions for assault with a knife or sharp object", "ho_sharp_object_admissions"),
         ("Fewer young people not in education, employment or training", "local_neet_16_17"),
         ("Less reoffending by serious violence offenders", "local_sv_reoffenders"),
         ("People feel safe and connected in their communities", ""),

@@ -18,7 +18,7 @@ import pandas as pd
 from vrhub.analysis.series import monthly_trend
 from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.config import FORCE_CODE
-from vrhub.definitions import describe, get_definition
+from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.measures.engine import snapshot
 from vrhub.quality.recording import recording_changes, touching
@@ -198,6 +198,31 @@ def _stats(
     return stats
 
 
+# The definitions section: the reading Table 2's totals take, then the appendix's definition beside it.
+REPORTED_DEFINITIONS = ("merseyside_offence_groups", "merseyside_local")
+
+
+def _definitions(wh: Warehouse) -> list[dict[str, Any]]:
+    """Each definition in words and codes and, where it excludes records, how many crimes a year that
+    removes (the local definition leaves out domestic abuse)."""
+    found = []
+    for name in REPORTED_DEFINITIONS:
+        definition = get_definition(name)
+        effect = []
+        if definition.exclude_flags:
+            table = wh.table(definition.applies_to)
+            effect = wh.to_arrow(exclusion_effect(definition, table)).to_pylist()
+        found.append(
+            {
+                "title": definition.title,
+                "text": describe(definition),
+                "exclude_flags": list(definition.exclude_flags),
+                "effect": effect,
+            }
+        )
+    return found
+
+
 def gather(wh: Warehouse) -> dict[str, Any]:
     """Everything the report shows, as plain data (the public edition is made from this by `public_copy`)."""
     catalogue = load_catalogue()
@@ -229,6 +254,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         ],
         "stats": _stats(result, values, catalogue, strategy_ids, year, changes),
         "monthly": monthly,
+        "definitions": _definitions(wh),
         "trend": monthly_trend(wh, catalogue, "local_sv_offences"),
         "people": sections.people(wh, catalogue, year),
         "places": sections.places(wh, catalogue, "local_sv_offences", year),
@@ -256,7 +282,7 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             "month",
             "value",
             None,
-            "Serious violence offences (local definition), Merseyside, by month",
+            "Serious violence offences (the offence groups Table 2 counted), Merseyside, by month",
         )
         found["boroughs"] = charts.line(
             monthly[monthly["area_code"] != FORCE_CODE],
@@ -369,7 +395,6 @@ def write_report(
             warehouse=Path(wh.url).name,
             headings=HEADINGS,
             years=YEARS,
-            definition_text=describe(get_definition("merseyside_local")),
             disagreements=self_disagreements(),
             charts=_charts(data),
             checks_ok=sum(c.ok for c in found),

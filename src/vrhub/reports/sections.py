@@ -67,7 +67,7 @@ def weapons(wh: Warehouse, catalogue: Catalogue) -> pd.DataFrame:
 AGENCY_MEASURES = {
     "local_sv_offences": "Police: serious violence offences",
     "ed_assault_attendances": "Emergency departments: assault attendances",
-    "hospital_sharp_object_admissions": "Hospital: sharp-object assault admissions",
+    "ho_sharp_object_admissions": "Hospital: admissions for assault by a sharp object (X99, any diagnosis)",
     "ambulance_assault_callouts": "Ambulance: assault call-outs",
     "fire_callouts": "Fire and rescue: deliberate fires and violence-related call-outs",
 }

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources import values
+from vrhub.sources.identifiers import identifier_sql, is_identifier, trim_reference
 from vrhub.sources.reading import Header, normalise, quote_ident, quote_literal
 from vrhub.sources.spec import Column, SourceSpec
 
@@ -46,11 +47,14 @@ def column_sql(
 ) -> tuple[str, list[tuple[str, str]]]:
     """(typed expression, (condition, problem) pairs) for one column: `v` names its trimmed raw value,
     `typed` the typed value in the conditions."""
-    parsed = pseudonyms.sql(v) if col.kind == "identifier" else values.parse(col.kind, v, col.choices)
+    if is_identifier(col.kind):
+        hashed, checks = identifier_sql(col, pseudonyms, v, typed)
+        return hashed, [(when, problem_sql(col.name, reason, value)) for when, reason, value in checks]
+    parsed = values.parse(col.kind, v, col.choices)
     problems = []
     if not col.nullable:
         problems.append((f"{v} IS NULL", problem_sql(col.name, "missing value", "NULL::VARCHAR")))
-    if col.kind not in ("text", "identifier"):
+    if col.kind != "text":
         reason = values.reason(col.kind, col.choices if len(col.choices) <= 12 else ())
         problems.append((f"{v} IS NOT NULL AND {typed} IS NULL", problem_sql(col.name, reason, v)))
     return parsed, problems
@@ -152,7 +156,7 @@ def _identifier_positions(spec: SourceSpec, header: Header) -> list[int]:
     but the spec's plain ones, by normalised name. A second copy of an identifier spelt otherwise
     ('CRIME_REF' beside 'crime_ref') holds identifiers too; a column vrhub does not know may hold anything
     (an identifier under a misspelt name, a person's name or address)."""
-    plain = {normalise(c.name) for c in spec.columns if c.kind != "identifier"}
+    plain = {normalise(c.name) for c in spec.columns if not is_identifier(c.kind)}
     return [i + 1 for i, name in enumerate(header.names) if normalise(name) not in plain]
 
 
@@ -178,7 +182,8 @@ def raw_json_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fi
         if identifiers:
             maybe = _may_hold_identifier(position, identifiers, len(header.names), fields)
             if maybe != "false":
-                value = f"CASE WHEN {maybe} THEN {pseudonyms.sql(raw_value(name))} ELSE {value} END"
+                hashed = pseudonyms.sql(trim_reference(raw_value(name)))
+                value = f"CASE WHEN {maybe} THEN {hashed} ELSE {value} END"
         pairs.append(f"{quote_literal(name)}, {value}")
     return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
 
@@ -201,7 +206,7 @@ def problem_value_sql(
     if not cases:
         return "p.value"
     maybe = f"CASE p.field {' '.join(cases)} ELSE true END"
-    return f"CASE WHEN {maybe} THEN {pseudonyms.sql('p.value')} ELSE p.value END"
+    return f"CASE WHEN {maybe} THEN {pseudonyms.sql(trim_reference('p.value'))} ELSE p.value END"
 
 
 def rejected_line_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser) -> str:
@@ -218,10 +223,10 @@ def rejected_line_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymise
     moved = " OR ".join(
         f"i BETWEEN {p} + least(0, {shift}) AND {p} + greatest(0, {shift})" for p in positions
     )
-    hashed = pseudonyms.sql("x")
+    hashed = pseudonyms.sql(trim_reference("trim(x)"))
     return (
         "array_to_string(list_transform(string_split(csv_line, ','), "
-        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN {hashed} ELSE x END), ',')"
+        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN coalesce({hashed}, x) ELSE x END), ',')"
     )
 
 

@@ -65,6 +65,16 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
                 f"CASE WHEN length({normal}) = 4 THEN substr({normal}, 1, 3) || '.' || substr({normal}, 4) "
                 f"ELSE {normal} END END"
             )
+        case "icd10_diagnosis":
+            # Any chapter, as HES and SUS diagnosis fields hold it: 'S21.1', 'X990', 'X99-' or 'R69X' (a
+            # filler where there is no 4th character), a dagger or asterisk mark ('D', 'A') after it.
+            normal = f"upper(replace(replace({v}, '.', ''), ' ', ''))"
+            shape = "'([A-Z][0-9]{2})([0-9]{0,2})[X-]?[DA]?'"
+            head, tail = f"regexp_extract({normal}, {shape}, 1)", f"regexp_extract({normal}, {shape}, 2)"
+            return (
+                f"CASE WHEN regexp_full_match({normal}, {shape}) THEN "
+                f"{head} || CASE WHEN {tail} <> '' THEN '.' || {tail} ELSE '' END END"
+            )
         case "number":
             return f"try_cast(replace({v}, ',', '') AS DOUBLE)"
         case "count":
@@ -87,6 +97,7 @@ REASONS = {
     "exact_choice": "not one of the allowed values",
     "offence_code": "unknown Home Office offence code",
     "icd10": "not an ICD-10 external cause code (expected e.g. X99 or Y04.0)",
+    "icd10_diagnosis": "not an ICD-10 code (expected e.g. S21.1, X99 or X990)",
     "number": "not a number",
     "count": "not a whole number (expected e.g. 1234 or 1,234)",
     "period": "not a period (expected 2019, 2019/20, 2019-Q2 or 2019-06)",

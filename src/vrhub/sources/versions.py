@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import ibis
 
+from vrhub.sources.identifiers import is_identifier
 from vrhub.sources.reading import quote_ident
 from vrhub.sources.spec import SourceSpec
 from vrhub.sources.staging import record_key_sql, row_key_sql
@@ -19,7 +20,7 @@ def rewrite_keys(wh: Warehouse, spec: SourceSpec, rekey: Callable[[str], str] | 
     """Make `row_key` and `record_key` again for every stored row of a source (current and history), with
     each pseudonym column first passed through `rekey` (SQL in, SQL out) when given. Runs in the caller's
     transaction; on PostgreSQL the keys are made in DuckDB and the rows travel as Arrow."""
-    pseudonyms = [c.store_as for c in spec.columns if c.kind == "identifier"]
+    pseudonyms = [c.store_as for c in spec.columns if is_identifier(c.kind)]
     for table in (spec.table, history_table(spec.table)):
         if not wh.has_table(table):
             continue

@@ -1,5 +1,9 @@
 """hospital_admissions.csv: HES-style admissions for assault (ICD-10 X85-Y09). No published figure: the
-volumes are plausible (about 300 sharp-object admissions a year, bodily force the most common cause)."""
+volumes are plausible (about 300 sharp-object admissions a year, bodily force the most common cause).
+
+As in HES, the injury is the primary diagnosis (diag_01), the external cause follows it (diag_02), and some
+admissions record a second mechanism: about 6% of those caused otherwise carry X99 (assault by a sharp
+object) in a later position, so the Home Office's any-position count exceeds the cause column's."""
 
 from __future__ import annotations
 
@@ -11,6 +15,16 @@ from vrhub.synth import targets as T
 from vrhub.synth._common import YEARS, labels, link_people, lsoa_weights, lsoas, pick_lsoa, refs, write_csv
 from vrhub.synth._dists import sample_ages, sample_days
 
+DIAGNOSIS_COLUMNS = 6  # of HES's 20: the synthetic admissions never need more
+_SECOND_SHARP = 0.06  # share of admissions caused otherwise with X99 in a later diagnosis position
+# Primary diagnoses (ICD-10 chapter XIX injuries) by cause: open wounds for blades and bullets, head and
+# face injuries for bodily force and blunt objects, maltreatment syndromes for neglect.
+_INJURIES = {
+    "sharp": ("S21.1", "S31.1", "S41.1", "S51.8", "S01.8", "S11.8", "S71.1", "S61.9"),
+    "force": ("S02.6", "S06.0", "S00.8", "S02.3", "S20.2", "S62.3", "S09.9", "T14.0"),
+    "neglect": ("T74.1", "T74.0", "S09.9"),
+}
+_OTHER = ("F10.0", "Y90.8", "Z72.0", "S00.8", "R40.0")  # alcohol intoxication, blood alcohol, tobacco...
 _YEAR_FACTOR = {2018: 0.75, 2019: 1.0, 2020: 0.86, 2021: 0.93}  # 2018 is April-December; 2020 lockdowns
 CAUSES = tuple(T.HOSPITAL_CAUSES)
 
@@ -66,13 +80,43 @@ def write_hospital_admissions(path: Path, seed: int) -> Path:
         causes[cause],
         np.char.add(np.char.add(causes[cause], np.where(code_idx == 1, ".", "")), place.astype(str)),
     )
+    refs_drawn = rng.choice(90_000_000, n, replace=False) + 10_000_000
+    diagnoses = _diagnoses(np.random.default_rng([seed, 3, 1]), causes[cause], text)
     columns = {
-        "admission_ref": refs("APC", rng.choice(90_000_000, n, replace=False) + 10_000_000, 8),
+        "admission_ref": refs("APC", refs_drawn, 8),
         "nhs_number": nhs.astype(str),
         "admission_date": date,
         "icd10_cause": text,
         "age": age,
         "sex": labels(np.where(male, 0, 1), ("M", "F")),
         "lsoa_code": labels(lsoa, lsoas()[0]),
+        **diagnoses,
     }
     return write_csv(path, columns)
+
+
+def _diagnoses(rng: np.random.Generator, cause: np.ndarray, written: np.ndarray) -> dict[str, np.ndarray]:
+    """diag_01..: the injury, the cause as written in icd10_cause, then (for some) X99 as a second
+    mechanism and other conditions; blank after the last. Codes come dotted or not, as extracts send them."""
+    n = len(cause)
+    kind = np.where(
+        np.isin(cause, ["X99", "X93", "X94", "X95", "X85"]),
+        "sharp",
+        np.where(cause == "Y07", "neglect", "force"),
+    )
+    injury = np.empty(n, dtype=object)
+    for name, codes in _INJURIES.items():
+        mine = kind == name
+        injury[mine] = np.array(codes)[rng.integers(0, len(codes), int(mine.sum()))]
+    undotted = rng.random(n) < 0.2
+    injury = np.where(undotted, np.char.replace(injury.astype(str), ".", ""), injury.astype(str))
+    second = (cause != "X99") & (rng.random(n) < _SECOND_SHARP)
+    sharp = np.array(["X99", "X99.9", "X990", "X99.4"])[rng.integers(0, 4, n)]
+    width = DIAGNOSIS_COLUMNS - 2  # the positions after the injury and the cause
+    others = np.array(_OTHER)[rng.permuted(np.tile(np.arange(len(_OTHER)), (n, 1)), axis=1)[:, :width]]
+    filled = np.arange(width)[None, :] < rng.integers(0, width + 1, n)[:, None]
+    after = np.where(filled, others, "")
+    # X99 as a second mechanism takes the first place after the cause; the other conditions move along.
+    after = np.where(second[:, None], np.concatenate([sharp[:, None], after[:, :-1]], axis=1), after)
+    positions = [injury, written.astype(str), *after.T]
+    return {f"diag_{i:02d}": codes for i, codes in enumerate(positions, start=1)}

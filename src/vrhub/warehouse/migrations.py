@@ -70,6 +70,31 @@ def _record_versions(wh: Warehouse) -> None:
     add_record_versions(wh)
 
 
+def _hospital_diagnoses(wh: Warehouse) -> None:
+    """Diagnosis positions on hospital admissions. Stored rows had only their cause column, so X99 in any
+    position is X99 there; their content keys are made again over the wider rows."""
+    from vrhub.measures.cube import refresh
+    from vrhub.sources import SOURCES
+    from vrhub.sources.versions import rewrite_keys
+    from vrhub.warehouse.tables import history_table
+
+    for table in ("hospital_admissions", history_table("hospital_admissions")):
+        if not wh.has_table(table):
+            continue
+        have = set(wh.table(table).columns)
+        for column in [f"diag_{i:02d}" for i in range(1, 21)]:
+            if column not in have:
+                wh.execute(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR")
+        if "sharp_object_any_position" not in have:
+            wh.execute(f"ALTER TABLE {table} ADD COLUMN sharp_object_any_position BOOLEAN")
+            wh.execute(
+                f"UPDATE {table} SET sharp_object_any_position = "
+                "coalesce(substr(icd10_cause, 1, 3) = 'X99', false)"
+            )
+    rewrite_keys(wh, SOURCES["hospital-admissions"])
+    refresh(wh, "hospital_admissions")
+
+
 def _population_sex(wh: Warehouse) -> None:
     # Estimates loaded before this migration are for both sexes.
     if "sex" not in wh.table("population").columns:
@@ -83,7 +108,8 @@ MIGRATIONS: list[Migration] = [
     (3, "event measures counted at load (measure_counts, measure_count_specs)", _measure_counts),
     (4, "the pseudonym scheme recorded per warehouse (warehouse_settings)", _pseudonym_scheme),
     (5, "record versions: record_key, <table>_history, loads.rows_corrected", _record_versions),
-    (6, "population by sex (population.sex: M, F or all)", _population_sex),
+    (6, "hospital admissions: diagnosis positions, X99 in any of them", _hospital_diagnoses),
+    (7, "population by sex (population.sex: M, F or all)", _population_sex),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

@@ -140,6 +140,10 @@ SCHEMAS: dict[str, ibis.Schema] = {
             **_PERSON,
             **_PLACE,
             **_PROVENANCE,
+            # HES/SUS diagnosis positions, and whether X99 (assault by sharp object) is in any of them or in
+            # icd10_cause (sources/hospital_admissions.py).
+            **{f"diag_{i:02d}": "string" for i in range(1, 21)},
+            "sharp_object_any_position": "boolean",
         }
     ),
     "ambulance_callouts": ibis.schema(

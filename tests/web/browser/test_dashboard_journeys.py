@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.web.browser.conftest import Server, axe_violations, screenshot, sign_in
+from vrhub.measures import load_catalogue
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,8 @@ def test_an_analyst_reads_the_overview_and_opens_a_measure(page, server: Server)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Success measures")
     assert page.get_by_role("heading", name="Home Office success measures").is_visible()
     screenshot(page, "overview")
-    page.get_by_role("link", name="Serious violence offences (local definition)").first.click()
+    title = load_catalogue().get("local_sv_offences").title
+    page.get_by_role("link", name=title, exact=True).first.click()
     page.wait_for_url("**/measures/local_sv_offences/")
     page.locator("[data-vrhub-chart] svg").first.wait_for()  # the trend chart drew itself under the CSP
     assert page.get_by_text("Definition version").is_visible()
