@@ -42,7 +42,10 @@ def test_unknown_definition_is_an_error_with_advice() -> None:
     result = runner.invoke(app, ["definitions", "show", "nope"])
     assert result.exit_code == 2
     assert "Error: no definition named 'nope'" in result.output
-    assert "Known definitions: home_office, merseyside_local, police_uk_proxy." in result.output
+    assert (
+        "Known definitions: home_office, home_office_gun, home_office_hotspot, home_office_knife, "
+        "merseyside_local, merseyside_offence_groups, police_uk_proxy." in result.output
+    )
 
 
 def test_measures_list_names_every_strategy_measure() -> None:
