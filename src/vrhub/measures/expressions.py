@@ -221,8 +221,12 @@ def _crimes_in_bands(
             label = ibis.ifelse(youngest.notnull(), band, ibis.null())
         labels[m.id] = label.cast("string")
     ids = list(labels)
-    wide = crimes.select(*names, **labels)
-    long = wide.pivot_longer(ids, names_to="__measure", values_to="breakdown")
+    # One row per crime and measure, stacked by a union: Ibis's pivot_longer goes through JSON on PostgreSQL
+    # and comes back with the labels quoted ('"18-24"'), which matched no band there.
+    stacked = [
+        crimes.select(*names, __measure=ibis.literal(mid), breakdown=label) for mid, label in labels.items()
+    ]
+    long = ibis.union(*stacked, distinct=False) if len(stacked) > 1 else stacked[0]
     long = long.filter(long.breakdown.notnull())
     return long.group_by([*names, "breakdown"]).aggregate(
         **{mid: long.count(where=long.__measure == mid) for mid in ids}
