@@ -284,13 +284,11 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             None,
             "Serious violence offences (the offence groups Table 2 counted), Merseyside, by month",
         )
-        found["boroughs"] = charts.line(
-            monthly[monthly["area_code"] != FORCE_CODE],
-            "month",
-            "value",
-            "area_name",
-            "Serious violence offences by borough, by month",
-        )
+        boroughs = monthly[monthly["area_code"] != FORCE_CODE]
+        if not boroughs.empty:  # the public edition publishes boroughs by year only
+            found["boroughs"] = charts.line(
+                boroughs, "month", "value", "area_name", "Serious violence offences by borough, by month"
+            )
     rolling = data["trend"].table
     if not rolling.empty:
         frame = rolling.assign(month=pd.to_datetime(rolling["month"] + "-01")).dropna(

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from vrhub.config import FORCE_CODE
-from vrhub.reports.disclosure import SUPPRESSED, measure_relations, protect, protect_cells
+from vrhub.reports.disclosure import SUPPRESSED, protect, public_measures
 
 
 def _numeric(shown: pd.Series) -> pd.Series:
@@ -25,23 +25,18 @@ def _protected(df: pd.DataFrame, value: str, group: list[str], exempt: pd.Series
 
 def public_copy(data: dict[str, Any]) -> dict[str, Any]:
     out = copy.copy(data)
-    # The borough figures of the year and of its months are published side by side: a borough's year is
-    # the sum of its months, so both are protected as one table (boroughs to force, months to year).
-    places, monthly = data["places"].copy(), data["monthly"].copy()
-    both = pd.concat([places, monthly], keys=["places", "monthly"]).reset_index(level=0, names="part")
-    both = both.reset_index(drop=True)
-    exempt = both["area_code"] == FORCE_CODE
-    shown = protect_cells(both["value"], measure_relations(both, FORCE_CODE), exempt)
-    in_places = (both["part"] == "places").to_numpy()
-    shown_places = pd.Series(shown[in_places].to_numpy(), index=places.index)
+    # Boroughs are published as the public API and page publish them, by calendar year and by the same
+    # rule on the same rows, so no two publications hide different cells. Their months are not: a
+    # borough's year is the sum of its months, and hiding across both would differ from the API's table.
+    places = data["places"].copy()
+    shown_places = public_measures(places, FORCE_CODE)["value"]
+    shown_places.index = places.index
     ratio = _numeric(shown_places) / places["value"].where(places["value"] > 0)
     places["rate_per_100k"] = (places["rate_per_100k"] * ratio).round(1).where(shown_places != SUPPRESSED)
     places["value"] = shown_places
     out["places"] = places
-    boroughs = monthly["area_code"] != FORCE_CODE
-    shown_monthly = pd.Series(shown[~in_places].to_numpy(), index=monthly.index)
-    monthly.loc[boroughs, "value"] = _numeric(shown_monthly[boroughs])
-    out["monthly"] = monthly
+    monthly = data["monthly"]
+    out["monthly"] = monthly[monthly["area_code"] == FORCE_CODE].copy()
 
     people = data["people"].copy()
     people["value"] = _numeric(_protected(people, "value", ["who", "dimension"]))

@@ -59,13 +59,24 @@ def partial_periods(measure: str | None, period: str | None, area: str | None, b
     return result(measure, period, area, by).partial
 
 
+# Below the force, the public see each measure by calendar year (or a reported indicator's own period) and
+# for the whole population only. Every other table (by age or sex, by month, quarter or financial year) is
+# published force-wide: a borough's months add up to its year and its bands to its whole figure, so a
+# figure hidden in one table would come back by subtraction from another protected on its own.
+BOROUGH_PERIODS = (None, "year")
+
+
 def public_rows(measure: str | None, period: str | None, by: str | None) -> list[dict]:
     """Every area's published rows. Disclosure control needs all boroughs at once (a suppressed borough
     is protected by suppressing a second one), so an area filter is applied to this, never before it."""
-    return figures.cached(
-        ("api-public", measure, period, by),
-        lambda: records(public_measures(_frame(measure, period, None, by), FORCE_CODE)),
-    )
+
+    def published() -> list[dict]:
+        frame = _frame(measure, period, None, by)
+        if by is not None or period not in BOROUGH_PERIODS:
+            frame = frame[frame["area_code"] == FORCE_CODE]
+        return records(public_measures(frame, FORCE_CODE))
+
+    return figures.cached(("api-public", measure, period, by), published)
 
 
 def areas() -> list[dict[str, str]]:

@@ -37,8 +37,11 @@ def list_public_measures(
     offset: OffsetParam = 0,
 ) -> dict:
     """Below the force-wide total, counts of 1 to 7 are shown as '*' and others rounded to the nearest 5
-    (the NHS HES rule), with a second cell suppressed where one alone could be worked out from a total.
-    Rates come from the rounded counts, and changes are given for the force-wide totals only."""
+    (the NHS HES rule), with further cells suppressed where a hidden one could be worked out from a total
+    and the cells beside it. Boroughs are published by calendar year for the whole population only; a
+    breakdown (`by`) or a month, quarter or financial year gives the force-wide rows alone, since a
+    borough's months add up to its year and its bands to its whole figure. Rates come from the rounded
+    counts, and changes are given for the force-wide totals only."""
     known_measure(measure)
     known_area(area)
     rows = computed(lambda: data.public_rows(measure, period, by))
