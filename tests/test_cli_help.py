@@ -83,19 +83,13 @@ def test_importing_the_hub_loads_no_heavy_library() -> None:
 )
 def test_help_and_usage_errors_load_no_heavy_library(args: list[str]) -> None:
     code = (
-        "from vrhub.cli import app\n"
-        "try:\n"
-        f"    app({args!r}, prog_name='vrhub')\n"
-        "except SystemExit:\n"
-        "    pass"
+        f"from vrhub.cli import app\ntry:\n    app({args!r}, prog_name='vrhub')\nexcept SystemExit:\n    pass"
     )
     assert _loaded_after(code) == []
 
 
 @pytest.mark.parametrize("args", [["--help"], ["measures", "--help"], ["delivery", "pack", "--help"]])
 def test_python_m_vrhub_help_works(args: list[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "vrhub", *args], capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-m", "vrhub", *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Usage: vrhub" in done.stdout
