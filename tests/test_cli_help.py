@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -53,3 +56,40 @@ def test_measures_list_names_every_strategy_measure() -> None:
     assert result.exit_code == 0
     for measure_id in ("local_sv_offences", "ho_knife_admissions_u25", "local_neet_16_17", "fire_callouts"):
         assert measure_id in result.output
+
+
+# What makes `vrhub --help` take seconds: none of it may load before a command needs it.
+HEAVY = ("pandas", "scipy", "ibis", "duckdb", "django", "weasyprint")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter holds after running `code`."""
+    probe = f"{code}\nimport sys\nprint('loaded:', *(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1].split()[1:]
+
+
+def test_importing_the_command_line_loads_no_heavy_library() -> None:
+    assert _loaded_after("import vrhub.cli") == []
+
+
+def test_importing_the_hub_loads_no_heavy_library() -> None:
+    assert _loaded_after("import vrhub.hub") == []
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["measures", "--help"], ["measures", "--no-such-option"], ["no-such-command"]]
+)
+def test_help_and_usage_errors_load_no_heavy_library(args: list[str]) -> None:
+    code = (
+        f"from vrhub.cli import app\ntry:\n    app({args!r}, prog_name='vrhub')\nexcept SystemExit:\n    pass"
+    )
+    assert _loaded_after(code) == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["measures", "--help"], ["delivery", "pack", "--help"]])
+def test_python_m_vrhub_help_works(args: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "vrhub", *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: vrhub" in done.stdout

@@ -9,19 +9,21 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import pyarrow as pa
 import typer
 from rich.console import Console
-from rich.measure import Measurement
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from vrhub.config import settings
 from vrhub.delivery.cli import app as delivery_app
 from vrhub.errors import VrhubError
-from vrhub.hub import Hub
+
+# The library (Hub, and through it pandas, scipy, Ibis, DuckDB) is imported by the commands that use it, not
+# here: `vrhub --help` and a mistyped option answer in a fraction of a second, not after seconds of imports.
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from vrhub.hub import Hub
 
 app = typer.Typer(
     help="vrhub: violence reduction information system.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -86,6 +88,8 @@ def friendly(fn: F) -> F:
 
 
 def _hub(data_dir: Path | None, warehouse: str | None) -> Hub:
+    from vrhub.hub import Hub
+
     return Hub(settings(data_dir, warehouse))
 
 
@@ -101,6 +105,9 @@ def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
     elif fmt == "table" and table.num_rows == 0:
         out.print(f"{title}: none." if title else "No rows.")
     elif fmt == "table":
+        from rich.measure import Measurement
+        from rich.table import Table
+
         shown = Table(title=title, show_lines=False)
         for name in table.column_names:
             shown.add_column(name, overflow="fold")
@@ -156,6 +163,8 @@ def ingest(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Load files from a source: every row is loaded, quarantined with its reason, or a skipped duplicate."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     hub = _hub(data_dir, warehouse)
     with Progress(
         SpinnerColumn(),
@@ -289,6 +298,8 @@ def measures(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Measures for Merseyside and each borough, with change on the previous period and the baseline."""
+    import pyarrow as pa
+
     from vrhub.measures import MeasureRequest, load_catalogue
 
     if list_only:
@@ -364,7 +375,8 @@ def demo(
         from vrhub.web.serve import check_port
 
         check_port("127.0.0.1", 8000)  # before generating and loading the data, not after
-    hub = Hub(settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -376,10 +388,18 @@ def demo(
         task = bar.add_task("starting")
 
         def note(message: str) -> None:
+            """A stage starts or ends: a line that stays."""
             bar.update(task, description=message)
             (out if bar.disable else bar.console).print(message, highlight=False)
 
-        written = hub.demo(seed=seed, progress=note)
+        def step(message: str) -> None:
+            """A step within a stage (a file's checking, reading, loading): the spinner only."""
+            bar.update(task, description=message)
+
+        # Said before the library is imported, which takes seconds on a cold start.
+        note(f"Preparing the demo in {folder}")
+        hub = _hub(folder, str(folder / "warehouse.duckdb"))
+        written = hub.demo(seed=seed, progress=note, step=step)
     out.print(f"Measures: {hub.settings.reports_dir / 'measures.csv'}", highlight=False)
     out.print(f"Report:   {written.html}", highlight=False)
     if written.pdf:
@@ -387,9 +407,11 @@ def demo(
     from vrhub.web import serve as server
 
     say = lambda message: out.print(message, highlight=False)  # noqa: E731
+    say("Preparing the web application: its database, demo users and delivery records...")
     server.configure(folder, str(folder / "warehouse.duckdb"))
     server.prepare(demo_users=serve, demo_delivery=True, say=say)
     if serve:
+        say("Starting the web server...")
         server.run(say=say)
     else:
         out.print(f"Serve the dashboard with: vrhub serve --data-dir {folder}", highlight=False)
@@ -463,6 +485,8 @@ def hotspots(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Getis-Ord Gi* hot spots by LSOA (FDR-corrected) with sfhotspot space-time classes."""
+    import pyarrow as pa
+
     result = _hub(data_dir, warehouse).hotspots(measure, crime_type, start, end)
     if fmt == "geojson":
         sys.stdout.write(result.geojson() + "\n")
@@ -494,6 +518,8 @@ def trends(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """A measure by month: 12-month rolling total, same month last year, level shifts (recording changes)."""
+    import pyarrow as pa
+
     trend = _hub(data_dir, warehouse).trend(measure, area)
     emit(pa.Table.from_pandas(trend.table, preserve_index=False), fmt, title=f"{measure}, {trend.area_code}")
     for step in trend.steps:
@@ -514,6 +540,8 @@ def quality(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Data quality by source and month: completeness, duplicates, unplaced LSOAs, missing months, drift."""
+    import pyarrow as pa
+
     report = _hub(data_dir, warehouse).quality(source)
     findings = report.findings
     if fmt == "table":

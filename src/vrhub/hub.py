@@ -7,34 +7,28 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-import ibis
-import pyarrow as pa
-
-from vrhub import keys, spreadsheet
 from vrhub.config import Settings
-from vrhub.definitions import definitions
 from vrhub.errors import ReadOnlySql, VrhubError
-from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
-from vrhub.pseudonymise import Pseudonymiser
-from vrhub.reports import Report, write_report
-from vrhub.sources import REFERENCE_SOURCES, get_source
-from vrhub.sources.context import IngestContext
-from vrhub.sources.ingest import LoadSummary, ingest_file
-from vrhub.sources.reference import bundled_files, load_reference
-from vrhub.warehouse import SharedWarehouse, Warehouse, adhoc, open_warehouse
-from vrhub.warehouse.connection import storage_failure
-from vrhub.warehouse.migrations import migrate
-from vrhub.warehouse.tables import SCHEMAS
 
+# The rest of the library (Ibis, DuckDB, pandas, scipy) is imported by the methods that use it: importing
+# the front door costs nothing, so `vrhub demo` speaks before the seconds these take on a cold start.
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
+    from vrhub.measures import MeasureRequest, MeasureResult
+    from vrhub.pseudonymise import Pseudonymiser
     from vrhub.quality import QualityReport
+    from vrhub.reports import Report
+    from vrhub.sources.ingest import LoadSummary
+    from vrhub.warehouse import SharedWarehouse, Warehouse
 
 
 def definitions_version() -> str:
     """The definitions in force, as recorded on every load."""
+    from vrhub.definitions import definitions
+
     return ";".join(d.label for d in sorted(definitions().values(), key=lambda d: d.name))
 
 
@@ -45,6 +39,8 @@ class Hub:
         self.shared = shared
 
     def open(self, read_only: bool = False) -> Warehouse:
+        from vrhub.warehouse import open_warehouse
+
         if self.shared is not None:
             return self.shared.open(read_only=read_only)
         return open_warehouse(self.settings.warehouse, read_only=read_only)
@@ -52,6 +48,8 @@ class Hub:
     # -- set-up --------------------------------------------------------------------------------------
     def init(self) -> list[int]:
         """Create or upgrade the schema and load the shipped reference data where none is loaded."""
+        from vrhub import keys
+
         with self.open() as wh:
             applied = self._ensure_ready(wh)
             keys.guarded_key(wh, self.settings.key_file)  # a new warehouse records its key's fingerprint
@@ -59,18 +57,27 @@ class Hub:
 
     def _pseudonymiser(self, wh: Warehouse) -> Pseudonymiser:
         """The warehouse's own key (refused if missing or different), with its pseudonym scheme."""
+        from vrhub import keys
+
         return keys.pseudonymiser(wh, self.settings.key_file)
 
     def key_check(self) -> str:
+        from vrhub import keys
+
         with self.open(read_only=True) as wh:
             return keys.check(wh, self.settings.key_file)
 
     def key_rotate(self) -> int:
+        from vrhub import keys
+
         with self.open() as wh:
             self._ensure_ready(wh)
             return keys.rotate(wh, self.settings.key_file)
 
     def _ensure_ready(self, wh: Warehouse) -> list[int]:
+        from vrhub.sources.reference import bundled_files, load_reference
+        from vrhub.warehouse.migrations import migrate
+
         applied = migrate(wh)
         if wh.table("lsoa_lookup").count().to_pyarrow().as_py() == 0:
             for kind, path, year in bundled_files():
@@ -79,6 +86,11 @@ class Hub:
         return applied
 
     def _record_definitions(self, wh: Warehouse) -> None:
+        import pyarrow as pa
+
+        from vrhub.definitions import definitions
+        from vrhub.warehouse.tables import SCHEMAS
+
         known = set(wh.table("definition_versions").sha256.to_pyarrow().to_pylist())
         new = [d for d in definitions().values() if d.sha256 not in known]
         if new:
@@ -104,6 +116,15 @@ class Hub:
         progress: Callable[[Path, str], None] | None = None,
     ) -> Iterable[LoadSummary]:
         """Load each file in turn; yields one summary per file. A refused file raises `InputRefused`."""
+        import duckdb
+        import ibis
+
+        from vrhub.sources import REFERENCE_SOURCES, get_source
+        from vrhub.sources.context import IngestContext
+        from vrhub.sources.ingest import ingest_file
+        from vrhub.sources.reference import load_reference
+        from vrhub.warehouse.connection import storage_failure
+
         paths = list(paths)
         for path in paths:
             if not path.is_file():
@@ -134,31 +155,47 @@ class Hub:
                     raise failure from None
 
     def report(self, out_dir: Path | None = None, edition: str = "partner") -> Report:
+        from vrhub.reports import write_report
+
         if edition not in ("partner", "public"):
             raise VrhubError(f"unknown edition '{edition}'", "Use --edition partner or --edition public.")
         with self.open(read_only=True) as wh:
             return write_report(wh, out_dir or self.settings.reports_dir, edition, definitions_version())
 
-    def demo(self, seed: int = 2022, progress: Callable[[str], None] | None = None) -> Report:
-        """Generate the demo data, load all of it, compute the measures and write the report."""
-        from vrhub.synth import generate_demo
+    def demo(
+        self,
+        seed: int = 2022,
+        progress: Callable[[str], None] | None = None,
+        step: Callable[[str], None] | None = None,
+    ) -> Report:
+        """Generate the demo data, load all of it, compute the measures and write the report.
 
+        `progress` hears each stage as it starts (before the imports and work it needs) and each file's
+        counts; `step` hears the passing steps within a file's load (checking, reading, loading)."""
         note = progress or (lambda _message: None)
         folder = self.settings.data_dir / "demo-input"
-        note(f"generating demo data in {folder}")
+        note(f"Generating demo data in {folder}...")
+        from vrhub import spreadsheet
+        from vrhub.measures import MeasureRequest
+        from vrhub.synth import generate_demo
+
         files = generate_demo(folder, seed=seed)
+        note(f"Creating the warehouse {self.settings.warehouse} and loading the reference data...")
         self.init()
-        for source, path in files.items():
-            for summary in self.ingest(source, [path]):
+        for number, (source, path) in enumerate(files.items(), start=1):
+            note(f"Loading {source} ({number} of {len(files)}): {path.name}...")
+            each = (lambda p, stage: step(f"{p.name}: {stage}")) if step else None
+            for summary in self.ingest(source, [path], progress=each):
                 note(
                     f"{source}: {summary.rows_loaded:,} rows loaded, "
                     f"{summary.rows_quarantined:,} quarantined, "
                     f"{summary.duplicates_skipped:,} duplicates skipped"
                 )
-        note("computing measures and writing the report")
+        note("Computing the measures...")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         spreadsheet.write_table_csv(result.table, self.settings.reports_dir / "measures.csv")
+        note("Writing the report (HTML and PDF)...")
         return self.report()
 
     def hotspots(
@@ -172,6 +209,7 @@ class Hub:
 
         if measure and crime_type:
             raise VrhubError("give --measure or --crime-type, not both", "Run one analysis at a time.")
+        from vrhub.measures import load_catalogue
         from vrhub.measures.engine import snapshot
 
         with self.open(read_only=True) as wh:
@@ -184,6 +222,7 @@ class Hub:
     def trend(self, measure_id: str, area: str | None = None) -> Trend:
         from vrhub.analysis.series import monthly_trend
         from vrhub.config import FORCE_CODE
+        from vrhub.measures import load_catalogue
 
         with self.open(read_only=True) as wh:
             return monthly_trend(wh, load_catalogue(), measure_id, area or FORCE_CODE)
@@ -213,6 +252,8 @@ class Hub:
 
     # -- reading -------------------------------------------------------------------------------------
     def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:
+        from vrhub.measures import compute, load_catalogue
+
         with self.open(read_only=True) as wh:
             return compute(wh, load_catalogue(catalogue), request)
 
@@ -225,9 +266,15 @@ class Hub:
         with self.open(read_only=True) as wh:
             return wh.to_arrow(exclusion_effect(definition, wh.table(definition.applies_to)))
 
-    def sql(self, query: str, timeout: float = adhoc.DEFAULT_TIMEOUT) -> pa.Table:
+    def sql(self, query: str, timeout: float | None = None) -> pa.Table:
         """Run one read-only query (see `warehouse.adhoc`): anything but a query is refused before it
-        reaches the warehouse, and a query is stopped after `timeout` seconds."""
+        reaches the warehouse, and a query is stopped after `timeout` seconds (default
+        `adhoc.DEFAULT_TIMEOUT`)."""
+        from vrhub.warehouse import adhoc
+
+        if timeout is None:
+            timeout = adhoc.DEFAULT_TIMEOUT
+
         adhoc.parse_one_query(query)
         with self.open(read_only=True) as wh:
             if wh.shared:
