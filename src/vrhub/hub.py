@@ -14,7 +14,7 @@ import pyarrow as pa
 from vrhub import keys, spreadsheet
 from vrhub.config import Settings
 from vrhub.definitions import definitions
-from vrhub.errors import ReadOnlySql, VrhubError
+from vrhub.errors import BadValue, ReadOnlySql, VrhubError, one_of
 from vrhub.measures import MeasureRequest, MeasureResult, compute, load_catalogue
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.reports import Report, write_report
@@ -107,7 +107,12 @@ class Hub:
         paths = list(paths)
         for path in paths:
             if not path.is_file():
-                raise VrhubError(f"{path}: no such file", "Check the path; quote names that contain spaces.")
+                raise VrhubError(
+                    f"{path}: no such file",
+                    "Check the path; quote names that contain spaces.",
+                    parameter="files",
+                    value=path,
+                )
         spec = None if source in REFERENCE_SOURCES else get_source(source)
         with self.open() as wh:
             self._ensure_ready(wh)
@@ -135,7 +140,9 @@ class Hub:
 
     def report(self, out_dir: Path | None = None, edition: str = "partner") -> Report:
         if edition not in ("partner", "public"):
-            raise VrhubError(f"unknown edition '{edition}'", "Use --edition partner or --edition public.")
+            raise BadValue(
+                f"unknown edition '{edition}'", one_of(("partner", "public")), parameter="edition", value=edition
+            )
         with self.open(read_only=True) as wh:
             return write_report(wh, out_dir or self.settings.reports_dir, edition, definitions_version())
 
