@@ -141,7 +141,10 @@ class Hub:
     def report(self, out_dir: Path | None = None, edition: str = "partner") -> Report:
         if edition not in ("partner", "public"):
             raise BadValue(
-                f"unknown edition '{edition}'", one_of(("partner", "public")), parameter="edition", value=edition
+                f"unknown edition '{edition}'",
+                one_of(("partner", "public")),
+                parameter="edition",
+                value=edition,
             )
         with self.open(read_only=True) as wh:
             return write_report(wh, out_dir or self.settings.reports_dir, edition, definitions_version())

@@ -162,7 +162,9 @@ def _check_area(code: str, areas: dict, reported: set[str]) -> None:
     """A mistyped area code is an error, not an empty answer."""
     if code in areas["names"] or code in reported:
         return
-    raise UnknownArea.among(code, [(FORCE_CODE, FORCE_NAME), *((c, areas["names"][c]) for c in areas["lads"])])
+    raise UnknownArea.among(
+        code, [(FORCE_CODE, FORCE_NAME), *((c, areas["names"][c]) for c in areas["lads"])]
+    )
 
 
 def snapshot(wh: Warehouse, as_at: int | None = None) -> str:
