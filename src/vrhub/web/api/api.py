@@ -14,9 +14,10 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from vrhub.errors import VrhubError, WarehouseError
+from vrhub.errors import VrhubError
 from vrhub.web.api import measures, public, quality, reference
 from vrhub.web.api.docs import LocalSwagger, asset
+from vrhub.web.error_status import status_for
 from vrhub.web.throttling import PublicApiRate, UserApiRate
 
 
@@ -56,23 +57,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
-def vrhub_status(request: HttpRequest, exc: VrhubError) -> tuple[int, str | None]:
-    """(status, location): 404 for an unknown thing the path names, 422 for a bad query value or a
-    combination the data cannot answer, 503 when the warehouse itself cannot be read."""
-    if isinstance(exc, WarehouseError):
-        return 503, None
-    match = getattr(request, "resolver_match", None)
-    path_values = set(match.kwargs.values()) if match else set()
-    if exc.value is not None and exc.value in path_values:
-        return 404, "path"
-    return 422, "query" if exc.parameter else None
-
-
 @api.exception_handler(VrhubError)
 def vrhub_error(request: HttpRequest, exc: VrhubError) -> HttpResponse:
     """Every library error in one shape: the parameter at fault, the value given and the neutral hint, with
     `detail` reading `<parameter>: <what>` like the validation errors above."""
-    status, location = vrhub_status(request, exc)
+    match = getattr(request, "resolver_match", None)
+    status, location = status_for(exc, match.kwargs.values() if match else ())
     body = {
         "detail": f"{exc.parameter}: {exc.message}" if exc.parameter else exc.message,
         "parameter": exc.parameter,
