@@ -216,7 +216,7 @@ def _event_counts(
     for group, extra in queries:
         if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
             raise BadValue(
-                f"{source} has no {extra.replace('_band', '')} to break down by",
+                f"cannot break down by '{extra}': {source} has no {extra.replace('_band', '')}",
                 "Choose measures from a source that records people, or no breakdown.",
                 parameter="by",
                 value=extra,
