@@ -89,7 +89,13 @@ def test_every_error_path_has_one_shape(
     response = client_as("viewer").get(page, secure=True)
     assert response.status_code == page_status
     shown = page_error(response)
-    assert shown == {"parameter": parameter, "value": value, "message": what, "hint": hint, "summary": parameter}
+    assert shown == {
+        "parameter": parameter,
+        "value": value,
+        "message": what,
+        "hint": hint,
+        "summary": parameter,
+    }
 
 
 def test_a_forbidden_page_logs_one_line_not_a_traceback(web_data, client_as, caplog) -> None:
