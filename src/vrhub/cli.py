@@ -71,7 +71,25 @@ def _private_by_default(
 
 
 def friendly(fn: F) -> F:
-    """Library errors become `Error: <what>`, a blank line, `<how to fix>`, and the error's exit status."""
+    """Library errors become `Error: <what>`, a blank line, `<how to fix>`, and the error's exit status. An
+    error about one input says which of this command's options or arguments it was (`--period: ...`): the
+    library names the parameter, the command knows how it is typed."""
+
+    def worded(parameter: str | None) -> str | None:
+        import typing
+
+        from typer.models import ArgumentInfo, OptionInfo
+
+        if parameter is None:
+            return None
+        hints = typing.get_type_hints(fn, include_extras=True)
+        for info in getattr(hints.get(parameter), "__metadata__", ()):
+            if isinstance(info, OptionInfo):
+                flags = [d for d in (info.param_decls or ()) if d.startswith("--")]
+                return flags[0] if flags else "--" + parameter.replace("_", "-")
+            if isinstance(info, ArgumentInfo):
+                return parameter.upper()
+        return None
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -80,8 +98,9 @@ def friendly(fn: F) -> F:
         except VrhubError as exc:
             err.print(f"Error: {exc.message}", markup=False, highlight=False)
             if exc.hint:
+                name = worded(exc.parameter)
                 err.print("")
-                err.print(exc.hint, markup=False, highlight=False)
+                err.print(f"{name}: {exc.hint}" if name else exc.hint, markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

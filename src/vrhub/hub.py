@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vrhub.config import Settings
-from vrhub.errors import ReadOnlySql, VrhubError
+from vrhub.errors import BadValue, ReadOnlySql, VrhubError, one_of
 
 # The rest of the library (Ibis, DuckDB, pandas, scipy) is imported by the methods that use it: importing
 # the front door costs nothing, so `vrhub demo` speaks before the seconds these take on a cold start.
@@ -128,7 +128,12 @@ class Hub:
         paths = list(paths)
         for path in paths:
             if not path.is_file():
-                raise VrhubError(f"{path}: no such file", "Check the path; quote names that contain spaces.")
+                raise VrhubError(
+                    f"{path}: no such file",
+                    "Check the path; quote names that contain spaces.",
+                    parameter="files",
+                    value=path,
+                )
         spec = None if source in REFERENCE_SOURCES else get_source(source)
         with self.open() as wh:
             self._ensure_ready(wh)
@@ -158,7 +163,12 @@ class Hub:
         from vrhub.reports import write_report
 
         if edition not in ("partner", "public"):
-            raise VrhubError(f"unknown edition '{edition}'", "Use --edition partner or --edition public.")
+            raise BadValue(
+                f"unknown edition '{edition}'",
+                one_of(("partner", "public")),
+                parameter="edition",
+                value=edition,
+            )
         with self.open(read_only=True) as wh:
             return write_report(wh, out_dir or self.settings.reports_dir, edition, definitions_version())
 

@@ -180,8 +180,9 @@ def test_breakdown_of_every_measure_leaves_out_sources_without_ages(web_data, to
         ({"by": "height"}, 422, "by"),
         ({"limit": "0"}, 422, "limit"),
         ({"offset": "-1"}, 422, "offset"),
-        ({"measure": "no_such_measure"}, 404, "measure"),
-        ({"area": "E99999999"}, 404, "area"),
+        # A query value is the caller's to change (422); 404 is for a thing the path names.
+        ({"measure": "no_such_measure"}, 422, "measure"),
+        ({"area": "E99999999"}, 422, "area"),
         # The fire source records no ages: a combination the caller must change, not a server error.
         ({"measure": "fire_callouts", "by": "age_band"}, 422, "by"),
     ],
@@ -201,7 +202,7 @@ def test_unknown_measure_and_definition_are_404(web_data, token_for) -> None:
     response = get(client, "/api/measures/no_such_measure")
     assert response.status_code == 404 and "no_such_measure" in response.json()["detail"]
     response = get(client, "/api/definitions/no_such_definition")
-    assert response.status_code == 404 and "merseyside_local" in response.json()["detail"]
+    assert response.status_code == 404 and "merseyside_local" in response.json()["hint"]
 
 
 # -- public endpoints ---------------------------------------------------------------------------------

@@ -79,9 +79,9 @@ def test_overview_borough_selector_shows_that_borough(web_data, client_as) -> No
     assert "Success measures: Knowsley" in html
     assert f'<option value="{KNOWSLEY}" selected>Knowsley</option>' in html
     assert '<span class="vrhub-figure">2</span> offences' in html
-    # An unknown area falls back to Merseyside rather than failing.
-    other = viewer.get("/dashboard/?area=nowhere", secure=True).content.decode()
-    assert "Success measures: Merseyside" in other
+    # An unknown area is said to be unknown (as on the API and the command line), not silently replaced.
+    other = viewer.get("/dashboard/?area=nowhere", secure=True)
+    assert other.status_code == 422 and "no area &#x27;nowhere&#x27;" in other.content.decode()
 
 
 def test_measure_page_tables_versions_and_quality_notes(web_data, client_as) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from vrhub.definitions.offences import group_codes, offences
-from vrhub.errors import DefinitionError
+from vrhub.errors import DefinitionError, UnknownDefinition
 
 FLAGS = ("knife", "firearm", "domestic")
 # Where a partnership keeps its own definitions (a folder of YAML files), besides the installed ones.
@@ -180,7 +180,10 @@ def definitions() -> dict[str, Definition]:
 def get_definition(name: str) -> Definition:
     known = definitions()
     if name not in known:
-        raise DefinitionError(
-            f"no definition named '{name}'", f"Known definitions: {', '.join(sorted(known))}."
+        raise UnknownDefinition(
+            f"no definition named '{name}'",
+            f"Known definitions: {', '.join(sorted(known))}.",
+            parameter="definition",
+            value=name,
         )
     return known[name]

@@ -64,8 +64,10 @@ class Catalogue:
             close = [m for m in self.measures if measure_id.split("_")[0] in m][:8]
             raise UnknownMeasure(
                 f"no measure '{measure_id}' in the catalogue",
-                f"Known measures include: {', '.join(close or list(self.measures)[:8])}. `vrhub measures "
-                "--list` lists all.",
+                f"Known measures include: {', '.join(close or list(self.measures)[:8])}; the catalogue "
+                "lists them all.",
+                parameter="measure",
+                value=measure_id,
             )
         return self.measures[measure_id]
 

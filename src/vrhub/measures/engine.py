@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from vrhub.analysis.change import change_statistics
 from vrhub.config import FORCE_CODE, FORCE_NAME
-from vrhub.errors import VrhubError
+from vrhub.errors import BadValue, UnknownArea, one_of
 from vrhub.measures import cube, periods
 from vrhub.measures.catalogue import POPULATIONS, Catalogue, Measure
 from vrhub.measures.expressions import (
@@ -96,9 +96,14 @@ class MeasureResult:
 def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> MeasureResult:
     for by in request.breakdowns:
         if by not in BREAKDOWNS:
-            raise VrhubError(f"cannot break down by '{by}'", f"Use --by {' or --by '.join(BREAKDOWNS)}.")
+            raise BadValue(f"cannot break down by '{by}'", one_of(BREAKDOWNS), parameter="by", value=by)
     if request.period and request.period not in periods.KINDS:
-        raise VrhubError(f"unknown period '{request.period}'", f"Use --period {', '.join(periods.KINDS)}.")
+        raise BadValue(
+            f"unknown period '{request.period}'",
+            one_of(periods.KINDS),
+            parameter="period",
+            value=request.period,
+        )
     chosen = (
         [catalogue.get(m) for m in request.measures]
         if request.measures
@@ -157,10 +162,8 @@ def _check_area(code: str, areas: dict, reported: set[str]) -> None:
     """A mistyped area code is an error, not an empty answer."""
     if code in areas["names"] or code in reported:
         return
-    boroughs = ", ".join(f"{c} {areas['names'][c]}" for c in areas["lads"])
-    raise VrhubError(
-        f"no area '{code}' in the warehouse",
-        f"Use --area {FORCE_CODE} ({FORCE_NAME}) or a borough: {boroughs}.",
+    raise UnknownArea.among(
+        code, [(FORCE_CODE, FORCE_NAME), *((c, areas["names"][c]) for c in areas["lads"])]
     )
 
 
@@ -212,9 +215,11 @@ def _event_counts(
     counted = cube.complete(wh, source) if request.as_at is None else set()
     for group, extra in queries:
         if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
-            raise VrhubError(
-                f"{source} has no {extra.replace('_band', '')} to break down by",
-                "Choose measures from a source that records people, or drop --by.",
+            raise BadValue(
+                f"cannot break down by '{extra}': {source} has no {extra.replace('_band', '')}",
+                "Choose measures from a source that records people, or no breakdown.",
+                parameter="by",
+                value=extra,
             )
         needed = {cube.signature(source, None, extra)} | {cube.signature(source, m, extra) for m in group}
         if needed <= counted:

@@ -255,6 +255,9 @@ if VRHUB_PROXY_COUNT:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_forbidden": {"()": "vrhub.web.log_filters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # A 403 is one line, not a traceback (Django logs PermissionDenied with its exc_info).
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }

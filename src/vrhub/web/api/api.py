@@ -14,8 +14,10 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from vrhub.errors import VrhubError
 from vrhub.web.api import measures, public, quality, reference
 from vrhub.web.api.docs import LocalSwagger, asset
+from vrhub.web.error_status import status_for
 from vrhub.web.throttling import PublicApiRate, UserApiRate
 
 
@@ -53,6 +55,22 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         errors.append({"parameter": name, "location": where, "message": str(error.get("msg", "invalid"))})
     detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors) or "invalid request"
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(VrhubError)
+def vrhub_error(request: HttpRequest, exc: VrhubError) -> HttpResponse:
+    """Every library error in one shape: the parameter at fault, the value given and the neutral hint, with
+    `detail` reading `<parameter>: <what>` like the validation errors above."""
+    match = getattr(request, "resolver_match", None)
+    status, location = status_for(exc, match.kwargs.values() if match else ())
+    body = {
+        "detail": f"{exc.parameter}: {exc.message}" if exc.parameter else exc.message,
+        "parameter": exc.parameter,
+        "location": location,
+        "value": exc.value,
+        "hint": exc.hint or None,
+    }
+    return api.create_response(request, body, status=status)
 
 
 api.add_router("/", public.router)

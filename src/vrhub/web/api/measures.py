@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django.http import HttpRequest
 from ninja import Router
-from ninja.errors import HttpError
 
-from vrhub.errors import VrhubError
+from vrhub.errors import UnknownArea
 from vrhub.web import figures
 from vrhub.web.api import data
 from vrhub.web.api.auth import SIGNED_IN
@@ -21,46 +17,27 @@ from vrhub.web.api.schemas import (
     ValidationErrorOut,
 )
 
-T = TypeVar("T")
-
 router = Router(auth=SIGNED_IN, tags=["measures"])
 
 
 def known_measure(measure: str | None) -> None:
-    if measure is not None and measure not in figures.catalogue().measures:
-        raise HttpError(
-            404, f"measure: no measure '{measure}' in the catalogue; GET /api/catalogue lists them."
-        )
+    if measure is not None:
+        figures.catalogue().get(measure)  # UnknownMeasure, answered by api.vrhub_error
 
 
 def known_area(area: str | None) -> None:
-    if area is not None and area not in {a["code"] for a in data.areas()}:
-        raise HttpError(
-            404, f"area: no area with code '{area}'; GET /api/areas lists the force and boroughs."
-        )
+    areas = data.areas()
+    if area is not None and area not in {a["code"] for a in areas}:
+        raise UnknownArea.among(area, [(a["code"], a["name"]) for a in areas])
 
 
 def page(rows: list, limit: int, offset: int) -> dict:
     return {"count": len(rows), "limit": limit, "offset": offset, "items": rows[offset : offset + limit]}
 
 
-def computed(make: Callable[[], T]) -> T:
-    """Run a measure computation; a combination the engine refuses (a breakdown a source lacks) is the
-    caller's to fix, so it is a 422, not a server error."""
-    try:
-        return make()
-    except VrhubError as exc:
-        # The engine words its hints for the command line ('--by'); here they are query parameters.
-        hint = exc.hint.replace("--by", "'by'").replace("--period", "'period'")
-        parameter = (
-            "by" if "break down" in exc.message else "period" if "period" in exc.message else "request"
-        )
-        raise HttpError(422, f"{parameter}: {exc.message}. {hint}".strip()) from exc
-
-
 @router.get(
     "/measures",
-    response={200: MeasurePage, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut | ErrorOut},
+    response={200: MeasurePage, 401: ErrorOut, 422: ValidationErrorOut | ErrorOut},
     operation_id="list_measure_rows",
     summary="Measure values by period, area and breakdown",
 )
@@ -79,8 +56,8 @@ def list_measures(
     figure is blank or adjusted (a part period compared per month of data)."""
     known_measure(measure)
     known_area(area)
-    rows = computed(lambda: data.measure_rows(measure, period, area, by))
-    partial = computed(lambda: data.partial_periods(measure, period, area, by))
+    rows = data.measure_rows(measure, period, area, by)
+    partial = data.partial_periods(measure, period, area, by)
     return {**page(rows, limit, offset), "partial_periods": partial}
 
 

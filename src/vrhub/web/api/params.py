@@ -6,26 +6,33 @@ from typing import Annotated
 
 from ninja import Query
 
-from vrhub.web.api.schemas import Breakdown, PeriodKind, Severity
+from vrhub.web.api.schemas import Severity
 
 MAX_LIMIT = 10_000
 
 MeasureParam = Annotated[
     str | None, Query(None, description="A measure id (GET /api/catalogue); all measures if absent.")
 ]
+# Period and breakdown are plain strings here: the library checks them, so a bad one comes back with the
+# same parameter, value and hint as on the command line and the pages (see api.vrhub_error).
 PeriodParam = Annotated[
-    PeriodKind | None, Query(None, description="Period kind; each measure's natural period if absent.")
+    str | None,
+    Query(
+        None,
+        description="Period kind: year, financial-year, quarter or month; each measure's natural period if "
+        "absent.",
+    ),
 ]
 AreaParam = Annotated[
     str | None,
     Query(None, description="An area code (GET /api/areas); the force and all boroughs if absent."),
 ]
 ByParam = Annotated[
-    Breakdown | None,
+    str | None,
     Query(
         None,
-        description="Add rows broken down by age band or sex. Without a measure: every measure whose "
-        "source records ages (or sexes), since some (fire call-outs) do not.",
+        description="Add rows broken down by age band (age_band) or sex (sex). Without a measure: every "
+        "measure whose source records ages (or sexes), since some (fire call-outs) do not.",
     ),
 ]
 LimitParam = Annotated[int, Query(1000, ge=1, le=MAX_LIMIT, description="At most this many rows.")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.errors import HttpError
 
 from vrhub.definitions import Definition, definitions
+from vrhub.definitions import get_definition as lookup_definition
 from vrhub.web.api import data
 from vrhub.web.api.auth import SIGNED_IN
 from vrhub.web.api.schemas import AreaOut, DefinitionOut, DefinitionSummary, ErrorOut
@@ -54,10 +54,7 @@ def list_definitions(request: HttpRequest) -> list[dict]:
     summary="One definition: its version, its YAML text and the offence codes it counts",
 )
 def get_definition(request: HttpRequest, name: str) -> dict:
-    known = definitions()
-    if name not in known:
-        raise HttpError(404, f"name: no definition named '{name}'; known: {', '.join(sorted(known))}.")
-    d = known[name]
+    d = lookup_definition(name)  # UnknownDefinition, answered by api.vrhub_error
     rules = [
         {
             "label": r.label,

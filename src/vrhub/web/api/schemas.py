@@ -14,6 +14,11 @@ Severity = Literal["error", "warning", "info"]
 
 class ErrorOut(Schema):
     detail: str
+    # For an error about one input (vrhub.errors.VrhubError): which, what was given, how to put it right.
+    parameter: str | None = None
+    location: str | None = None  # 'path' or 'query'
+    value: str | None = None
+    hint: str | None = None
 
 
 class ParameterError(Schema):

@@ -9,11 +9,13 @@ from django.shortcuts import render
 
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import get_definition
+from vrhub.errors import UnknownArea
 from vrhub.quality.recording import recording_changes
 from vrhub.reports.build import quality_notes
 from vrhub.web import figures
 from vrhub.web.accounts.access import role_required
 from vrhub.web.dashboard import changes, data, downloads, report_jobs, tables
+from vrhub.web.dashboard.errors import shows_errors
 
 PUBLIC_NOTE = (
     "Figures below Merseyside level are rounded to the nearest 5. '*' marks a count suppressed to protect "
@@ -61,19 +63,22 @@ def published_csv(request: HttpRequest) -> HttpResponse:
     return downloads.csv_response(frame, "vrhub-published-figures.csv")
 
 
-def _area_or_404(code: str, area_list: list[tuple[str, str]]) -> str:
+def _known_area(code: str, area_list: list[tuple[str, str]]) -> str:
+    """The area's name; a code not among them is the error page (the API's and the command line's words)."""
     names = dict(area_list)
     if code not in names:
-        raise Http404("No such area")
+        raise UnknownArea.among(code, [(a["code"], a["name"]) for a in figures.areas()])
     return names[code]
 
 
 @role_required()
+@shows_errors
 def overview(request: HttpRequest) -> HttpResponse:
     area_list = figures.cached(("page", "areas"), lambda: tables.areas(data.annual(), data.catalogue()))
     area = request.GET.get("area") or FORCE_CODE
+    _known_area(area, [(a["code"], a["name"]) for a in figures.areas()])
     if area not in dict(area_list):
-        area = FORCE_CODE
+        area = FORCE_CODE  # a borough with no figures loaded yet
     context = figures.cached(("page", "overview", area), lambda: _overview_context(area, area_list))
     return render(request, "dashboard/overview.html", context)
 
@@ -100,16 +105,14 @@ def _recording_changes() -> list:
     return recording_changes(findings[findings["severity"] != "info"])
 
 
-def _measure_or_404(measure_id: str):  # noqa: ANN202 - a catalogue Measure
-    catalogue = data.catalogue()
-    if measure_id not in catalogue.measures:
-        raise Http404("No such measure")
-    return catalogue.get(measure_id)
+def _measure(measure_id: str):  # noqa: ANN202 - a catalogue Measure
+    return data.catalogue().get(measure_id)  # UnknownMeasure: the error page
 
 
 @role_required()
+@shows_errors
 def measure(request: HttpRequest, measure_id: str) -> HttpResponse:
-    m = _measure_or_404(measure_id)
+    m = _measure(measure_id)
     context = figures.cached(("page", "measure", m.id), lambda: _measure_context(m))
     return render(request, "dashboard/measure.html", context)
 
@@ -155,20 +158,23 @@ def _measure_context(m: Any) -> dict:
 
 
 @role_required()
+@shows_errors
 def measure_csv(request: HttpRequest, measure_id: str) -> HttpResponse:
-    m = _measure_or_404(measure_id)
+    m = _measure(measure_id)
     return downloads.csv_response(data.measure_rows(m), f"{m.id}.csv")
 
 
 @role_required()
+@shows_errors
 def measure_xlsx(request: HttpRequest, measure_id: str) -> HttpResponse:
-    m = _measure_or_404(measure_id)
+    m = _measure(measure_id)
     # Built once per warehouse state: writing a workbook takes far longer than serving one.
     workbook = figures.cached(("xlsx", m.id), lambda: downloads.xlsx_bytes(data.measure_rows(m), sheet=m.id))
     return downloads.bytes_response(workbook, downloads.XLSX, f"{m.id}.xlsx")
 
 
 @role_required()
+@shows_errors
 def borough(request: HttpRequest, code: str) -> HttpResponse:
     catalogue = data.catalogue()
     frame = data.annual()
@@ -178,7 +184,7 @@ def borough(request: HttpRequest, code: str) -> HttpResponse:
     boroughs = sorted(
         ((a["code"], a["name"]) for a in figures.areas() if a["kind"] == "borough"), key=lambda a: a[1]
     )
-    name = _area_or_404(code, boroughs)
+    name = _known_area(code, boroughs)
     ids = tables.strategy_ids(catalogue) + [
         m.id for m in catalogue.measures.values() if not m.strategy and m.source != "indicators"
     ]
