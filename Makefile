@@ -60,6 +60,7 @@ bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the
 	$(VENV)/bin/python benchmarks/analysis_bench.py
 	$(VENV)/bin/python benchmarks/web_load.py
 	$(VENV)/bin/python benchmarks/fuzz.py
+	$(VENV)/bin/python benchmarks/cli_startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache benchmarks/work node_modules $(VENDOR)
