@@ -520,10 +520,12 @@ def hotspots(
     else:
         emit(pa.Table.from_pandas(result.table, preserve_index=False), fmt)
     if map_path:
+        from vrhub.analysis.hotmap import map_png, map_svg
+
         if map_path.suffix.lower() == ".png":
-            result.map_png(map_path)
+            map_png(result, map_path)
         else:
-            map_path.write_text(result.map_svg(), encoding="utf-8")
+            map_path.write_text(map_svg(result), encoding="utf-8")
         err.print(f"Map written to {map_path}", highlight=False)
 
 

@@ -220,7 +220,7 @@ class Hub:
         if measure and crime_type:
             raise VrhubError("give --measure or --crime-type, not both", "Run one analysis at a time.")
         from vrhub.measures import load_catalogue
-        from vrhub.measures.engine import snapshot
+        from vrhub.warehouse.history import snapshot
 
         with self.open(read_only=True) as wh:
             result = find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)

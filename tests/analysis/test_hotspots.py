@@ -15,7 +15,7 @@ import shapely
 from statsmodels.stats.multitest import multipletests
 
 import vrhub.analysis.spacetime as spacetime
-from vrhub.analysis.hotmap import map_spec
+from vrhub.analysis.hotmap import map_png, map_spec, map_svg
 from vrhub.analysis.hotspots import TABLE_COLUMNS, getis_ord, hotspots_from_counts, lsoa_counts
 from vrhub.analysis.hotspots import kernel_density as lsoa_kde
 from vrhub.errors import VrhubError
@@ -228,9 +228,9 @@ def test_geojson_parses_with_the_properties() -> None:
 
 def test_map_renders_offline_to_svg_and_png(tmp_path: Path) -> None:
     result = grid_result()
-    svg = result.map_svg()
+    svg = map_svg(result)
     assert svg.startswith("<svg") and "Synthetic" in svg and "Hot spot, FDR p &lt; 0.01" in svg
-    png = result.map_png(tmp_path / "map.png", scale=1)
+    png = map_png(result, tmp_path / "map.png", scale=1)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

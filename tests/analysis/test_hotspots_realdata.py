@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REALDATA, TEST_KEY, copy_warehouse
+from vrhub.analysis.hotmap import map_png
 from vrhub.analysis.hotspots import HotspotResult, find_hotspots
 from vrhub.config import settings
 from vrhub.hub import Hub
@@ -106,6 +107,6 @@ def test_robbery_and_weapons_hot_spots_centre_on_liverpool(results: dict[str, Ho
 
 
 def test_violence_map_is_written(results: dict[str, HotspotResult]) -> None:
-    path = results["Violence and sexual offences"].map_png(MAP_PNG)
+    path = map_png(results["Violence and sexual offences"], MAP_PNG)
     assert path.stat().st_size > 50_000
     print(f"\nmap: {path}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from vrhub.analysis.hotmap import map_svg
 from vrhub.analysis.hotspots import find_hotspots, lsoa_counts
 from vrhub.hub import Hub
 
@@ -88,7 +89,7 @@ def test_hot_spots_count_every_row_of_both_vintages(spanning: Hub) -> None:
         "On 2021 LSOA boundaries: 5 records coded to 2011 LSOAs that changed in 2021 (3 LSOAs) were "
         "counted in their best-fit 2021 LSOA (best fit by area of overlap of the shipped boundaries)."
     )
-    assert "5 coded to 2011 LSOAs counted in their best-fit 2021 LSOA" in result.map_svg()
+    assert "5 coded to 2011 LSOAs counted in their best-fit 2021 LSOA" in map_svg(result)
     assert '"rows_mapped":{"rows":5' in result.geojson()
 
 

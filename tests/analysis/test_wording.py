@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vrhub.analysis.change import change_statistics
 from vrhub.analysis.wording import describe_change
+from vrhub.stats.change import change_statistics
 
 
 def say(current: float, previous: float, label: str = "2020", **kwargs: object) -> str:

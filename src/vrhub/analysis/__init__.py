@@ -1,6 +1,5 @@
 """Analysis beside the measures: change statistics and their wording, monthly trends, hot spots."""
 
-from vrhub.analysis.change import change_statistics
 from vrhub.analysis.trends import (
     Step,
     detect_steps,
@@ -10,6 +9,7 @@ from vrhub.analysis.trends import (
     share_shift,
 )
 from vrhub.analysis.wording import describe_change
+from vrhub.stats.change import change_statistics
 
 __all__ = [
     "Step",

@@ -297,16 +297,6 @@ class HotspotResult:
         # numpy scalars (in metadata) as plain numbers; anything else fails loudly.
         return json.dumps(doc, separators=(",", ":"), default=lambda v: v.item())
 
-    def map_svg(self) -> str:
-        from vrhub.analysis.hotmap import map_svg
-
-        return map_svg(self)
-
-    def map_png(self, path: str | Path, scale: float = 2.0) -> Path:
-        from vrhub.analysis.hotmap import map_png
-
-        return map_png(self, Path(path), scale=scale)
-
 
 def find_hotspots(
     wh: Warehouse,

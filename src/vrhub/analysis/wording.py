@@ -1,4 +1,4 @@
-"""Plain-English sentences about a change, written from the statistics in `vrhub.analysis.change`.
+"""Plain-English sentences about a change, written from the statistics in `vrhub.stats.change`.
 
 Every figure in a sentence comes from the arguments; nothing is typed in by hand. Sentences start in lower
 case so the caller can put the measure in front: "Homicides " + describe_change(...).

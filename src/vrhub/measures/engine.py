@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from vrhub.analysis.change import change_statistics
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import BadValue, UnknownArea, one_of
 from vrhub.measures import cube, periods
@@ -35,8 +34,9 @@ from vrhub.measures.expressions import (
     grouped,
     no_person,
 )
+from vrhub.stats.change import change_statistics
 from vrhub.warehouse import Warehouse
-from vrhub.warehouse.history import as_at
+from vrhub.warehouse.history import as_at, snapshot
 
 COLUMNS = [
     "measure_id",
@@ -165,20 +165,6 @@ def _check_area(code: str, areas: dict, reported: set[str]) -> None:
     raise UnknownArea.among(
         code, [(FORCE_CODE, FORCE_NAME), *((c, areas["names"][c]) for c in areas["lads"])]
     )
-
-
-def snapshot(wh: Warehouse, as_at: int | None = None) -> str:
-    """Which state of the warehouse a figure came from: the last load and a hash of every file loaded."""
-    import hashlib
-
-    t = wh.table("loads")
-    if as_at is not None:
-        t = t.filter(t.load_id <= as_at)
-    loads = wh.to_arrow(t.select("load_id", "sha256").order_by("load_id")).to_pylist()
-    if not loads:
-        return "empty"
-    digest = hashlib.sha256("".join(r["sha256"] or "" for r in loads).encode()).hexdigest()[:12]
-    return f"loads 1-{loads[-1]['load_id']} ({digest})"
 
 
 def _kind(request: MeasureRequest) -> str:

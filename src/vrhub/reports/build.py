@@ -15,12 +15,12 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from vrhub.analysis.hotmap import map_svg
 from vrhub.analysis.series import monthly_trend
 from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
-from vrhub.measures.engine import snapshot
 from vrhub.quality.recording import recording_changes, touching
 from vrhub.reports import charts, parts, sections
 from vrhub.reports.public import public_copy
@@ -29,6 +29,7 @@ from vrhub.reports.reproduction import checks, index
 from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
 from vrhub.reports.summary import latest_changes
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.history import snapshot
 
 MARKINGS = {
     "partner": "OFFICIAL-SENSITIVE: for partnership use only",
@@ -145,7 +146,7 @@ BASELINE_COLUMNS = (
 def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.DataFrame:
     """The statistics against each measure's baseline year (2019) beside those against last year: the
     engine's columns where it gives them, else computed here the same way (both years are whole years)."""
-    from vrhub.analysis.change import change_statistics
+    from vrhub.stats.change import change_statistics
 
     stats = stats.reset_index(drop=True).copy()
     if all(c in stats for c in BASELINE_COLUMNS):
@@ -351,7 +352,7 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             colour="period",
         )
     if data["hotspots"] is not None:
-        found["hotmap"] = data["hotspots"].map_svg()
+        found["hotmap"] = map_svg(data["hotspots"])
     return found
 
 

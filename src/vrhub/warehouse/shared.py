@@ -47,7 +47,7 @@ class SharedWarehouse:
         (no other process can write the file meanwhile), the loads snapshot for PostgreSQL."""
         if self.is_duckdb:
             return self._generation
-        from vrhub.measures.engine import snapshot
+        from vrhub.warehouse.history import snapshot
 
         with self.open(read_only=True) as wh:
             return snapshot(wh)

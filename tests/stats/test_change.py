@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats import rates
 
-from vrhub.analysis.change import COLUMNS, binomial_two_sided, change_statistics
+from vrhub.stats.change import COLUMNS, binomial_two_sided, change_statistics
 
 NAN = float("nan")
 

@@ -1,0 +1,1 @@
+"""Pure statistics on counts (no warehouse, no catalogue): the floor below measures and analysis."""
