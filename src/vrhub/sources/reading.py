@@ -205,6 +205,14 @@ def check_columns(path: Path, spec: SourceSpec, header: Header) -> list[str]:
     beside a column of that name, it would be taken for another column, and an identifier kept as it is."""
     if header.refusal is not None:
         raise header.refusal
+    if len(header.names) > MAX_COLUMNS:
+        # Each column of a bad row is kept (hashed) in the quarantine: thousands of columns made DuckDB plan
+        # expressions for minutes (a fuzzed file of 1,500 columns ran for over 15 minutes).
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: the header has {len(header.names):,} columns, more than the "
+            f"{MAX_COLUMNS:,} vrhub reads",
+            "Export only the columns the source needs (see docs/data-formats.md).",
+        )
     hidden = [(name, col.name) for col in spec.columns for name in header.names if _hides(name, col.name)]
     missing = [c.name for c in spec.columns if c.required and header.find(c.name) is None]
     if hidden:
@@ -262,6 +270,8 @@ def _q(name: str) -> str:
 # DuckDB's own limit (2 MB) drops a longer row without a word, even as a reject: a row is allowed far more
 # (a free-text field pasted whole), and one longer than that is found by the row count check.
 MAX_LINE_BYTES = 32 * 1024 * 1024
+# The widest file vrhub reads: a HES extract with every diagnosis and procedure column has a few hundred.
+MAX_COLUMNS = 1000
 
 
 def stage_raw(
