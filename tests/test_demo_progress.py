@@ -53,7 +53,7 @@ def test_the_command_speaks_before_the_library_loads(tmp_path: Path) -> None:
         try:
             app(["demo", "--no-serve", "--dir", {str(tmp_path)!r}], prog_name="vrhub")
         except SystemExit:
-            pass
+            written.append("")  # the stand-in generator ends the command here, as intended
         sys.stdout = sys.__stdout__
         print("heavy at first line:", *first[0])
         print("before generating:", written[0].replace(chr(10), " | "))

@@ -74,7 +74,7 @@ class DefinitionError(VrhubError):
 
 
 class UnknownDefinition(DefinitionError):
-    pass
+    """No definition of that name is in force (installed or in the partnership's folder)."""
 
 
 class WarehouseError(VrhubError):
