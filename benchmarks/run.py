@@ -127,7 +127,7 @@ def entry(
     """One comparison; `ours` and `base` are step results (best run's wall and CPU seconds, peak RSS)."""
     b = base or {}
     ratio = round(ours["seconds"] / b["seconds"], 3) if base else None
-    cpu_ratio = round(ours["cpu_seconds"] / b["cpu_seconds"], 3) if base else None
+    cpu_ratio = round(ours["cpu_seconds"] / b["cpu_seconds"], 3) if b.get("cpu_seconds") else None
     return {
         "name": name,
         "rows": ROWS,
@@ -275,12 +275,26 @@ def main() -> int:
         agreement = check(out["vrhub"], out["sql"], out["pandas"], out["scan"])
     except AssertionError as exc:
         agreement = {"agree": False, "error": str(exc)}
+    floor_step = {
+        "seconds": round(hashed["seconds"] + ing["counting_seconds"], 3),
+        "cpu_seconds": None,
+        "peak_rss_mb": hashed["peak_rss_mb"],
+    }
     name = "measures: vrhub, one call"
     entries = [
+        # The 2x-of-read_csv target of issue 2 sat below the measured floor and is retired (issue 13).
         entry(
-            "ingest: vrhub", ing, "duckdb read_csv CTAS", bare, 2.0, counting_seconds=ing["counting_seconds"]
+            "ingest: vrhub", ing, "duckdb read_csv CTAS", bare, None, counting_seconds=ing["counting_seconds"]
         ),
         entry("ingest: vrhub", ing, "read_csv CTAS + pseudonyms + row key", hashed, None),
+        entry(
+            "ingest: vrhub",
+            ing,
+            "the floor: read_csv + pseudonyms + row key, plus the counting",
+            floor_step,
+            1.5,
+            target_peak_rss_mb=4096,
+        ),
         entry(
             name,
             vm,
