@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import copy_warehouse
 from vrhub.cli import app
 from vrhub.config import settings
 from vrhub.hub import Hub
@@ -17,8 +18,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("cli-analysis")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Path:
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("cli-analysis"))
     files = sorted((FIXTURES / "police-uk").glob("*.csv"))
     good = [f for f in files if "bad" not in f.name and "missing" not in f.name]
     assert good, "the police-uk fixture is missing"

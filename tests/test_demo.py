@@ -7,19 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from vrhub.config import settings
+from tests.conftest import copy_demo
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest
 from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
 
+pytestmark = pytest.mark.slow  # `vrhub demo` once per test run, shared with tests/reports/test_sna.py
+
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Hub, Path]:
-    folder = tmp_path_factory.mktemp("demo")
-    hub = Hub(settings(data_dir=folder))
-    report = hub.demo(seed=2022)
-    return hub, report.html
+def demo(_demo_run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Hub, Path]:
+    """A copy of what `vrhub demo` (hub.demo, seed 2022) made, and its report's HTML."""
+    hub = copy_demo(_demo_run, tmp_path_factory.mktemp("demo") / "data")
+    return hub, hub.settings.reports_dir / "vrhub-report-partner.html"
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,11 @@ person's), crimes with no victim recorded and people of unknown age or sex in ro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.conftest import copy_warehouse
 from tests.measures.test_engine import EXTRACT
 from vrhub.config import settings
 from vrhub.hub import Hub
@@ -59,8 +62,8 @@ MEASURES = """measures:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
-    folder = tmp_path_factory.mktemp("breakdowns")
+def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Hub:
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("breakdowns"))
     (folder / "extract.csv").write_text("\n".join([HEADER, *ROWS]) + "\n")
     (folder / "more.csv").write_text("\n".join([HEADER, *ENGINE_ROWS]) + "\n")
     (folder / "mine.yaml").write_text(MEASURES)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from tests.conftest import copy_warehouse
 from vrhub.config import settings
 from vrhub.errors import VrhubError
 from vrhub.hub import Hub
@@ -40,8 +41,8 @@ C7,2020-01-03,2019-12-31,5D,N,N,N,E01012393,victim,P10,25,M
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
-    folder = tmp_path_factory.mktemp("measures")
+def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Hub:
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("measures"))
     extract = folder / "extract.csv"
     extract.write_text(EXTRACT)
     hub = Hub(settings(data_dir=folder))
@@ -195,7 +196,9 @@ def test_a_warehouse_with_nothing_loaded_gives_no_rows_not_an_error(data_dir, ke
     assert one.table.num_rows == 0
 
 
-def test_a_mistyped_area_is_an_error_naming_the_areas_there_are(hub: Hub, tmp_path: Path) -> None:
+def test_a_mistyped_area_is_an_error_naming_the_areas_there_are(
+    hub: Hub, tmp_path: Path, data_dir: Path
+) -> None:
     with pytest.raises(VrhubError, match="no area 'E08000099'") as raised:
         hub.measures(MeasureRequest(measures=["local_sv_offences"], area="E08000099"))
     assert "E08000012 Liverpool" in raised.value.hint and FORCE in raised.value.hint
@@ -204,7 +207,7 @@ def test_a_mistyped_area_is_an_error_naming_the_areas_there_are(hub: Hub, tmp_pa
     figures.write_text(
         "indicator_id,area_code,period,value,unit,note\nlocal_neet_16_17,E92000001,2019,5.5,percent,\n"
     )
-    own = Hub(settings(data_dir=tmp_path / "data"))
+    own = Hub(settings(data_dir=data_dir))
     [loaded] = own.ingest("indicators", [figures])
     assert loaded.rows_loaded == 1
     table = own.measures(MeasureRequest(measures=["local_neet_16_17"], area="E92000001")).table

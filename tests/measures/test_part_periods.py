@@ -9,6 +9,7 @@ import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
+from tests.conftest import copy_warehouse
 from vrhub.config import settings
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest
@@ -43,8 +44,8 @@ def extract() -> str:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
-    folder = tmp_path_factory.mktemp("part-periods")
+def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Hub:
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("part-periods"))
     path = folder / "extract.csv"
     path.write_text(extract())
     hub = Hub(settings(data_dir=folder))

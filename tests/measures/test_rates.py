@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_warehouse
 from vrhub.config import settings
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest
@@ -47,8 +48,8 @@ LIVERPOOL_ALL, LIVERPOOL_0_9, LIVERPOOL_18_24 = 498_042, 57_608, 68_857
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
-    folder = tmp_path_factory.mktemp("rates")
+def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Hub:
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("rates"))
     (folder / "extract.csv").write_text(EXTRACT)
     (folder / "mine.yaml").write_text(MEASURES)
     hub = Hub(settings(data_dir=folder))

@@ -3,8 +3,11 @@ the offence groups Table 2 counted, and the Home Office definitions, on one hand
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.conftest import copy_warehouse
 from vrhub.config import settings
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest, load_catalogue
@@ -48,8 +51,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
-    folder = tmp_path_factory.mktemp("strategy-rows")
+def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) -> Hub:
+    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("strategy-rows"))
     extract = folder / "extract.csv"
     extract.write_text(EXTRACT)
     hub = Hub(settings(data_dir=folder))

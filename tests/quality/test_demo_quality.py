@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from vrhub.config import settings
-from vrhub.hub import Hub
+from tests.conftest import copy_demo
 from vrhub.quality import QualityReport, check_quality
-from vrhub.synth import generate_demo
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> QualityReport:
-    folder = tmp_path_factory.mktemp("quality-demo")
-    hub = Hub(settings(data_dir=folder))
-    for source, path in generate_demo(folder / "input", seed=2022).items():
-        for _summary in hub.ingest(source, [path]):
-            pass
+def demo_report(_demo_run: Path, tmp_path_factory: pytest.TempPathFactory) -> QualityReport:
+    """The checks on a copy of the warehouse `vrhub demo` (seed 2022) loaded."""
+    hub = copy_demo(_demo_run, tmp_path_factory.mktemp("quality-demo") / "data")
     with hub.open(read_only=True) as wh:
         report = check_quality(wh)
     for f in report.items():  # shown with -s: read them when a threshold or the demo changes

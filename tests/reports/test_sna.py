@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from vrhub.config import FORCE_CODE, settings
+from tests.conftest import copy_demo
+from vrhub.config import FORCE_CODE
 from vrhub.hub import Hub
 from vrhub.reports.build import gather
 from vrhub.reports.disclosure import SUPPRESSED
@@ -31,11 +32,13 @@ SECTIONS = [
 ]
 
 
+pytestmark = pytest.mark.slow  # reports from the demo's warehouse (`vrhub demo` once per test run)
+
+
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
-    hub = Hub(settings(data_dir=tmp_path_factory.mktemp("sna")))
-    hub.demo(seed=2022)
-    return hub
+def hub(_demo_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Hub:
+    """A copy of what `vrhub demo` (seed 2022) made."""
+    return copy_demo(_demo_run, tmp_path_factory.mktemp("sna") / "data")
 
 
 def pdf_text(path: Path) -> str:

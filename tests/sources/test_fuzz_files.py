@@ -3,7 +3,8 @@ warehouse untouched, or loads with every row it holds read and each one loaded, 
 duplicate; nothing else (no other exception) ever happens.
 
 The files come from `fuzzfiles.py`, shared with `benchmarks/fuzz.py` (which runs a thousand and more; see
-docs/performance.md, "Fuzzing"). VRHUB_FUZZ_EXAMPLES sets how many files each source gets here.
+docs/performance.md, "Fuzzing"). VRHUB_FUZZ_EXAMPLES sets how many files each source gets here (else the
+Hypothesis profile: 4 in the default, 40 in "thorough").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from tests.sources.fuzzfiles import (
     ALL_SOURCES,
     BYTE_MUTATIONS,
@@ -28,7 +30,7 @@ from tests.sources.fuzzfiles import (
 )
 from vrhub.hub import Hub
 
-EXAMPLES = int(os.environ.get("VRHUB_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("VRHUB_FUZZ_EXAMPLES", examples(4)))  # 40 with --hypothesis-profile=thorough
 _numbers = itertools.count(1)
 
 

@@ -219,12 +219,10 @@ def test_row_numbers_stay_right_with_non_ascii_text_over_several_lines(hub: Hub,
     ]
 
 
-def test_a_file_of_more_columns_than_vrhub_reads_is_refused_with_the_count(tmp_path: Path) -> None:
+def test_a_file_of_more_columns_than_vrhub_reads_is_refused_with_the_count(hub: Hub, tmp_path: Path) -> None:
     """A fuzzed header of 1,500 columns kept DuckDB planning the quarantine for over 15 minutes."""
-    from vrhub.config import settings
-
     wide = tmp_path / "wide.csv"
     names = ["indicator_id", "area_code", "period", "value", "unit"] + [f"extra{i}" for i in range(996)]
     wide.write_text(",".join(names) + "\n" + ",".join(["x"] * len(names)) + "\n")
     with pytest.raises(InputRefused, match="the header has 1,001 columns, more than the 1,000"):
-        list(Hub(settings(data_dir=tmp_path / "data")).ingest("indicators", [wide]))
+        list(hub.ingest("indicators", [wide]))

@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo files are generated once per test session and loaded into DuckDB as text."""
+"""Shared fixtures: the demo files (generated once per test run, tests/conftest.py) loaded into DuckDB as
+text."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from vrhub.synth import generate_demo
 
 DATA = resources.files("vrhub") / "data"
 HOMICIDE = ("1", "4.1", "4.2", "4.10")
@@ -26,8 +25,9 @@ def _sql_list(values) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory) -> dict[str, Path]:
-    return generate_demo(tmp_path_factory.mktemp("demo"))
+def demo(_demo_files: dict[str, Path]) -> dict[str, Path]:
+    """The demo files (seed 2022), generated once per test run."""
+    return _demo_files
 
 
 @pytest.fixture(scope="session")

@@ -9,23 +9,34 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, TEST_KEY, copy_warehouse
+from tests.conftest import FIXTURES, TEST_KEY, built_once, copy_warehouse
 from vrhub.config import settings as vrhub_settings
 from vrhub.hub import Hub
 
 SOURCES = ["police-records", "ed-attendances", "hospital-admissions", "ambulance", "fire", "indicators"]
 
 
+@pytest.fixture(autouse=True)
+def _no_request_history() -> None:
+    """Rate limits count requests in Django's cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def _loaded_warehouse(_initialised_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The initialised warehouse with each source's good fixture loaded (once per session)."""
-    folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("web-template"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VRHUB_PSEUDONYM_KEY", TEST_KEY)
-        hub = Hub(vrhub_settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
-        for source in SOURCES:
-            list(hub.ingest(source, [FIXTURES / source / "good.csv"]))
-    return folder
+    """The initialised warehouse with each source's good fixture loaded (once per test run)."""
+
+    def build(folder: Path) -> None:
+        copy_warehouse(_initialised_warehouse, folder)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("VRHUB_PSEUDONYM_KEY", TEST_KEY)
+            hub = Hub(vrhub_settings(data_dir=folder, warehouse=str(folder / "warehouse.duckdb")))
+            for source in SOURCES:
+                list(hub.ingest(source, [FIXTURES / source / "good.csv"]))
+
+    return built_once(tmp_path_factory, "loaded", build)
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from tests.reports.intruder import problems
 from vrhub.config import FORCE_CODE
 from vrhub.config import settings as vrhub_settings
 from vrhub.hub import Hub
-from vrhub.synth import generate_demo
 
 pytestmark = pytest.mark.django_db
 KEY = ["measure_id", "period", "area_code", "breakdown"]
@@ -39,8 +38,10 @@ def _thin(source: Path, target: Path, key: str, keep_one_in: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def _demo_like(_initialised_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files = generate_demo(tmp_path_factory.mktemp("demo-full"))
+def _demo_like(
+    _initialised_warehouse: Path, _demo_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    files = _demo_files
     thin = tmp_path_factory.mktemp("demo-thin")
     keys = {
         "police-records": ("crime_ref", 50),
