@@ -6,7 +6,7 @@ VRHUB := $(VENV)/bin/vrhub
 DEMO_DIR ?= vrhub-data
 UV_VERSION := 0.13.8
 
-.PHONY: setup assets system-deps demo test lint bench clean
+.PHONY: setup assets system-deps demo test check lint bench clean
 # PostgreSQL for the warehouse tests, poppler to read the report's PDF, Chromium (Debian's: Playwright
 # cannot download its own here) for the browser tests; node and npm build the web assets, from Debian unless
 # an npm is already there (NodeSource's nodejs carries its own npm and conflicts with Debian's).
@@ -50,6 +50,14 @@ demo: setup  ## demo data -> ingest -> measures -> report (and the dashboard onc
 
 test: setup  ## the whole test suite
 	$(VENV)/bin/python -m pytest -q -n 2
+
+# The five slowest are listed: a test of more than about half a second belongs in `make test` only
+# (@pytest.mark.slow; see pyproject.toml). Compiled modules are kept in build/pycache even where the
+# environment says not to write them (PYTHONDONTWRITEBYTECODE): compiling every module in each of the three
+# processes, every run, was a third of this target's time.
+check: setup  ## the fast tests (those not marked slow), for the edit loop: under a minute
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache \
+		$(VENV)/bin/python -m pytest -q -n 2 -m "not slow" --durations=5
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks

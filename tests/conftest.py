@@ -64,6 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
         django_settings.DATABASES  # noqa: B018  (reading a setting configures them)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A server to start (PostgreSQL, or `vrhub serve` and a browser): slow whatever the test then does.
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def key(monkeypatch: pytest.MonkeyPatch) -> bytes:
     """The pseudonym key, from the environment as a deployment would give it."""

@@ -27,6 +27,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: P
     return folder
 
 
+@pytest.mark.slow
 def test_hotspots_csv_has_the_documented_columns(data_dir: Path) -> None:
     result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--format", "csv"])
     assert result.exit_code == 0, result.output
@@ -34,6 +35,7 @@ def test_hotspots_csv_has_the_documented_columns(data_dir: Path) -> None:
     assert header == "lsoa_code,lsoa_name,lad_code,count,gi_z,p_value,p_fdr,hot,class"
 
 
+@pytest.mark.slow
 def test_hotspots_geojson_parses(data_dir: Path) -> None:
     result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--format", "geojson"])
     assert result.exit_code == 0
@@ -57,6 +59,7 @@ def test_hotspots_refuses_both_a_measure_and_a_crime_type(data_dir: Path) -> Non
     assert result.exit_code == 1 and "Error: give --measure or --crime-type, not both" in result.output
 
 
+@pytest.mark.slow
 def test_quality_lists_findings(data_dir: Path) -> None:
     result = runner.invoke(app, ["quality", "--data-dir", str(data_dir), "--format", "csv"])
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from vrhub.cli import app
@@ -31,6 +32,7 @@ def vrhub(data_dir: Path, *args: str | Path):
     return result.stdout
 
 
+@pytest.mark.slow
 def test_quarantine_and_loads_csv_quote_what_a_partner_typed(
     data_dir: Path, key: bytes, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ def load_count(data_dir: Path) -> int:
     return len(json.loads(vrhub(data_dir, "loads", "--format", "json").stdout))
 
 
+@pytest.mark.slow
 def test_ingest_json_prints_one_object_per_file_with_exactly_the_counts(data_dir: Path, key: bytes) -> None:
     good, bad = FIXTURES / "police-records" / "good.csv", FIXTURES / "police-records" / "bad.csv"
     result = vrhub(data_dir, "ingest", "police-records", good, bad, "--json")
@@ -67,6 +68,7 @@ def test_ingest_json_prints_one_object_per_file_with_exactly_the_counts(data_dir
     assert (again["rows_loaded"], again["duplicates_skipped"]) == (0, 7)
 
 
+@pytest.mark.slow
 def test_ingest_says_what_it_did_and_where_the_quarantined_rows_are(data_dir: Path, key: bytes) -> None:
     result = vrhub(data_dir, "ingest", "fire", FIXTURES / "fire" / "bad.csv")
     assert result.exit_code == 0, result.output
@@ -77,6 +79,7 @@ def test_ingest_says_what_it_did_and_where_the_quarantined_rows_are(data_dir: Pa
     assert "(already loaded: nothing added)" in again.stdout
 
 
+@pytest.mark.slow
 def test_quarantine_lists_rows_with_row_number_field_and_reason(data_dir: Path, key: bytes) -> None:
     path = FIXTURES / "ambulance" / "bad.csv"
     vrhub(data_dir, "ingest", "ambulance", path)
@@ -104,6 +107,7 @@ def test_quarantine_lists_rows_with_row_number_field_and_reason(data_dir: Path, 
     ]
 
 
+@pytest.mark.slow
 def test_loads_lists_every_file_with_its_counts(data_dir: Path, key: bytes) -> None:
     vrhub(data_dir, "ingest", "hospital-admissions", FIXTURES / "hospital-admissions" / "bad.csv")
     loads = json.loads(vrhub(data_dir, "loads", "--format", "json").stdout)
@@ -118,6 +122,7 @@ def test_loads_lists_every_file_with_its_counts(data_dir: Path, key: bytes) -> N
     assert len(last["sha256"]) == 64 and last["definition_version"]
 
 
+@pytest.mark.slow
 def test_sql_runs_a_query_and_prints_csv(data_dir: Path, key: bytes) -> None:
     vrhub(data_dir, "ingest", "police-records", FIXTURES / "police-records" / "good.csv")
     result = vrhub(
@@ -133,6 +138,7 @@ def test_sql_runs_a_query_and_prints_csv(data_dir: Path, key: bytes) -> None:
     assert json.loads(with_cte.stdout) == [{"a": 1}]
 
 
+@pytest.mark.slow
 def test_a_table_into_a_pipe_keeps_its_width_and_an_empty_one_says_so(data_dir: Path, key: bytes) -> None:
     """Folded to a pipe's 80 columns a wide table breaks every value mid-word; into a file or a pager it
     keeps one line per row."""
@@ -186,6 +192,7 @@ def test_sql_reports_a_failed_query_and_cannot_read_files(data_dir: Path) -> Non
     assert error_lines(blocked)[0] == "the function read_text() is not allowed in vrhub sql"
 
 
+@pytest.mark.slow
 def test_a_file_without_a_required_column_exits_2_naming_file_and_columns(data_dir: Path, key: bytes) -> None:
     before = load_count(data_dir)
     path = FIXTURES / "hospital-admissions" / "missing_columns.csv"
@@ -201,6 +208,7 @@ def test_a_file_without_a_required_column_exits_2_naming_file_and_columns(data_d
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_a_refused_file_stops_the_run_after_what_loaded(data_dir: Path, key: bytes) -> None:
     good, missing = FIXTURES / "fire" / "good.csv", FIXTURES / "fire" / "missing_columns.csv"
     result = vrhub(data_dir, "ingest", "fire", good, missing, "--json")
@@ -218,6 +226,7 @@ def test_unknown_source_and_missing_file(data_dir: Path, key: bytes) -> None:
     assert missing.exit_code == 1 and "no such file" in error_lines(missing)[0]
 
 
+@pytest.mark.slow
 def test_init_twice_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VRHUB_WAREHOUSE", raising=False)
     folder = tmp_path / "fresh"
@@ -246,6 +255,7 @@ def test_commands_before_init_say_to_run_init(tmp_path: Path, monkeypatch: pytes
         assert what.startswith("no warehouse at") and "vrhub init" in hint
 
 
+@pytest.mark.slow
 def test_the_library_never_imports_typer_or_django() -> None:
     """The library is a library: only the shells (vrhub.cli, and the Django apps vrhub.web and vrhub.delivery)
     import typer or a web framework; the pipeline's modules import neither."""
@@ -271,6 +281,7 @@ print(len(names), sorted(m for m in sys.modules if m.split(".")[0] in ("typer", 
     assert found.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_with_json_a_refusal_is_json_on_standard_output(data_dir: Path, key: bytes) -> None:
     good = FIXTURES / "police-records" / "good.csv"
     missing = FIXTURES / "hospital-admissions" / "missing_columns.csv"

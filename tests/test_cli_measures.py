@@ -7,11 +7,14 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.measures.test_part_periods import MEASURE, extract
 from vrhub.cli import app
 from vrhub.measures import COLUMNS
+
+pytestmark = pytest.mark.slow
 
 runner = CliRunner()
 

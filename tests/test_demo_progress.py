@@ -17,6 +17,7 @@ class Stop(Exception):
     """Ends the demo once the stages under test have been heard."""
 
 
+@pytest.mark.slow
 def test_the_command_speaks_before_the_library_loads(tmp_path: Path) -> None:
     """In a fresh interpreter, the first line is out before pandas, Ibis or DuckDB are imported, and the
     first stage is announced before the data is generated (the generator here stands in and stops)."""

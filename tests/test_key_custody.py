@@ -15,6 +15,8 @@ from vrhub.errors import PseudonymKeyError
 from vrhub.hub import Hub
 from vrhub.pseudonymise import pseudonym, rekey
 
+pytestmark = pytest.mark.slow
+
 POLICE = FIXTURES / "police-records" / "good.csv"
 QUARANTINE = "SELECT raw_row FROM quarantine"
 

@@ -7,10 +7,13 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import FIXTURES
 from vrhub.cli import app
+
+pytestmark = pytest.mark.slow
 
 runner = CliRunner()
 

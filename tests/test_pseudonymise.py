@@ -62,6 +62,7 @@ def test_known_answer_rfc_4231_case_2() -> None:
     assert in_sql(b"Jefe", ["what do ya want for nothing?"]) == [expected]
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(key=st.binary(min_size=1, max_size=200), values=st.lists(st.text(max_size=80), min_size=1, max_size=5))
 def test_sql_hmac_equals_python_hmac_for_any_key_and_text(key: bytes, values: list[str]) -> None:
@@ -105,6 +106,7 @@ def test_keyed_sha256_depends_on_the_key_and_keeps_null() -> None:
     assert pseudonym(b"k", "a") != pseudonym(b"k", "a", HMAC_SHA256)[:32]
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(key=st.binary(min_size=1, max_size=200), values=st.lists(st.text(max_size=80), min_size=1, max_size=5))
 def test_keyed_sha256_in_sql_equals_python_for_any_key_and_text(key: bytes, values: list[str]) -> None:

@@ -226,6 +226,7 @@ def test_geojson_parses_with_the_properties() -> None:
     assert doc["metadata"]["months"][-1] == "2020-06"
 
 
+@pytest.mark.slow
 def test_map_renders_offline_to_svg_and_png(tmp_path: Path) -> None:
     result = grid_result()
     svg = map_svg(result)
@@ -327,6 +328,7 @@ def test_counts_choose_the_vintage_map_2011_codes_and_report_what_was_left_out(l
     assert counts.attrs["rows_counted"] == len(ROWS) - 2
 
 
+@pytest.mark.slow
 def test_counts_by_crime_type_measure_and_period(loaded: Hub) -> None:
     with loaded.open(read_only=True) as wh:
         violence = lsoa_counts(wh, crime_type="violence and sexual offences", end="2022-01")
@@ -353,6 +355,7 @@ def test_permutation_p_values_are_repeatable_and_find_the_cluster() -> None:
     assert first["p_value"].min() >= 2 / 1000 and "G47" in set(first.loc[first["hot"], "lsoa_code"])
 
 
+@pytest.mark.slow
 def test_kernel_density_of_police_uk_points(loaded: Hub) -> None:
     with loaded.open(read_only=True) as wh:
         kde = lsoa_kde(wh, bandwidth=1000.0, cell_size=250.0)

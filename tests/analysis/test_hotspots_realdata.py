@@ -74,6 +74,7 @@ def show(result: HotspotResult) -> None:
         )
 
 
+@pytest.mark.slow
 def test_violence_hot_spots_are_liverpool_city_centre(results: dict[str, HotspotResult]) -> None:
     result = results["Violence and sexual offences"]
     show(result)
@@ -106,6 +107,7 @@ def test_robbery_and_weapons_hot_spots_centre_on_liverpool(results: dict[str, Ho
         assert result.hotspots["lad_code"].eq("E08000012").mean() > 0.9  # almost all in Liverpool
 
 
+@pytest.mark.slow
 def test_violence_map_is_written(results: dict[str, HotspotResult]) -> None:
     path = map_png(results["Violence and sexual offences"], MAP_PNG)
     assert path.stat().st_size > 50_000

@@ -14,6 +14,8 @@ from vrhub.analysis.hotmap import map_svg
 from vrhub.analysis.hotspots import find_hotspots, lsoa_counts
 from vrhub.hub import Hub
 
+pytestmark = pytest.mark.slow
+
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
     "Crime type,Last outcome category,Context"

@@ -21,6 +21,7 @@ def shipped() -> pd.DataFrame:
     return load_best_fit()
 
 
+@pytest.mark.slow
 def test_shipped_table_is_the_best_fit_of_the_shipped_boundaries(shipped: pd.DataFrame) -> None:
     fresh = compute_best_fit(load_lsoa_boundaries(2011), load_lsoa_boundaries(2021))
     assert shipped.attrs["source"] == SHIPPED
@@ -139,6 +140,7 @@ def test_a_lookup_without_the_columns_or_the_file_is_refused(tmp_path: Path) -> 
 
 
 # -- against the full-detail ONS boundaries ---------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.realdata
 def test_full_detail_boundaries_give_the_same_best_fit(realdata: Path, shipped: pd.DataFrame) -> None:
     """The shipped boundaries are generalised (about 15 m); the choices must not depend on it."""

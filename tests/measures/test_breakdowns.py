@@ -81,6 +81,7 @@ def bands(hub: Hub, measure: str, by: str, year: str = "2019") -> dict[str, int]
     return {r["breakdown"]: r["value"] for r in table if r["period"] == year and r["value"]}
 
 
+@pytest.mark.slow
 def test_every_crime_is_in_one_age_band_and_the_bands_add_up(hub: Hub) -> None:
     # 2019: K1-K6, and test_engine's C1 (victim 19), C2 (victims 30 and 17), C7 (victim 25).
     assert bands(hub, "any_offence", "age_band") == {
@@ -100,6 +101,7 @@ def test_every_crime_is_in_one_age_band_and_the_bands_add_up(hub: Hub) -> None:
     }
 
 
+@pytest.mark.slow
 def test_every_crime_is_in_one_sex_and_the_sexes_add_up(hub: Hub) -> None:
     assert bands(hub, "any_offence", "sex") == {
         "": 9,
@@ -148,6 +150,7 @@ POLICE_OFFENCES = [
 
 @pytest.mark.parametrize("by", ["age_band", "sex"])
 @pytest.mark.parametrize("counts", ["scanned", "counted at load"])
+@pytest.mark.slow
 def test_every_offence_measure_reconciles_in_every_period_and_area(
     hub: Hub, by: str, counts: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,6 +16,8 @@ from vrhub.measures import engine as engine_module
 from vrhub.sources.police_records import SPEC
 from vrhub.warehouse.migrations import MIGRATIONS, migrate
 
+pytestmark = pytest.mark.slow
+
 HEADER, *ROWS = EXTRACT.strip().splitlines()
 # A later extract: C2 gains a victim (the crime is already counted: it must still count once), C8 is a
 # new crime in a month already loaded, C9 one in a month not loaded before.

@@ -56,6 +56,7 @@ def values(table: pa.Table, **match: str) -> dict[tuple[str, str, str], float]:
     return {(r["period"], r["area_code"], r["breakdown"]): r["value"] for r in rows}
 
 
+@pytest.mark.slow
 def test_serious_violence_offences_by_year_and_area(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=["local_sv_offences_appendix"])).table
     got = values(table)
@@ -75,6 +76,7 @@ def test_serious_violence_offences_by_year_and_area(hub: Hub) -> None:
     assert row["definition_version"].startswith("merseyside_local@")
 
 
+@pytest.mark.slow
 def test_person_filters(hub: Hub) -> None:
     table = hub.measures(
         MeasureRequest(
@@ -144,6 +146,7 @@ def test_rate_per_100k_uses_the_boroughs_population(hub: Hub) -> None:
     assert row["rate_per_100k"] == pytest.approx(round(1 / knowsley_mid_2020 * 100_000, 1))
 
 
+@pytest.mark.slow
 def test_a_measure_added_in_yaml_needs_no_python(hub: Hub, tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     mine.write_text(
@@ -184,6 +187,7 @@ def test_suspect_breakdowns_count_suspects(hub: Hub) -> None:
     assert got[("2020", FORCE, "age_band=10-17")] == 0 and got[("2020", FORCE, "age_band=25-34")] == 1
 
 
+@pytest.mark.slow
 def test_a_warehouse_with_nothing_loaded_gives_no_rows_not_an_error(data_dir, key) -> None:
     from vrhub.config import settings
     from vrhub.hub import Hub
@@ -196,6 +200,7 @@ def test_a_warehouse_with_nothing_loaded_gives_no_rows_not_an_error(data_dir, ke
     assert one.table.num_rows == 0
 
 
+@pytest.mark.slow
 def test_a_mistyped_area_is_an_error_naming_the_areas_there_are(
     hub: Hub, tmp_path: Path, data_dir: Path
 ) -> None:

@@ -61,6 +61,7 @@ def rows(hub: Hub, **request) -> dict[str, dict]:
     return {r["period"]: r for r in table.table.to_pylist() if r["breakdown"] == ""}
 
 
+@pytest.mark.slow
 def test_each_row_says_how_many_months_of_data_its_period_holds(hub: Hub) -> None:
     got = rows(hub)
     assert {p: (r["value"], r["months"]) for p, r in got.items()} == {
@@ -72,6 +73,7 @@ def test_each_row_says_how_many_months_of_data_its_period_holds(hub: Hub) -> Non
     assert "part period" not in got["2019"]["notes"]
 
 
+@pytest.mark.slow
 def test_a_whole_year_against_a_part_year_is_compared_per_month(hub: Hub) -> None:
     row = rows(hub)["2019"]
     # 24 in 12 months against 9 in 9: 2 a month against 1, +100% (the count alone would say +166.7%).

@@ -76,6 +76,7 @@ def test_the_shipped_population_holds_the_figures_these_tests_use() -> None:
     assert sum(ages[str(a)] for a in range(18, 25)) == LIVERPOOL_18_24
 
 
+@pytest.mark.slow
 def test_an_age_band_is_rated_by_that_bands_population(hub: Hub) -> None:
     got = rows(hub, "robberies", "age_band")
     # R1 (5) and R2 (youngest victim 8) are in 0-9: 2 per 57,608 residents aged 0-9, not per 498,042.
@@ -87,6 +88,7 @@ def test_an_age_band_is_rated_by_that_bands_population(hub: Hub) -> None:
     assert "no rate for a victim of unknown age" in got["age_band=unknown"]["notes"]
 
 
+@pytest.mark.slow
 def test_an_under_25_measure_has_only_bands_under_25_each_by_its_own_population(hub: Hub) -> None:
     got = rows(hub, "robbery_victims_u25", "age_band")
     bands = {b for b in got if b}
@@ -124,6 +126,7 @@ def by_sex_file(path: Path, per_age: dict[str, int], codes: tuple[str, ...] = BO
     return path
 
 
+@pytest.mark.slow
 def test_a_sex_is_rated_by_that_sexs_population_once_loaded(hub: Hub, tmp_path: Path) -> None:
     import shutil
 
@@ -148,6 +151,7 @@ def test_a_sex_is_rated_by_that_sexs_population_once_loaded(hub: Hub, tmp_path: 
     assert row["rate_per_100k"] == round(1 / (5 * 27_300) * 100_000, 1)
 
 
+@pytest.mark.slow
 def test_population_by_sex_loads_beside_persons_and_replaces_only_its_own_sex(
     hub: Hub, tmp_path: Path
 ) -> None:
@@ -175,6 +179,7 @@ def test_population_by_sex_loads_beside_persons_and_replaces_only_its_own_sex(
     assert totals() == {"all": LIVERPOOL_ALL, "M": 28_210, "F": 18_200}
 
 
+@pytest.mark.slow
 def test_a_bad_sex_in_a_population_file_is_quarantined_naming_the_row_and_field(
     hub: Hub, tmp_path: Path
 ) -> None:

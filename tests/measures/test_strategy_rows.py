@@ -61,6 +61,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse: Path) 
     return hub
 
 
+@pytest.mark.slow
 def test_each_row_counts_what_its_label_says(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=list(EXPECTED))).table.to_pylist()
     got = {

@@ -37,6 +37,7 @@ def alarms(report: QualityReport) -> pd.DataFrame:
     return report.findings[report.findings["severity"].isin(["error", "warning"])]
 
 
+@pytest.mark.slow
 def test_a_clean_series_of_every_source_raises_no_warning(hub: Hub, tmp_path: Path) -> None:
     for source, write in factory.CLEAN.items():
         load(hub, source, write(tmp_path / f"{source}.csv"))
@@ -52,6 +53,7 @@ def test_a_clean_series_of_every_source_raises_no_warning(hub: Hub, tmp_path: Pa
     assert (ids["share"] == 1).all() and (ids["rows"] < 80).all()
 
 
+@pytest.mark.slow
 def test_a_month_missing_in_the_middle_is_an_error(hub: Hub, tmp_path: Path) -> None:
     months = [m for m in factory.MONTHS if m != "2020-06"]
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", months=months))
@@ -71,6 +73,7 @@ def test_a_month_missing_in_the_middle_is_an_error(hub: Hub, tmp_path: Path) -> 
     assert report.findings["severity"].iloc[0] == "error"
 
 
+@pytest.mark.slow
 def test_a_month_with_a_third_of_the_usual_count_is_late_or_missing(hub: Hub, tmp_path: Path) -> None:
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", counts={"2020-09": 27}))
     report = check(hub)
@@ -83,12 +86,14 @@ def test_a_month_with_a_third_of_the_usual_count_is_late_or_missing(hub: Hub, tm
     assert len(alarms(report)) == 1
 
 
+@pytest.mark.slow
 def test_the_first_month_is_compared_with_the_months_after_it(hub: Hub, tmp_path: Path) -> None:
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", counts={"2019-01": 20}))
     [row] = found(check(hub), "low_count").to_dict("records")
     assert row["month"] == "2019-01" and "median of the next 12 months (80)" in row["message"]
 
 
+@pytest.mark.slow
 def test_a_jump_in_ed_not_specified_is_category_drift(hub: Hub, tmp_path: Path) -> None:
     jump = {m: 0.4 for m in LATER_2020}
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", not_specified=jump))
@@ -112,6 +117,7 @@ def test_a_jump_in_ed_not_specified_is_category_drift(hub: Hub, tmp_path: Path) 
     assert len(drift) == 2 and len(alarms(report)) == 2
 
 
+@pytest.mark.slow
 def test_a_column_half_empty_in_one_month(hub: Hub, tmp_path: Path) -> None:
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", age_blank={"2020-03": 0.5}))
     report = check(hub)
@@ -131,6 +137,7 @@ def test_a_column_half_empty_in_one_month(hub: Hub, tmp_path: Path) -> None:
     assert len(alarms(report)) == 1
 
 
+@pytest.mark.slow
 def test_a_month_with_many_out_of_area_lsoas(hub: Hub, tmp_path: Path) -> None:
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", outside={"2020-05": 0.3}))
     report = check(hub)
@@ -145,6 +152,7 @@ def test_a_month_with_many_out_of_area_lsoas(hub: Hub, tmp_path: Path) -> None:
     assert len(alarms(report)) == 1
 
 
+@pytest.mark.slow
 def test_an_ed_arrival_before_the_assault(hub: Hub, tmp_path: Path) -> None:
     load(hub, "ed-attendances", factory.ed_file(tmp_path / "ed.csv", arrival_before={"2020-10": 2}))
     report = check(hub)
@@ -162,6 +170,7 @@ def test_an_ed_arrival_before_the_assault(hub: Hub, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_quarantined_rows_are_reported_by_the_month_in_their_raw_text(hub: Hub, tmp_path: Path) -> None:
     path = factory.ed_file(tmp_path / "ed.csv")
     lines = path.read_text().splitlines()
@@ -183,6 +192,7 @@ def test_quarantined_rows_are_reported_by_the_month_in_their_raw_text(hub: Hub, 
     assert "(month unknown)" in q.iloc[0]["message"]
 
 
+@pytest.mark.slow
 def test_police_records_checks(hub: Hub, tmp_path: Path) -> None:
     base = {
         "recorded_date": "2020-02-03",
@@ -230,6 +240,7 @@ def test_police_records_checks(hub: Hub, tmp_path: Path) -> None:
     assert skipped["value"] == 10 and skipped["message"].startswith("police-again.csv (load ")
 
 
+@pytest.mark.slow
 def test_a_source_by_cli_name_or_table_and_sorted_by_severity(hub: Hub, tmp_path: Path) -> None:
     months = [m for m in factory.MONTHS if m not in ("2020-06", "2020-07")]
     ed = factory.ed_file(tmp_path / "ed.csv", counts={"2020-09": 27}, months=months, outside={"2020-02": 0.5})

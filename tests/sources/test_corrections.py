@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.sources.helpers import ingest, quarantined, rows
 from tests.sources.test_duplicates import RECORDS, SUSPECT, VICTIM
 from vrhub.config import FORCE_CODE
 from vrhub.hub import Hub
 from vrhub.measures import MeasureRequest
+
+pytestmark = pytest.mark.slow
 
 
 def write(path: Path, header: str, lines: list[str]) -> Path:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.sources.helpers import ingest, rows
 from vrhub.hub import Hub
+
+pytestmark = pytest.mark.slow
 
 RECORDS = "crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,person_role,person_ref,age,sex"  # noqa: E501 - a CSV header is as long as it is
 VICTIM = "C1,2019-03-02,2019-03-01,8N,Y,N,N,E01006412,victim,P1,19,M"

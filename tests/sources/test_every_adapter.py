@@ -240,6 +240,7 @@ def table_rows(hub: Hub, table: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.slow
 def test_good_rows_load(hub: Hub, case: Case) -> None:
     before = len(table_rows(hub, case.table))
     summary = ingest(hub, case.source, case.path(case.good))
@@ -259,6 +260,7 @@ def test_good_rows_load(hub: Hub, case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.slow
 def test_each_bad_row_is_quarantined_with_its_row_field_and_reason(hub: Hub, case: Case) -> None:
     summary = ingest(hub, case.source, case.path(case.bad))
     found = quarantined(hub, case.bad)
@@ -292,6 +294,7 @@ def test_a_file_without_a_required_column_is_refused_whole(hub: Hub, case: Case)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.slow
 def test_loading_the_same_file_again_adds_nothing(hub: Hub, case: Case) -> None:
     for name in (case.good, case.bad):
         first = ingest(hub, case.source, case.path(name))
@@ -304,6 +307,7 @@ def test_loading_the_same_file_again_adds_nothing(hub: Hub, case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.slow
 def test_a_reexport_under_another_name_loads_only_its_new_row(hub: Hub, case: Case, tmp_path: Path) -> None:
     ingest(hub, case.source, case.path(case.good))
     before = table_rows(hub, case.table)
@@ -324,6 +328,7 @@ def test_a_reexport_under_another_name_loads_only_its_new_row(hub: Hub, case: Ca
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.slow
 def test_a_load_that_fails_midway_leaves_every_table_as_it_was(
     hub: Hub, case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -94,6 +94,7 @@ def test_the_same_seed_gives_the_same_file() -> None:
 FIRE_HEADER = "incident_ref,incident_date,incident_type,lsoa_code"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["rowid", "RowID", "__seq", "__blank", "__raw_1"])
 def test_a_column_named_like_the_stagings_own_is_read_as_any_other(
     hub: Hub, tmp_path: Path, name: str
@@ -140,6 +141,7 @@ POLICE_HEADER = (
 )
 
 
+@pytest.mark.slow
 def test_an_identifier_column_twice_is_hashed_in_both(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "police.csv"
     row = (

@@ -40,6 +40,7 @@ def loaded(hub: Hub, key: bytes) -> Hub:
     return hub
 
 
+@pytest.mark.slow
 def test_diagnosis_codes_are_normalised_and_a_bad_one_quarantined(loaded: Hub) -> None:
     found = {
         r["diag_01"]: r
@@ -56,6 +57,7 @@ def test_diagnosis_codes_are_normalised_and_a_bad_one_quarantined(loaded: Hub) -
     ]
 
 
+@pytest.mark.slow
 def test_x99_in_any_position_is_flagged_once_per_admission(loaded: Hub) -> None:
     flags = rows(
         loaded,
@@ -72,6 +74,7 @@ def test_x99_in_any_position_is_flagged_once_per_admission(loaded: Hub) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_home_office_measure_counts_any_position_and_differs_from_the_cause_column(loaded: Hub) -> None:
     ids = ["ho_sharp_object_admissions", "ho_sharp_object_admissions_u25", "hospital_sharp_object_admissions"]
     got = _values(loaded.measures(MeasureRequest(measures=ids)).table)
@@ -96,6 +99,7 @@ def test_the_ed_rows_of_table_1_say_they_are_ed_attendances_and_why() -> None:
     assert catalogue.get("ho_sharp_object_admissions_u25").population == "under_25"
 
 
+@pytest.mark.slow
 def test_a_warehouse_from_before_diagnoses_gains_them_and_still_matches_its_files(
     hub: Hub, key: bytes
 ) -> None:

@@ -58,6 +58,7 @@ def test_the_published_example_and_hand_computed_checks() -> None:
     assert dict(zip(values, [r[0] for r in found], strict=True)) == cases
 
 
+@pytest.mark.slow
 def test_nhs_numbers_with_spaces_or_dashes_hash_as_without(hub: Hub, key: bytes, tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "spaced.csv",
@@ -75,6 +76,7 @@ def test_nhs_numbers_with_spaces_or_dashes_hash_as_without(hub: Hub, key: bytes,
     assert keys == {pseudonym(key, "9434765919")}
 
 
+@pytest.mark.slow
 def test_an_nhs_number_failing_its_check_digit_is_quarantined_with_the_reason(
     hub: Hub, key: bytes, tmp_path: Path
 ) -> None:
@@ -104,6 +106,7 @@ def test_an_nhs_number_failing_its_check_digit_is_quarantined_with_the_reason(
     assert all("943" not in (r["value"] or "") for r in held)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("source", "header", "row", "key_column", "table", "reference"),
     [
@@ -161,6 +164,7 @@ def test_references_are_trimmed_of_any_whitespace_before_hashing(
         assert summary.rows_loaded == 1 and summary.duplicates_skipped == len(padded) - 1
 
 
+@pytest.mark.slow
 def test_a_reference_of_whitespace_only_is_missing(hub: Hub, key: bytes, tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "blank-ref.csv",
@@ -176,6 +180,7 @@ def test_a_reference_of_whitespace_only_is_missing(hub: Hub, key: bytes, tmp_pat
     assert (held["row_number"], held["field"], held["reason"]) == (2, "crime_ref", "missing value")
 
 
+@pytest.mark.slow
 def test_the_quarantine_hashes_a_padded_reference_as_the_stored_key(
     hub: Hub, key: bytes, tmp_path: Path
 ) -> None:

@@ -19,6 +19,8 @@ from vrhub.hub import Hub
 from vrhub.pseudonymise import HMAC_SHA256, KEYED_SHA256_128, pseudonym
 from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, get_setting, set_setting
 
+pytestmark = pytest.mark.slow
+
 # The identifiers in the fixtures, by their shape (a crime reference, a person reference, NHS numbers...).
 IDENTIFIER = re.compile(
     r"MP/19/\d{6}|PERS-\d{4}|ED-\d{4}|ADM-\d{4}|AMB-\d{4}|FIRE-\d{4}|\b9[48]\d{8}\b|Smith"

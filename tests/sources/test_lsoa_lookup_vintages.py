@@ -9,6 +9,8 @@ from tests.conftest import FIXTURES
 from tests.sources.helpers import ingest, rows
 from vrhub.hub import Hub
 
+pytestmark = pytest.mark.slow
+
 PLACES = "SELECT DISTINCT lsoa_code, lad_code, out_of_area FROM police_records ORDER BY lsoa_code"
 # The fixture's codes, by hand: E01006412 Knowsley 006A (both vintages), E01033793 St. Helens 013D (2021),
 # E01006441 Knowsley 006D (2011; best fit Knowsley 006F), e01006513 Liverpool 060A (2011; best fit

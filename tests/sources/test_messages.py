@@ -269,6 +269,7 @@ def test_a_stray_quote_does_not_hide_the_line_ending_unlike_the_headers(hub: Hub
     )
 
 
+@pytest.mark.slow
 def test_a_header_name_ending_in_a_line_separator_is_matched_not_cut(hub: Hub, tmp_path: Path) -> None:
     """U+2028 (LINE SEPARATOR) is a space at the end of a name, but Python's str.splitlines() broke the
     header there: two names read of four, the file refused for missing 'incident_type' and 'lsoa_code'."""

@@ -22,6 +22,7 @@ def fire_file(path: Path, body: list[str], newline: str = "\n", bom: bool = Fals
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("newline", "bom"),
     [("\n", False), ("\r\n", False), ("\r\n", True), ("\r", False), ("\n", True)],
@@ -40,6 +41,7 @@ def test_every_line_ending_reads_every_row(hub: Hub, tmp_path: Path, newline: st
     assert stored == [{"incident_type": "deliberate_primary", "lsoa_code": "E01006412"}] * 2
 
 
+@pytest.mark.slow
 def test_excel_csv_with_a_line_break_inside_a_cell(hub: Hub, tmp_path: Path) -> None:
     """Excel ends rows with CRLF but writes a bare LF for a line break inside a cell."""
     path = tmp_path / "ed.csv"
@@ -57,6 +59,7 @@ def test_excel_csv_with_a_line_break_inside_a_cell(hub: Hub, tmp_path: Path) -> 
     assert quarantined(hub, "ed.csv")[0][:2] == (3, "assault_method")
 
 
+@pytest.mark.slow
 def test_row_numbers_count_blank_lines_and_rows_over_several_lines_as_a_spreadsheet_does(
     hub: Hub, tmp_path: Path
 ) -> None:
@@ -86,6 +89,7 @@ def test_row_numbers_count_blank_lines_and_rows_over_several_lines_as_a_spreadsh
     }
 
 
+@pytest.mark.slow
 def test_a_stray_quote_inside_a_value_does_not_upset_row_numbers(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "ed.csv"
     write_lines(
@@ -140,6 +144,7 @@ def test_mixed_line_endings_are_refused_not_half_read(
     assert snapshot(hub) == before
 
 
+@pytest.mark.slow
 def test_a_header_only_file_loads_nothing_and_an_empty_file_is_refused(hub: Hub, tmp_path: Path) -> None:
     summary = ingest(hub, "fire", fire_file(tmp_path / "header.csv", []))
     assert (summary.rows_read, summary.rows_loaded) == (0, 0)
@@ -149,6 +154,7 @@ def test_a_header_only_file_loads_nothing_and_an_empty_file_is_refused(hub: Hub,
         ingest(hub, "fire", empty)
 
 
+@pytest.mark.slow
 def test_columns_match_by_name_in_any_order_and_case_and_extra_columns_are_ignored(
     hub: Hub, tmp_path: Path
 ) -> None:
@@ -166,6 +172,7 @@ def test_columns_match_by_name_in_any_order_and_case_and_extra_columns_are_ignor
     )
 
 
+@pytest.mark.slow
 def test_windows_1252_files_load_with_the_encoding_named(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "indicators.csv"
     path.write_bytes(
@@ -185,6 +192,7 @@ def test_an_unknown_encoding_is_refused(hub: Hub, tmp_path: Path) -> None:
         ingest(hub, "fire", path, encoding="klingon")
 
 
+@pytest.mark.slow
 def test_utf16_files_load_with_the_encoding_named_and_are_recognised_without(
     hub: Hub, tmp_path: Path
 ) -> None:
@@ -200,6 +208,7 @@ def test_utf16_files_load_with_the_encoding_named_and_are_recognised_without(
     assert quarantined(hub, "fire.csv")[0][:2] == (3, "incident_date")
 
 
+@pytest.mark.slow
 def test_row_numbers_stay_right_with_non_ascii_text_over_several_lines(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "ed.csv"
     write_lines(

@@ -50,6 +50,7 @@ def loaded(
 
 
 @pytest.mark.parametrize("name", POLICE_UK)
+@pytest.mark.slow
 def test_every_row_of_a_real_police_uk_month_is_loaded(loaded: tuple[Hub, dict], name: str) -> None:
     hub, summaries = loaded
     summary = summaries[name]
@@ -105,6 +106,7 @@ def test_asb_rows_keep_their_blank_crime_id_and_only_they_do(loaded: tuple[Hub, 
     assert [(r["asb"], r["blank"]) for r in found] == [(False, False), (True, True)]
 
 
+@pytest.mark.slow
 def test_the_hand_edited_file_is_refused_with_exit_2_and_nothing_loaded(data_dir: Path, key: bytes) -> None:
     hub = Hub(settings(data_dir=data_dir))
     before = (
@@ -126,6 +128,7 @@ def test_the_hand_edited_file_is_refused_with_exit_2_and_nothing_loaded(data_dir
     ) == before
 
 
+@pytest.mark.slow
 def test_the_2020_ons_population_file_in_windows_1252_loads(hub: Hub) -> None:
     path = REALDATA / "population" / "ONS2020_PopnByAgeYearEstimate.csv"
     [summary] = list(hub.ingest("population", [path]))
@@ -149,6 +152,7 @@ def test_the_2020_ons_population_file_in_windows_1252_loads(hub: Hub) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_2019_ons_population_file_loads_and_agrees_with_the_shipped_extract(hub: Hub) -> None:
     shipped = rows(hub, "SELECT area_code, age, population FROM population WHERE year = 2019 ORDER BY ALL")
     [summary] = list(

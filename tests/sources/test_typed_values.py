@@ -47,6 +47,7 @@ def test_the_lsoa_rows_the_fixtures_use_are_the_shipped_ones(hub: Hub) -> None:
     ] == [True]
 
 
+@pytest.mark.slow
 def test_police_records(hub: Hub, key: bytes) -> None:
     ingest(hub, "police-records", FIXTURES / "police-records" / "good.csv")
     found = rows(hub, "SELECT * FROM police_records ORDER BY recorded_date, person_role DESC")
@@ -97,6 +98,7 @@ def test_police_records(hub: Hub, key: bytes) -> None:
     assert all(isinstance(r["sv_local"], bool) and isinstance(r["sv_home_office"], bool) for r in found)
 
 
+@pytest.mark.slow
 def test_police_uk_sample_of_a_real_month(hub: Hub) -> None:
     path = FIXTURES / "police-uk" / "2019-09-merseyside-street-sample.csv"
     summary = ingest(hub, "police-uk", path)
@@ -128,6 +130,7 @@ def test_police_uk_sample_of_a_real_month(hub: Hub) -> None:
     )
 
 
+@pytest.mark.slow
 def test_police_uk_old_file_with_cr_line_endings(hub: Hub) -> None:
     summary = ingest(
         hub, "police-uk", FIXTURES / "police-uk" / "police-uk-2014-04-merseyside-street-cr-sample.csv"
@@ -147,6 +150,7 @@ def test_police_uk_old_file_with_cr_line_endings(hub: Hub) -> None:
     assert not any("\r" in (r["context"] or "") + (r["last_outcome_category"] or "") for r in found)
 
 
+@pytest.mark.slow
 def test_ed_attendances(hub: Hub, key: bytes) -> None:
     ingest(hub, "ed-attendances", FIXTURES / "ed-attendances" / "good.csv")
     found = rows(hub, "SELECT * FROM ed_attendances ORDER BY assault_at")
@@ -200,6 +204,7 @@ def test_ed_attendances(hub: Hub, key: bytes) -> None:
     assert multiline["location_description"] == "a description\nover two lines"
 
 
+@pytest.mark.slow
 def test_hospital_admissions(hub: Hub, key: bytes) -> None:
     ingest(hub, "hospital-admissions", FIXTURES / "hospital-admissions" / "good.csv")
     found = by(rows(hub, "SELECT * FROM hospital_admissions"), "admission_key")
@@ -228,6 +233,7 @@ def test_hospital_admissions(hub: Hub, key: bytes) -> None:
     )
 
 
+@pytest.mark.slow
 def test_ambulance(hub: Hub, key: bytes) -> None:
     ingest(hub, "ambulance", FIXTURES / "ambulance" / "good.csv")
     found = rows(hub, "SELECT * FROM ambulance_callouts ORDER BY call_at")
@@ -247,6 +253,7 @@ def test_ambulance(hub: Hub, key: bytes) -> None:
     assert (other["incident_key"], other["lsoa_code"], other["out_of_area"]) == (None, None, False)
 
 
+@pytest.mark.slow
 def test_fire(hub: Hub, key: bytes) -> None:
     ingest(hub, "fire", FIXTURES / "fire" / "good.csv")
     found = rows(hub, "SELECT * FROM fire_incidents ORDER BY incident_date, incident_type DESC")
@@ -300,6 +307,7 @@ def test_indicators(hub: Hub) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_areas_add_restate_and_place_later_loads(hub: Hub, tmp_path: Path) -> None:
     summary = ingest(hub, "areas", FIXTURES / "areas" / "good.csv")
     assert (summary.rows_loaded, summary.duplicates_skipped) == (1, 2)
@@ -333,6 +341,7 @@ def test_areas_add_restate_and_place_later_loads(hub: Hub, tmp_path: Path) -> No
     assert rows(hub, "SELECT count(*) AS n FROM lsoa_lookup") == [{"n": 910 + 923 + 1}]
 
 
+@pytest.mark.slow
 def test_population_sample(hub: Hub) -> None:
     summary = ingest(hub, "population", FIXTURES / "population" / "ONS2020_sample.csv")
     assert (summary.rows_read, summary.rows_loaded, summary.duplicates_skipped) == (
@@ -366,6 +375,7 @@ def test_population_sample(hub: Hub) -> None:
     ) == [{"population": 1344}, {"population": 792}]
 
 
+@pytest.mark.slow
 def test_population_windows_1252_with_trailing_empty_columns_and_rows(hub: Hub) -> None:
     summary = ingest(hub, "population", FIXTURES / "population" / "ONS2020_windows1252.csv")
     assert (summary.rows_read, summary.rows_quarantined, summary.duplicates_skipped) == (2, 0, 1)  # Liverpool
@@ -375,6 +385,7 @@ def test_population_windows_1252_with_trailing_empty_columns_and_rows(hub: Hub) 
     ]
 
 
+@pytest.mark.slow
 def test_population_year_from_the_option_or_the_file_name(hub: Hub, tmp_path: Path) -> None:
     plain = tmp_path / "estimates.csv"
     plain.write_bytes((FIXTURES / "population" / "ONS2020_sample.csv").read_bytes())
@@ -420,6 +431,7 @@ def test_raw_values_are_trimmed_exactly_as_duckdbs_trim_does() -> None:
     assert [a for a, _ in found][6:10] == ["a", "a", "a", "\u200ba"]
 
 
+@pytest.mark.slow
 def test_an_indicator_for_an_area_the_warehouse_does_not_know_is_quarantined(
     hub: Hub, tmp_path: Path
 ) -> None:

@@ -193,6 +193,7 @@ def test_scalars_and_broadcast_population() -> None:
     assert frame["rate_ratio"].tolist() == pytest.approx([19 / 13, 2.0])
 
 
+@pytest.mark.slow
 def test_every_row_of_a_large_table_matches_scipy_one_test_at_a_time() -> None:
     """The p-values are computed for whole arrays; scipy's binomtest, one count at a time, must agree on
     every row: counts from 0 to thousands, equal and unequal populations, rises, falls and no change."""

@@ -198,6 +198,7 @@ def test_exclusions_boroughs_sum(db):
     assert rows[0][0] == 195
 
 
+@pytest.mark.slow
 def test_deterministic(demo, tmp_path):
     again = generate_demo(tmp_path / "again")
     for name, path in demo.items():

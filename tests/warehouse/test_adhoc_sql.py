@@ -28,6 +28,7 @@ def test_a_query_that_cannot_run_is_refused_in_a_sentence(data_dir: Path, query:
     assert "\n" not in found  # one sentence, not the parser's listing
 
 
+@pytest.mark.slow
 def test_a_long_query_is_stopped_after_the_time_limit(data_dir: Path) -> None:
     result = vrhub(data_dir, "sql", "SELECT count(*) FROM range(100000000000)", "--timeout", "0.5")
     assert result.exit_code == 1, result.output

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from vrhub.warehouse import open_warehouse
 from vrhub.warehouse.migrations import MIGRATIONS, current_version, migrate
+
+pytestmark = pytest.mark.slow
 
 
 def test_an_older_warehouse_gains_the_police_informed_column(tmp_path: Path) -> None:

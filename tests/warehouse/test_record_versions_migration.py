@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES
 from tests.sources.helpers import ingest, rows
 from vrhub.hub import Hub
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import RECORD_TABLES
+
+pytestmark = pytest.mark.slow
 
 POLICE = FIXTURES / "police-records" / "good.csv"
 

@@ -14,6 +14,8 @@ from vrhub.warehouse import open_warehouse
 from vrhub.warehouse.migrations import MIGRATIONS, applied_versions, current_version, migrate
 from vrhub.warehouse.tables import SCHEMAS
 
+pytestmark = pytest.mark.slow
+
 
 def test_migrations_apply_once_and_create_every_table(tmp_path: Path) -> None:
     url = str(tmp_path / "w.duckdb")

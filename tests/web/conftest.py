@@ -60,6 +60,15 @@ def web_data(
 
 
 @pytest.fixture
+def no_figures_warmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upload worker's computing of the pages' figures after each load, left out (half an upload test's
+    time): pages compute them when first asked. test_upload_warms.py checks the worker does it."""
+    from vrhub.web import figures
+
+    monkeypatch.setattr(figures, "warm", lambda: None)
+
+
+@pytest.fixture
 def make_user(db: None) -> Callable[..., object]:
     """make_user(role, organisation=None, username=None) -> a saved user with that role."""
     from django.contrib.auth.models import User

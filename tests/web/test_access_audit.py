@@ -44,6 +44,7 @@ def _change_role_in_admin(
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
+@pytest.mark.slow
 def test_a_role_change_in_the_admin_is_audited_with_who_what_and_from_where(make_user) -> None:
     admin = Client()
     admin.force_login(make_user("admin", username="the-admin"))
@@ -59,6 +60,7 @@ def test_a_role_change_in_the_admin_is_audited_with_who_what_and_from_where(make
     assert event.ip_address == "127.0.0.1"
 
 
+@pytest.mark.slow
 def test_admins_read_the_audit_log_and_nobody_edits_it_in_the_app(make_user) -> None:
     admin = Client()
     admin.force_login(make_user("admin", username="the-admin"))
@@ -114,6 +116,7 @@ def test_sessions_expire_after_thirty_idle_minutes_and_with_the_browser(settings
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE and settings.SESSION_COOKIE_HTTPONLY
 
 
+@pytest.mark.slow
 def test_sign_in_and_failed_sign_in_are_audited(client, make_user) -> None:
     make_user("viewer", username="someone")
     client.post("/accounts/login/", {"username": "someone", "password": "wrong"}, secure=True)
@@ -126,6 +129,7 @@ def test_sign_in_and_failed_sign_in_are_audited(client, make_user) -> None:
     assert failed.detail["attempted_username"] == "someone"
 
 
+@pytest.mark.slow
 def test_the_audit_log_records_the_connecting_address_not_a_claimed_one(client, make_user, settings) -> None:
     make_user("viewer", username="someone")
     client.post(
@@ -148,6 +152,7 @@ def test_the_audit_log_records_the_connecting_address_not_a_claimed_one(client, 
     assert AuditEvent.objects.filter(action="login_failed").first().ip_address == "203.0.113.9"
 
 
+@pytest.mark.slow
 def test_granting_superuser_status_in_the_admin_is_an_audited_role_change(make_user) -> None:
     admin = Client()
     admin.force_login(make_user("admin", username="the-admin"))

@@ -25,6 +25,7 @@ def get(client: Client, url: str, **params):
 
 # -- figures -----------------------------------------------------------------------------------------
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_measure_rows_are_the_engines_with_hand_checked_values(web_data, token_for) -> None:
     from vrhub.measures import MeasureRequest
     from vrhub.web.warehouse import hub
@@ -54,6 +55,7 @@ def test_measure_rows_are_the_engines_with_hand_checked_values(web_data, token_f
     assert got == expected.astype(object).where(expected.notna(), None).to_dict("records")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_area_filter_limit_and_offset(web_data, token_for) -> None:
     _, key = token_for("viewer")
@@ -67,6 +69,7 @@ def test_area_filter_limit_and_offset(web_data, token_for) -> None:
     assert second["count"] == 6 and second["items"] == every["items"][2:4]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_measures_are_served_from_the_cache_not_recomputed_per_request(
     web_data, token_for, monkeypatch
@@ -143,6 +146,7 @@ def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_quality_findings_with_filters(web_data, token_for) -> None:
     from vrhub.web.warehouse import hub
 
@@ -160,6 +164,7 @@ def test_quality_findings_with_filters(web_data, token_for) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_breakdown_of_every_measure_leaves_out_sources_without_ages(web_data, token_for) -> None:
     _, key = token_for("viewer")
     for url in ("/api/measures", "/api/public/measures"):
@@ -195,6 +200,7 @@ def test_bad_parameters_are_named(web_data, token_for, params, status, named) ->
         assert response.json()["detail"].startswith(f"{named}: ")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_unknown_measure_and_definition_are_404(web_data, token_for) -> None:
     _, key = token_for("viewer")
@@ -273,6 +279,7 @@ def test_public_measures_suppress_small_counts_below_force_level(web_data, clien
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_public_measures_on_real_rows_never_show_1_to_7_below_force(web_data, client) -> None:
     for params in ({}, {"period": "month", "measure": "ed_assault_attendances", "by": "sex"}):
         body = get(client, "/api/public/measures", limit=10000, **params).json()
@@ -305,6 +312,7 @@ def test_published_figures_need_no_sign_in(client) -> None:
 
 
 # -- authentication and roles -------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_token_authentication(web_data, token_for) -> None:
     token, key = token_for("partner", "Merseyside Police")
@@ -346,6 +354,7 @@ def test_signed_in_session_works_and_anonymous_is_refused(web_data, client_as, c
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_viewer_token_sees_aggregates_only(web_data, token_for) -> None:
     _, key = token_for("viewer")
     client = bearer(key)
@@ -355,6 +364,7 @@ def test_viewer_token_sees_aggregates_only(web_data, token_for) -> None:
     assert response.status_code == 403 and "aggregate" in response.json()["detail"]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_loads_by_role(web_data, token_for) -> None:
     from vrhub.web.warehouse import hub
@@ -373,6 +383,7 @@ def test_loads_by_role(web_data, token_for) -> None:
     assert get(bearer(partner), "/api/loads").json() == []
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_partner_sees_only_loads_of_their_own_agencys_uploads(web_data, token_for) -> None:
     uploads = pytest.importorskip("vrhub.web.uploads.models")
@@ -402,6 +413,7 @@ def test_partner_sees_only_loads_of_their_own_agencys_uploads(web_data, token_fo
 
 
 # -- management command and admin ---------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_api_token_command_creates_lists_and_revokes(web_data, make_user) -> None:
     from vrhub.web.accounts.models import AuditEvent
@@ -433,6 +445,7 @@ def test_api_token_command_creates_lists_and_revokes(web_data, make_user) -> Non
         call_command("api_token", "create", "nobody", "x")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_admin_lists_tokens_without_keys(client_as, token_for) -> None:
     token, key = token_for("partner", "Merseyside Police")

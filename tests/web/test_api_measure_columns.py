@@ -8,6 +8,8 @@ import pytest
 from tests.web.conftest import bearer
 from vrhub.config import FORCE_CODE
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db
 def test_measure_rows_carry_months_people_baseline_statistics_and_notes(web_data, token_for) -> None:

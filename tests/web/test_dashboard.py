@@ -42,6 +42,7 @@ def _engine_value(measure: str, area: str, period: str = "2019") -> float:
 
 
 @pytest.mark.parametrize("path", PAGES)
+@pytest.mark.slow
 def test_each_page_answers_a_signed_in_viewer_with_a_title_and_heading(web_data, client_as, path) -> None:
     response = client_as("viewer").get(path, secure=True)
     assert response.status_code == 200, path
@@ -61,6 +62,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, path) -> None:
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
+@pytest.mark.slow
 def test_overview_shows_the_hand_counted_figure_and_its_wording(web_data, client_as) -> None:
     assert _engine_value("local_sv_offences", FORCE_CODE) == 5  # the hand count above
     response = client_as("viewer").get("/dashboard/", secure=True)
@@ -72,6 +74,7 @@ def test_overview_shows_the_hand_counted_figure_and_its_wording(web_data, client
     assert "cannot be compared with 2018: a figure is missing" in html
 
 
+@pytest.mark.slow
 def test_overview_borough_selector_shows_that_borough(web_data, client_as) -> None:
     assert _engine_value("local_sv_offences", KNOWSLEY) == 2
     viewer = client_as("viewer")
@@ -84,6 +87,7 @@ def test_overview_borough_selector_shows_that_borough(web_data, client_as) -> No
     assert other.status_code == 422 and "no area &#x27;nowhere&#x27;" in other.content.decode()
 
 
+@pytest.mark.slow
 def test_measure_page_tables_versions_and_quality_notes(web_data, client_as) -> None:
     from vrhub.web.warehouse import hub
 
@@ -102,11 +106,13 @@ def test_measure_page_tables_versions_and_quality_notes(web_data, client_as) -> 
     assert 'id="chart-data"' in html and "data-vrhub-chart" in html
 
 
+@pytest.mark.slow
 def test_proxy_measure_is_labelled(web_data, client_as) -> None:
     html = client_as("viewer").get("/measures/police_uk_sv_proxy/", secure=True).content.decode()
     assert "Proxy" in html and "not a count of serious violence" in html
 
 
+@pytest.mark.slow
 def test_unknown_measure_and_borough_are_404(web_data, client_as) -> None:
     viewer = client_as("viewer")
     assert viewer.get("/measures/no_such_measure/", secure=True).status_code == 404
@@ -114,6 +120,7 @@ def test_unknown_measure_and_borough_are_404(web_data, client_as) -> None:
     assert viewer.get("/boroughs/E09999999/", secure=True).status_code == 404
 
 
+@pytest.mark.slow
 def test_measure_downloads_parse_back_to_the_same_rows(web_data, client_as) -> None:
     from vrhub.web.dashboard import data
 
@@ -142,6 +149,7 @@ def test_measure_downloads_parse_back_to_the_same_rows(web_data, client_as) -> N
         assert float(xrow[column["value"]]) == float(crow["value"])
 
 
+@pytest.mark.slow
 def test_borough_page_lists_its_measures_with_links_to_its_rows(web_data, client_as) -> None:
     html = client_as("viewer").get(f"/boroughs/{KNOWSLEY}/", secure=True).content.decode()
     assert '<h1 class="govuk-heading-xl">Knowsley</h1>' in html
@@ -149,12 +157,14 @@ def test_borough_page_lists_its_measures_with_links_to_its_rows(web_data, client
     assert 'aria-label="Breadcrumb"' in html
 
 
+@pytest.mark.slow
 def test_quality_page_shows_findings_with_severity_tags(web_data, client_as) -> None:
     html = client_as("viewer").get("/quality/", secure=True).content.decode()
     assert "govuk-tag--red" in html and "No police records crimes in 2019-06" in html
     assert "Completeness" in html and "committed date" in html
 
 
+@pytest.mark.slow
 def test_definitions_page_gives_codes_and_versions(web_data, client_as) -> None:
     from vrhub.definitions import builtin_definitions
 
@@ -165,6 +175,7 @@ def test_definitions_page_gives_codes_and_versions(web_data, client_as) -> None:
     assert "<code>violence-against-the-person</code>" in html  # the offence groups Table 2 counted
 
 
+@pytest.mark.slow
 def test_definitions_page_shows_what_the_domestic_exclusion_removes(web_data, client_as) -> None:
     import re
 
@@ -181,6 +192,7 @@ def test_definitions_page_shows_what_the_domestic_exclusion_removes(web_data, cl
     assert cells == expected
 
 
+@pytest.mark.slow
 def test_hotspots_page_and_geojson(web_data, client_as) -> None:
     import json
 
@@ -200,12 +212,14 @@ def test_hotspots_page_and_geojson(web_data, client_as) -> None:
     assert none.status_code == 200 and "No hot spots can be found" in none.content.decode()
 
 
+@pytest.mark.slow
 def test_hotspots_page_adds_tiles_only_when_configured(web_data, client_as, settings) -> None:
     settings.VRHUB_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
     html = client_as("viewer").get("/hotspots/", secure=True).content.decode()
     assert 'data-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in html
 
 
+@pytest.mark.slow
 def test_measure_note_is_shown_on_its_page_and_the_overview(web_data, client_as, monkeypatch) -> None:
     import dataclasses
 

@@ -33,6 +33,7 @@ def risky(web_data, monkeypatch):
     monkeypatch.setattr(tables, "published_rows", lambda *a, **k: FRAME.copy())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["/measures/local_sv_offences.csv", "/published.csv"])
 def test_the_csv_downloads_quote_formulas_and_keep_numbers(risky, client_as, url) -> None:
     text = client_as("viewer").get(url, secure=True).content.decode()

@@ -23,6 +23,7 @@ def _cell(html: str, measure_title: str, area: str) -> str:
     return re.sub(r"<[^>]+>", "", found.group(1)).strip()
 
 
+@pytest.mark.slow
 def test_public_page_needs_no_sign_in_and_suppresses_small_borough_counts(web_data, client) -> None:
     response = client.get("/", secure=True)
     assert response.status_code == 200
@@ -40,6 +41,7 @@ def test_public_page_needs_no_sign_in_and_suppresses_small_borough_counts(web_da
     assert "quarantine" not in html.lower() and "Data quality" not in html
 
 
+@pytest.mark.slow
 def test_published_csv_holds_the_same_protected_figures(web_data, client) -> None:
     response = client.get("/published.csv", secure=True)
     assert response.status_code == 200

@@ -100,6 +100,7 @@ def test_manage_check_deploy_fails_and_serve_refuses_to_start(settings) -> None:
     refuse_unworkable()  # a working deployment starts
 
 
+@pytest.mark.slow
 def test_serve_on_this_machine_behind_a_proxy_redirects_plain_http(tmp_path: Path) -> None:
     """`vrhub serve` on 127.0.0.1 is plain HTTP for this machine, unless a proxy of ours is in front: then
     the world's requests are HTTPS and plain HTTP is redirected to it."""

@@ -68,6 +68,7 @@ def page_error(response: object) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("parameter", "value", "args", "option", "call", "api_status", "page", "page_status"), CASES
 )
+@pytest.mark.slow
 def test_every_error_path_has_one_shape(
     web_data, token_for, client_as, parameter, value, args, option, call, api_status, page, page_status
 ) -> None:

@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db
 def test_warm_computes_every_breakdown_without_error_and_skips_sources_without_the_column(web_data) -> None:

@@ -23,7 +23,7 @@ from vrhub.config import FORCE_CODE
 from vrhub.config import settings as vrhub_settings
 from vrhub.hub import Hub
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 KEY = ["measure_id", "period", "area_code", "breakdown"]
 
 

@@ -39,6 +39,7 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_limit(client, settings
     assert call(client, PUBLISHED, address="198.51.100.7").status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_token_has_the_users_allowance_not_the_public_one(web_data, token_for, settings) -> None:
     settings.VRHUB_API_RATE_PUBLIC = "1/min"

@@ -55,6 +55,7 @@ def sign_in(proxy: int, source: str, username: str, password: str, claimed: str 
     return posted.status
 
 
+@pytest.mark.slow
 def test_pages_answer_through_the_proxy_and_plain_http_around_it_is_still_redirected(
     behind_proxy, web_data
 ) -> None:
@@ -69,6 +70,7 @@ def test_pages_answer_through_the_proxy_and_plain_http_around_it_is_still_redire
     assert around.headers["Location"] == f"https://{HOST}/accounts/login/"
 
 
+@pytest.mark.slow
 def test_each_caller_is_itself_for_sign_in_throttling_and_the_audit_log(behind_proxy, make_user) -> None:
     from vrhub.web.accounts.models import AuditEvent
 

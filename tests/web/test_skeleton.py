@@ -14,6 +14,7 @@ def test_deployment_checks_pass_for_the_production_settings(settings) -> None:
     call_command("check", "--deploy", "--fail-level", "WARNING")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_public_page_answers_without_sign_in_with_security_headers(client, web_data) -> None:
     response = client.get("/", secure=True)
@@ -47,6 +48,7 @@ def test_audit_events_cannot_be_changed_or_deleted(make_user) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_login_is_throttled_after_five_failures(client, make_user) -> None:
     make_user("viewer", username="someone")
     for _ in range(5):

@@ -44,6 +44,7 @@ def test_a_new_organisation_starts_with_its_kinds_sources_and_an_admins_setting_
     assert Organisation.objects.create(name="Fire", kind="fire", allowed_sources=[]).allowed_sources == []
 
 
+@pytest.mark.slow
 def test_a_health_partner_is_offered_only_health_sources(make_user) -> None:
     health = signed_in(make_user, "partner", "Merseyside ED", kind="health")
     assert offered(health) == ["ed-attendances", "hospital-admissions"]
@@ -80,6 +81,7 @@ def test_police_records_posted_by_a_health_partner_are_refused_unstored_and_audi
     }
 
 
+@pytest.mark.slow
 def test_an_admin_changes_an_organisations_sources_in_the_admin_and_it_is_audited(make_user) -> None:
     admin = signed_in(make_user, "admin")
     health_partner = signed_in(make_user, "partner", "Merseyside ED", kind="health")
@@ -122,6 +124,7 @@ def test_an_organisation_added_in_the_admin_gets_its_kinds_defaults_to_review(ma
     assert org.allowed_sources == ["fire"]
 
 
+@pytest.mark.slow
 def test_analysts_load_their_organisations_sources_and_reference_data(make_user) -> None:
     vrp = signed_in(make_user, "analyst", "Merseyside VRP", kind="vrp")
     assert offered(vrp) == ["police-uk", "indicators", "areas", "population"]

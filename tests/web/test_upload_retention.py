@@ -90,6 +90,7 @@ def test_files_saved_through_djangos_storage_are_private_too(media: Path, open_u
 
 
 @pytest.mark.django_db(transaction=True)  # the worker thread reads the rows the test writes
+@pytest.mark.slow
 def test_a_loaded_file_is_deleted_and_its_pages_still_work(web_data: Path, make_user) -> None:
     from vrhub.web.uploads import worker
     from vrhub.web.uploads.models import Upload

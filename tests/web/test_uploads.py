@@ -14,7 +14,10 @@ import pytest
 from tests.conftest import FIXTURES, TEST_KEY, copy_warehouse
 
 POLICE = FIXTURES / "police-records"
-pytestmark = pytest.mark.django_db(transaction=True)  # the worker thread reads the rows the test writes
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the worker thread reads the rows the test writes
+    pytest.mark.usefixtures("no_figures_warmed"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +72,7 @@ def cli_ingest(tmp_path: Path, initialised: Path, source: str, path: Path) -> di
     return json.loads(result.output.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_good_file_loads_with_the_counts_vrhub_ingest_gives(
     fresh_data: Path, client_as: Callable, tmp_path: Path, _initialised_warehouse: Path
 ) -> None:
@@ -102,6 +106,7 @@ def test_good_file_loads_with_the_counts_vrhub_ingest_gives(
     assert "MP/19/000123" not in rows and "PERS-0001" not in rows  # ...never the reference in clear
 
 
+@pytest.mark.slow
 def test_bad_file_lists_quarantined_rows_with_number_field_and_reason(web_data: Path, client_as) -> None:
     partner = client_as("partner", "Merseyside Police")
     made = upload(partner, POLICE / "bad.csv")
@@ -132,6 +137,7 @@ def test_bad_file_lists_quarantined_rows_with_number_field_and_reason(web_data: 
     assert table[0]["value"] == "2019-02-30"
 
 
+@pytest.mark.slow
 def test_file_missing_a_column_is_refused_whole_with_the_column_named(web_data: Path, client_as) -> None:
     from vrhub.web.warehouse import hub
 
@@ -150,6 +156,7 @@ def test_file_missing_a_column_is_refused_whole_with_the_column_named(web_data: 
     assert partner.get(f"/uploads/{made.pk}/quarantine.csv", secure=True).status_code == 404
 
 
+@pytest.mark.slow
 def test_partner_of_another_agency_cannot_reach_an_upload_by_its_id(web_data: Path, client_as) -> None:
     from vrhub.web.accounts.models import AuditEvent
 
@@ -180,6 +187,7 @@ def test_partner_without_an_organisation_cannot_upload(client_as) -> None:
     assert client_as("partner").get("/uploads/new/", secure=True).status_code == 403
 
 
+@pytest.mark.slow
 def test_the_audit_log_has_the_upload_and_every_view(web_data: Path, client_as) -> None:
     from vrhub.web.accounts.models import AuditEvent
 
@@ -196,6 +204,7 @@ def test_the_audit_log_has_the_upload_and_every_view(web_data: Path, client_as) 
     assert events[3].detail["rows_shown"] == 1 and events[3].ip_address == "127.0.0.1"
 
 
+@pytest.mark.slow
 def test_figures_change_after_a_good_upload(web_data: Path, client_as, tmp_path: Path) -> None:
     from vrhub.web import figures
 
@@ -220,6 +229,7 @@ def test_figures_change_after_a_good_upload(web_data: Path, client_as, tmp_path:
     assert local_sv_2019() == 10
 
 
+@pytest.mark.slow
 def test_the_same_file_twice_adds_nothing(fresh_data: Path, client_as) -> None:
     partner = client_as("partner", "Merseyside Police")
     first = upload(partner, POLICE / "good.csv")
@@ -232,6 +242,7 @@ def test_the_same_file_twice_adds_nothing(fresh_data: Path, client_as) -> None:
     )
 
 
+@pytest.mark.slow
 def test_form_errors_are_summarised_and_nothing_is_queued(web_data: Path, client_as, settings) -> None:
     from vrhub.web.uploads.models import Upload
 
@@ -259,6 +270,7 @@ def test_form_errors_are_summarised_and_nothing_is_queued(web_data: Path, client
     assert Upload.objects.count() == 0
 
 
+@pytest.mark.slow
 def test_resume_fails_interrupted_loads_and_requeues_queued_ones(web_data: Path, make_user, settings) -> None:
     from vrhub.web.accounts.models import Organisation
     from vrhub.web.uploads import storage, worker
@@ -293,6 +305,7 @@ def test_resume_fails_interrupted_loads_and_requeues_queued_ones(web_data: Path,
     assert (queued.status, queued.rows_loaded, queued.rows_quarantined) == ("loaded", 1, 8)
 
 
+@pytest.mark.slow
 def test_analyst_loads_reference_data_which_has_no_rows_by_load(web_data: Path, client_as) -> None:
     analyst = client_as("analyst")
     made = upload(analyst, FIXTURES / "population" / "ONS2020_sample.csv", source="population")
@@ -304,6 +317,7 @@ def test_analyst_loads_reference_data_which_has_no_rows_by_load(web_data: Path, 
     assert "Reference data (areas and population) replaces what it restates" in rows
 
 
+@pytest.mark.slow
 def test_a_fault_in_the_load_fails_the_upload_without_showing_the_server_error(
     web_data: Path, client_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,10 @@ import pytest
 
 from tests.web.test_uploads import _worker_idle, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the worker thread reads the rows the test writes
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the worker thread reads the rows the test writes
+    pytest.mark.slow,
+]
 
 HEADER = (
     "crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,"

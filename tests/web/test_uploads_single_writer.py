@@ -12,7 +12,10 @@ import pytest
 
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the worker thread reads the rows the test writes
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the worker thread reads the rows the test writes
+    pytest.mark.slow,
+]
 
 
 def _local_sv_2019() -> float:
