@@ -6,6 +6,7 @@ Screenshots go to build/screenshots (or $VRHUB_SCREENSHOTS) for people to look a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_KEY, copy_warehouse
+from tests.conftest import TEST_KEY, built_once, copy_warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[3]
@@ -58,19 +59,39 @@ def _vrhub(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="session")
-def server(_loaded_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps installs it)")
-    data = copy_warehouse(_loaded_warehouse, tmp_path_factory.mktemp("served") / "data")
+def _env(data: Path) -> dict[str, str]:
     env = {**os.environ, "VRHUB_PSEUDONYM_KEY": TEST_KEY, "VRHUB_DATA_DIR": str(data)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("VRHUB_WAREHOUSE", None)
-    made = _vrhub("manage", "migrate", "--verbosity", "0", env=env)
-    assert made.returncode == 0, made.stderr
-    users = _vrhub("manage", "demo_users", env=env)
-    assert users.returncode == 0, users.stderr
-    passwords = dict(re.findall(r"^\s+(\w+)\s+(\S+)\s", users.stdout, flags=re.M))
+    return env
+
+
+@pytest.fixture(scope="session")
+def _served_data(_loaded_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's data folder, its web database migrated and the demo's users made (passwords.json),
+    once per test run: each worker's server starts on a copy."""
+
+    def build(folder: Path) -> None:
+        data = copy_warehouse(_loaded_warehouse, folder / "data")
+        made = _vrhub("manage", "migrate", "--verbosity", "0", env=_env(data))
+        assert made.returncode == 0, made.stderr
+        users = _vrhub("manage", "demo_users", env=_env(data))
+        assert users.returncode == 0, users.stderr
+        passwords = dict(re.findall(r"^\s+(\w+)\s+(\S+)\s", users.stdout, flags=re.M))
+        (folder / "passwords.json").write_text(json.dumps(passwords))
+
+    return built_once(tmp_path_factory, "served", build)
+
+
+@pytest.fixture(scope="session")
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make system-deps installs it)")
+    served: Path = request.getfixturevalue("_served_data")  # after the skip: nothing made for nothing
+    data = tmp_path_factory.mktemp("served") / "data"
+    shutil.copytree(served / "data", data)
+    env = _env(data)
+    passwords = json.loads((served / "passwords.json").read_text())
     port = _free_port()
     log = open(data / "serve.log", "w")  # noqa: SIM115  (open for the server's lifetime)
     process = subprocess.Popen(
