@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from vrhub.reports import Report
     from vrhub.sources.ingest import LoadSummary
     from vrhub.warehouse import SharedWarehouse, Warehouse
+    from vrhub.warehouse.migrations import Migration
 
 
 def definitions_version() -> str:
@@ -30,6 +31,15 @@ def definitions_version() -> str:
     from vrhub.definitions import definitions
 
     return ";".join(d.label for d in sorted(definitions().values(), key=lambda d: d.name))
+
+
+def migrations() -> list[Migration]:
+    """Every floor's migrations: the warehouse's schema, the sources' and the measures' data steps."""
+    from vrhub.measures.migrations import MIGRATIONS as MEASURES
+    from vrhub.sources.migrations import MIGRATIONS as SOURCES
+    from vrhub.warehouse.migrations import MIGRATIONS as STORAGE
+
+    return sorted([*STORAGE, *SOURCES, *MEASURES], key=lambda m: m[0])
 
 
 class Hub:
@@ -42,8 +52,14 @@ class Hub:
         from vrhub.warehouse import open_warehouse
 
         if self.shared is not None:
-            return self.shared.open(read_only=read_only)
-        return open_warehouse(self.settings.warehouse, read_only=read_only)
+            wh = self.shared.open(read_only=read_only)
+        else:
+            wh = open_warehouse(self.settings.warehouse, read_only=read_only)
+        if not read_only:
+            from vrhub.measures.cube import recount
+
+            wh.listen(recount)  # a load's counts are made in its own transaction
+        return wh
 
     # -- set-up --------------------------------------------------------------------------------------
     def init(self) -> list[int]:
@@ -78,7 +94,7 @@ class Hub:
         from vrhub.sources.reference import bundled_files, load_reference
         from vrhub.warehouse.migrations import migrate
 
-        applied = migrate(wh)
+        applied = migrate(wh, migrations())
         if wh.table("lsoa_lookup").count().to_pyarrow().as_py() == 0:
             for kind, path, year in bundled_files():
                 load_reference(wh, kind, path, year)

@@ -27,6 +27,7 @@ from vrhub.definitions import get_definition
 from vrhub.measures.catalogue import EVENT_DATE, Measure, builtin_catalogue
 from vrhub.measures.expressions import BREAKDOWNS, Classified, grouped
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.events import RecordsChanged
 from vrhub.warehouse.tables import SCHEMAS, history_table
 
 COUNTS, SPECS = "measure_counts", "measure_count_specs"
@@ -87,6 +88,11 @@ def counted(wh: Warehouse, source: str, measures: list[Measure], extra: str | No
     metrics = {mid: c.value.sum(where=c.sig == sig).fill_null(0) for mid, sig in sigs.items()}
     metrics[ROWS] = c.value.sum(where=c.sig == rows_sig).fill_null(0)
     return c.group_by(keys).aggregate(**metrics)
+
+
+def recount(wh: Warehouse, event: RecordsChanged) -> None:
+    """The warehouse's listener: records changed, so the counts made from them are brought up to date."""
+    refresh(wh, event.table, event.load_id, event.staged, event.classified)
 
 
 def refresh(
