@@ -34,10 +34,16 @@ from vrhub.measures.expressions import (
     grouped,
     no_person,
 )
+from vrhub.stats.change import COLUMNS as CHANGE_COLUMNS
 from vrhub.stats.change import change_statistics
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.history import as_at, snapshot
 
+# The statistics of a change (vrhub.stats.change) that a row carries, beside its own percentages. Against
+# the same period of the baseline year it carries the ratio, its interval and p; Wheeler's z and the small-
+# count flag read a period against the one before.
+STAT_COLUMNS = tuple(c for c in CHANGE_COLUMNS if c not in ("absolute_change", "pct_change"))
+BASELINE_STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value")
 COLUMNS = [
     "measure_id",
     "period",
@@ -52,23 +58,11 @@ COLUMNS = [
     "change_vs_baseline_pct",
     "rate_per_100k",
     "definition_version",
-    # Against the previous period:
-    "rate_ratio",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "wheeler_z",
-    "small_count",
-    # Against the same period of the baseline year:
-    "rate_ratio_vs_baseline",
-    "ci_low_vs_baseline",
-    "ci_high_vs_baseline",
-    "p_value_vs_baseline",
+    *STAT_COLUMNS,
+    *(f"{c}_vs_baseline" for c in BASELINE_STAT_COLUMNS),
     "notes",  # the measure's note, then each reason a figure of the row is blank or adjusted; '; '-separated
     "snapshot",
 ]
-STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count")
-BASELINE_STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value")
 # Reasons a row's figures are blank or adjusted, in the order `notes` gives them (after the measure's note).
 _REASONS = ("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate")
 
