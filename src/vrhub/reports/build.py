@@ -17,7 +17,6 @@ import pandas as pd
 
 from vrhub.analysis.hotmap import map_svg
 from vrhub.analysis.series import monthly_trend
-from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
@@ -28,6 +27,7 @@ from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
 from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
 from vrhub.reports.summary import latest_changes
+from vrhub.stats.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.history import snapshot
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vrhub.analysis.wording import describe_change
 from vrhub.stats.change import change_statistics
+from vrhub.stats.wording import describe_change
 
 
 def say(current: float, previous: float, label: str = "2020", **kwargs: object) -> str:
@@ -120,7 +120,7 @@ def test_a_recording_change_replaces_the_verdict() -> None:
 
 
 def test_one_rounding_for_tables_and_sentences() -> None:
-    from vrhub.analysis.wording import change_words, format_change, format_p, format_wheeler
+    from vrhub.stats.wording import change_words, format_change, format_p, format_wheeler
 
     # Rounded once from the unrounded change: 148 against 293 is -49.49%, -49% in words and tables alike
     # (rounding the engine's -49.5 again would give -50%).

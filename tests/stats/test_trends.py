@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vrhub.analysis.trends import (
+from vrhub.stats.trends import (
     detect_steps,
     rolling_twelve_months,
     same_month_last_year,
