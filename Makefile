@@ -10,7 +10,8 @@ UV_VERSION := 0.13.8
 # PostgreSQL for the warehouse tests, poppler to read the report's PDF, Chromium (Debian's: Playwright
 # cannot download its own here) for the browser tests; node and npm build the web assets, from Debian unless
 # an npm is already there (NodeSource's nodejs carries its own npm and conflicts with Debian's).
-DEBIAN_PACKAGES := postgresql poppler-utils chromium chromium-driver
+# Java 17 runs splink's Spark backend (`vrhub link run --engine spark`) in local mode for its tests.
+DEBIAN_PACKAGES := postgresql poppler-utils chromium chromium-driver openjdk-17-jre-headless
 VENDOR := src/vrhub/web/static/vendor
 
 $(VENV)/.installed: pyproject.toml uv.lock
