@@ -53,6 +53,12 @@ AGE_BANDS = (
 )
 NO_AGE = 999  # orders a person of unknown age after every known age
 NO_VICTIM = -1  # a counted crime with no victim recorded
+BAND_LABELS = [*(label for _, _, label in AGE_BANDS), "unknown", "no victim recorded"]
+SEX_LABELS = ["F", "M", "U", "no victim recorded"]
+# The band of each age a person's order can carry (0-120, or NO_AGE): a lookup, not a string per row.
+BAND_OF_AGE = np.full(NO_AGE + 1, BAND_LABELS.index("unknown"))
+for _i, (_lo, _hi, _) in enumerate(AGE_BANDS):
+    BAND_OF_AGE[_lo : _hi + 1] = _i
 
 
 def load(con) -> pd.DataFrame:
@@ -76,13 +82,13 @@ def compute(df: pd.DataFrame) -> pd.DataFrame:
     hotspot = code.isin(HOTSPOT)
     knife_ons = knife & code.isin([*HOMICIDE, *SELECTED])
     gun = firearm | code.isin(FIREARMS_OFFENCES)
-    rank = df["sex"].map({"F": 0, "M": 1}).fillna(2)
+    rank = np.select([df["sex"].eq("F").fillna(False), df["sex"].eq("M").fillna(False)], [0, 1], 2)
     base = pd.DataFrame(
         {
             "crime": pd.factorize(df["crime_key"])[0],
             "year": df["committed_date"].dt.year,
             "lad": df["lad_code"].astype("category"),
-            "who": (age.fillna(NO_AGE).astype("int64") * 3 + rank.astype("int64")).to_numpy(),
+            "who": age.fillna(NO_AGE).astype("int64").to_numpy() * 3 + rank,
             "group": df["offence_group"].fillna("unknown").astype("category"),
         }
     )
@@ -115,7 +121,7 @@ def compute(df: pd.DataFrame) -> pd.DataFrame:
     for measure_id, (counted, person) in offences.items():
         crimes = base.loc[counted.to_numpy(bool), ["crime", "year", "lad"]].drop_duplicates("crime")
         youngest = base.loc[person.to_numpy(bool)].groupby("crime")["who"].min()
-        who = crimes["crime"].map(youngest).fillna(NO_VICTIM).astype("int64")
+        who = youngest.reindex(crimes["crime"]).fillna(NO_VICTIM).astype("int64")
         frames += _counts(crimes.assign(who=who.to_numpy()), measure_id)
     for measure_id, mask in incidents.items():
         frames += _counts(base.loc[mask.to_numpy(bool), ["year", "lad", "who"]], measure_id)
@@ -127,15 +133,12 @@ def compute(df: pd.DataFrame) -> pd.DataFrame:
 def _counts(rows: pd.DataFrame, measure_id: str) -> list[pd.DataFrame]:
     """Plain, by age band and by sex: each row of `rows` (a crime or an incident) counted once in each."""
     who = rows["who"].to_numpy()
-    age = who // 3
     no_victim = who == NO_VICTIM
-    band = np.select(
-        [no_victim, *[(age >= lo) & (age <= hi) for lo, hi, _ in AGE_BANDS]],
-        ["no victim recorded", *[label for _, _, label in AGE_BANDS]],
-        "unknown",
+    band = np.where(no_victim, BAND_LABELS.index("no victim recorded"), BAND_OF_AGE[np.maximum(who, 0) // 3])
+    sex = np.where(no_victim, SEX_LABELS.index("no victim recorded"), who % 3)
+    rows = rows.assign(
+        age_band=pd.Categorical.from_codes(band, BAND_LABELS), sex=pd.Categorical.from_codes(sex, SEX_LABELS)
     )
-    sex = np.where(no_victim, "no victim recorded", np.array(["F", "M", "U"])[who % 3])
-    rows = rows.assign(age_band=pd.Categorical(band), sex=pd.Categorical(sex))
     return [
         _count(rows, None, "", measure_id),
         _count(rows, "age_band", "age_band=", measure_id),
