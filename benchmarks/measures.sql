@@ -6,7 +6,8 @@
 -- What each measure counts, spelt out here from the catalogue and the definitions (not read from them):
 -- merseyside_local 2022.2 is the appendix's list with every domestic-flagged row left out;
 -- merseyside_offence_groups is three ONS offence groups (the stored offence_group column); the knife
--- rows (ho_knife_sv*, local_knife_*) are every 10D offence, whatever its flags. A flag not recorded is false.
+-- rows (ho_knife_sv*, local_knife_*) are every 10D offence, whatever its flags. A flag not recorded is not
+-- set: such a crime is in the local definition, but not a non-domestic homicide (that needs `domestic` false).
 --
 -- Broken down by age band or sex, each counted crime sits in ONE band, its youngest counted person's
 -- (victim, or suspect where the measure is about suspects; unknown age after every known age, F before M
