@@ -33,6 +33,11 @@ MEASURES = (
     "local_sv_offences_u25_suspect",
     "local_sv_victims",
     "local_sv_suspects",
+    "local_sv_offences_appendix",
+    "local_sv_victims_u25_appendix",
+    "ho_hotspot_offences",
+    "ho_knife_offences",
+    "ho_gun_crime",
 )
 
 
