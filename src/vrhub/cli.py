@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from vrhub.config import settings
-from vrhub.delivery.cli import app as delivery_app
+from vrhub.web.delivery.cli import app as delivery_app
 from vrhub.errors import VrhubError
 
 # The library (Hub, and through it pandas, scipy, Ibis, DuckDB) is imported by the commands that use it, not
