@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from vrhub.web.delivery.models import Application, Decision, GateNotMet, Intervention, TransitionRefused
 from vrhub.web.accounts.models import AuditEvent
+from vrhub.web.delivery.models import Application, Decision, GateNotMet, Intervention, TransitionRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from tests.web.conftest import client_as, make_user  # noqa: F401  (fixtures)
+from vrhub.web.accounts.models import AuditEvent
 from vrhub.web.delivery.models import (
     Application,
     ExceptionReport,
@@ -23,7 +24,6 @@ from vrhub.web.delivery.models import (
     Milestone,
     Risk,
 )
-from vrhub.web.accounts.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -545,8 +545,8 @@ def test_a_case_studys_story_is_withheld_from_readers_until_consented_and_anonym
 def test_an_outcomes_figure_is_its_latest_full_period_with_the_trend(monkeypatch):
     import pandas as pd
 
-    from vrhub.web.delivery.views import logic
     from vrhub.measures import MeasureResult, load_catalogue
+    from vrhub.web.delivery.views import logic
 
     frame = pd.DataFrame(
         {

@@ -17,6 +17,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from vrhub.web.accounts.audit import record
+from vrhub.web.api.auth import SIGNED_IN
+from vrhub.web.api.schemas import ErrorOut, ValidationErrorOut
 from vrhub.web.delivery import giving360
 from vrhub.web.delivery.models import (
     Application,
@@ -28,9 +31,6 @@ from vrhub.web.delivery.models import (
 )
 from vrhub.web.delivery.views import logic
 from vrhub.web.delivery.views.common import may_edit, may_see_application
-from vrhub.web.accounts.audit import record
-from vrhub.web.api.auth import SIGNED_IN
-from vrhub.web.api.schemas import ErrorOut, ValidationErrorOut
 
 router = Router(auth=SIGNED_IN, tags=["delivery"])
 

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from vrhub.web.accounts.models import Organisation, Profile, Role
 from vrhub.web.delivery.audit import audit
 from vrhub.web.delivery.models import (
     Application,
@@ -44,7 +45,6 @@ from vrhub.web.delivery.models import (
     YefApproach,
 )
 from vrhub.web.delivery.tracking import raise_exceptions
-from vrhub.web.accounts.models import Organisation, Profile, Role
 
 ROUND_TITLE = "Violence Prevention Fund 2021/22"
 KNOWSLEY, LIVERPOOL, ST_HELENS, SEFTON, WIRRAL = (

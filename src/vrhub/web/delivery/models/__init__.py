@@ -1,6 +1,12 @@
 """Delivery models (one module per area; all importable from here)."""
 
-from vrhub.web.delivery.models.funding import Application, Decision, FundingRound, GateNotMet, TransitionRefused
+from vrhub.web.delivery.models.funding import (
+    Application,
+    Decision,
+    FundingRound,
+    GateNotMet,
+    TransitionRefused,
+)
 from vrhub.web.delivery.models.programme import (
     DeliverySite,
     Intervention,

@@ -21,10 +21,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_fsm import FSMField, TransitionNotAllowed, transition
 
+from vrhub.web.accounts.models import Organisation
 from vrhub.web.delivery.audit import audit
 from vrhub.web.delivery.models.programme import Intervention, PreventionTier, StrategicPriority, YefApproach
 from vrhub.web.delivery.reference import validate_boroughs
-from vrhub.web.accounts.models import Organisation
 
 
 class GateNotMet(ValidationError):

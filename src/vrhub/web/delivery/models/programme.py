@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from vrhub.web.accounts.models import Organisation
 from vrhub.web.delivery.reference import (
     boroughs,
     validate_boroughs,
     validate_measure_id,
     validate_measure_ids,
 )
-from vrhub.web.accounts.models import Organisation
 
 
 class StrategicPriority(models.Model):

@@ -11,8 +11,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from vrhub.web.delivery.models.programme import Intervention, PreventionTier, StrategicPriority
 from vrhub.web.accounts.models import Organisation
+from vrhub.web.delivery.models.programme import Intervention, PreventionTier, StrategicPriority
 
 
 class CaseStudy(models.Model):

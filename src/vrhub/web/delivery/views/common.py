@@ -20,10 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from vrhub import spreadsheet
-from vrhub.web.delivery.models import Application, Intervention
 from vrhub.web.accounts.access import organisation_of, role_of
 from vrhub.web.accounts.audit import record
 from vrhub.web.accounts.models import Role
+from vrhub.web.delivery.models import Application, Intervention
 
 EDITORS: tuple[str, ...] = (str(Role.ADMIN), str(Role.PROGRAMME_MANAGER))
 READERS: tuple[str, ...] = tuple(str(r) for r in Role)

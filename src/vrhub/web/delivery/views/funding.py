@@ -15,6 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vrhub.web.accounts.access import organisation_of, role_of, role_required
+from vrhub.web.accounts.audit import record
+from vrhub.web.accounts.models import Role
 from vrhub.web.delivery.audit import save_audited
 from vrhub.web.delivery.forms import ApplicationForm, AwardForm, DecisionForm, FundingRoundForm, GatesForm
 from vrhub.web.delivery.models import Application, FundingRound, GateNotMet, TransitionRefused
@@ -30,9 +33,6 @@ from vrhub.web.delivery.views.common import (
     twin,
     visible_applications,
 )
-from vrhub.web.accounts.access import organisation_of, role_of, role_required
-from vrhub.web.accounts.audit import record
-from vrhub.web.accounts.models import Role
 
 
 def _rounds_trail() -> list[tuple[str, str]]:

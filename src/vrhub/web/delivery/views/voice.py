@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from vrhub.web.accounts.access import role_required
 from vrhub.web.delivery.audit import save_audited
 from vrhub.web.delivery.forms import (
     AttendanceForm,
@@ -36,7 +37,6 @@ from vrhub.web.delivery.models import (
     TrainingSession,
 )
 from vrhub.web.delivery.views.common import EDITORS, READERS, form_page, may_edit, twin
-from vrhub.web.accounts.access import role_required
 from vrhub.web.throttling import FeedbackRate, minutes
 
 
