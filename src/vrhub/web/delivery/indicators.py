@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from vrhub.config import FORCE_CODE
+from vrhub.measures.periods import quarter_bounds, quarter_index, quarter_label, quarter_of
 from vrhub.web.delivery.models import (
     CaseStudy,
     DeliverySite,
@@ -20,7 +21,7 @@ from vrhub.web.delivery.models import (
     QuarterlyUpdate,
     TrainingAttendance,
 )
-from vrhub.web.delivery.reference import boroughs, quarter_bounds, quarter_index, quarter_label, quarter_of
+from vrhub.web.delivery.reference import boroughs
 
 COLUMNS = ["indicator_id", "area_code", "period", "value", "unit", "note"]
 # Interventions in these states were (or are) delivering; planned and stopped ones were not.

@@ -1,16 +1,15 @@
-"""Lookups the delivery models check against: the five boroughs, quarter labels and the measures catalogue."""
+"""Lookups the delivery models check against: the five boroughs, quarter labels (from measures' periods)
+and the measures catalogue."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
-import re
 from importlib import resources
 
 from django.core.exceptions import ValidationError
 
-QUARTER = re.compile(r"\d{4}-Q[1-4]")
+from vrhub.errors import BadValue
 
 
 @functools.cache
@@ -55,28 +54,12 @@ def validate_measure_ids(ids: object) -> None:
 
 
 def validate_quarter(label: str) -> None:
-    if not QUARTER.fullmatch(label or ""):
-        raise ValidationError(f"'{label}' is not a quarter: write it as 2021-Q4.")
+    """A quarter as forms and models check it: measures' quarter arithmetic refusing it, in Django's words."""
+    # Imported here, not at the top: this module is imported with the models at Django's start, and
+    # `vrhub.measures` brings the measure engine (scipy, statsmodels), seconds that start need not pay.
+    from vrhub.measures.periods import quarter_index
 
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a calendar quarter such as 2021-Q4."""
-    validate_quarter(label)
-    year, q = int(label[:4]), int(label[-1])
-    start = dt.date(year, 3 * q - 2, 1)
-    following = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
-    return start, following - dt.timedelta(days=1)
-
-
-def quarter_index(label: str) -> int:
-    """Quarters counted from year 0, so two labels' difference is the number of quarters between them."""
-    validate_quarter(label)
-    return int(label[:4]) * 4 + int(label[-1]) - 1
-
-
-def quarter_label(index: int) -> str:
-    return f"{index // 4}-Q{index % 4 + 1}"
+    try:
+        quarter_index(label)
+    except BadValue as refused:
+        raise ValidationError(f"{refused.message}. {refused.hint}") from None

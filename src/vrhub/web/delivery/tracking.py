@@ -10,10 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from vrhub.measures.periods import quarter_bounds
+from vrhub.web.accounts.models import Organisation
 from vrhub.web.delivery.audit import audit
 from vrhub.web.delivery.models import ExceptionReport, Intervention, Kpi, Milestone, QuarterlyUpdate
-from vrhub.web.delivery.reference import quarter_bounds
-from vrhub.web.accounts.models import Organisation
 
 LIVE = (Intervention.Status.ACTIVE, Intervention.Status.ON_HOLD)
 

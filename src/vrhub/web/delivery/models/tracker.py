@@ -14,9 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from vrhub.web.delivery.models.programme import Intervention
-from vrhub.web.delivery.reference import quarter_index, quarter_of, validate_measure_id, validate_quarter
 from vrhub.web.accounts.models import Organisation
+from vrhub.web.delivery.models.programme import Intervention
+from vrhub.web.delivery.reference import validate_measure_id, validate_quarter
 
 
 class Rag(models.TextChoices):
@@ -97,24 +97,30 @@ class Kpi(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # The quarter arithmetic is imported in each method, not at the top: see validate_quarter.
     def series(self) -> list[tuple[str, float]]:
+        from vrhub.measures.periods import quarter_index
+
         return sorted(
             ((v.quarter, float(v.actual)) for v in self.values.all()), key=lambda qv: quarter_index(qv[0])
         )
 
     def forecast_quarter(self) -> str | None:
         """The quarter forecast: the intervention's end, else the quarter after the latest value."""
+        from vrhub.measures.periods import quarter_index, quarter_label, quarter_of
+
         if self.intervention.end_date:
             return quarter_of(self.intervention.end_date)
         series = self.series()
         if not series:
             return None
-        latest = quarter_index(series[-1][0])
-        return f"{(latest + 1) // 4}-Q{(latest + 1) % 4 + 1}"
+        return quarter_label(quarter_index(series[-1][0]) + 1)
 
     def forecast(self) -> tuple[str, float] | None:
         """(quarter, value): a least-squares line through the values, read at the forecast quarter
         (one value: that value carried forward). None without values."""
+        from vrhub.measures.periods import quarter_index
+
         series = self.series()
         target_q = self.forecast_quarter()
         if not series or target_q is None:

@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vrhub.measures.periods import quarter_of
+from vrhub.web.accounts.access import role_required
+from vrhub.web.accounts.audit import record
 from vrhub.web.delivery.audit import save_audited
 from vrhub.web.delivery.forms import (
     KpiForm,
@@ -37,7 +40,6 @@ from vrhub.web.delivery.models import (
     Rag,
     Risk,
 )
-from vrhub.web.delivery.reference import quarter_of
 from vrhub.web.delivery.tracking import missing_updates, raise_exceptions
 from vrhub.web.delivery.views import pack_jobs
 from vrhub.web.delivery.views.common import (
@@ -49,8 +51,6 @@ from vrhub.web.delivery.views.common import (
     may_edit,
     twin,
 )
-from vrhub.web.accounts.access import role_required
-from vrhub.web.accounts.audit import record
 
 
 def _trail(intervention: Intervention) -> list[tuple[str, str]]:
