@@ -11,6 +11,8 @@ from typing import Any, cast
 
 from django import forms
 
+from vrhub.web.accounts.access import organisation_of
+from vrhub.web.accounts.models import Organisation
 from vrhub.web.delivery.models import (
     Application,
     CaseStudy,
@@ -30,9 +32,7 @@ from vrhub.web.delivery.models import (
     TrainingAttendance,
     TrainingSession,
 )
-from vrhub.web.delivery.reference import borough_choices, validate_quarter
-from vrhub.web.accounts.access import organisation_of
-from vrhub.web.accounts.models import Organisation
+from vrhub.web.delivery.reference import borough_choices, measure_titles, validate_quarter
 
 DATE_HINT = "For example, 2022-03-31"
 MULTIPLE = (forms.CheckboxSelectMultiple, forms.RadioSelect)
@@ -49,8 +49,6 @@ def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
 
 
 def measure_choices(blank: bool = False) -> list[tuple[str, str]]:
-    from vrhub.web.delivery.views.logic import measure_titles
-
     titles = measure_titles()
     found = sorted(((i, f"{t} ({i})") for i, t in titles.items()), key=lambda c: c[1].lower())
     return [("", "None")] + found if blank else found

@@ -33,10 +33,15 @@ def validate_boroughs(codes: object) -> None:
 
 
 @functools.cache
-def known_measure_ids() -> frozenset[str]:
+def measure_titles() -> dict[str, str]:
+    """Measure id -> title, for every measure in the catalogue."""
     from vrhub.measures import load_catalogue
 
-    return frozenset(load_catalogue().measures)
+    return {m.id: m.title for m in load_catalogue().measures.values()}
+
+
+def known_measure_ids() -> frozenset[str]:
+    return frozenset(measure_titles())
 
 
 def validate_measure_id(measure_id: str) -> None:

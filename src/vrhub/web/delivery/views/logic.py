@@ -3,24 +3,17 @@ measure's latest force-wide value, change and significance (from the cached figu
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from typing import Any
 
 from vrhub.config import FORCE_CODE
 from vrhub.web.delivery.models import Intervention, LogicModelElement
+from vrhub.web.delivery.reference import measure_titles
 
 log = logging.getLogger(__name__)
 SIGNIFICANT = 0.05
 PREFIX = {"activity": "A", "output": "O", "short_term": "S", "long_term": "L"}
-
-
-@functools.cache
-def measure_titles() -> dict[str, str]:
-    from vrhub.measures import load_catalogue
-
-    return {m.id: m.title for m in load_catalogue().measures.values()}
 
 
 def _number(value: Any) -> float | None:

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vrhub.web.accounts.access import organisation_of, role_of, role_required
+from vrhub.web.accounts.models import Role
 from vrhub.web.delivery.audit import delete_audited, save_audited
 from vrhub.web.delivery.forms import InterventionForm, LogicElementForm
 from vrhub.web.delivery.models import (
@@ -23,7 +25,7 @@ from vrhub.web.delivery.models import (
     PreventionTier,
     StrategicPriority,
 )
-from vrhub.web.delivery.reference import borough_choices
+from vrhub.web.delivery.reference import borough_choices, measure_titles
 from vrhub.web.delivery.views import logic
 from vrhub.web.delivery.views.common import (
     CONTRIBUTORS,
@@ -34,8 +36,6 @@ from vrhub.web.delivery.views.common import (
     may_edit_intervention,
     twin,
 )
-from vrhub.web.accounts.access import organisation_of, role_of, role_required
-from vrhub.web.accounts.models import Role
 
 
 @role_required(*READERS)
@@ -228,7 +228,7 @@ def intervention(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     kpis = Kpi.objects.filter(intervention=found).prefetch_related("values")
-    titles = logic.measure_titles()
+    titles = measure_titles()
     kpi_rows = []
     for kpi in kpis:
         forecast = kpi.forecast()
