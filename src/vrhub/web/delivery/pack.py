@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,8 @@ import jinja2
 from django.db.models import Count
 
 from vrhub.config import FORCE_CODE
+from vrhub.measures.periods import quarter_bounds, quarter_index
+from vrhub.reports.document import Document, write_document
 from vrhub.web.delivery.models import (
     ExceptionReport,
     Feedback,
@@ -23,14 +24,7 @@ from vrhub.web.delivery.models import (
     QuarterlyUpdate,
     StrategicPriority,
 )
-from vrhub.web.delivery.reference import quarter_bounds, quarter_index
 from vrhub.web.delivery.tracking import missing_updates
-
-
-@dataclass(frozen=True)
-class Pack:
-    html: Path
-    pdf: Path | None
 
 
 def _spend(quarter: str) -> dict[int, Decimal]:
@@ -191,16 +185,8 @@ def render_html(data: dict[str, Any]) -> str:
 
 def write_pack(
     quarter: str, out_dir: Path, hub: Any = None, pdf: bool = True, today: dt.date | None = None
-) -> Pack:
-    """Write steering-group-pack-<quarter>.html (and .pdf) into out_dir."""
+) -> Document:
+    """Write steering-group-pack-<quarter>.html (and .pdf) into out_dir. A quarter written wrong (not like
+    2021-Q4) is refused with BadValue before anything is read."""
     html = render_html(gather(quarter, hub, today))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"steering-group-pack-{quarter}.html"
-    path.write_text(html, encoding="utf-8")
-    pdf_path = None
-    if pdf:
-        import weasyprint
-
-        pdf_path = path.with_suffix(".pdf")
-        weasyprint.HTML(string=html, base_url=str(out_dir)).write_pdf(pdf_path)
-    return Pack(path, pdf_path)
+    return write_document(html, out_dir / f"steering-group-pack-{quarter}.html", pdf=pdf)
