@@ -40,7 +40,8 @@ def test_an_empty_folder_is_told_there_is_nothing_to_export(tmp_path: Path) -> N
     out = tmp_path / "grants.json"
     done = _vrhub("delivery", "export-360giving", "--out", str(out), data=tmp_path / "data")
     assert done.returncode == 1
-    assert "no awarded grants" in done.stderr and not out.exists()
+    assert done.stderr == "Error: no awarded grants to export yet\n\nAward an application first.\n"
+    assert not out.exists()
 
 
 def test_the_demo_exports_valid_360giving_json_and_csv(demo_folder: Path, tmp_path: Path) -> None:
@@ -99,7 +100,18 @@ def test_the_pack_is_written_as_html_and_pdf_for_a_quarter(demo_folder: Path, tm
             assert heading in text
 
 
-def test_a_bad_quarter_is_refused_with_the_reason(demo_folder: Path, tmp_path: Path) -> None:
+def test_a_bad_quarter_is_refused_like_every_other_bad_value(demo_folder: Path, tmp_path: Path) -> None:
     done = _vrhub("delivery", "pack", "--quarter", "2021-Q5", "--out", str(tmp_path), data=demo_folder)
     assert done.returncode == 2
-    assert done.stderr.startswith("Error:") and "Traceback" not in done.stderr
+    assert done.stderr == "Error: '2021-Q5' is not a quarter\n\n--quarter: Write it as 2021-Q4.\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_day_to_check_as_of_is_refused_before_the_database_is_touched(tmp_path: Path) -> None:
+    done = _vrhub("delivery", "check", "--today", "2022-02-30", data=tmp_path / "data")
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == "Error: '2022-02-30' is not a date\n\n--today: Write it as YYYY-MM-DD, e.g. 2022-01-15.\n"
+    )
+    assert not (tmp_path / "data").exists()

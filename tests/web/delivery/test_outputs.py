@@ -202,9 +202,9 @@ def test_indicators_hand_checked(intervention, orgs):
 
 def test_indicators_load_through_the_indicators_source(intervention, tmp_path, data_dir, key):
     from vrhub.config import settings
-    from vrhub.web.delivery.indicators import ingest_delivery_indicators
     from vrhub.hub import Hub
     from vrhub.measures import MeasureRequest
+    from vrhub.web.delivery.indicators import ingest_delivery_indicators
 
     hub = Hub(settings(data_dir=data_dir))
     summary = ingest_delivery_indicators(hub, quarter="2021-Q4", folder=tmp_path)
@@ -287,3 +287,50 @@ def test_an_update_cannot_count_more_mental_health_interventions_than_young_peop
     )
     with pytest.raises(ValidationError, match="more than the young people"):
         update.full_clean()
+
+
+# -- refusals the command line and the pages show alike ------------------------------------------------------
+def test_an_export_in_an_unknown_format_names_the_format_and_writes_nothing(awarded, tmp_path):
+    from vrhub.errors import BadValue
+
+    with pytest.raises(BadValue) as raised:
+        giving360.write_export(tmp_path / "grants.xml", "xml")
+    assert (raised.value.parameter, raised.value.value, raised.value.hint) == (
+        "format",
+        "xml",
+        "Use one of: json, csv.",
+    )
+    assert not (tmp_path / "grants.xml").exists()
+
+
+def test_an_export_with_nothing_awarded_is_refused_and_one_with_grants_counts_them(awarded, tmp_path):
+    from vrhub.errors import VrhubError
+    from vrhub.web.delivery.models import Application
+
+    assert giving360.write_export(tmp_path / "grants.json") == 1  # the one award of the fixture
+    assert len(json.loads((tmp_path / "grants.json").read_text())["grants"]) == 1
+    Application.objects.update(state="submitted")
+    with pytest.raises(VrhubError, match="no awarded grants") as raised:
+        giving360.write_export(tmp_path / "none.json")
+    assert raised.value.exit_code == 1 and not (tmp_path / "none.json").exists()
+
+
+def test_a_pack_for_a_quarter_written_wrong_is_refused_before_anything_is_written(tmp_path):
+    from vrhub.errors import BadValue
+    from vrhub.web.delivery.pack import write_pack
+
+    with pytest.raises(BadValue) as raised:
+        write_pack("2021-Q5", tmp_path / "packs", pdf=False)
+    assert (raised.value.parameter, raised.value.value, raised.value.exit_code) == ("quarter", "2021-Q5", 2)
+    assert not (tmp_path / "packs").exists()
+
+
+def test_a_form_refuses_a_quarter_in_the_words_of_measures_periods():
+    from django.core.exceptions import ValidationError
+
+    from vrhub.web.delivery.reference import validate_quarter
+
+    validate_quarter("2021-Q4")
+    with pytest.raises(ValidationError) as raised:
+        validate_quarter("2021-Q5")
+    assert raised.value.messages == ["'2021-Q5' is not a quarter. Write it as 2021-Q4."]

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from vrhub import spreadsheet
+from vrhub.errors import BadValue, VrhubError, one_of
+from vrhub.web.accounts.models import Organisation
 from vrhub.web.delivery.models import Application
 from vrhub.web.delivery.reference import boroughs
-from vrhub.web.accounts.models import Organisation
 
 PREFIX = "360G-vrhub-"
 FUNDER_NAME = "Merseyside Violence Reduction Partnership"
@@ -178,14 +179,21 @@ def package_csv(package: dict[str, Any]) -> str:
     return spreadsheet.csv_text(header, rows)
 
 
-def write_export(path: Path, fmt: str = "json") -> Path:
-    """Write the package as JSON or CSV; returns the path."""
-    if fmt not in ("json", "csv"):
-        raise ValueError(f"unknown format '{fmt}': use json or csv")
-    package = grants_package()
+FORMATS = ("json", "csv")
+
+
+def write_export(path: Path, fmt: str = "json") -> int:
+    """Write the package as JSON or CSV; returns how many grants it holds. With no grant awarded there is
+    nothing to write: 360Giving's package schema requires at least one grant."""
+    if fmt not in FORMATS:
+        raise BadValue(f"unknown format '{fmt}'", one_of(FORMATS), parameter="format", value=fmt)
+    applications = awarded_applications()
+    if not applications.exists():
+        raise VrhubError("no awarded grants to export yet", "Award an application first.")
+    package = grants_package(applications)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "json":
         path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     else:
         path.write_text(package_csv(package), encoding="utf-8")
-    return path
+    return len(package["grants"])

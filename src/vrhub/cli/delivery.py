@@ -1,6 +1,7 @@
 """`vrhub delivery ...`: the 360Giving export, the steering group pack and the exception check.
 
-Each command sets Django up on the data folder (VRHUB_DATA_DIR or --data-dir) and migrates it first."""
+Each command sets Django up on the data folder (VRHUB_DATA_DIR or --data-dir) and migrates it first; the
+delivery records live in the web application's database."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from typing import Annotated
 
 import typer
 
+from vrhub.cli.advice import friendly, out
+from vrhub.cli.options import DataDirOpt
 from vrhub.config import settings
+from vrhub.errors import BadValue
 
 app = typer.Typer(help="Delivery: funding, action tracker and steering group pack.", no_args_is_help=True)
-
-DataDirOpt = Annotated[
-    Path | None,
-    typer.Option("--data-dir", help="The data folder (default: $VRHUB_DATA_DIR or ./vrhub-data)."),
-]
 
 
 def _setup(data_dir: Path | None) -> Path:
@@ -33,52 +32,45 @@ def _setup(data_dir: Path | None) -> Path:
 
 
 @app.command("export-360giving")
+@friendly
 def export_360giving(
-    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    out_file: Annotated[Path, typer.Option("--out", help="The file to write.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="json (a package) or csv.")] = "json",
     data_dir: DataDirOpt = None,
 ) -> None:
     """Awarded grants in the 360Giving Data Standard."""
-    if fmt not in ("json", "csv"):
-        typer.echo("Error: unknown format; use --format json or --format csv.", err=True)
-        raise typer.Exit(2)
     _setup(data_dir)
-    from vrhub.web.delivery.giving360 import awarded_applications, write_export
+    from vrhub.web.delivery.giving360 import write_export
 
-    if not awarded_applications().exists():
-        typer.echo("Error: no awarded grants to export yet (award an application first).", err=True)
-        raise typer.Exit(1)
-    path = write_export(out, fmt)
-    typer.echo(f"Wrote {awarded_applications().count()} grant(s) to {path}")
+    count = write_export(out_file, fmt)
+    out.print(f"Wrote {count} grant(s) to {out_file}", markup=False, highlight=False)
 
 
 @app.command()
+@friendly
 def pack(
     quarter: Annotated[str, typer.Option("--quarter", help="The quarter, e.g. 2021-Q4.")],
-    out: Annotated[Path | None, typer.Option("--out", help="Folder (default: DATA_DIR/reports).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder (default: DATA_DIR/reports).")] = None,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="HTML only.")] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """The steering group pack for a quarter (HTML and PDF)."""
-    from django.core.exceptions import ValidationError
-
     folder = _setup(data_dir)
-    from vrhub.web.delivery.pack import write_pack
-    from vrhub.web.delivery.reference import validate_quarter
     from vrhub.hub import Hub
+    from vrhub.web.delivery.pack import write_pack
 
-    try:
-        validate_quarter(quarter)
-    except ValidationError as exc:
-        typer.echo(f"Error: {exc.messages[0]}", err=True)
-        raise typer.Exit(2) from None
     config = settings(folder, None)
     hub = Hub(config) if Path(config.warehouse).exists() else None
-    written = write_pack(quarter, out or config.reports_dir, hub=hub, pdf=not no_pdf)
-    typer.echo(f"Wrote {written.html}" + (f" and {written.pdf}" if written.pdf else ""))
+    written = write_pack(quarter, out_dir or config.reports_dir, hub=hub, pdf=not no_pdf)
+    out.print(
+        f"Wrote {written.html}" + (f" and {written.pdf}" if written.pdf else ""),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
+@friendly
 def check(
     today: Annotated[
         str | None, typer.Option("--today", help="Check as of YYYY-MM-DD (default today).")
@@ -86,10 +78,19 @@ def check(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Raise exception reports for milestones and KPIs beyond tolerance."""
+    try:
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        raise BadValue(
+            f"'{today}' is not a date",
+            "Write it as YYYY-MM-DD, e.g. 2022-01-15.",
+            parameter="today",
+            value=today,
+        ) from None
     _setup(data_dir)
     from vrhub.web.delivery.tracking import raise_exceptions
 
-    raised = raise_exceptions(dt.date.fromisoformat(today) if today else None)
+    raised = raise_exceptions(day)
     for report in raised:
-        typer.echo(f"raised: {report.title}")
-    typer.echo(f"{len(raised)} exception report(s) raised.")
+        out.print(f"raised: {report.title}", markup=False, highlight=False)
+    out.print(f"{len(raised)} exception report(s) raised.", markup=False, highlight=False)

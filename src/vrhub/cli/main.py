@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import math
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
+from vrhub.cli import delivery
+from vrhub.cli.advice import emit, err, friendly, out
+from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
 from vrhub.config import settings
-from vrhub.web.delivery.cli import app as delivery_app
 from vrhub.errors import VrhubError
 
 # The library (Hub, and through it pandas, scipy, Ibis, DuckDB) is imported by the commands that use it, not
 # here: `vrhub --help` and a mistyped option answer in a fraction of a second, not after seconds of imports.
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from vrhub.hub import Hub
 
 app = typer.Typer(
@@ -32,23 +28,6 @@ definitions_app = typer.Typer(help="Serious-violence definitions.", no_args_is_h
 app.add_typer(definitions_app, name="definitions")
 key_app = typer.Typer(help="The pseudonym key: check it, rotate it.", no_args_is_help=True)
 app.add_typer(key_app, name="key")
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-WarehouseOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--warehouse", "-w", help="DuckDB file or postgres:// URL (default: DATA_DIR/warehouse.duckdb)."
-    ),
-]
-DataDirOpt = Annotated[
-    Path | None,
-    typer.Option("--data-dir", help="The data folder (default: $VRHUB_DATA_DIR or ./vrhub-data)."),
-]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
 
 
 @app.callback()
@@ -70,88 +49,10 @@ def _private_by_default(
         os.environ["VRHUB_DEFINITIONS"] = str(definitions.resolve())
 
 
-def friendly(fn: F) -> F:
-    """Library errors become `Error: <what>`, a blank line, `<how to fix>`, and the error's exit status. An
-    error about one input says which of this command's options or arguments it was (`--period: ...`): the
-    library names the parameter, the command knows how it is typed."""
-
-    def worded(parameter: str | None) -> str | None:
-        import typing
-
-        from typer.models import ArgumentInfo, OptionInfo
-
-        if parameter is None:
-            return None
-        hints = typing.get_type_hints(fn, include_extras=True)
-        for info in getattr(hints.get(parameter), "__metadata__", ()):
-            if isinstance(info, OptionInfo):
-                flags = [d for d in (info.param_decls or ()) if d.startswith("--")]
-                return flags[0] if flags else "--" + parameter.replace("_", "-")
-            if isinstance(info, ArgumentInfo):
-                return parameter.upper()
-        return None
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except VrhubError as exc:
-            err.print(f"Error: {exc.message}", markup=False, highlight=False)
-            if exc.hint:
-                name = worded(exc.parameter)
-                err.print("")
-                err.print(f"{name}: {exc.hint}" if name else exc.hint, markup=False, highlight=False)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _hub(data_dir: Path | None, warehouse: str | None) -> Hub:
     from vrhub.hub import Hub
 
     return Hub(settings(data_dir, warehouse))
-
-
-def emit(table: pa.Table, fmt: str, title: str | None = None) -> None:
-    """Print an Arrow table as a terminal table, CSV or JSON: one shape for every command. The CSV goes
-    through vrhub.spreadsheet, so text a spreadsheet would run as a formula is written with a leading '."""
-    if fmt == "csv":
-        from vrhub import spreadsheet
-
-        spreadsheet.write_table_csv(table, sys.stdout)
-    elif fmt == "json":
-        sys.stdout.write(json.dumps(table.to_pylist(), default=str, indent=1) + "\n")
-    elif fmt == "table" and table.num_rows == 0:
-        out.print(f"{title}: none." if title else "No rows.")
-    elif fmt == "table":
-        from rich.measure import Measurement
-        from rich.table import Table
-
-        shown = Table(title=title, show_lines=False)
-        for name in table.column_names:
-            shown.add_column(name, overflow="fold")
-        for row in table.to_pylist():
-            shown.add_row(*[_cell(v) for v in row.values()])
-        if out.is_terminal:
-            out.print(shown)
-        else:
-            # Into a file or a pipe the table keeps its natural width: folded to 80 columns it is unreadable.
-            natural = Measurement.get(out, out.options.update_width(100_000), shown).maximum
-            Console(soft_wrap=True, width=natural, file=out.file).print(shown)
-    else:
-        raise VrhubError(f"unknown format '{fmt}'", "Use --format table, csv or json.")
-
-
-def _cell(value: Any) -> str:
-    """A value as a person reads it in a table: a count held as a float (a column with gaps) without its
-    '.0', other floats to six significant figures; CSV and JSON keep every digit."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
-    return str(value)
 
 
 @app.command()
@@ -468,7 +369,7 @@ def serve(
     _serve(config.data_dir, config.warehouse, host, port, debug, demo_users)
 
 
-app.add_typer(delivery_app, name="delivery", help="Delivery: 360Giving export, steering group pack, checks.")
+app.add_typer(delivery.app, name="delivery", help="Delivery: 360Giving export, steering group pack, checks.")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
