@@ -63,6 +63,12 @@ COLUMNS = [
     "notes",  # the measure's note, then each reason a figure of the row is blank or adjusted; '; '-separated
     "snapshot",
 ]
+# What a reader takes in at a glance (the terminal's table): the figures, the changes and whether chance
+# explains the latest one; --format csv or json carries every column.
+AT_A_GLANCE = [
+    *("measure_id", "period", "months", "area_code", "area_name", "breakdown", "value"),
+    *("change_vs_previous_pct", "change_vs_baseline_pct", "rate_per_100k", "rate_ratio", "p_value", "notes"),
+]
 # Reasons a row's figures are blank or adjusted, in the order `notes` gives them (after the measure's note).
 _REASONS = ("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate")
 
