@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
+    from vrhub.linkage.ingest import PeopleLoadSummary
+    from vrhub.linkage.quality import LinkQuality
+    from vrhub.linkage.run import LinkRun
     from vrhub.measures import MeasureRequest, MeasureResult
     from vrhub.pseudonymise import Pseudonymiser
     from vrhub.quality import QualityReport
@@ -34,12 +37,14 @@ def definitions_version() -> str:
 
 
 def migrations() -> list[Migration]:
-    """Every floor's migrations: the warehouse's schema, the sources' and the measures' data steps."""
+    """Every floor's migrations: the warehouse's schema, the sources' and the measures' data steps, the
+    linkage's table."""
+    from vrhub.linkage.migrations import MIGRATIONS as LINKAGE
     from vrhub.measures.migrations import MIGRATIONS as MEASURES
     from vrhub.sources.migrations import MIGRATIONS as SOURCES
     from vrhub.warehouse.migrations import MIGRATIONS as STORAGE
 
-    return sorted([*STORAGE, *SOURCES, *MEASURES], key=lambda m: m[0])
+    return sorted([*STORAGE, *SOURCES, *MEASURES, *LINKAGE], key=lambda m: m[0])
 
 
 class Hub:
@@ -309,3 +314,111 @@ class Hub:
                     "Run `vrhub sql` against a copy of the warehouse, or stop the server first.",
                 )
             return adhoc.run(wh, query, timeout)
+
+    # -- linkage (people across agencies) ---------------------------------------------------------------
+    def ingest_people(
+        self,
+        paths: Iterable[Path],
+        agency: str,
+        encoding: str | None = None,
+        progress: Callable[[Path, str], None] | None = None,
+        user: str | None = None,
+    ) -> Iterable[PeopleLoadSummary]:
+        """Load people files of one agency into the linkage vault; yields one summary per file. The
+        warehouse records each load and its quarantined rows (identifiers pseudonymised), never a name."""
+        import ibis
+
+        from vrhub.linkage.ingest import ingest_people
+        from vrhub.linkage.vault import Vault
+        from vrhub.sources.context import IngestContext
+
+        paths = list(paths)
+        for path in paths:
+            if not path.is_file():
+                raise VrhubError(
+                    f"{path}: no such file",
+                    "Check the path; quote names that contain spaces.",
+                    parameter="files",
+                    value=path,
+                )
+        with self.open() as wh, Vault.open(self.settings.data_dir) as vault:
+            self._ensure_ready(wh)
+            pseudonyms = self._pseudonymiser(wh)
+            for path in paths:
+                # The clear values are staged on a connection of their own, never the warehouse's.
+                staging = ibis.duckdb.connect()
+                ctx = IngestContext(
+                    con=staging, pseudonyms=pseudonyms, lookup=None, definition_version=definitions_version()
+                )
+                note = (lambda stage, p=path: progress(p, stage)) if progress else None
+                try:
+                    yield ingest_people(wh, vault, path, agency, ctx, encoding=encoding, progress=note, user=user)
+                finally:
+                    staging.disconnect()
+
+    def link(
+        self,
+        engine: str = "duckdb",
+        full: bool = False,
+        threshold: float | None = None,
+        progress: Callable[[str], None] | None = None,
+        user: str | None = None,
+    ) -> LinkRun:
+        """Link every people record across agencies into people, and write their pseudonymous person ids to
+        the warehouse (`person_links`). Later runs link new loads incrementally unless `full`."""
+        from vrhub.linkage.model import THRESHOLD
+        from vrhub.linkage.run import link_people
+        from vrhub.linkage.vault import Vault
+
+        if threshold is not None and not 0 < threshold < 1:
+            raise BadValue(
+                f"the threshold {threshold} is not a probability between 0 and 1",
+                "Give a match probability such as 0.95.",
+                parameter="threshold",
+                value=threshold,
+            )
+        with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+            self._ensure_ready(wh)
+            pseudonyms = self._pseudonymiser(wh)
+            return link_people(
+                wh,
+                vault,
+                pseudonyms,
+                engine=engine,
+                full=full,
+                threshold=THRESHOLD if threshold is None else threshold,
+                user=user,
+                progress=progress,
+            )
+
+    def link_clusters(self) -> pa.Table:
+        """Every linked people record: `file_name`, `row_number`, `person_id` (pseudonymous)."""
+        with self.open(read_only=True) as wh:
+            links = wh.table("person_links")
+            return wh.to_arrow(
+                links.select("file_name", "row_number", "person_id").order_by(["file_name", "row_number"])
+            )
+
+    def link_quality(
+        self, truth: Path | None = None, review_sample: Path | None = None, user: str | None = None
+    ) -> LinkQuality:
+        """How good the last linkage run is: its match weights, estimated precision and recall, and (given a
+        file of `record_ref, cluster`) measured pairwise precision, recall and F1. `review_sample` writes the
+        pairs nearest the threshold, with their clear identifiers, for clerical review (audited)."""
+        from vrhub.linkage.quality import link_quality
+        from vrhub.linkage.vault import Vault
+
+        with self.open(read_only=True) as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+            pseudonyms = self._pseudonymiser(wh)
+            return link_quality(wh, vault, pseudonyms, truth=truth, review_sample=review_sample, user=user)
+
+    def link_purge(self, older_than: str, user: str | None = None) -> dict[str, int]:
+        """Delete from the vault the people records loaded longer ago than `older_than` (`365d`, `52w`,
+        `12m`, `2y`), and their person links; audited. Run the linkage again to regroup what remains."""
+        from vrhub.linkage.purge import purge
+
+        from vrhub.linkage.vault import Vault
+
+        with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+            self._ensure_ready(wh)
+            return purge(wh, vault, older_than, user=user)

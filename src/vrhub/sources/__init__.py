@@ -9,6 +9,7 @@ from vrhub.sources import (
     fire,
     hospital_admissions,
     indicators,
+    people,
     police_records,
     police_uk,
 )
@@ -27,6 +28,9 @@ SOURCES: dict[str, SourceSpec] = {
     )
 }
 REFERENCE_SOURCES = ("areas", "population")
+# Sources whose rows hold people's clear identifiers: loaded by the linkage (`vrhub.linkage`) into its vault,
+# never into a warehouse table, so they stand apart from the record sources above.
+PERSON_SOURCES: dict[str, SourceSpec] = {people.SPEC.name: people.SPEC}
 
 
 def get_source(name: str) -> SourceSpec:

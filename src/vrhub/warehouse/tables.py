@@ -192,7 +192,28 @@ SCHEMAS: dict[str, ibis.Schema] = {
             **_PROVENANCE,
         }
     ),
+    # Who is who across agencies (vrhub.linkage): one row per people record the linkage holds, with only
+    # pseudonyms. `record_key` is the pseudonym of the agency's record_ref; `source_key` the pseudonym of
+    # its source_ref made as `source` stores it (police_records.person_key, ed_attendances.attendance_key,
+    # hospital_admissions.admission_key), so a person's events are a join away; `person_id` names the
+    # person: a keyed hash of the person's earliest record, so it stands while that person's records do.
+    "person_links": ibis.schema(
+        {
+            "agency": "string",
+            "record_key": "string",
+            "source": "string",
+            "source_key": "string",
+            "person_id": "string",
+            "run_id": "int64",
+            "load_id": "int64",
+            "file_name": "string",
+            "row_number": "int64",
+        }
+    ),
 }
+
+# Columns holding pseudonyms outside the record tables: `vrhub key rotate` hashes them again with the rest.
+PSEUDONYM_COLUMNS: dict[str, tuple[str, ...]] = {"person_links": ("record_key", "source_key", "person_id")}
 
 # The record tables: each keeps its superseded versions in `<table>_history` (its columns and the load that
 # superseded the row), so a figure can be reproduced as the warehouse stood at an earlier load.
