@@ -28,6 +28,7 @@ pairs, with m and u held (see `calibrate`).
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from typing import Any
@@ -55,8 +56,8 @@ BLOCKING = [
     block_on("forename_formal", "dob"),
     block_on("postcode", "forename"),
     block_on("postcode", "surname"),
-    block_on("surname", "dob_year"),
-    block_on("forename", "dob_year"),
+    block_on("surname", "dob_year", "forename_initial"),
+    block_on("forename", "dob_year", "surname_initial"),
     block_on("surname", "dob_month_day"),
     block_on("forename", "dob_month_day"),
     block_on("dob", "surname_initial"),
@@ -64,11 +65,10 @@ BLOCKING = [
     block_on("dob", "address"),
     block_on("surname", "address"),
     block_on("address", "dob_year"),
-    block_on("forename", "postcode_district"),
-    block_on("surname", "postcode_district"),
-    block_on("surname", "forename_initial"),
+    block_on("forename", "postcode_district", "surname_initial"),
+    block_on("surname", "postcode_district", "forename_initial"),
     block_on("postcode", "address"),
-    block_on("postcode_sector", "dob_year"),
+    block_on("postcode_sector", "dob_year", "forename_initial"),
     "l.forename = r.surname AND l.surname = r.forename",
     "l.forename = r.surname AND l.dob = r.dob",
     "l.surname = r.forename AND l.dob = r.dob",
@@ -144,7 +144,17 @@ def comparisons() -> list[Any]:
             cll.ElseLevel(),
         ],
     )
-    return [forename, surname, dob, place, cl.ExactMatch("sex"), cl.ExactMatch("nhs_number")]
+    # Two people sharing a valid NHS number is an error, never chance: random pairs almost never show one,
+    # so its u is set (one pair in ten million) rather than left untrained.
+    nhs = cl.CustomComparison(
+        output_column_name="nhs_number",
+        comparison_levels=[
+            cll.NullLevel("nhs_number"),
+            cll.ExactMatchLevel("nhs_number").configure(u_probability=1e-7, fix_u_probability=True),
+            cll.ElseLevel(),
+        ],
+    )
+    return [forename, surname, dob, place, cl.ExactMatch("sex"), nhs]
 
 
 def settings() -> SettingsCreator:
@@ -172,12 +182,15 @@ def train(linker: Linker) -> list[str]:
             pass
         linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
         for rule in TRAINING:
+            # A session that fails leaves the comparisons its rule fixes out of the model: put them back.
+            kept = copy.deepcopy(linker._settings_obj)
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS
                 )
             except EMTrainingException:
-                skipped.append(str(rule.get_blocking_rule("duckdb").blocking_rule_sql))
+                linker._settings_obj = kept
+                skipped.append(rule.get_blocking_rule("duckdb").blocking_rule_sql)
     finally:
         quiet.setLevel(level)
     return skipped
