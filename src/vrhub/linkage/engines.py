@@ -59,8 +59,8 @@ class DuckDBEngine(Engine):
 
 
 class SparkEngine(Engine):
-    """Spark in local mode (all cores of this machine); set SPARK_REMOTE or a master URL in the session's
-    own configuration to run on a cluster."""
+    """Spark in local mode on all cores of this machine, or on the cluster VRHUB_SPARK_MASTER names;
+    VRHUB_SPARK_PARTITIONS sets the partitions of its shuffles (8: a few per core; more on a cluster)."""
 
     name = "spark"
 
@@ -78,14 +78,18 @@ class SparkEngine(Engine):
                 "Install a Java 17 runtime (Debian: openjdk-17-jre-headless), or use the DuckDB engine.",
             )
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
 
         self.scratch = tempfile.mkdtemp(prefix="vrhub-spark-")
+        partitions = os.environ.get("VRHUB_SPARK_PARTITIONS", "8")
         self.spark = (
             SparkSession.builder.appName("vrhub-linkage")
             .master(os.environ.get("VRHUB_SPARK_MASTER", "local[*]"))
-            .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.default.parallelism", "8")
+            .config("spark.sql.shuffle.partitions", partitions)
+            .config("spark.default.parallelism", partitions)
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.jars", similarity_jar_location())  # splink's Jaro-Winkler and friends
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.local.dir", self.scratch)
             .config("spark.sql.warehouse.dir", os.path.join(self.scratch, "warehouse"))
@@ -93,7 +97,7 @@ class SparkEngine(Engine):
         )
         self.spark.sparkContext.setLogLevel("ERROR")
         self.spark.sparkContext.setCheckpointDir(os.path.join(self.scratch, "checkpoints"))
-        self.api = SparkAPI(spark_session=self.spark, num_partitions_on_repartition=8)
+        self.api = SparkAPI(spark_session=self.spark, num_partitions_on_repartition=int(partitions))
 
     def linker(self, records: pa.Table, settings: SettingsCreator | dict[str, Any]) -> Linker:
         return Linker(self.register(records), settings, log_level=None)

@@ -169,8 +169,8 @@ def settings() -> SettingsCreator:
 
 
 def train(linker: Linker) -> list[str]:
-    """Estimate u, m and a first prior without labels. Returns the training rules that had no pairs to
-    learn from (a column absent from every record: no postcodes, say), which are skipped."""
+    """Estimate u, m and a first prior without labels. Returns the training rules that could not be learnt
+    from, which are skipped."""
     quiet = logging.getLogger("splink")
     level = quiet.level
     quiet.setLevel(logging.ERROR)
@@ -188,7 +188,9 @@ def train(linker: Linker) -> list[str]:
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS
                 )
-            except EMTrainingException:
+            except (EMTrainingException, ValueError):
+                # No pairs to learn from (a column absent from every record), or, on a few records, a
+                # level whose m fell to nothing (splink refuses an m of 0).
                 linker._settings_obj = kept
                 skipped.append(rule.get_blocking_rule("duckdb").blocking_rule_sql)
     finally:

@@ -180,7 +180,9 @@ def _full(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any], float, list[str]]:
     linker = worker.linker(_model_input(records), lm.settings())
     skipped = lm.train(linker)
-    start = lm.prior(linker)
+    # A start the data cannot give (no pair agreed, or every pair did): a small one, refined below.
+    start = lm.prior(linker) if 1e-12 < lm.prior(linker) < 0.5 else 1e-4
+    lm.set_prior(linker, start)
     # Every pair with evidence for a match (Bayes factor at least 1); the rest are all but certain non-matches.
     scored = linker.inference.predict(threshold_match_weight=lm.odds_weight(start), warning_mode="never")
     left, right, bayes = _scored(worker, scored, start)
