@@ -1,4 +1,4 @@
-"""Linkage benchmark: vrhub's linkage against bare splink, same settings, same records. See docs/performance.md.
+"""Linkage benchmark: vrhub's linkage against bare splink, same settings, same records (docs/performance.md).
 
     python benchmarks/linkage_bench.py            # 1,000,000 records (BENCH_PEOPLE=100000 while developing)
 
@@ -104,28 +104,42 @@ def run_bare_splink(paths: dict[str, Path]) -> dict[str, object]:
     con = duckdb.connect()
     parts = []
     for code, agency in enumerate(AGENCIES):
-        table = pacsv.read_csv(paths[agency], convert_options=pacsv.ConvertOptions(strings_can_be_null=True,
-                               column_types={c: pa.string() for c in ("date_of_birth", "nhs_number", "postcode")}))
+        table = pacsv.read_csv(
+            paths[agency],
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=True,
+                column_types={c: pa.string() for c in ("date_of_birth", "nhs_number", "postcode")},
+            ),
+        )
         n = table.num_rows
         uid = (np.int64(code + 1) << ROW_BITS) + np.arange(2, n + 2, dtype=np.int64)
         parts.append(
-            table.append_column("uid", pa.array(uid)).append_column("since", pa.array(uid))
+            table.append_column("uid", pa.array(uid))
+            .append_column("since", pa.array(uid))
             .append_column("agency", pa.array([agency] * n))
         )
     con.register("records", pa.concat_tables(parts))
     con.register("nicknames", nicknames())
-    truth = pacsv.read_csv(paths["truth"], convert_options=pacsv.ConvertOptions(column_types={"cluster": pa.int64()}))
+    truth = pacsv.read_csv(
+        paths["truth"], convert_options=pacsv.ConvertOptions(column_types={"cluster": pa.int64()})
+    )
     con.register("truth", truth)
     start = time.perf_counter()
     con.execute(f"CREATE TABLE features AS {features_sql('records', 'nicknames')}")
     prepare_seconds = time.perf_counter() - start
     api = DuckDBAPI(con)
-    linker = Linker(api.register(con.sql(f"SELECT uid, {', '.join(FEATURES)} FROM features").to_arrow_table()),
-                    lm.settings(), log_level=None)
+    linker = Linker(
+        api.register(con.sql(f"SELECT uid, {', '.join(FEATURES)} FROM features").to_arrow_table()),
+        lm.settings(),
+        log_level=None,
+    )
     lm.train(linker)
     scored = linker.inference.predict(threshold_match_probability=lm.THRESHOLD)
     clusters = cluster_pairwise_predictions_at_threshold(
-        con.sql("SELECT uid FROM features").to_arrow_table(), scored, api, "uid",
+        con.sql("SELECT uid FROM features").to_arrow_table(),
+        scored,
+        api,
+        "uid",
         threshold_match_probability=lm.THRESHOLD,
     )
     link_seconds = time.perf_counter() - start

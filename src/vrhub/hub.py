@@ -352,7 +352,9 @@ class Hub:
                 )
                 note = (lambda stage, p=path: progress(p, stage)) if progress else None
                 try:
-                    yield ingest_people(wh, vault, path, agency, ctx, encoding=encoding, progress=note, user=user)
+                    yield ingest_people(
+                        wh, vault, path, agency, ctx, encoding=encoding, progress=note, user=user
+                    )
                 finally:
                     staging.disconnect()
 
@@ -416,7 +418,6 @@ class Hub:
         """Delete from the vault the people records loaded longer ago than `older_than` (`365d`, `52w`,
         `12m`, `2y`), and their person links; audited. Run the linkage again to regroup what remains."""
         from vrhub.linkage.purge import purge
-
         from vrhub.linkage.vault import Vault
 
         with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:

@@ -9,8 +9,18 @@ import pytest
 
 from vrhub.synth.people import generate_people
 
-HEADER = ["record_ref", "forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number",
-          "source", "source_ref"]
+HEADER = [
+    "record_ref",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "nhs_number",
+    "source",
+    "source_ref",
+]
 
 
 def write_people(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:

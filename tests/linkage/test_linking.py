@@ -53,7 +53,7 @@ def test_the_prior_is_the_share_of_pairs_the_scores_explain() -> None:
     assert probability(np.array([0.0]), 0.2)[0] == pytest.approx(0.2)
 
 
-# -- a run ----------------------------------------------------------------------------------------------------
+# -- a run ---------------------------------------------------------------------------------------------------
 def _load(hub: Hub, population: dict[str, Path], agencies: list[str]) -> None:
     for agency in agencies:
         list(hub.ingest_people([population[agency]], agency=agency))
@@ -67,8 +67,12 @@ def test_person_links_hold_pseudonyms_only_and_every_record(hub: Hub, population
     with Vault.open(hub.settings.data_dir) as vault:
         records = vault.records().to_pylist()
     assert run.records == len(records) == len(links) and run.mode == "full"
-    clear = {v for r in records for k, v in r.items() if k not in ("load_id", "row_number", "loaded_at", "agency",
-                                                                     "file_name", "source", "sex") and v}
+    clear = {
+        v
+        for r in records
+        for k, v in r.items()
+        if k not in ("load_id", "row_number", "loaded_at", "agency", "file_name", "source", "sex") and v
+    }
     stored = {v for r in links for k, v in r.items() if isinstance(v, str)}
     assert not clear & stored
     key = Pseudonymiser(b"test-pseudonym-key-not-for-real-use")
@@ -84,14 +88,50 @@ def test_a_source_ref_reaches_the_event_table_by_a_join(hub: Hub, tmp_path: Path
     police = tmp_path / "police.csv"
     with police.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["crime_ref", "recorded_date", "committed_date", "offence_code", "knife_flag",
-                         "firearm_flag", "domestic_flag", "lsoa_code", "person_role", "person_ref", "age", "sex"])
-        writer.writerow(["C1", "2021-03-01", "2021-03-01", "8N", "Y", "N", "N", "E01006512", "victim", " PR-77 ",
-                         "19", "M"])
+        writer.writerow(
+            [
+                "crime_ref",
+                "recorded_date",
+                "committed_date",
+                "offence_code",
+                "knife_flag",
+                "firearm_flag",
+                "domestic_flag",
+                "lsoa_code",
+                "person_role",
+                "person_ref",
+                "age",
+                "sex",
+            ]
+        )
+        writer.writerow(
+            [
+                "C1",
+                "2021-03-01",
+                "2021-03-01",
+                "8N",
+                "Y",
+                "N",
+                "N",
+                "E01006512",
+                "victim",
+                " PR-77 ",
+                "19",
+                "M",
+            ]
+        )
     list(hub.ingest("police-records", [police]))
-    people = [{"record_ref": f"R{i}", "forename": f"name{i}", "surname": "Quillfeather",
-               "date_of_birth": f"19{80 + i}-01-0{1 + i % 9}", "source": "police-records",
-               "source_ref": "PR-77" if i == 0 else f"PR-{100 + i}"} for i in range(30)]
+    people = [
+        {
+            "record_ref": f"R{i}",
+            "forename": f"name{i}",
+            "surname": "Quillfeather",
+            "date_of_birth": f"19{80 + i}-01-0{1 + i % 9}",
+            "source": "police-records",
+            "source_ref": "PR-77" if i == 0 else f"PR-{100 + i}",
+        }
+        for i in range(30)
+    ]
     list(hub.ingest_people([write_people(tmp_path / "people.csv", people)], agency="Merseyside Police"))
     hub.link()
     table, column = LINKED_SOURCES["police-records"]
@@ -163,3 +203,38 @@ def test_purge_removes_the_links_of_the_records_it_forgets(hub: Hub, population:
     result = hub.link_purge("365d")
     assert result["person_links"] == result["records"] > 0
     assert {f for (f, _) in _person_of(hub)} == {"people_education.csv"}
+
+
+@pytest.mark.slow
+def test_a_key_rotation_rekeys_the_person_links(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vrhub.config import settings
+    from vrhub.pseudonymise import rekey
+
+    monkeypatch.delenv("VRHUB_PSEUDONYM_KEY", raising=False)  # a key in the environment cannot be rotated
+    (data_dir / "pseudonym.key").write_text("k" * 40 + "\n")
+    hub = Hub(settings(data_dir=data_dir))
+    people = [
+        {
+            "record_ref": f"R{i}",
+            "forename": f"name{i}",
+            "surname": "Quillfeather",
+            "date_of_birth": f"19{80 + i}-01-0{1 + i % 9}",
+            "source": "police-records",
+            "source_ref": f"PR-{i}",
+        }
+        for i in range(30)
+    ]
+    list(hub.ingest_people([write_people(tmp_path / "people.csv", people)], agency="A"))
+    hub.link()
+    before = {r["row_number"]: r for r in _links(hub)}
+    hub.key_rotate()
+    layer = hub.settings.key_file.read_bytes().split()[1]
+    after = {r["row_number"]: r for r in _links(hub)}
+    for n, row in before.items():
+        for column in ("record_key", "source_key", "person_id"):
+            assert after[n][column] == rekey(layer, row[column])
+    # A run under the rotated key makes the very keys and ids the rotation made of the old ones.
+    hub.link(full=True)
+    assert {r["row_number"]: r for r in _links(hub)} == {n: {**r, "run_id": 2} for n, r in after.items()}

@@ -1,5 +1,6 @@
-"""The people source: every row is kept in the vault, quarantined with its row, field and reason, or skipped as
-a duplicate; a person is never dropped for an unknown date of birth, a foreign postcode or a bad NHS number."""
+"""The people source: every row is kept in the vault, quarantined with its row, field and reason, or skipped
+as a duplicate; a person is never dropped for an unknown date of birth, a foreign postcode or a bad NHS
+number."""
 
 from __future__ import annotations
 
@@ -13,8 +14,16 @@ from vrhub.hub import Hub
 from vrhub.linkage.vault import Vault
 from vrhub.sources.people import CLEAR, REF_WITHOUT_SOURCE, SPEC, UNKNOWN_SOURCE
 
-GOOD = {"forename": "Ada", "surname": "Quillfeather", "date_of_birth": "1990-02-03", "sex": "F",
-        "postcode": "L1 8JQ", "address": "1 Hope Street", "source": "police-records", "source_ref": "P1"}
+GOOD = {
+    "forename": "Ada",
+    "surname": "Quillfeather",
+    "date_of_birth": "1990-02-03",
+    "sex": "F",
+    "postcode": "L1 8JQ",
+    "address": "1 Hope Street",
+    "source": "police-records",
+    "source_ref": "P1",
+}
 
 ROWS = [
     {**GOOD, "record_ref": "R1"},  # row 2: loaded
@@ -39,17 +48,25 @@ def test_every_row_is_loaded_quarantined_or_a_duplicate(hub: Hub, tmp_path: Path
     path = write_people(tmp_path / "people.csv", ROWS)
     (summary,) = hub.ingest_people([path], agency="Merseyside Police")
     assert (summary.rows_read, summary.rows_loaded, summary.rows_quarantined, summary.duplicates_skipped) == (
-        10, 5, 4, 1
+        10,
+        5,
+        4,
+        1,
     )
     stored = _stored(hub)
     assert set(stored) == {"R1", "R3", "R4", "R9", "R10"}
     held = hub.quarantine("people.csv").to_pylist()
-    assert [(q["row_number"], q["field"]) for q in held] == [(3, "record_ref"), (6, "source"), (7, "source_ref"),
-                                                             (9, "record_ref")]
+    assert [(q["row_number"], q["field"]) for q in held] == [
+        (3, "record_ref"),
+        (6, "source"),
+        (7, "source_ref"),
+        (9, "record_ref"),
+    ]
     reasons = {q["row_number"]: q["reason"] for q in held}
     assert reasons[3] == "missing value"
-    assert reasons[6] == UNKNOWN_SOURCE.format(", ".join(["police-records", "ed-attendances",
-                                                          "hospital-admissions", "participants", "pupils"]))
+    assert reasons[6] == UNKNOWN_SOURCE.format(
+        ", ".join(["police-records", "ed-attendances", "hospital-admissions", "participants", "pupils"])
+    )
     assert reasons[7] == REF_WITHOUT_SOURCE
     assert "different values" in reasons[9]
 
@@ -81,8 +98,12 @@ def test_a_file_without_record_ref_is_refused_whole(hub: Hub, tmp_path: Path) ->
     assert "people" not in hub.loads()["source"].to_pylist()
 
 
-def test_a_file_loaded_again_adds_nothing_and_a_changed_record_is_a_new_version(hub: Hub, tmp_path: Path) -> None:
-    first = write_people(tmp_path / "people.csv", [{**GOOD, "record_ref": "R1"}, {**GOOD, "record_ref": "R2"}])
+def test_a_file_loaded_again_adds_nothing_and_a_changed_record_is_a_new_version(
+    hub: Hub, tmp_path: Path
+) -> None:
+    first = write_people(
+        tmp_path / "people.csv", [{**GOOD, "record_ref": "R1"}, {**GOOD, "record_ref": "R2"}]
+    )
     list(hub.ingest_people([first], agency="A"))
     (again,) = hub.ingest_people([first], agency="A")
     assert again.already_loaded and again.rows_loaded == 0

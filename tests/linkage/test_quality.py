@@ -23,9 +23,20 @@ KEY = Pseudonymiser(b"test-pseudonym-key-not-for-real-use")
 def test_measured_figures_count_pairs_of_records(hub: Hub, tmp_path: Path) -> None:
     # Found: {r1, r2, r3}, {r4}, {r5}: 3 pairs. True: {r1, r2}, {r3, r4, r5}: 4 pairs. Both: r1-r2 only.
     found = {"r1": "p1", "r2": "p1", "r3": "p1", "r4": "p4", "r5": "p5"}
-    rows = [{"agency": "A", "record_key": KEY(ref), "source": None, "source_key": None, "person_id": person,
-             "run_id": 1, "load_id": 1, "file_name": "f.csv", "row_number": i + 2}
-            for i, (ref, person) in enumerate(found.items())]
+    rows = [
+        {
+            "agency": "A",
+            "record_key": KEY(ref),
+            "source": None,
+            "source_key": None,
+            "person_id": person,
+            "run_id": 1,
+            "load_id": 1,
+            "file_name": "f.csv",
+            "row_number": i + 2,
+        }
+        for i, (ref, person) in enumerate(found.items())
+    ]
     truth = tmp_path / "truth.csv"
     truth.write_text("record_ref,cluster\nr1,a\nr2,a\nr3,b\nr4,b\nr5,b\nr6,c\n")
     with hub.open() as wh:
@@ -38,8 +49,9 @@ def test_measured_figures_count_pairs_of_records(hub: Hub, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_a_run_is_measured_estimated_and_sampled_for_review(hub: Hub, population: dict[str, Path],
-                                                            tmp_path: Path) -> None:
+def test_a_run_is_measured_estimated_and_sampled_for_review(
+    hub: Hub, population: dict[str, Path], tmp_path: Path
+) -> None:
     for agency in AGENCIES:
         list(hub.ingest_people([population[agency]], agency=agency))
     hub.link()

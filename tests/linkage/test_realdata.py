@@ -32,8 +32,15 @@ def _link(hub: Hub, people: pd.DataFrame, truth: pd.DataFrame, folder: Path) -> 
 
 def test_fake_1000(hub: Hub, realdata: Path, tmp_path: Path) -> None:
     f = pd.read_csv(realdata / "linkage" / "fake_1000.csv", dtype=str)
-    people = pd.DataFrame({"record_ref": f.unique_id, "forename": f.first_name, "surname": f.surname,
-                           "date_of_birth": f.dob, "address": f.city})
+    people = pd.DataFrame(
+        {
+            "record_ref": f.unique_id,
+            "forename": f.first_name,
+            "surname": f.surname,
+            "date_of_birth": f.dob,
+            "address": f.city,
+        }
+    )
     got = _link(hub, people, pd.DataFrame({"record_ref": f.unique_id, "cluster": f.cluster}), tmp_path)
     assert got["precision"] >= 0.95
     assert got["recall"] >= 0.5
@@ -41,9 +48,17 @@ def test_fake_1000(hub: Hub, realdata: Path, tmp_path: Path) -> None:
 
 def test_historical_figures_50k(hub: Hub, realdata: Path, tmp_path: Path) -> None:
     d = pd.read_parquet(realdata / "linkage" / "historical_figures_with_errors_50k.parquet")
-    people = pd.DataFrame({"record_ref": d.unique_id, "forename": d.first_name, "surname": d.surname,
-                           "date_of_birth": d.dob, "sex": d.gender, "postcode": d.postcode_fake,
-                           "address": d.birth_place})
+    people = pd.DataFrame(
+        {
+            "record_ref": d.unique_id,
+            "forename": d.first_name,
+            "surname": d.surname,
+            "date_of_birth": d.dob,
+            "sex": d.gender,
+            "postcode": d.postcode_fake,
+            "address": d.birth_place,
+        }
+    )
     got = _link(hub, people, pd.DataFrame({"record_ref": d.unique_id, "cluster": d.cluster}), tmp_path)
     assert got["precision"] >= 0.95
     assert got["recall"] >= 0.82

@@ -1,4 +1,5 @@
-"""The Spark engine (splink's Spark backend, local mode) gives the same people as DuckDB on the same records."""
+"""The Spark engine (splink's Spark backend, local mode) finds the same people as DuckDB in the same
+records."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ pytestmark = [
 ]
 
 
-def test_spark_finds_the_same_people_as_duckdb(hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spark_finds_the_same_people_as_duckdb(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("VRHUB_SPARK_PARTITIONS", "2")  # a few hundred records: fewer, smaller tasks
     files = generate_people(tmp_path / "people", records=600, seed=11)
     for agency in AGENCIES:

@@ -17,14 +17,42 @@ from vrhub.linkage.purge import cutoff
 from vrhub.linkage.vault import KEY_ENV, Vault, VaultKeyError, key_path, vault_path
 
 PEOPLE = [
-    {"record_ref": "MP-0001", "forename": "Zebedee", "surname": "Quillfeather", "date_of_birth": "1987-06-05",
-     "sex": "M", "postcode": "L8 7NP", "address": "14 Lark Lane", "nhs_number": "943 476 5919",
-     "source": "police-records", "source_ref": "PR-77"},
-    {"record_ref": "MP-0002", "forename": "Hepzibah", "surname": "Wolstenholme", "date_of_birth": "12/11/2001",
-     "sex": "F", "postcode": "CH41 5LH", "address": "3 Argyle Street"},
+    {
+        "record_ref": "MP-0001",
+        "forename": "Zebedee",
+        "surname": "Quillfeather",
+        "date_of_birth": "1987-06-05",
+        "sex": "M",
+        "postcode": "L8 7NP",
+        "address": "14 Lark Lane",
+        "nhs_number": "943 476 5919",
+        "source": "police-records",
+        "source_ref": "PR-77",
+    },
+    {
+        "record_ref": "MP-0002",
+        "forename": "Hepzibah",
+        "surname": "Wolstenholme",
+        "date_of_birth": "12/11/2001",
+        "sex": "F",
+        "postcode": "CH41 5LH",
+        "address": "3 Argyle Street",
+    },
 ]
-CLEAR = ["Zebedee", "Quillfeather", "Hepzibah", "Wolstenholme", "Lark Lane", "Argyle Street", "CH41 5LH",
-         "9434765919", "943 476 5919", "MP-0001", "PR-77", "1987-06-05"]
+CLEAR = [
+    "Zebedee",
+    "Quillfeather",
+    "Hepzibah",
+    "Wolstenholme",
+    "Lark Lane",
+    "Argyle Street",
+    "CH41 5LH",
+    "9434765919",
+    "943 476 5919",
+    "MP-0001",
+    "PR-77",
+    "1987-06-05",
+]
 
 
 @pytest.fixture
@@ -110,7 +138,9 @@ def _age(data_dir: Path, load_id: int, days: int) -> None:
 
 def test_purge_forgets_the_loads_older_than_the_age_given(loaded: Hub, tmp_path: Path) -> None:
     later = [{**PEOPLE[1], "record_ref": "MP-0003", "surname": "Featherstonehaugh"}]
-    (summary,) = loaded.ingest_people([write_people(tmp_path / "later.csv", later)], agency="Merseyside Police")
+    (summary,) = loaded.ingest_people(
+        [write_people(tmp_path / "later.csv", later)], agency="Merseyside Police"
+    )
     with Vault.open(loaded.settings.data_dir) as vault:
         first = vault.loads()[0].load_id
     _age(loaded.settings.data_dir, first, days=400)
@@ -128,9 +158,13 @@ def test_purge_forgets_the_loads_older_than_the_age_given(loaded: Hub, tmp_path:
 
 @pytest.mark.parametrize(
     ("age", "expected"),
-    [("365d", dt.datetime(2023, 3, 1, 12)), ("2w", dt.datetime(2024, 2, 15, 12)),
-     ("1m", dt.datetime(2024, 1, 29, 12)), ("12m", dt.datetime(2023, 2, 28, 12)),
-     ("1y", dt.datetime(2023, 2, 28, 12))],
+    [
+        ("365d", dt.datetime(2023, 3, 1, 12)),
+        ("2w", dt.datetime(2024, 2, 15, 12)),
+        ("1m", dt.datetime(2024, 1, 29, 12)),
+        ("12m", dt.datetime(2023, 2, 28, 12)),
+        ("1y", dt.datetime(2023, 2, 28, 12)),
+    ],
 )
 def test_an_age_counts_back_from_now(age: str, expected: dt.datetime) -> None:
     assert cutoff(age, today=dt.datetime(2024, 2, 29, 12)) == expected
@@ -140,3 +174,21 @@ def test_an_age_counts_back_from_now(age: str, expected: dt.datetime) -> None:
 def test_an_age_that_is_not_one_is_refused(age: str) -> None:
     with pytest.raises(BadValue, match="not an age"):
         cutoff(age)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM sqlite_scan('{vault}', 'batches')",
+        "SELECT * FROM '{vault}'",
+        "SELECT * FROM read_blob('{vault}')",
+        "SELECT * FROM batches",
+        "SELECT * FROM audit",
+    ],
+)
+def test_vrhub_sql_cannot_reach_the_vault(loaded: Hub, query: str) -> None:
+    from vrhub.errors import VrhubError
+
+    with pytest.raises((VrhubError, Exception)) as refused:
+        loaded.sql(query.format(vault=vault_path(loaded.settings.data_dir)))
+    assert "Quillfeather" not in str(refused.value)

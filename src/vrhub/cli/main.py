@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vrhub.cli import delivery
+from vrhub.cli import delivery, link
 from vrhub.cli.advice import emit, err, friendly, out
 from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
 from vrhub.config import settings
@@ -72,13 +72,14 @@ def ingest(
         str,
         typer.Argument(
             help="police-records, police-uk, ed-attendances, hospital-admissions, "
-            "ambulance, fire, indicators, areas or population."
+            "ambulance, fire, indicators, areas, population or people (with --agency)."
         ),
     ],
     files: Annotated[list[Path], typer.Argument(help="One or more CSV files.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the files (default utf-8).")] = None,
     year: Annotated[int | None, typer.Option(help="population: the mid-year of the estimates.")] = None,
+    agency: Annotated[str | None, typer.Option(help="people: the agency that holds the records.")] = None,
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
@@ -99,7 +100,10 @@ def ingest(
         def note(path: Path, stage: str) -> None:
             bar.update(task, description=f"{path.name}: {stage}")
 
-        loads = hub.ingest(source, files, encoding=encoding, year=year, progress=note)
+        if source == "people":  # to the linkage vault (vrhub link)
+            loads = link.people_loads(hub, files, agency, encoding, note)
+        else:
+            loads = hub.ingest(source, files, encoding=encoding, year=year, progress=note)
         for summary in _json_refusals(loads) if as_json else loads:
             if as_json:
                 sys.stdout.write(json.dumps(summary.as_json()) + "\n")
@@ -355,6 +359,7 @@ def serve(
 
 
 app.add_typer(delivery.app, name="delivery", help="Delivery: 360Giving export, steering group pack, checks.")
+app.add_typer(link.app, name="link")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

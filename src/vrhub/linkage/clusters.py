@@ -58,5 +58,7 @@ def existing_pairs(uids: np.ndarray, persons: pa.ChunkedArray | pa.Array) -> tup
     records (an incremental run keeps the people it found before and only adds to them)."""
     if len(uids) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    _, first, codes = np.unique(persons.to_numpy(zero_copy_only=False), return_index=True, return_inverse=True)
+    _, first, codes = np.unique(
+        persons.to_numpy(zero_copy_only=False), return_index=True, return_inverse=True
+    )
     return uids, uids[first[codes]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from typing import Any
 
@@ -80,6 +81,8 @@ class SparkEngine(Engine):
         from splink import SparkAPI
         from splink.backends.spark import similarity_jar_location
 
+        # Spark's Python workers run this interpreter, with the packages it has, not whatever is on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         self.scratch = tempfile.mkdtemp(prefix="vrhub-spark-")
         partitions = os.environ.get("VRHUB_SPARK_PARTITIONS", "8")
         self.spark = (
@@ -119,4 +122,6 @@ def engine(name: str) -> Engine:
         return DuckDBEngine()
     if name == "spark":
         return SparkEngine()
-    raise BadValue(f"unknown engine '{name}'", f"Use one of: {', '.join(ENGINES)}.", parameter="engine", value=name)
+    raise BadValue(
+        f"unknown engine '{name}'", f"Use one of: {', '.join(ENGINES)}.", parameter="engine", value=name
+    )

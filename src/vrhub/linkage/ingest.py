@@ -63,7 +63,10 @@ def ingest_people(
     agency = agency.strip()
     if not agency:
         raise BadValue(
-            "the agency is blank", "Name the agency that holds these records.", parameter="agency", value=agency
+            "the agency is blank",
+            "Name the agency that holds these records.",
+            parameter="agency",
+            value=agency,
         )
     summary = PeopleLoadSummary(file=str(path), source=SPEC.name, agency=agency)
     encoding = encoding or SPEC.encoding
@@ -84,12 +87,16 @@ def ingest_people(
             note("reading")
             raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             check_structure(con, path, header, raw, rejects)
-            con.raw_sql(f"CREATE TEMP TABLE {prefix}_typed AS {typed_sql(CLEAR, header, raw, ctx.pseudonyms)}")
+            con.raw_sql(
+                f"CREATE TEMP TABLE {prefix}_typed AS {typed_sql(CLEAR, header, raw, ctx.pseudonyms)}"
+            )
             _mark_conflicts(con, prefix)
             numbers = number_rows(con, source, header, duck_encoding, prefix, rejects)
             problems = problem_counts(con, prefix, rejects, numbers)
             if missing:
-                raise InputRefused(refusal(path, SPEC, header, missing, problems), refusal_hint(SPEC, missing))
+                raise InputRefused(
+                    refusal(path, SPEC, header, missing, problems), refusal_hint(SPEC, missing)
+                )
             summary.problems = problems
             note("loading")
             staged = Staged(path, header, prefix, rejects, numbers)

@@ -28,6 +28,7 @@ pairs, with m and u held (see `calibrate`).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import math
@@ -48,7 +49,7 @@ EM_PAIRS = 2e6
 # Pairs scored at least this likely are kept with the run (for the quality report).
 KEEP_PAIRS_ABOVE = 0.01
 
-BLOCKING = [
+BLOCKING: list[Any] = [
     block_on("forename", "surname"),
     block_on("surname", "dob"),
     block_on("forename", "dob"),
@@ -95,7 +96,9 @@ def comparisons() -> list[Any]:
             _level("forename_formal_l = forename_formal_r", "same formal name (bill, william)"),
             cll.JaroWinklerLevel("forename", 0.92),
             cll.JaroWinklerLevel("forename", 0.85),
-            _level("forename_l = surname_r OR forename_r = surname_l", "one's forename is the other's surname"),
+            _level(
+                "forename_l = surname_r OR forename_r = surname_l", "one's forename is the other's surname"
+            ),
             _level("forename_initial_l = forename_initial_r", "same initial"),
             cll.ElseLevel(),
         ],
@@ -135,9 +138,9 @@ def comparisons() -> list[Any]:
                 "no postcode or address to compare",
             ).configure(is_null_level=True),
             _level("postcode_l = postcode_r", "same postcode"),
-            cll.Or(
-                cll.ExactMatchLevel("postcode_sector"), cll.LevenshteinLevel("postcode", 1)
-            ).configure(label_for_charts="same sector, or a postcode typo"),
+            cll.Or(cll.ExactMatchLevel("postcode_sector"), cll.LevenshteinLevel("postcode", 1)).configure(
+                label_for_charts="same sector, or a postcode typo"
+            ),
             _level("address_l = address_r", "same address", tf="address"),
             _level("postcode_district_l = postcode_district_r", "same district"),
             cll.JaroWinklerLevel("address", 0.88).configure(label_for_charts="similar address"),
@@ -176,10 +179,9 @@ def train(linker: Linker) -> list[str]:
     quiet.setLevel(logging.ERROR)
     skipped = []
     try:
-        try:
+        # No pair agreeing on all of them: the prior starts from splink's default (`calibrate` sets it).
+        with contextlib.suppress(ValueError):
             linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC), recall=0.7)
-        except ValueError:  # no pair agrees on all of them: the prior starts from splink's default
-            pass
         linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
         for rule in TRAINING:
             # A session that fails leaves the comparisons its rule fixes out of the model: put them back.

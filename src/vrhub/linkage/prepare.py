@@ -100,7 +100,8 @@ def features_sql(current: str, nicknames_table: str) -> str:
                    {comparable("nhs_number", "nhs_number")} AS nhs_number
             FROM {current})
         SELECT c.uid, c.since, c.agency,
-               c.forename, coalesce(n.formal, c.forename) AS forename_formal, left(c.forename, 1) AS forename_initial,
+               c.forename, coalesce(n.formal, c.forename) AS forename_formal,
+               left(c.forename, 1) AS forename_initial,
                c.surname, left(c.surname, 1) AS surname_initial,
                c.dob, c.dob_date, left(c.dob, 4) AS dob_year, substr(c.dob, 6, 5) AS dob_month_day,
                c.sex, c.postcode,

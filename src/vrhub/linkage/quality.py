@@ -38,7 +38,17 @@ from vrhub.sources.identifiers import comparable
 from vrhub.warehouse import Warehouse
 
 REVIEW_PAIRS = 200
-_SHOWN = ("agency", "record_ref", "forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number")
+_SHOWN = (
+    "agency",
+    "record_ref",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "nhs_number",
+)
 
 
 @dataclass
@@ -84,7 +94,9 @@ def link_quality(
     if truth is not None:
         quality.measured = measured(wh, pseudonyms, truth)
     if review_sample is not None:
-        quality.review_sample = write_review_sample(vault, pairs, threshold, review_sample, run["run_id"], user)
+        quality.review_sample = write_review_sample(
+            vault, pairs, threshold, review_sample, run["run_id"], user
+        )
     return quality
 
 
@@ -95,7 +107,12 @@ def _histogram(weights: np.ndarray, threshold: float) -> list[dict[str, Any]]:
     bands = np.floor(weights).astype(np.int64)
     values, counts = np.unique(bands, return_counts=True)
     return [
-        {"match_weight_from": int(v), "match_weight_to": int(v) + 1, "pairs": int(c), "linked": bool(v >= cut)}
+        {
+            "match_weight_from": int(v),
+            "match_weight_to": int(v) + 1,
+            "pairs": int(c),
+            "linked": bool(v >= cut),
+        }
         for v, c in zip(values, counts, strict=True)
     ]
 
@@ -138,7 +155,9 @@ def _people(wh: Warehouse) -> dict[str, Any]:
 def measured(wh: Warehouse, pseudonyms: Pseudonymiser, truth: Path) -> dict[str, Any]:
     """Pairwise precision, recall and F1 of the people found against a file of the true people."""
     if not truth.is_file():
-        raise VrhubError(f"{truth}: no such file", "Give a CSV file of record_ref, cluster.", parameter="truth")
+        raise VrhubError(
+            f"{truth}: no such file", "Give a CSV file of record_ref, cluster.", parameter="truth"
+        )
     local = duckdb.connect()
     try:
         given = local.sql(f"SELECT * FROM read_csv({_quote(str(truth))}, all_varchar = true, header = true)")
@@ -167,11 +186,11 @@ def measured(wh: Warehouse, pseudonyms: Pseudonymiser, truth: Path) -> dict[str,
         )
         pairs = """SELECT coalesce(sum(n * (n - 1) / 2), 0)::DOUBLE FROM (SELECT count(*) AS n FROM matched
                    GROUP BY {})"""
-        both = local.sql(pairs.format("person_id, cluster")).fetchone()[0]
-        found = local.sql(pairs.format("person_id")).fetchone()[0]
-        true = local.sql(pairs.format("cluster")).fetchone()[0]
-        records = local.sql("SELECT count(*) FROM truth").fetchone()[0]
-        matched = local.sql("SELECT count(*) FROM matched").fetchone()[0]
+        both, found, true = (
+            _one(local, pairs.format(by)) for by in ("person_id, cluster", "person_id", "cluster")
+        )
+        records = _one(local, "SELECT count(*) FROM truth")
+        matched = _one(local, "SELECT count(*) FROM matched")
     finally:
         local.close()
     precision = both / found if found else None
@@ -222,8 +241,15 @@ def write_review_sample(
                 + [""]
             )
     with vault.transaction():
-        vault.audit("review-sample", 2 * len(chosen), {"run_id": run_id, "file": str(out), "pairs": len(chosen)}, user)
+        vault.audit(
+            "review-sample", 2 * len(chosen), {"run_id": run_id, "file": str(out), "pairs": len(chosen)}, user
+        )
     return {"file": str(out), "pairs": len(chosen)}
+
+
+def _one(con: duckdb.DuckDBPyConnection, query: str) -> float:
+    row = con.sql(query).fetchone()
+    return float(row[0]) if row else 0.0
 
 
 def _quote(text: str) -> str:

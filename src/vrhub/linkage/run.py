@@ -24,7 +24,8 @@ import pyarrow as pa
 from vrhub.errors import VrhubError
 from vrhub.linkage import model as lm
 from vrhub.linkage.clusters import anchors, components, existing_pairs
-from vrhub.linkage.engines import Engine, engine as make_engine
+from vrhub.linkage.engines import Engine
+from vrhub.linkage.engines import engine as make_engine
 from vrhub.linkage.prepare import FEATURES, ROW_BITS, current_sql, features_sql, nicknames
 from vrhub.linkage.vault import Vault
 from vrhub.pseudonymise import Pseudonymiser
@@ -183,7 +184,7 @@ def _full(
     # A start the data cannot give (no pair agreed, or every pair did): a small one, refined below.
     start = lm.prior(linker) if 1e-12 < lm.prior(linker) < 0.5 else 1e-4
     lm.set_prior(linker, start)
-    # Every pair with evidence for a match (Bayes factor at least 1); the rest are all but certain non-matches.
+    # Every pair with evidence for a match (Bayes factor at least 1); the rest are near-certain non-matches.
     scored = linker.inference.predict(threshold_match_weight=lm.odds_weight(start), warning_mode="never")
     left, right, bayes = _scored(worker, scored, start)
     lam = lm.calibrate(bayes, records.num_rows, start)
@@ -217,11 +218,17 @@ def _incremental(
 
 
 def _person_links(
-    local: duckdb.DuckDBPyConnection, records: pa.Table, anchor: np.ndarray, pseudonyms: Pseudonymiser, run_id: int
+    local: duckdb.DuckDBPyConnection,
+    records: pa.Table,
+    anchor: np.ndarray,
+    pseudonyms: Pseudonymiser,
+    run_id: int,
 ) -> pa.Table:
     """One row per current record, with nothing clear: the pseudonyms are made in SQL, the person id from
     the anchor record's agency and reference."""
-    identity = records.select(["agency", "record_ref", "source", "source_ref", "load_id", "row_number", "file_name"])
+    identity = records.select(
+        ["agency", "record_ref", "source", "source_ref", "load_id", "row_number", "file_name"]
+    )
     anchored = identity.append_column("anchor_agency", identity["agency"].take(pa.array(anchor)))
     anchored = anchored.append_column("anchor_ref", identity["record_ref"].take(pa.array(anchor)))
     local.register("anchored", anchored)
@@ -257,7 +264,9 @@ def _audit_detail(run: LinkRun, model: dict[str, Any], expected_matches: float) 
         **run.as_json(),
         "expected_matches": round(expected_matches, 1),
         "settings": {
-            "blocking_rules": [r.get("blocking_rule") for r in model.get("blocking_rules_to_generate_predictions", [])],
+            "blocking_rules": [
+                r.get("blocking_rule") for r in model.get("blocking_rules_to_generate_predictions", [])
+            ],
             "threshold_match_probability": run.threshold,
             "link_type": model.get("link_type"),
         },

@@ -126,7 +126,8 @@ def read_vault_key(key_file: Path) -> bytes | None:
         return None
     if len(text) < MIN_KEY_BYTES:
         raise VaultKeyError(
-            f"the vault key in {_where(key_file)} is {len(text)} bytes long; at least {MIN_KEY_BYTES} are needed",
+            f"the vault key in {_where(key_file)} is {len(text)} bytes long; "
+            f"at least {MIN_KEY_BYTES} are needed",
             f"Restore the key from your backup. See {BACKUP_DOC}.",
         )
     return text
@@ -216,7 +217,8 @@ class Vault:
         for part, batch in enumerate(records.to_batches(max_chunksize=BATCH_ROWS)):
             nonce, sealed = self._seal(_ipc(pa.Table.from_batches([batch])), f"load {load.load_id} {part}")
             self._con.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?)", (load.load_id, part, batch.num_rows, nonce, sealed)
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
+                (load.load_id, part, batch.num_rows, nonce, sealed),
             )
 
     def loads(self) -> list[VaultLoad]:

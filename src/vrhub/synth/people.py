@@ -18,6 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 AGENCIES = {
     # agency: (file, the source its records are references of, share of people it holds)
     "police": ("people_police.csv", "police-records", 0.55),
@@ -26,54 +31,171 @@ AGENCIES = {
     "youth-service": ("people_youth.csv", "participants", 0.25),
 }
 
-MALE = (
-    "oliver george harry jack jacob noah charlie muhammad thomas oscar william james henry leo alfie joshua "
-    "freddie archie ethan isaac alexander joseph edward samuel max daniel arthur lucas mohammed logan theo "
-    "harrison benjamin mason sebastian finley adam dylan zachary riley teddy theodore david toby jake louie "
-    "elijah reggie arlo tommy luca jenson frederick jude michael matthew ryan callum lewis connor kieran "
-    "liam jordan nathan aaron kyle jamie ben sam luke owen reece bradley ashley craig darren gary lee "
-    "mark paul stephen steven anthony christopher andrew richard robert john peter kevin jason scott dean"
-).split()
-FEMALE = (
+MALE = _words(
+    "oliver george harry jack jacob noah charlie muhammad thomas oscar william james henry leo alfie "
+    "joshua freddie archie ethan isaac alexander joseph edward samuel max daniel arthur lucas mohammed "
+    "logan theo harrison benjamin mason sebastian finley adam dylan zachary riley teddy theodore david "
+    "toby jake louie elijah reggie arlo tommy luca jenson frederick jude michael matthew ryan callum "
+    "lewis connor kieran liam jordan nathan aaron kyle jamie ben sam luke owen reece bradley ashley craig "
+    "darren gary lee mark paul stephen steven anthony christopher andrew richard robert john peter kevin "
+    "jason scott dean"
+)
+FEMALE = _words(
     "olivia amelia isla ava mia isabella sophia grace lily freya emily ivy ella rosie evie florence poppy "
     "charlotte willow harper sienna elsie phoebe daisy sofia alice ruby evelyn matilda emma eliza millie "
     "sophie maya esme harriet layla chloe lucy jessica hannah lauren megan holly bethany abigail amy "
     "rebecca rachel laura sarah katie natalie jade leah paige courtney shannon chelsea danielle stacey "
     "kelly gemma nicola michelle lisa claire joanne donna emma victoria elizabeth margaret catherine anne "
     "susan karen julie helen jennifer kathleen patricia mary dorothy louise zoe caitlin ellie molly"
-).split()
-SURNAMES = (
-    "smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson thompson wright "
-    "walker white edwards hughes green hall lewis harris clarke patel jackson wood turner martin cooper hill "
-    "ward morris moore clark lee king baker harrison morgan allen james scott phillips watson davis parker "
-    "price bennett young griffiths mitchell kelly cook carter richardson bailey collins bell shaw murphy "
-    "miller cox richards khan marshall anderson simpson ellis adams singh begum wilkinson foster chapman "
-    "powell webb rogers gray mason ali hunt hussain campbell matthews owen palmer holmes mills barnes knight "
-    "lloyd butler russell barker fisher stevens jenkins murray dixon harvey graham pearson ahmed fletcher "
-    "walsh kaur gibson howard andrews stewart elliott reynolds saunders payne fox ford pearce day brooks "
-    "west lawrence cole atkinson bradley spencer gill dawson ball burton obrien watts rose booth perry ryan "
-    "grant wells armstrong francis rees hayes hart hudson newman barrett webster hunter gregory carr lowe "
-    "page marsh riley dennis farrell mccarthy doyle byrne quinn gallagher mcdonald kennedy maguire connolly "
-    "mulligan fitzgerald rimmer molyneux swift sefton halewood kirkby huyton prescot crosby formby"
-).split()
+)
+SURNAMES = _words(
+    "smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson thompson "
+    "wright walker white edwards hughes green hall lewis harris clarke patel jackson wood turner martin "
+    "cooper hill ward morris moore clark lee king baker harrison morgan allen james scott phillips watson "
+    "davis parker price bennett young griffiths mitchell kelly cook carter richardson bailey collins bell "
+    "shaw murphy miller cox richards khan marshall anderson simpson ellis adams singh begum wilkinson "
+    "foster chapman powell webb rogers gray mason ali hunt hussain campbell matthews owen palmer holmes "
+    "mills barnes knight lloyd butler russell barker fisher stevens jenkins murray dixon harvey graham "
+    "pearson ahmed fletcher walsh kaur gibson howard andrews stewart elliott reynolds saunders payne fox "
+    "ford pearce day brooks west lawrence cole atkinson bradley spencer gill dawson ball burton obrien "
+    "watts rose booth perry ryan grant wells armstrong francis rees hayes hart hudson newman barrett "
+    "webster hunter gregory carr lowe page marsh riley dennis farrell mccarthy doyle byrne quinn "
+    "gallagher mcdonald kennedy maguire connolly mulligan fitzgerald rimmer molyneux swift sefton "
+    "halewood kirkby huyton prescot crosby formby"
+)
 # Made-up names for the long tail a population has (tens of thousands of rarer surnames).
 _FIRST = (
-    "ash", "brad", "craw", "dun", "fair", "green", "hal", "kirk", "lang", "mar", "nor", "pen", "rad", "sal",
-    "thorn", "wal", "bar", "cal", "dar", "el", "fen", "gar", "har", "ing", "kel", "lin", "mel", "ox", "pil",
-    "ren", "stan", "tal", "ul", "ver", "wes", "york", "bel", "car", "dal", "est",
+    "ash",
+    "brad",
+    "craw",
+    "dun",
+    "fair",
+    "green",
+    "hal",
+    "kirk",
+    "lang",
+    "mar",
+    "nor",
+    "pen",
+    "rad",
+    "sal",
+    "thorn",
+    "wal",
+    "bar",
+    "cal",
+    "dar",
+    "el",
+    "fen",
+    "gar",
+    "har",
+    "ing",
+    "kel",
+    "lin",
+    "mel",
+    "ox",
+    "pil",
+    "ren",
+    "stan",
+    "tal",
+    "ul",
+    "ver",
+    "wes",
+    "york",
+    "bel",
+    "car",
+    "dal",
+    "est",
 )
 _MIDDLE = ("", "a", "e", "i", "o", "er", "en", "in", "on", "ing", "ling", "ers", "le", "ham", "ton", "ry")
 _ENDINGS = (
-    "ford", "ley", "ton", "wood", "field", "worth", "by", "ham", "shaw", "well", "bridge", "combe", "ridge",
-    "stone", "more", "dale", "hurst", "wick", "land", "side", "brook", "cott", "den", "ing", "s",
+    "ford",
+    "ley",
+    "ton",
+    "wood",
+    "field",
+    "worth",
+    "by",
+    "ham",
+    "shaw",
+    "well",
+    "bridge",
+    "combe",
+    "ridge",
+    "stone",
+    "more",
+    "dale",
+    "hurst",
+    "wick",
+    "land",
+    "side",
+    "brook",
+    "cott",
+    "den",
+    "ing",
+    "s",
 )
 _FORENAME_STARTS = ("ka", "ja", "ma", "la", "ri", "ro", "ta", "ni", "da", "ze", "ar", "el", "le", "mi", "so")
-_FORENAME_ENDS = ("den", "son", "lan", "ra", "na", "la", "ley", "ris", "vin", "ton", "mie", "lie", "nia", "ya")
+_FORENAME_ENDS = (
+    "den",
+    "son",
+    "lan",
+    "ra",
+    "na",
+    "la",
+    "ley",
+    "ris",
+    "vin",
+    "ton",
+    "mie",
+    "lie",
+    "nia",
+    "ya",
+)
 STREETS = (
-    "church", "park", "station", "victoria", "green", "manor", "mill", "school", "queens", "kings", "grange",
-    "chapel", "north", "south", "west", "elm", "oak", "beech", "priory", "moss", "walton", "anfield",
-    "everton", "lark", "derby", "stanley", "lodge", "bank", "bridge", "dale", "field", "hall", "hawthorn",
-    "holly", "lime", "marsh", "meadow", "orchard", "rose", "willow", "windsor", "york", "albert", "alexandra",
+    "church",
+    "park",
+    "station",
+    "victoria",
+    "green",
+    "manor",
+    "mill",
+    "school",
+    "queens",
+    "kings",
+    "grange",
+    "chapel",
+    "north",
+    "south",
+    "west",
+    "elm",
+    "oak",
+    "beech",
+    "priory",
+    "moss",
+    "walton",
+    "anfield",
+    "everton",
+    "lark",
+    "derby",
+    "stanley",
+    "lodge",
+    "bank",
+    "bridge",
+    "dale",
+    "field",
+    "hall",
+    "hawthorn",
+    "holly",
+    "lime",
+    "marsh",
+    "meadow",
+    "orchard",
+    "rose",
+    "willow",
+    "windsor",
+    "york",
+    "albert",
+    "alexandra",
 )
 STREET_KINDS = ("road", "street", "avenue", "lane", "close", "drive", "way", "crescent", "grove", "court")
 STREET_SHORT = {"road": "rd", "street": "st", "avenue": "ave", "lane": "ln", "close": "cl", "drive": "dr"}
@@ -84,19 +206,52 @@ DISTRICTS = (
     + ["WA8", "WA9", "WA10", "WA11", "PR8", "PR9"]
 )
 NICKNAMES = {
-    "william": ("will", "bill", "billy"), "thomas": ("tom", "tommy"), "james": ("jim", "jimmy", "jamie"),
-    "joseph": ("joe", "joey"), "samuel": ("sam", "sammy"), "daniel": ("dan", "danny"),
-    "alexander": ("alex", "sandy"), "benjamin": ("ben", "benji"), "edward": ("ed", "eddie", "ted"),
-    "frederick": ("fred", "freddie"), "matthew": ("matt",), "michael": ("mike", "mick"),
-    "christopher": ("chris",), "anthony": ("tony",), "richard": ("rich", "rick", "dick"),
-    "robert": ("rob", "bob", "bobby"), "stephen": ("steve",), "steven": ("steve",), "andrew": ("andy",),
-    "elizabeth": ("liz", "beth", "lizzie"), "margaret": ("maggie", "meg"), "catherine": ("kate", "cath"),
-    "jessica": ("jess",), "rebecca": ("becky",), "victoria": ("vicky",), "jennifer": ("jenny", "jen"),
-    "nicola": ("nicky",), "natalie": ("nat",), "abigail": ("abby",), "isabella": ("bella", "izzy"),
-    "charlotte": ("lottie",), "harriet": ("hattie",), "matilda": ("tilly",), "florence": ("flo",),
-    "patricia": ("pat", "trish"), "susan": ("sue",), "dorothy": ("dot",), "joshua": ("josh",),
-    "zachary": ("zach",), "nathan": ("nate",), "jacob": ("jake",), "harrison": ("harry",),
-    "theodore": ("theo", "teddy"), "sebastian": ("seb",), "oliver": ("ollie",), "charlie": ("charles",),
+    "william": ("will", "bill", "billy"),
+    "thomas": ("tom", "tommy"),
+    "james": ("jim", "jimmy", "jamie"),
+    "joseph": ("joe", "joey"),
+    "samuel": ("sam", "sammy"),
+    "daniel": ("dan", "danny"),
+    "alexander": ("alex", "sandy"),
+    "benjamin": ("ben", "benji"),
+    "edward": ("ed", "eddie", "ted"),
+    "frederick": ("fred", "freddie"),
+    "matthew": ("matt",),
+    "michael": ("mike", "mick"),
+    "christopher": ("chris",),
+    "anthony": ("tony",),
+    "richard": ("rich", "rick", "dick"),
+    "robert": ("rob", "bob", "bobby"),
+    "stephen": ("steve",),
+    "steven": ("steve",),
+    "andrew": ("andy",),
+    "elizabeth": ("liz", "beth", "lizzie"),
+    "margaret": ("maggie", "meg"),
+    "catherine": ("kate", "cath"),
+    "jessica": ("jess",),
+    "rebecca": ("becky",),
+    "victoria": ("vicky",),
+    "jennifer": ("jenny", "jen"),
+    "nicola": ("nicky",),
+    "natalie": ("nat",),
+    "abigail": ("abby",),
+    "isabella": ("bella", "izzy"),
+    "charlotte": ("lottie",),
+    "harriet": ("hattie",),
+    "matilda": ("tilly",),
+    "florence": ("flo",),
+    "patricia": ("pat", "trish"),
+    "susan": ("sue",),
+    "dorothy": ("dot",),
+    "joshua": ("josh",),
+    "zachary": ("zach",),
+    "nathan": ("nate",),
+    "jacob": ("jake",),
+    "harrison": ("harry",),
+    "theodore": ("theo", "teddy"),
+    "sebastian": ("seb",),
+    "oliver": ("ollie",),
+    "charlie": ("charles",),
 }
 
 
@@ -214,13 +369,31 @@ def generate_people(out_dir: Path, records: int = 100_000, seed: int = 14) -> di
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(
-                ["record_ref", "forename", "surname", "date_of_birth", "sex", "postcode", "address",
-                 "nhs_number", "source", "source_ref"]
+                [
+                    "record_ref",
+                    "forename",
+                    "surname",
+                    "date_of_birth",
+                    "sex",
+                    "postcode",
+                    "address",
+                    "nhs_number",
+                    "source",
+                    "source_ref",
+                ]
             )
             writer.writerows(
                 zip(
-                    refs, rows["forename"], rows["surname"], rows["date_of_birth"], rows["sex"],
-                    rows["postcode"], rows["address"], rows["nhs_number"], [source] * who.size, source_refs,
+                    refs,
+                    rows["forename"],
+                    rows["surname"],
+                    rows["date_of_birth"],
+                    rows["sex"],
+                    rows["postcode"],
+                    rows["address"],
+                    rows["nhs_number"],
+                    [source] * who.size,
+                    source_refs,
                     strict=True,
                 )
             )
@@ -261,8 +434,12 @@ def _records(  # noqa: PLR0913
     last[chance(0.01)] = ""
     # Capitalised as agencies type them, sometimes in capitals.
     shout = chance(0.2)
-    first = np.where(shout, np.char.upper(first.astype(str)), np.char.capitalize(first.astype(str))).astype(object)
-    last = np.where(shout, np.char.upper(last.astype(str)), np.char.capitalize(last.astype(str))).astype(object)
+    first = np.where(shout, np.char.upper(first.astype(str)), np.char.capitalize(first.astype(str))).astype(
+        object
+    )
+    last = np.where(shout, np.char.upper(last.astype(str)), np.char.capitalize(last.astype(str))).astype(
+        object
+    )
 
     date = born[who]
     text = np.datetime_as_string(date, unit="D").astype(object)
@@ -270,7 +447,10 @@ def _records(  # noqa: PLR0913
     month = date.astype("datetime64[M]").astype(int) % 12 + 1
     year = date.astype("datetime64[Y]").astype(int) + 1970
     swapped = chance(0.015) & (day <= 12) & (day != month)
-    text[swapped] = [f"{y:04d}-{d:02d}-{m:02d}" for y, m, d in zip(year[swapped], month[swapped], day[swapped], strict=True)]
+    text[swapped] = [
+        f"{y:04d}-{d:02d}-{m:02d}"
+        for y, m, d in zip(year[swapped], month[swapped], day[swapped], strict=True)
+    ]
     _apply(rng, text, chance(0.01), _digit_typo)
     british = chance(0.3)  # written day first, as forms do
     text[british] = [f"{v[8:10]}/{v[5:7]}/{v[0:4]}" for v in text[british]]
@@ -291,8 +471,13 @@ def _records(  # noqa: PLR0913
         known = chance(0.8)
         health[known] = nhs[who][known]
     return {
-        "forename": first, "surname": last, "date_of_birth": text, "sex": gender, "postcode": code,
-        "address": home, "nhs_number": health,
+        "forename": first,
+        "surname": last,
+        "date_of_birth": text,
+        "sex": gender,
+        "postcode": code,
+        "address": home,
+        "nhs_number": health,
     }
 
 
