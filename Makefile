@@ -63,6 +63,7 @@ bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the
 	$(VENV)/bin/python benchmarks/web_load.py
 	$(VENV)/bin/python benchmarks/fuzz.py
 	$(VENV)/bin/python benchmarks/cli_startup.py
+	$(VENV)/bin/python benchmarks/linkage_bench.py  # 1M people records: vrhub's linkage against bare splink
 
 clean:
 	rm -rf $(VENV) .pytest_cache benchmarks/work node_modules $(VENDOR)

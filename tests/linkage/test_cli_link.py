@@ -29,8 +29,9 @@ def test_people_need_their_agency(data_dir: Path, key: bytes, population: dict[s
 
 
 @pytest.mark.slow
-def test_load_link_list_judge_and_purge(data_dir: Path, key: bytes, population: dict[str, Path],
-                                        tmp_path: Path) -> None:
+def test_load_link_list_judge_and_purge(
+    data_dir: Path, key: bytes, population: dict[str, Path], tmp_path: Path
+) -> None:
     for agency in AGENCIES:
         loaded = vrhub(data_dir, "ingest", "people", population[agency], "--agency", agency, "--json")
         assert loaded.exit_code == 0, loaded.stderr
@@ -47,8 +48,9 @@ def test_load_link_list_judge_and_purge(data_dir: Path, key: bytes, population: 
     assert {r[0] for r in rows[1:]} == {file for file, _, _ in AGENCIES.values()}
 
     sample = tmp_path / "review.csv"
-    judged = vrhub(data_dir, "link", "quality", "--truth", population["truth"], "--review-sample", sample,
-                   "--json")
+    judged = vrhub(
+        data_dir, "link", "quality", "--truth", population["truth"], "--review-sample", sample, "--json"
+    )
     assert judged.exit_code == 0, judged.stderr
     quality = json.loads(judged.stdout)
     assert quality["measured"]["precision"] >= 0.95 and sample.exists()
