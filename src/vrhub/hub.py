@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
+    from vrhub.evaluation import PlaceResult
     from vrhub.measures import MeasureRequest, MeasureResult
     from vrhub.pseudonymise import Pseudonymiser
     from vrhub.quality import QualityReport
@@ -240,6 +241,30 @@ class Hub:
 
         with self.open(read_only=True) as wh:
             result = find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)
+            result.metadata["snapshot"] = snapshot(wh)
+            if measure:
+                result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
+            return result
+
+    def evaluate_place(
+        self,
+        lsoas: Iterable[str],
+        start: str,
+        measure: str | None = None,
+        crime_type: str | None = None,
+        donors: str = "borough",
+        end: str | None = None,
+    ) -> PlaceResult:
+        """The effect of a place-based intervention in `lsoas` from `start` (synthetic control, with
+        difference-in-differences and an interrupted time series as checks; see docs/evaluation.md)."""
+        from vrhub.evaluation import evaluate_place
+        from vrhub.measures import load_catalogue
+        from vrhub.warehouse.history import snapshot
+
+        with self.open(read_only=True) as wh:
+            result = evaluate_place(
+                wh, lsoas, start, measure=measure, crime_type=crime_type, donors=donors, end=end
+            )
             result.metadata["snapshot"] = snapshot(wh)
             if measure:
                 result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
