@@ -11,14 +11,20 @@ non-negative least squares with the sum-to-one row appended at a large weight (L
 `nnls`): exact to about 1e-9 and milliseconds for hundreds of donors, where a general-purpose SLSQP took a
 minute for 300.
 
-Inference is by placebos in space: each donor in turn is treated as if it had been, with the other donors
-as its pool. The p-value is the rank of the treated area's post/pre RMSPE ratio among all of them (Abadie
-et al. 2010). The CI inverts the same permutation test for a constant effect on the index, with each
-placebo's mean post-period gap studentised by its own pre-period RMSPE (a single noisy LSOA fits worse and
-strays further than an aggregate of several, and the ratio puts them on one scale): the effects delta for
-which (mean gap - delta) / pre RMSPE of the treated area is not among the k most extreme of the placebos' on
-either side, k = floor(alpha/2 (J+1)) and at least 1. Its exact level is 1 - 2k/(J+1), reported with it:
-below 95% when there are fewer than 39 donors.
+Inference is by placebos in space (Abadie et al. 2010), as a permutation test: placebo areas of as many
+donor LSOAs as were treated, added up and indexed as the treated area is, each fitted from every other LSOA
+(the rest of the donors and the treated LSOAs, so every fit has as many donors to choose from as the
+treated area's). Every such set of donors when there are at most 500, else 500 drawn with a fixed seed.
+Single-LSOA placebos against a treated area of several LSOAs, or placebos with fewer donors than the
+treated area had, made the test reject a true null about twice as often as it should on simulated panels;
+like for like, a p-value of 0.05 or less came in 5.7% of 300 null panels.
+
+The p-value is the rank of the treated area's post/pre RMSPE ratio among the placebos'. The CI inverts the
+permutation test for a constant effect on the index, each placebo's mean post-period gap studentised by its
+own pre-period RMSPE (so areas that fit less closely count on one scale): the effects delta for which
+(mean gap - delta) / pre RMSPE of the treated area is not among the k most extreme of the placebos' on
+either side, k = floor(alpha/2 (J+1)) and at least 1, with J placebos. Its exact level, 1 - 2k/(J+1), is
+reported with it: below 95% with fewer than 39 placebo areas (a single treated LSOA with few donors).
 """
 
 from __future__ import annotations
@@ -34,8 +40,8 @@ from scipy.optimize import nnls
 # The sum-to-one row's weight, relative to the data's scale: large enough that the sum is exact to ~1e-9
 # after the final renormalisation, small enough to keep nnls well conditioned.
 _SIMPLEX_PENALTY = 1e4
-MAX_PLACEBOS = 500
-SEED = 2019
+MAX_PLACEBOS = 500  # enough for a 95% interval from the 12 most extreme on each side; ~1 s for 300 donors
+SEED = 2019  # the placebo draw: the same data give the same answer every run
 
 
 def simplex_weights(donors: np.ndarray, target: np.ndarray) -> np.ndarray:
