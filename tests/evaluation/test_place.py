@@ -61,7 +61,7 @@ def test_a_null_panel_covers_zero_and_its_placebo_p_value_is_not_small() -> None
     table = result.table().set_index("method")
     for method in METHODS:
         assert covers(table.loc[method], 0.0), method
-    assert table.loc[SYNTHETIC_CONTROL, "p_value"] > 0.2
+    assert table.loc[SYNTHETIC_CONTROL, "p_value"] > 0.1
 
 
 @pytest.mark.slow

@@ -80,15 +80,30 @@ def test_placebo_inference_ranks_the_ratio_and_inverts_the_test() -> None:
             "lsoa_codes": ["A", "B", "C", "D"],
             "pre_rmspe": [1.0, 1.0, 2.0, 1.0],
             "ratio": [0.5, 2.0, 3.0, 0.8],
-            "mean_gap": [-2.0, -1.0, 2.0, 3.0],  # studentised: -2, -1, 1, 3
+            "mean_gap": [-2.0, -1.0, 1.0, 3.0],
         }
     )
     inf = synthetic.inference(treated, placebo, alpha=0.5)
     # Two placebos' ratios are at least the treated one's: rank 3 of 5.
     assert (inf.rank, inf.p_value) == (3, 3 / 5)
-    # k = floor(0.25 * 5) = 1: the CI runs between the extreme studentised placebos, level 1 - 2/5.
+    # k = floor(0.25 * 5) = 1: the CI runs between the most extreme placebo gaps, level 1 - 2/5.
     assert inf.level == pytest.approx(0.6)
-    assert (inf.low, inf.high) == (pytest.approx(-0.5 - 3 * 0.5), pytest.approx(-0.5 - (-2) * 0.5))
+    assert (inf.low, inf.high) == (pytest.approx(-0.5 - 3.0), pytest.approx(-0.5 - (-2.0)))
+    # With 39 placebos, k = 1 and the level 95%; with 500, k = floor(0.025 x 501) = 12.
+    many = pd.DataFrame({"ratio": np.zeros(500), "mean_gap": np.arange(500.0), "pre_rmspe": 1.0})
+    inf = synthetic.inference(treated, many, alpha=0.05)
+    assert inf.level == pytest.approx(1 - 24 / 501) and (inf.low, inf.high) == (-0.5 - 488, -0.5 - 11)
+
+
+def test_each_fit_draws_on_the_donors_nearest_its_target() -> None:
+    pre = np.array([True] * 4 + [False] * 2)
+    target = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    donors = np.column_stack([target + 3, target + 0.1, target - 0.2, target + 2, target - 0.3])
+    assert list(synthetic.nearest_donors(target, donors, pre, 3)) == [1, 2, 4]
+    f = synthetic.fit(target, donors, pre, nearest=2)
+    # From donors 1 and 2 only: 2/3 of (t + 0.1) and 1/3 of (t - 0.2) is t exactly.
+    np.testing.assert_allclose(f.weights, [0, 2 / 3, 1 / 3, 0, 0], atol=1e-8)
+    assert f.pre_rmspe == pytest.approx(0.0, abs=1e-8)
 
 
 def test_placebos_fit_each_placebo_area_from_every_other_lsoa() -> None:

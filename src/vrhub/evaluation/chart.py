@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,17 +59,20 @@ def chart_spec(result: PlaceResult, width: int = 640, height: int = 260) -> dict
         .encode(x="month:T", y=alt.value(0), text="label:N")
     )
     sc = result.synthetic_control
-    pct = sc.percent(sc.per_month)
-    subtitle = (
-        f"Effect {sc.total:+,.0f} ({pct:+.0f}%) over {sc.months} months"
-        if pct is not None
-        else f"Effect {sc.total:+,.0f} over {sc.months} months"
-    )
+    pct, low, high = sc.percent(sc.per_month), sc.percent(sc.low), sc.percent(sc.high)
+    subtitle = f"Effect {sc.total:+,.0f} over {sc.months} months"
+    if pct is not None and low is not None and high is not None:
+        subtitle = (
+            f"Effect {sc.total:+,.0f} ({pct:+.0f}%; {100 * sc.ci_level:.0f}% CI {low:+.0f}% to {high:+.0f}%) "
+            f"over {sc.months} months"
+        )
     chart = alt.layer(series, rule, label).properties(
         width=width,
         height=height,
+        # A catalogue title can run to a paragraph: wrapped, it keeps the chart its own width.
         title=alt.TitleParams(
-            f"{meta.get('subject', 'Count')}: treated LSOAs and synthetic control", subtitle=subtitle
+            textwrap.wrap(f"{meta.get('subject', 'Count')}: treated LSOAs and synthetic control", 90),
+            subtitle=subtitle,
         ),
     )
     return chart.configure(font=FONT).configure_view(stroke=None).to_dict()

@@ -10,7 +10,8 @@ disagree.
 
 The donors are the LSOAs not treated: in the treated LSOAs' boroughs (default) or the whole force area;
 never those touching a treated LSOA (displacement or a diffusion of benefit would move them too); never
-those with fewer than one event a month before the start (an index of a near-empty series is noise).
+those with fewer than one event a month before the start (an index of a near-empty series is noise). Each
+synthetic control then draws on the donors nearest its target before the start (`synthetic.py` says why).
 """
 
 from __future__ import annotations
@@ -278,11 +279,12 @@ def evaluate_panel(
     donor_counts = counts.loc[pool].to_numpy(dtype=float).T  # months x donors
     donor_index, _ = synthetic.index(donor_counts, pre)
     treated_index = y / base
-    sc = synthetic.fit(treated_index, donor_index, pre)
+    nearest = max(MIN_DONORS, int(pre.sum()) // 2)
+    sc = synthetic.fit(treated_index, donor_index, pre, nearest)
     size = min(len(treated), len(pool) // 2)
     own = counts.loc[treated].to_numpy(dtype=float).T
     own = own[:, own[pre].mean(axis=0) >= MIN_DONOR_MEAN]
-    placebo = synthetic.placebos(donor_counts, pre, size, pool, also=own)
+    placebo = synthetic.placebos(donor_counts, pre, size, pool, also=own, nearest=nearest)
     inf = synthetic.inference(sc, placebo, alpha)
     post = ~pre
     sc_estimate = Estimate(
@@ -295,8 +297,8 @@ def evaluate_panel(
         p_value=inf.p_value,
         ci_level=inf.level,
         ci_method=f"in-space placebos ({len(placebo)} areas of {size} donor LSOA{'s' if size != 1 else ''}): "
-        "the permutation test inverted for a constant effect, each placebo's mean post-period gap over its "
-        "own pre-period RMSPE; the p-value ranks the post/pre RMSPE ratio",
+        "the permutation test on the mean post-period gap inverted for a constant effect; the p-value ranks "
+        "the post/pre RMSPE ratio",
     )
     periods = pd.PeriodIndex(months, freq="M")
     estimates = [
@@ -341,6 +343,7 @@ def evaluate_panel(
         "post_period": [first_post, months[-1], int(post.sum())],
         "donor_pool": donors,
         "donors": len(pool),
+        "nearest_donors": nearest,
         "donor_lsoas": pool,
         "donors_left_out": left_out,
         "exclude_neighbours": exclude_neighbours,

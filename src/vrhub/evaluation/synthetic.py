@@ -6,25 +6,29 @@ of a hot spot chosen for being the busiest, so the weights match the treated are
 (seasonality, trend, shocks) and the level is carried by the treated area's own pre-period mean.
 
 The weights minimise the pre-period squared gap over the simplex (non-negative, summing to one), fitted on
-the pre-period months themselves (no covariates, V the identity). The simplex least squares is solved as
-non-negative least squares with the sum-to-one row appended at a large weight (Lawson-Hanson, scipy's
-`nnls`): exact to about 1e-9 and milliseconds for hundreds of donors, where a general-purpose SLSQP took a
-minute for 300.
+the pre-period months themselves (no covariates, V the identity), from the donors nearest the target: the
+n whose indexed pre-period series are closest to its (RMSE), n = half the pre-period months (at least 5).
+With every donor of a borough (hundreds) and a few dozen months the weights fit the noise: on simulated
+panels of 277 donors and 30 pre-period months the pre-period RMSPE fell to 0.4 of the Poisson noise, and
+the placebo test found a planted -30% in 30% of runs; from the 15 nearest, in 70%, with intervals as wide
+and as often right. The simplex least squares is solved as non-negative least squares with the sum-to-one
+row appended at a large weight (Lawson-Hanson, scipy's `nnls`): exact to about 1e-9 and milliseconds for
+hundreds of donors, where a general-purpose SLSQP took a minute for 300.
 
 Inference is by placebos in space (Abadie et al. 2010), as a permutation test: placebo areas of as many
-donor LSOAs as were treated, added up and indexed as the treated area is, each fitted from every other LSOA
-(the rest of the donors and the treated LSOAs, so every fit has as many donors to choose from as the
-treated area's). Every such set of donors when there are at most 500, else 500 drawn with a fixed seed.
-Single-LSOA placebos against a treated area of several LSOAs, or placebos with fewer donors than the
-treated area had, made the test reject a true null about twice as often as it should on simulated panels;
-like for like, a p-value of 0.05 or less came in 5.7% of 300 null panels.
+donor LSOAs as were treated, added up and indexed as the treated area is, each fitted as it was (from the
+nearest of every other LSOA: the rest of the donors and the treated LSOAs, so every fit chooses among as
+many). Every such set of donors when there are at most 500, else 500 drawn with a fixed seed. Single-LSOA
+placebos against a treated area of several LSOAs, or placebos with fewer donors to choose from than the
+treated area had, made the test reject a true null about twice as often as it should on simulated panels.
 
 The p-value is the rank of the treated area's post/pre RMSPE ratio among the placebos'. The CI inverts the
-permutation test for a constant effect on the index, each placebo's mean post-period gap studentised by its
-own pre-period RMSPE (so areas that fit less closely count on one scale): the effects delta for which
-(mean gap - delta) / pre RMSPE of the treated area is not among the k most extreme of the placebos' on
-either side, k = floor(alpha/2 (J+1)) and at least 1, with J placebos. Its exact level, 1 - 2k/(J+1), is
-reported with it: below 95% with fewer than 39 placebo areas (a single treated LSOA with few donors).
+permutation test on the mean post-period gap (index) for a constant effect: the effects delta for which the
+treated area's mean gap minus delta is not among the k most extreme of the placebos' on either side,
+k = floor(alpha/2 (J+1)) and at least 1, with J placebos. Its exact level, 1 - 2k/(J+1), is reported with
+it: below 95% with fewer than 39 placebo areas (a single treated LSOA with few donors). Placebo areas of a
+treated area's size make their gaps as noisy as its own; a treated area busier than most (a hot spot)
+has the less noisy index, and its interval is then wider than it need be, not narrower.
 """
 
 from __future__ import annotations
@@ -91,11 +95,24 @@ class Fit:
         return self.post_rmspe / max(self.pre_rmspe, 1e-12)
 
 
-def fit(target: np.ndarray, donors: np.ndarray, pre: np.ndarray) -> Fit:
+def nearest_donors(target: np.ndarray, donors: np.ndarray, pre: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the `n` donors whose pre-period series are closest to `target`'s (RMSE), in order."""
+    distance = np.sqrt(np.mean(np.square(donors[pre] - target[pre, None]), axis=0))
+    return np.argsort(distance, kind="stable")[:n]
+
+
+def fit(target: np.ndarray, donors: np.ndarray, pre: np.ndarray, nearest: int | None = None) -> Fit:
     """The synthetic control of `target` (months) from `donors` (months x donors), weights fitted on the
-    months where `pre` is True and applied to every month."""
+    months where `pre` is True and applied to every month; with `nearest`, from only that many donors,
+    those closest to the target before the start (the others get weight 0)."""
     pre = np.asarray(pre, dtype=bool)
-    w = simplex_weights(donors[pre], target[pre])
+    w = np.zeros(donors.shape[1])
+    keep = (
+        nearest_donors(target, donors, pre, nearest)
+        if nearest is not None and nearest < donors.shape[1]
+        else np.arange(donors.shape[1])
+    )
+    w[keep] = simplex_weights(donors[pre][:, keep], target[pre])
     synthetic = donors @ w
     return Fit(w, synthetic, target - synthetic, pre)
 
@@ -126,6 +143,7 @@ def placebos(
     size: int = 1,
     names: list[str] | None = None,
     also: np.ndarray | None = None,
+    nearest: int | None = None,
 ) -> pd.DataFrame:
     """Placebo areas of `size` donors each (columns of `counts`, months x donors), each added up, indexed
     and fitted from the other donors: lsoa_codes ('+'-joined), pre_rmspe, post_rmspe, ratio and mean_gap
@@ -139,7 +157,7 @@ def placebos(
     for group in placebo_groups(n, size):
         target = counts[:, list(group)].sum(axis=1)
         others = np.hstack([np.delete(donor_index, list(group), axis=1), extra])
-        f = fit(target / target[pre].mean(), others, pre)
+        f = fit(target / target[pre].mean(), others, pre, nearest)
         rows.append(("+".join(names[j] for j in group), f.pre_rmspe, f.post_rmspe, f.ratio, f.mean_post_gap))
     return pd.DataFrame(rows, columns=["lsoa_codes", "pre_rmspe", "post_rmspe", "ratio", "mean_gap"])
 
@@ -154,23 +172,20 @@ class PlaceboInference:
 
 
 def inference(treated: Fit, placebo: pd.DataFrame, alpha: float = 0.05) -> PlaceboInference:
-    """The permutation p-value of the treated fit's RMSPE ratio and the studentised placebo CI (see the
-    module's docstring)."""
+    """The permutation p-value of the treated fit's RMSPE ratio and the placebo CI (see the module's
+    docstring)."""
     j = len(placebo)
     if j == 0:
         raise ValueError("no placebos")
     ratios = placebo["ratio"].to_numpy()
     rank = 1 + int(np.sum(ratios >= treated.ratio))
     p = rank / (j + 1)
-    student = np.sort(placebo["mean_gap"].to_numpy() / np.maximum(placebo["pre_rmspe"].to_numpy(), 1e-12))
-    k = max(1, math.floor(alpha / 2 * (j + 1)))
-    k = min(k, j)
-    lo_q, hi_q = student[k - 1], student[j - k]
-    scale = max(treated.pre_rmspe, 1e-12)
+    gaps = np.sort(placebo["mean_gap"].to_numpy())
+    k = min(max(1, math.floor(alpha / 2 * (j + 1))), j)
     return PlaceboInference(
         p_value=p,
-        low=treated.mean_post_gap - hi_q * scale,
-        high=treated.mean_post_gap - lo_q * scale,
+        low=treated.mean_post_gap - gaps[j - k],
+        high=treated.mean_post_gap - gaps[k - 1],
         level=1 - 2 * k / (j + 1),
         rank=rank,
     )
