@@ -47,6 +47,9 @@ def test_a_planted_fall_of_30_percent_is_covered_by_every_design() -> None:
     assert sc["ci_level"] == pytest.approx(1 - 24 / 501) and sc["p_value"] <= 0.01
     assert result.metadata["pre_period"] == ["2018-01", "2020-12", 36]
     assert result.metadata["post_period"] == ["2021-01", "2021-12", 12]
+    # Each fit chooses among the 18 donors nearest it (half the 36 pre-period months).
+    assert result.metadata["nearest_donors"] == 18 and (result.weights["weight"] > 0).sum() <= 18
+    assert [w for w in result.warnings if w.startswith("Only 27 donors")]
     # The table's total is the monthly table's post-period gap.
     post = result.monthly[result.monthly["period"] == "post"]
     assert sc["effect"] == pytest.approx(post["gap"].sum())

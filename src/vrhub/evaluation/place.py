@@ -42,6 +42,9 @@ DONOR_POOLS = ("borough", "force")
 MIN_PRE_MONTHS = 12  # a year: the seasonal cycle seen once before the weights are trusted
 MIN_DONORS = 5
 MIN_DONOR_MEAN = 1.0  # events a month before the start
+# Below this many donors the placebo distribution rests on few LSOAs: on simulated null panels with 27
+# donors the 95% interval covered the truth in 91% of runs (95% with 277 donors).
+FEW_DONORS = 50
 # The pre-period fit is poor when its RMSPE is more than this many times the Poisson noise of the treated
 # area's own monthly count (sqrt of its mean): the synthetic then misses structure, not just noise.
 POOR_FIT = 2.0
@@ -389,6 +392,12 @@ def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alp
             f"confidence is {100 * sc.ci_level:.1f}%, not {100 * (1 - alpha):.0f}% (that needs "
             f"{math.ceil(2 / alpha) - 1}), and the smallest possible p-value is "
             f"{1 / (meta['placebos'] + 1):.3f}."
+        )
+    elif meta["donors"] < FEW_DONORS:
+        out.append(
+            f"Only {meta['donors']} donors: the placebo distribution rests on few LSOAs, and on simulated "
+            "panels with 27 donors the synthetic control's 95% interval held a true effect of zero in 91% of "
+            "runs. Read it as about a 90% interval."
         )
     for check in estimates[1:]:
         if not _overlap(sc, check):

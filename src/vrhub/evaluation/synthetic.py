@@ -10,8 +10,8 @@ the pre-period months themselves (no covariates, V the identity), from the donor
 n whose indexed pre-period series are closest to its (RMSE), n = half the pre-period months (at least 5).
 With every donor of a borough (hundreds) and a few dozen months the weights fit the noise: on simulated
 panels of 277 donors and 30 pre-period months the pre-period RMSPE fell to 0.4 of the Poisson noise, and
-the placebo test found a planted -30% in 30% of runs; from the 15 nearest, in 70%, with intervals as wide
-and as often right. The simplex least squares is solved as non-negative least squares with the sum-to-one
+the placebo test found a planted -30% in 30% of runs; from the 15 nearest, in 70 to 75%, with intervals as
+wide and as often right. The simplex least squares is solved as non-negative least squares with the sum-to-one
 row appended at a large weight (Lawson-Hanson, scipy's `nnls`): exact to about 1e-9 and milliseconds for
 hundreds of donors, where a general-purpose SLSQP took a minute for 300.
 
