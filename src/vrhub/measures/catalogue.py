@@ -87,7 +87,9 @@ class Catalogue:
         """The measures a breakdown by `by` gives rows for, in catalogue order: what to ask the engine for
         when every measure is wanted by age band or sex (the others would be refused or give none)."""
         if by not in BREAKDOWN_COLUMNS:
-            raise BadValue(f"cannot break down by '{by}'", one_of(BREAKDOWN_COLUMNS), parameter="by", value=by)
+            raise BadValue(
+                f"cannot break down by '{by}'", one_of(BREAKDOWN_COLUMNS), parameter="by", value=by
+            )
         return [m.id for m in self.measures.values() if by in m.breakdowns]
 
 
