@@ -48,18 +48,10 @@ def measures(
 
 
 def breakdown_measures(by: str) -> list[str]:
-    """The measures whose records carry `by` (age_band: an age; sex): fire incidents and reported
-    indicators have neither, and asking the engine to break them down is an error."""
-
-    def find() -> list[str]:
-        column = "age" if by == "age_band" else by
-        measures = catalogue().measures.values()
-        with hub().open(read_only=True) as wh:
-            tables = {m.source for m in measures if wh.has_table(m.source)}
-            carrying = {t for t in tables if column in wh.table(t).columns}
-        return [m.id for m in measures if m.source in carrying]
-
-    return cached(("breakdown_measures", by), find)
+    """The measures a breakdown by `by` gives rows for (the catalogue's answer, `Catalogue.breakable`):
+    fire incidents and reported indicators have no ages or sexes, and asking the engine to break them
+    down is an error."""
+    return catalogue().breakable(by)
 
 
 def measures_frame(**kwargs: Any) -> pd.DataFrame:
@@ -81,12 +73,10 @@ def areas() -> list[dict[str, str]]:
 
 
 def _read_areas() -> list[dict[str, str]]:
-    with hub().open(read_only=True) as wh:
-        lookup = wh.table("lsoa_lookup").select("lad_code", "lad_name").distinct()
-        frame = wh.to_arrow(lookup).to_pandas()
-    frame = frame.dropna().sort_values(["lad_code", "lad_name"]).drop_duplicates("lad_code")
+    lookup = hub().boroughs()
     boroughs = [
-        {"code": c, "name": n, "kind": "borough"} for c, n in zip(frame.lad_code, frame.lad_name, strict=True)
+        {"code": c, "name": n, "kind": "borough"}
+        for c, n in zip(lookup["lad_code"].to_pylist(), lookup["lad_name"].to_pylist(), strict=True)
     ]
     return [{"code": FORCE_CODE, "name": FORCE_NAME, "kind": "force"}, *boroughs]
 
