@@ -122,3 +122,12 @@ def test_the_answer_is_what_the_engine_computes_for_every_shipped_measure(loaded
     assert engine and len(engine) < len(catalogue.measures)  # both answers occur
     # Asked for all of them at once, the engine refuses none and breaks each down.
     assert engine_breaks_down(loaded, catalogue.breakable(by), by) == engine
+
+
+def test_every_measure_broken_down_is_every_breakable_measure(loaded: Hub) -> None:
+    """`vrhub measures --by sex` (no measure named) asks for every measure that breaks down by sex, each
+    with its total and its bands; before, fire call-outs made the engine refuse the whole request."""
+    table = loaded.measures(MeasureRequest(by="sex")).table.to_pandas()
+    assert list(dict.fromkeys(table["measure_id"])) == builtin_catalogue().breakable("sex")
+    bands = table[table["breakdown"].fillna("").str.startswith("sex=")]
+    assert set(bands["measure_id"]) == set(builtin_catalogue().breakable("sex"))

@@ -42,16 +42,8 @@ def cached(key: tuple[Any, ...], make: Any) -> Any:
 def measures(
     measure: str | None = None, period: str | None = None, area: str | None = None, by: str | None = None
 ) -> MeasureResult:
-    chosen = [measure] if measure else (breakdown_measures(by) if by else None)
-    request = MeasureRequest(measures=chosen, period=period, area=area, by=by)
+    request = MeasureRequest(measures=[measure] if measure else None, period=period, area=area, by=by)
     return cached(("measures", measure, period, area, by), lambda: hub().measures(request))
-
-
-def breakdown_measures(by: str) -> list[str]:
-    """The measures a breakdown by `by` gives rows for (the catalogue's answer, `Catalogue.breakable`):
-    fire incidents and reported indicators have no ages or sexes, and asking the engine to break them
-    down is an error."""
-    return catalogue().breakable(by)
 
 
 def measures_frame(**kwargs: Any) -> pd.DataFrame:
