@@ -55,6 +55,7 @@ test: setup  ## the whole test suite
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports  # the layers as contracts (.importlinter)
 
 bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the 10M-row run
 	$(VENV)/bin/python benchmarks/run.py

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from vrhub.reports import Report
     from vrhub.sources.ingest import LoadSummary
     from vrhub.warehouse import SharedWarehouse, Warehouse
+    from vrhub.warehouse.loaded import LoadSlice
     from vrhub.warehouse.migrations import Migration
 
 
@@ -300,6 +301,32 @@ class Hub:
     def loads(self) -> pa.Table:
         with self.open(read_only=True) as wh:
             return wh.to_arrow(wh.table("loads").order_by("load_id"))
+
+    def records_of_load(
+        self, table: str, load_id: int, limit: int | None = None, offset: int = 0
+    ) -> LoadSlice:
+        """The current rows one load brought into a record table, `limit` of them from `offset`, with the
+        count of all (see `warehouse.loaded`)."""
+        from vrhub.warehouse import loaded
+
+        with self.open(read_only=True) as wh:
+            return loaded.records(wh, table, load_id, limit, offset)
+
+    def problems_of_load(
+        self, load_id: int, limit: int | None = None, offset: int = 0, raw_rows: bool = False
+    ) -> LoadSlice:
+        """The problems one load quarantined, `limit` of them from `offset`, with the count of all."""
+        from vrhub.warehouse import loaded
+
+        with self.open(read_only=True) as wh:
+            return loaded.problems(wh, load_id, limit, offset, raw_rows)
+
+    def boroughs(self) -> pa.Table:
+        """The boroughs of the loaded area lookup (lad_code, lad_name), by code."""
+        from vrhub.warehouse.areas import boroughs
+
+        with self.open(read_only=True) as wh:
+            return boroughs(wh)
 
     # -- reading -------------------------------------------------------------------------------------
     def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:

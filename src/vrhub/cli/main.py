@@ -221,6 +221,7 @@ def measures(
     import pyarrow as pa
 
     from vrhub.measures import MeasureRequest, load_catalogue
+    from vrhub.measures.engine import AT_A_GLANCE
 
     if list_only:
         rows = [
@@ -233,23 +234,7 @@ def measures(
     result = _hub(data_dir, warehouse).measures(request, catalogue)
     table = result.table
     if fmt == "table":
-        # The terminal keeps what is read at a glance; --format csv or json has every column.
-        table = table.drop_columns(
-            [
-                "definition_version",
-                "unit",
-                "breakdown_person",
-                "ci_low",
-                "ci_high",
-                "wheeler_z",
-                "small_count",
-                "rate_ratio_vs_baseline",
-                "ci_low_vs_baseline",
-                "ci_high_vs_baseline",
-                "p_value_vs_baseline",
-                "snapshot",
-            ]
-        )
+        table = table.select([c for c in AT_A_GLANCE if c in table.column_names])
     emit(table, fmt, title="Measures")
     for source, partial in result.partial.items():
         for label, months in sorted(partial.items()):

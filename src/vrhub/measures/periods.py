@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vrhub.errors import BadValue
+
+if TYPE_CHECKING:  # pandas loads in `labels` alone: the quarter arithmetic is needed where pandas is not
+    import pandas as pd
 
 KINDS = ("year", "financial-year", "quarter", "month")
 
 
 def labels(kind: str, months: pd.Series) -> pd.Series:
     """Label each first-of-month date with its period."""
+    import pandas as pd
+
     months = pd.to_datetime(months)
     year, month = months.dt.year, months.dt.month
     if kind == "year":
