@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.cohorts.migration_gap import hold_linkage_place
 from vrhub.config import settings
 from vrhub.hub import Hub
+
+hold_linkage_place()  # before any test module imports `migrations` (tests/cohorts/migration_gap.py)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # ../shared/realdata relative to the project root; CI has it beside a clean clone, elsewhere it may be absent.
