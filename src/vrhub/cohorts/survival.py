@@ -89,6 +89,33 @@ def hazard_ratio(time: np.ndarray, event: np.ndarray, treated: np.ndarray, pair:
     treated = np.asarray(treated, dtype="float64")
     if not (event[treated == 1].any() and event[treated == 0].any()):
         return Interval(np.nan, np.nan, np.nan)
-    fit = PHReg(time, treated[:, None], status=event, ties="efron").fit(groups=pd.factorize(pair)[0])
-    beta, se = float(fit.params[0]), float(fit.bse[0])
+    fit = PHReg(time, treated[:, None], status=event, ties="efron").fit()
+    beta = float(fit.params[0])
+    se = clustered_se(time, event, treated, np.asarray(pair), beta, float(fit.cov_params()[0, 0]))
     return Interval(float(np.exp(beta)), float(np.exp(beta - Z * se)), float(np.exp(beta + Z * se)))
+
+
+def clustered_se(
+    time: np.ndarray, event: np.ndarray, x: np.ndarray, groups: np.ndarray, beta: float, variance: float
+) -> float:
+    """The robust (sandwich) standard error of a one-covariate Cox coefficient, clustered on `groups` (Lin
+    and Wei 1989): V sqrt(sum over groups of their summed score residuals squared), V the model's variance.
+
+    statsmodels gives the same (`PHReg.fit(groups=...)`), but with a loop over event times that took 6.5 s of
+    the 8 for one outcome at 42,000 people; over sorted times with cumulative sums it takes milliseconds. A
+    subject's score residual is d_i (x_i - xbar(t_i)) - exp(b x_i) sum over event times t <= t_i of
+    d(t) (x_i - xbar(t)) / S0(t), where S0 and S1 sum exp(b x) and x exp(b x) over those still at risk and
+    xbar = S1 / S0 (Breslow's form, as statsmodels uses for either ties method)."""
+    order = np.argsort(time, kind="stable")
+    t, d, xx = time[order], event[order], x[order]
+    risk = np.exp(beta * xx)
+    times, first = np.unique(t, return_index=True)
+    s0 = np.cumsum(risk[::-1])[::-1][first]  # at risk at each distinct time: everyone from it on
+    s1 = np.cumsum((risk * xx)[::-1])[::-1][first]
+    at = np.searchsorted(times, t)
+    deaths = np.bincount(at, weights=d, minlength=len(times))
+    xbar = s1 / s0
+    a, b = np.cumsum(deaths / s0), np.cumsum(deaths * xbar / s0)
+    residual = d * (xx - xbar[at]) - risk * (xx * a[at] - b[at])
+    summed = np.bincount(pd.factorize(groups[order])[0], weights=residual)
+    return float(variance * np.sqrt((summed**2).sum()))
