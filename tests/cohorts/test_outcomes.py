@@ -4,6 +4,7 @@ counts as an outcome, the estimates at each follow-up, and what the aggregate vi
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,19 @@ def test_a_cohort_without_linked_members_and_a_bad_follow_up_are_refused(small_h
     with pytest.raises(VrhubError) as unknown:
         small_hub.cohort_outcomes("no-such-cohort")
     assert "participants:Navigators" in unknown.value.hint
+
+
+def test_a_cohort_no_one_can_be_matched_to_is_described_alone(small_hub: Hub, tmp_path: Path) -> None:
+    """M3 (30, Wirral) has no one like him: his outcomes are given without a comparison, and said so."""
+    (tmp_path / "older.yaml").write_text(
+        "name: older-participants\ntitle: Participants aged 30 or more\nsource: participants\n"
+        "where: {age: {min: 30}}\n"
+    )
+    for person_level in (True, False):
+        result = small_hub.cohort_outcomes(
+            "older-participants", "6", folder=tmp_path, person_level=person_level
+        )
+        assert any("No cohort member could be matched" in note for note in result.notes)
+        row = result.estimates.iloc[0]
+        assert "comparison_people" not in row and "hazard_ratio" not in row
+    assert result.summary["matched"] == 0 and row["cohort_people"] == "*"

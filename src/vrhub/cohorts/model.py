@@ -166,6 +166,8 @@ def _condition(column: str, wanted: Any, dtype: Any, origin: str) -> Condition:
             raise CohortError(f"{origin}: {column}: {wanted!r} is not a number", _SEE)
         elif dtype.is_boolean() and not isinstance(value, bool):
             raise CohortError(f"{origin}: {column}: {wanted!r} is not true or false", _SEE)
+        elif dtype.is_string():
+            return str(value)  # an offence code written 8 in YAML is the text '8'
         return value
 
     if isinstance(wanted, dict):
