@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
     from vrhub.cohorts.outcomes import CohortOutcomes
+    from vrhub.evaluation import PlaceResult
     from vrhub.measures import MeasureRequest, MeasureResult
     from vrhub.pseudonymise import Pseudonymiser
     from vrhub.quality import QualityReport
     from vrhub.reports import Report
     from vrhub.sources.ingest import LoadSummary
     from vrhub.warehouse import SharedWarehouse, Warehouse
+    from vrhub.warehouse.loaded import LoadSlice
     from vrhub.warehouse.migrations import Migration
 
 
@@ -247,6 +249,30 @@ class Hub:
                 result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
             return result
 
+    def evaluate_place(
+        self,
+        lsoas: Iterable[str],
+        start: str,
+        measure: str | None = None,
+        crime_type: str | None = None,
+        donors: str = "borough",
+        end: str | None = None,
+    ) -> PlaceResult:
+        """The effect of a place-based intervention in `lsoas` from `start` (synthetic control, with
+        difference-in-differences and an interrupted time series as checks; see docs/evaluation.md)."""
+        from vrhub.evaluation import evaluate_place
+        from vrhub.measures import load_catalogue
+        from vrhub.warehouse.history import snapshot
+
+        with self.open(read_only=True) as wh:
+            result = evaluate_place(
+                wh, lsoas, start, measure=measure, crime_type=crime_type, donors=donors, end=end
+            )
+            result.metadata["snapshot"] = snapshot(wh)
+            if measure:
+                result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
+            return result
+
     def trend(self, measure_id: str, area: str | None = None) -> Trend:
         from vrhub.analysis.series import monthly_trend
         from vrhub.config import FORCE_CODE
@@ -277,6 +303,32 @@ class Hub:
     def loads(self) -> pa.Table:
         with self.open(read_only=True) as wh:
             return wh.to_arrow(wh.table("loads").order_by("load_id"))
+
+    def records_of_load(
+        self, table: str, load_id: int, limit: int | None = None, offset: int = 0
+    ) -> LoadSlice:
+        """The current rows one load brought into a record table, `limit` of them from `offset`, with the
+        count of all (see `warehouse.loaded`)."""
+        from vrhub.warehouse import loaded
+
+        with self.open(read_only=True) as wh:
+            return loaded.records(wh, table, load_id, limit, offset)
+
+    def problems_of_load(
+        self, load_id: int, limit: int | None = None, offset: int = 0, raw_rows: bool = False
+    ) -> LoadSlice:
+        """The problems one load quarantined, `limit` of them from `offset`, with the count of all."""
+        from vrhub.warehouse import loaded
+
+        with self.open(read_only=True) as wh:
+            return loaded.problems(wh, load_id, limit, offset, raw_rows)
+
+    def boroughs(self) -> pa.Table:
+        """The boroughs of the loaded area lookup (lad_code, lad_name), by code."""
+        from vrhub.warehouse.areas import boroughs
+
+        with self.open(read_only=True) as wh:
+            return boroughs(wh)
 
     # -- reading -------------------------------------------------------------------------------------
     def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vrhub.cli import cohort, delivery
+from vrhub.cli import cohort, delivery, evaluate
 from vrhub.cli.advice import emit, err, friendly, out
 from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
 from vrhub.config import settings
@@ -355,6 +355,7 @@ def serve(
 
 
 app.add_typer(delivery.app, name="delivery", help="Delivery: 360Giving export, steering group pack, checks.")
+app.add_typer(evaluate.app, name="evaluate")
 app.add_typer(cohort.app, name="cohort")
 
 

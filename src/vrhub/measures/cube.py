@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from vrhub.definitions import get_definition
 from vrhub.measures.catalogue import EVENT_DATE, Measure, builtin_catalogue
-from vrhub.measures.expressions import BREAKDOWNS, Classified, grouped
+from vrhub.measures.expressions import Classified, grouped
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.events import RecordsChanged
 from vrhub.warehouse.tables import SCHEMAS, history_table
@@ -58,12 +58,11 @@ def signature(source: str, measure: Measure | None, extra: str | None) -> str:
 
 
 def extras(source: str, measures: Iterable[Measure]) -> dict[str | None, list[Measure]]:
-    """The breakdowns each measure is counted by: none and age band and sex (where the source records
-    people) for plain measures; its own split for a split measure."""
-    people = "age" in SCHEMAS[source].names
+    """The breakdowns each measure is counted by: none, and the catalogue's breakdowns of the measure (age
+    band and sex where its source records them), for plain measures; its own split for a split measure."""
     out: dict[str | None, list[Measure]] = {}
     for m in measures:
-        extras_of: list[str | None] = [m.split_by] if m.split_by else [None, *(BREAKDOWNS if people else ())]
+        extras_of: list[str | None] = [m.split_by] if m.split_by else [None, *m.breakdowns]
         for extra in extras_of:
             out.setdefault(extra, []).append(m)
     return out

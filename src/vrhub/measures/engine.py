@@ -24,7 +24,7 @@ import pyarrow as pa
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import BadValue, UnknownArea, one_of
 from vrhub.measures import cube, periods
-from vrhub.measures.catalogue import POPULATIONS, Catalogue, Measure
+from vrhub.measures.catalogue import BREAKDOWN_COLUMNS, POPULATIONS, Catalogue, Measure
 from vrhub.measures.expressions import (
     AGE_BANDS,
     BREAKDOWNS,
@@ -75,7 +75,7 @@ _REASONS = ("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_w
 
 @dataclass
 class MeasureRequest:
-    measures: list[str] | None = None  # None: every measure in the catalogue
+    measures: list[str] | None = None  # None: every measure (with a breakdown, every one it breaks down)
     period: str | None = None  # None: each measure's natural period
     area: str | None = None
     by: str | list[str] | None = None  # age_band and/or sex
@@ -104,10 +104,12 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
             parameter="period",
             value=request.period,
         )
+    # Every measure, asked for by age band or sex, is every measure that breaks down so (the catalogue's
+    # answer): fire call-outs record no ages, and reported indicators come as reported.
     chosen = (
         [catalogue.get(m) for m in request.measures]
         if request.measures
-        else list(catalogue.measures.values())
+        else [m for m in catalogue.measures.values() if set(request.breakdowns) <= set(m.breakdowns)]
     )
     areas = _areas(wh)
     frames, partial = [], {}
@@ -200,9 +202,9 @@ def _event_counts(
     # Counted at load: read those instead of scanning the records (they count the warehouse as it stands).
     counted = cube.complete(wh, source) if request.as_at is None else set()
     for group, extra in queries:
-        if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
+        if extra in BREAKDOWNS and BREAKDOWN_COLUMNS[extra] not in t.columns:
             raise BadValue(
-                f"cannot break down by '{extra}': {source} has no {extra.replace('_band', '')}",
+                f"cannot break down by '{extra}': {source} has no {BREAKDOWN_COLUMNS[extra]}",
                 "Choose measures from a source that records people, or no breakdown.",
                 parameter="by",
                 value=extra,

@@ -41,6 +41,7 @@ READ_PAGES = [
     "/delivery/feedback/",
     "/delivery/panels/",
     "/delivery/training/",
+    "/delivery/what-works/",
 ]
 TWINS = [p.rstrip("/") for p in READ_PAGES[1:] if p != "/delivery/steering/"]
 

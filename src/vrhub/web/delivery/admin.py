@@ -84,6 +84,13 @@ class KpiValueInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(m.Evaluation)
+class EvaluationAdmin(AuditedAdmin):
+    list_display = ["intervention", "outcome", "design", "effect", "ci_low", "ci_high", "evidence_strength"]
+    list_filter = ["design", "scale"]
+    search_fields = ["intervention__title", "outcome", "why"]
+
+
 @admin.register(m.Kpi)
 class KpiAdmin(AuditedAdmin):
     list_display = ["name", "intervention", "target", "direction", "tolerance_pct"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
-from vrhub.web.delivery.views import funding, programme, public, tracker, voice
+from vrhub.web.delivery.views import funding, learning, programme, public, tracker, voice
 
 app_name = "delivery"
 
@@ -78,6 +78,7 @@ urlpatterns = [
     path("applications/<int:pk>/award/", funding.application_award, name="application_award"),
     path("applications/<int:pk>/<str:action>/", funding.application_decide, name="application_decide"),
     # voice and learning
+    *listing("what-works", learning.what_works, "what_works"),
     *listing("case-studies", voice.case_studies, "case_studies"),
     path("case-studies/new/", voice.case_study_new, name="case_study_new"),
     path("case-studies/<int:pk>/", voice.case_study, name="case_study"),

@@ -7,6 +7,7 @@ from vrhub.web.delivery.models.funding import (
     GateNotMet,
     TransitionRefused,
 )
+from vrhub.web.delivery.models.learning import Evaluation
 from vrhub.web.delivery.models.programme import (
     DeliverySite,
     Intervention,
@@ -41,6 +42,7 @@ __all__ = [
     "CaseStudy",
     "Decision",
     "DeliverySite",
+    "Evaluation",
     "ExceptionReport",
     "Feedback",
     "FeedbackTheme",

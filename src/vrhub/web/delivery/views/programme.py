@@ -18,6 +18,7 @@ from vrhub.web.accounts.models import Role
 from vrhub.web.delivery.audit import delete_audited, save_audited
 from vrhub.web.delivery.forms import InterventionForm, LogicElementForm
 from vrhub.web.delivery.models import (
+    Evaluation,
     ExceptionReport,
     Intervention,
     Kpi,
@@ -36,6 +37,7 @@ from vrhub.web.delivery.views.common import (
     may_edit_intervention,
     twin,
 )
+from vrhub.web.delivery.views.learning import effect_text
 
 
 @role_required(*READERS)
@@ -251,6 +253,7 @@ def intervention(request: HttpRequest, pk: int) -> HttpResponse:
         "kpis": kpi_rows,
         "risks": found.risks.all(),
         "exceptions": found.exception_reports.all(),
+        "evaluations": [(e, effect_text(e)) for e in Evaluation.objects.filter(intervention=found)],
         "updates": found.updates.select_related("organisation"),
         "sites": found.sites.all(),
         "application": getattr(found, "application", None),
