@@ -13,10 +13,12 @@ from vrhub.errors import BadValue, ReadOnlySql, VrhubError, one_of
 # The rest of the library (Ibis, DuckDB, pandas, scipy) is imported by the methods that use it: importing
 # the front door costs nothing, so `vrhub demo` speaks before the seconds these take on a cold start.
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
+    from vrhub.cohorts.outcomes import CohortOutcomes
     from vrhub.evaluation import PlaceResult
     from vrhub.linkage.ingest import PeopleLoadSummary
     from vrhub.linkage.quality import LinkQuality
@@ -475,3 +477,33 @@ class Hub:
         with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
             self._ensure_ready(wh)
             return purge(wh, vault, older_than, user=user)
+
+    # -- cohorts -------------------------------------------------------------------------------------
+    def cohorts(self, folder: Path | None = None, person_level: bool = False) -> pd.DataFrame:
+        """The cohorts (rule cohorts and each intervention's participants) and their linked members,
+        rounded with small numbers hidden unless `person_level` (the analyst's view)."""
+        from vrhub.cohorts.catalogue import cohort_table
+
+        with self.open(read_only=True) as wh:
+            return cohort_table(wh, folder, person_level=person_level)
+
+    def cohort_outcomes(
+        self,
+        name: str,
+        follow_up: str | Iterable[int] = "6,12,24",
+        seed: int | None = None,
+        person_level: bool = False,
+        folder: Path | None = None,
+    ) -> CohortOutcomes:
+        """A cohort's outcomes against a matched comparison group (see `vrhub.cohorts.outcomes`). Aggregates
+        under the small-number rules, unless `person_level`: the analyst's view, with every person's times
+        (the web's role check and audit are to come; nothing else asks for it)."""
+        from vrhub.cohorts.catalogue import get_cohort
+        from vrhub.cohorts.outcomes import DEFAULT_SEED, cohort_outcomes, parse_follow_up
+
+        months = parse_follow_up(follow_up if isinstance(follow_up, str) else list(follow_up))
+        with self.open(read_only=True) as wh:
+            cohort = get_cohort(wh, name, folder)
+            return cohort_outcomes(
+                wh, cohort, months, seed=DEFAULT_SEED if seed is None else seed, person_level=person_level
+            )

@@ -65,7 +65,9 @@ def test_every_row_is_loaded_quarantined_or_a_duplicate(hub: Hub, tmp_path: Path
     reasons = {q["row_number"]: q["reason"] for q in held}
     assert reasons[3] == "missing value"
     assert reasons[6] == UNKNOWN_SOURCE.format(
-        ", ".join(["police-records", "ed-attendances", "hospital-admissions", "participants", "pupils"])
+        ", ".join(
+            ["police-records", "ed-attendances", "hospital-admissions", "participants", "education-records"]
+        )
     )
     assert reasons[7] == REF_WITHOUT_SOURCE
     assert "different values" in reasons[9]

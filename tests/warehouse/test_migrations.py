@@ -32,8 +32,8 @@ def test_the_warehouse_alone_stops_short_of_the_data_steps_of_the_floors_above(t
         assert migrate(wh) == [1, 2]
         assert not wh.has_table("measure_counts") and current_version(wh) == 2
         assert migrate(wh, STORAGE) == []
-        assert migrate(wh, MIGRATIONS) == [3, 4, 5, 6, 7, 8]
-        assert wh.has_table("measure_counts") and current_version(wh) == 8
+        assert migrate(wh, MIGRATIONS) == [v for v, _, _ in MIGRATIONS if v > 2]
+        assert wh.has_table("measure_counts") and current_version(wh) == MIGRATIONS[-1][0]
 
 
 def test_two_migrations_of_one_version_are_refused(tmp_path: Path) -> None:

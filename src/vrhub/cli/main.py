@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vrhub.cli import delivery, evaluate, link
+from vrhub.cli import cohort, delivery, evaluate, link
 from vrhub.cli.advice import emit, err, friendly, out
 from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
 from vrhub.config import settings
@@ -361,6 +361,7 @@ def serve(
 app.add_typer(delivery.app, name="delivery", help="Delivery: 360Giving export, steering group pack, checks.")
 app.add_typer(evaluate.app, name="evaluate")
 app.add_typer(link.app, name="link")
+app.add_typer(cohort.app, name="cohort")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

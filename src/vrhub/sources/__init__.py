@@ -6,9 +6,11 @@ from vrhub.errors import UnknownSource
 from vrhub.sources import (
     ambulance,
     ed_attendances,
+    education_records,
     fire,
     hospital_admissions,
     indicators,
+    participants,
     people,
     police_records,
     police_uk,
@@ -25,6 +27,8 @@ SOURCES: dict[str, SourceSpec] = {
         ambulance,
         fire,
         indicators,
+        education_records,
+        participants,
     )
 }
 REFERENCE_SOURCES = ("areas", "population")

@@ -10,7 +10,7 @@ from vrhub.warehouse import Warehouse
 from vrhub.warehouse.events import RecordsChanged
 from vrhub.warehouse.metadata import PSEUDONYM_SCHEME, TABLE, set_setting
 from vrhub.warehouse.migrations import Migration
-from vrhub.warehouse.tables import SCHEMAS, history_table
+from vrhub.warehouse.tables import PERSON_RECORD_TABLES, SCHEMAS, history_table
 
 
 def _pseudonym_scheme(wh: Warehouse) -> None:
@@ -44,8 +44,19 @@ def _hospital_diagnoses(wh: Warehouse) -> None:
     wh.records_changed(RecordsChanged("hospital_admissions"))
 
 
+def _person_sources(wh: Warehouse) -> None:
+    """Education records and intervention participants: the tables cohorts are drawn from, each with its
+    history."""
+    for table in PERSON_RECORD_TABLES:
+        for name in (table, history_table(table)):
+            if not wh.has_table(name):
+                wh.con.create_table(name, schema=SCHEMAS[name])
+
+
+# Version 8 is the linkage's (people, person_links).
 MIGRATIONS: list[Migration] = [
     (4, "the pseudonym scheme recorded per warehouse (warehouse_settings)", _pseudonym_scheme),
     (5, "record versions: record_key, <table>_history, loads.rows_corrected", add_record_versions),
     (6, "hospital admissions: diagnosis positions, X99 in any of them", _hospital_diagnoses),
+    (9, "education records and intervention participants (education_records, participants)", _person_sources),
 ]

@@ -27,14 +27,14 @@ from vrhub.sources.values import sql_list
 NAME = "people"
 
 # The sources a `source_ref` may be a reference of, and the column that source keeps it in (pseudonymised
-# the same way, so a linked person reaches its events by a join). Participants and pupils are the sources
-# cohorts will bring; their references are accepted now so agencies can send them.
+# the same way, so a linked person reaches its events by a join): intervention participants and pupils too,
+# whom cohorts follow.
 LINKED_SOURCES: dict[str, tuple[str, str]] = {
     "police-records": ("police_records", "person_key"),
     "ed-attendances": ("ed_attendances", "attendance_key"),
     "hospital-admissions": ("hospital_admissions", "admission_key"),
     "participants": ("participants", "participant_key"),
-    "pupils": ("pupils", "pupil_key"),
+    "education-records": ("education_records", "pupil_key"),
 }
 
 UNKNOWN_SOURCE = "not a source a person's reference can point to (expected one of: {})"

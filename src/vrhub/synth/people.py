@@ -27,7 +27,7 @@ AGENCIES = {
     # agency: (file, the source its records are references of, share of people it holds)
     "police": ("people_police.csv", "police-records", 0.55),
     "emergency-department": ("people_ed.csv", "ed-attendances", 0.45),
-    "education": ("people_education.csv", "pupils", 0.40),
+    "education": ("people_education.csv", "education-records", 0.40),
     "youth-service": ("people_youth.csv", "participants", 0.25),
 }
 

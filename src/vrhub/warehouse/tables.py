@@ -165,6 +165,32 @@ SCHEMAS: dict[str, ibis.Schema] = {
             **_PROVENANCE,
         }
     ),
+    # Pupil-level education events (sources/education_records.py) and intervention participants
+    # (sources/participants.py): the records cohorts are drawn from and NEET is followed in.
+    "education_records": ibis.schema(
+        {
+            "pupil_key": "string",
+            "event_type": "string",
+            "start_date": "date",
+            "end_date": "date",
+            "provider": "string",
+            "postcode_district": "string",
+            **_PLACE,
+            **_PERSON,
+            **_PROVENANCE,
+        }
+    ),
+    "participants": ibis.schema(
+        {
+            "participant_key": "string",
+            "intervention": "string",
+            "start_date": "date",
+            "end_date": "date",
+            **_PLACE,
+            **_PERSON,
+            **_PROVENANCE,
+        }
+    ),
     # Event measures counted at load (measures/cube.py): what a measures request reads instead of records.
     "measure_counts": ibis.schema(
         {
@@ -228,9 +254,14 @@ RECORD_TABLES = (
 )
 
 
+# Record tables made after record versions were (migration 5, which gave the tables above their history):
+# their own migration makes them and their history together.
+PERSON_RECORD_TABLES = ("education_records", "participants")
+
+
 def history_table(table: str) -> str:
     return f"{table}_history"
 
 
-for _table in RECORD_TABLES:
+for _table in (*RECORD_TABLES, *PERSON_RECORD_TABLES):
     SCHEMAS[history_table(_table)] = ibis.schema({**SCHEMAS[_table], "superseded_by": "int64"})
