@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,7 @@ from vrhub.linkage.prepare import ROW_BITS
 from vrhub.linkage.vault import Vault
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources.identifiers import comparable
+from vrhub.spreadsheet import write_csv
 from vrhub.warehouse import Warehouse
 
 REVIEW_PAIRS = 200
@@ -227,19 +227,20 @@ def write_review_sample(
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     header = ["pair", "match_probability", "match_weight"]
     header += [f"{name}_{side}" for side in ("l", "r") for name in _SHOWN] + ["same_person"]
+    rows = []
+    for number, row in enumerate(chosen.to_pylist(), start=1):
+        left, right = position.get(int(row["uid_l"])), position.get(int(row["uid_r"]))
+        if left is None or right is None:  # a record purged since the run
+            continue
+        rows.append(
+            [number, round(row["match_probability"], 4), round(row["match_weight"], 2)]
+            + [shown[name][left] for name in _SHOWN]
+            + [shown[name][right] for name in _SHOWN]
+            + [""]
+        )
+    # Names are as agencies typed them: through the spreadsheet helper, so '=cmd|...' opens as text.
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for number, row in enumerate(chosen.to_pylist(), start=1):
-            left, right = position.get(int(row["uid_l"])), position.get(int(row["uid_r"]))
-            if left is None or right is None:  # a record purged since the run
-                continue
-            writer.writerow(
-                [number, round(row["match_probability"], 4), round(row["match_weight"], 2)]
-                + [shown[name][left] for name in _SHOWN]
-                + [shown[name][right] for name in _SHOWN]
-                + [""]
-            )
+        write_csv(handle, header, rows)
     with vault.transaction():
         vault.audit(
             "review-sample", 2 * len(chosen), {"run_id": run_id, "file": str(out), "pairs": len(chosen)}, user
