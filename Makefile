@@ -10,7 +10,8 @@ UV_VERSION := 0.13.8
 # PostgreSQL for the warehouse tests, poppler to read the report's PDF, Chromium (Debian's: Playwright
 # cannot download its own here) for the browser tests; node and npm build the web assets, from Debian unless
 # an npm is already there (NodeSource's nodejs carries its own npm and conflicts with Debian's).
-DEBIAN_PACKAGES := postgresql poppler-utils chromium chromium-driver
+# Java 17 runs splink's Spark backend (`vrhub link run --engine spark`) in local mode for its tests.
+DEBIAN_PACKAGES := postgresql poppler-utils chromium chromium-driver openjdk-17-jre-headless
 VENDOR := src/vrhub/web/static/vendor
 
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -62,6 +63,7 @@ check: setup  ## the fast tests (those not marked slow), for the edit loop: unde
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports  # the layers as contracts (.importlinter)
 
 bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the 10M-row run
 	$(VENV)/bin/python benchmarks/run.py
@@ -69,6 +71,7 @@ bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the
 	$(VENV)/bin/python benchmarks/web_load.py
 	$(VENV)/bin/python benchmarks/fuzz.py
 	$(VENV)/bin/python benchmarks/cli_startup.py
+	$(VENV)/bin/python benchmarks/linkage_bench.py  # 1M people records: vrhub's linkage against bare splink
 
 clean:
 	rm -rf $(VENV) .pytest_cache benchmarks/work node_modules $(VENDOR)

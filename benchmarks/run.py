@@ -103,11 +103,16 @@ def figures(path: Path, vrhub: bool = False) -> pd.Series:
     return df.set_index(KEY)["value"].astype("int64").sort_index()
 
 
-def check(vrhub: Path, sql: Path, pandas: Path, scan: Path) -> dict:
-    """vrhub (from its counts), the SQL, pandas and vrhub from the records must give the same figures;
-    returns how many were compared."""
+def check(vrhub: Path, sql: Path, pandas: Path, scan: Path, measures: list[str]) -> dict:
+    """vrhub (from its counts), the SQL, pandas and vrhub from the records must give the same figures for
+    every one of `measures`; returns how many were compared."""
     ours = figures(vrhub, vrhub=True)
-    problems = []
+    # A measure every side left out, or counted as nothing, would agree without being compared.
+    empty = sorted(set(measures) - set(ours.index.get_level_values("measure_id")))
+    problems = [f"vrhub gave no figures for {', '.join(empty)}"] if empty else []
+    gaps = _band_gaps(ours)
+    if len(gaps):
+        problems.append(f"vrhub's bands do not add up to the total:\n{gaps}")
     for name, path in (("hand-written SQL", sql), ("pandas", pandas), ("vrhub from records", scan)):
         theirs = figures(path)
         both = pd.concat([ours.rename("vrhub"), theirs.rename(name)], axis=1).fillna(0)
@@ -119,6 +124,19 @@ def check(vrhub: Path, sql: Path, pandas: Path, scan: Path) -> dict:
         assert len(boroughs) >= 4 * 6, f"too few figures for {measure} to compare by year and borough"
     assert not problems, "\n".join(problems)
     return {"figures_compared": len(ours), "agree": True}
+
+
+def _band_gaps(ours: pd.Series) -> pd.DataFrame:
+    """Where a breakdown's bands (age band, sex) do not add up to the measure's total: each counted crime
+    or incident is in exactly one band, `unknown` and `no victim recorded` included."""
+    df = ours.reset_index()
+    df["by"] = df["breakdown"].str.split("=", n=1).str[0]
+    keys = ["measure_id", "period", "area_code"]
+    totals = df[df["by"] == ""].set_index(keys)["value"]
+    banded = df[df["by"].isin(["age_band", "sex"])].groupby([*keys, "by"])["value"].sum().unstack("by")
+    both = banded.join(totals.rename("total"), how="outer").fillna(0)
+    both = both[both.index.get_level_values("measure_id").isin(banded.index.get_level_values("measure_id"))]
+    return both[(both["age_band"] != both["total"]) | (both["sex"] != both["total"])].head(8)
 
 
 def entry(
@@ -272,7 +290,7 @@ def main() -> int:
     ing, bare, hashed, vm, scan, sq, pdm = (s[k] for k in s)
     assert ing["summary"]["rows_loaded"] == ROWS == bare["rows"], (ing["summary"], bare["rows"])
     try:
-        agreement = check(out["vrhub"], out["sql"], out["pandas"], out["scan"])
+        agreement = check(out["vrhub"], out["sql"], out["pandas"], out["scan"], vm["measures"])
     except AssertionError as exc:
         agreement = {"agree": False, "error": str(exc)}
     floor_step = {

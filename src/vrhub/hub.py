@@ -13,16 +13,24 @@ from vrhub.errors import BadValue, ReadOnlySql, VrhubError, one_of
 # The rest of the library (Ibis, DuckDB, pandas, scipy) is imported by the methods that use it: importing
 # the front door costs nothing, so `vrhub demo` speaks before the seconds these take on a cold start.
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
     from vrhub.analysis.hotspots import HotspotResult
     from vrhub.analysis.series import Trend
+    from vrhub.cohorts.outcomes import CohortOutcomes
+    from vrhub.evaluation import PlaceResult
+    from vrhub.linkage.ingest import PeopleLoadSummary
+    from vrhub.linkage.quality import LinkQuality
+    from vrhub.linkage.run import LinkRun
     from vrhub.measures import MeasureRequest, MeasureResult
     from vrhub.pseudonymise import Pseudonymiser
     from vrhub.quality import QualityReport
     from vrhub.reports import Report
     from vrhub.sources.ingest import LoadSummary
     from vrhub.warehouse import SharedWarehouse, Warehouse
+    from vrhub.warehouse.loaded import LoadSlice
+    from vrhub.warehouse.migrations import Migration
 
 
 def definitions_version() -> str:
@@ -30,6 +38,17 @@ def definitions_version() -> str:
     from vrhub.definitions import definitions
 
     return ";".join(d.label for d in sorted(definitions().values(), key=lambda d: d.name))
+
+
+def migrations() -> list[Migration]:
+    """Every floor's migrations: the warehouse's schema, the sources' and the measures' data steps, the
+    linkage's table."""
+    from vrhub.linkage.migrations import MIGRATIONS as LINKAGE
+    from vrhub.measures.migrations import MIGRATIONS as MEASURES
+    from vrhub.sources.migrations import MIGRATIONS as SOURCES
+    from vrhub.warehouse.migrations import MIGRATIONS as STORAGE
+
+    return sorted([*STORAGE, *SOURCES, *MEASURES, *LINKAGE], key=lambda m: m[0])
 
 
 class Hub:
@@ -42,8 +61,14 @@ class Hub:
         from vrhub.warehouse import open_warehouse
 
         if self.shared is not None:
-            return self.shared.open(read_only=read_only)
-        return open_warehouse(self.settings.warehouse, read_only=read_only)
+            wh = self.shared.open(read_only=read_only)
+        else:
+            wh = open_warehouse(self.settings.warehouse, read_only=read_only)
+        if not read_only:
+            from vrhub.measures.cube import recount
+
+            wh.listen(recount)  # a load's counts are made in its own transaction
+        return wh
 
     # -- set-up --------------------------------------------------------------------------------------
     def init(self) -> list[int]:
@@ -78,7 +103,7 @@ class Hub:
         from vrhub.sources.reference import bundled_files, load_reference
         from vrhub.warehouse.migrations import migrate
 
-        applied = migrate(wh)
+        applied = migrate(wh, migrations())
         if wh.table("lsoa_lookup").count().to_pyarrow().as_py() == 0:
             for kind, path, year in bundled_files():
                 load_reference(wh, kind, path, year)
@@ -229,6 +254,30 @@ class Hub:
                 result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
             return result
 
+    def evaluate_place(
+        self,
+        lsoas: Iterable[str],
+        start: str,
+        measure: str | None = None,
+        crime_type: str | None = None,
+        donors: str = "borough",
+        end: str | None = None,
+    ) -> PlaceResult:
+        """The effect of a place-based intervention in `lsoas` from `start` (synthetic control, with
+        difference-in-differences and an interrupted time series as checks; see docs/evaluation.md)."""
+        from vrhub.evaluation import evaluate_place
+        from vrhub.measures import load_catalogue
+        from vrhub.warehouse.history import snapshot
+
+        with self.open(read_only=True) as wh:
+            result = evaluate_place(
+                wh, lsoas, start, measure=measure, crime_type=crime_type, donors=donors, end=end
+            )
+            result.metadata["snapshot"] = snapshot(wh)
+            if measure:
+                result.metadata["definition_version"] = load_catalogue().get(measure).definition_version
+            return result
+
     def trend(self, measure_id: str, area: str | None = None) -> Trend:
         from vrhub.analysis.series import monthly_trend
         from vrhub.config import FORCE_CODE
@@ -259,6 +308,32 @@ class Hub:
     def loads(self) -> pa.Table:
         with self.open(read_only=True) as wh:
             return wh.to_arrow(wh.table("loads").order_by("load_id"))
+
+    def records_of_load(
+        self, table: str, load_id: int, limit: int | None = None, offset: int = 0
+    ) -> LoadSlice:
+        """The current rows one load brought into a record table, `limit` of them from `offset`, with the
+        count of all (see `warehouse.loaded`)."""
+        from vrhub.warehouse import loaded
+
+        with self.open(read_only=True) as wh:
+            return loaded.records(wh, table, load_id, limit, offset)
+
+    def problems_of_load(
+        self, load_id: int, limit: int | None = None, offset: int = 0, raw_rows: bool = False
+    ) -> LoadSlice:
+        """The problems one load quarantined, `limit` of them from `offset`, with the count of all."""
+        from vrhub.warehouse import loaded
+
+        with self.open(read_only=True) as wh:
+            return loaded.problems(wh, load_id, limit, offset, raw_rows)
+
+    def boroughs(self) -> pa.Table:
+        """The boroughs of the loaded area lookup (lad_code, lad_name), by code."""
+        from vrhub.warehouse.areas import boroughs
+
+        with self.open(read_only=True) as wh:
+            return boroughs(wh)
 
     # -- reading -------------------------------------------------------------------------------------
     def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:
@@ -293,3 +368,142 @@ class Hub:
                     "Run `vrhub sql` against a copy of the warehouse, or stop the server first.",
                 )
             return adhoc.run(wh, query, timeout)
+
+    # -- linkage (people across agencies) ---------------------------------------------------------------
+    def ingest_people(
+        self,
+        paths: Iterable[Path],
+        agency: str,
+        encoding: str | None = None,
+        progress: Callable[[Path, str], None] | None = None,
+        user: str | None = None,
+    ) -> Iterable[PeopleLoadSummary]:
+        """Load people files of one agency into the linkage vault; yields one summary per file. The
+        warehouse records each load and its quarantined rows (identifiers pseudonymised), never a name."""
+        import ibis
+
+        from vrhub.linkage.ingest import ingest_people
+        from vrhub.linkage.vault import Vault
+        from vrhub.sources.context import IngestContext
+
+        paths = list(paths)
+        for path in paths:
+            if not path.is_file():
+                raise VrhubError(
+                    f"{path}: no such file",
+                    "Check the path; quote names that contain spaces.",
+                    parameter="files",
+                    value=path,
+                )
+        with self.open() as wh, Vault.open(self.settings.data_dir) as vault:
+            self._ensure_ready(wh)
+            pseudonyms = self._pseudonymiser(wh)
+            for path in paths:
+                # The clear values are staged on a connection of their own, never the warehouse's.
+                staging = ibis.duckdb.connect()
+                ctx = IngestContext(
+                    con=staging, pseudonyms=pseudonyms, lookup=None, definition_version=definitions_version()
+                )
+                note = (lambda stage, p=path: progress(p, stage)) if progress else None
+                try:
+                    yield ingest_people(
+                        wh, vault, path, agency, ctx, encoding=encoding, progress=note, user=user
+                    )
+                finally:
+                    staging.disconnect()
+
+    def link(
+        self,
+        engine: str = "duckdb",
+        full: bool = False,
+        threshold: float | None = None,
+        progress: Callable[[str], None] | None = None,
+        user: str | None = None,
+    ) -> LinkRun:
+        """Link every people record across agencies into people, and write their pseudonymous person ids to
+        the warehouse (`person_links`). Later runs link new loads incrementally unless `full`."""
+        from vrhub.linkage.model import THRESHOLD
+        from vrhub.linkage.run import link_people
+        from vrhub.linkage.vault import Vault
+
+        if threshold is not None and not 0 < threshold < 1:
+            raise BadValue(
+                f"the threshold {threshold} is not a probability between 0 and 1",
+                "Give a match probability such as 0.95.",
+                parameter="threshold",
+                value=threshold,
+            )
+        with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+            self._ensure_ready(wh)
+            pseudonyms = self._pseudonymiser(wh)
+            return link_people(
+                wh,
+                vault,
+                pseudonyms,
+                engine=engine,
+                full=full,
+                threshold=THRESHOLD if threshold is None else threshold,
+                user=user,
+                progress=progress,
+            )
+
+    def link_clusters(self) -> pa.Table:
+        """Every linked people record: `file_name`, `row_number`, `person_id` (pseudonymous)."""
+        with self.open(read_only=True) as wh:
+            links = wh.table("person_links")
+            return wh.to_arrow(
+                links.select("file_name", "row_number", "person_id").order_by(["file_name", "row_number"])
+            )
+
+    def link_quality(
+        self, truth: Path | None = None, review_sample: Path | None = None, user: str | None = None
+    ) -> LinkQuality:
+        """How good the last linkage run is: its match weights, estimated precision and recall, and (given a
+        file of `record_ref, cluster`) measured pairwise precision, recall and F1. `review_sample` writes the
+        pairs nearest the threshold, with their clear identifiers, for clerical review (audited)."""
+        from vrhub.linkage.quality import link_quality
+        from vrhub.linkage.vault import Vault
+
+        with self.open(read_only=True) as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+            pseudonyms = self._pseudonymiser(wh)
+            return link_quality(wh, vault, pseudonyms, truth=truth, review_sample=review_sample, user=user)
+
+    def link_purge(self, older_than: str, user: str | None = None) -> dict[str, int]:
+        """Delete from the vault the people records loaded longer ago than `older_than` (`365d`, `52w`,
+        `12m`, `2y`), and their person links; audited. Run the linkage again to regroup what remains."""
+        from vrhub.linkage.purge import purge
+        from vrhub.linkage.vault import Vault
+
+        with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+            self._ensure_ready(wh)
+            return purge(wh, vault, older_than, user=user)
+
+    # -- cohorts -------------------------------------------------------------------------------------
+    def cohorts(self, folder: Path | None = None, person_level: bool = False) -> pd.DataFrame:
+        """The cohorts (rule cohorts and each intervention's participants) and their linked members,
+        rounded with small numbers hidden unless `person_level` (the analyst's view)."""
+        from vrhub.cohorts.catalogue import cohort_table
+
+        with self.open(read_only=True) as wh:
+            return cohort_table(wh, folder, person_level=person_level)
+
+    def cohort_outcomes(
+        self,
+        name: str,
+        follow_up: str | Iterable[int] = "6,12,24",
+        seed: int | None = None,
+        person_level: bool = False,
+        folder: Path | None = None,
+    ) -> CohortOutcomes:
+        """A cohort's outcomes against a matched comparison group (see `vrhub.cohorts.outcomes`). Aggregates
+        under the small-number rules, unless `person_level`: the analyst's view, with every person's times
+        (the web's role check and audit are to come; nothing else asks for it)."""
+        from vrhub.cohorts.catalogue import get_cohort
+        from vrhub.cohorts.outcomes import DEFAULT_SEED, cohort_outcomes, parse_follow_up
+
+        months = parse_follow_up(follow_up if isinstance(follow_up, str) else list(follow_up))
+        with self.open(read_only=True) as wh:
+            cohort = get_cohort(wh, name, folder)
+            return cohort_outcomes(
+                wh, cohort, months, seed=DEFAULT_SEED if seed is None else seed, person_level=person_level
+            )

@@ -28,7 +28,7 @@ from vrhub.pseudonymise import (
 )
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.metadata import KEY_FINGERPRINT, PSEUDONYM_SCHEME, get_setting, set_setting
-from vrhub.warehouse.tables import SCHEMAS
+from vrhub.warehouse.tables import PSEUDONYM_COLUMNS, SCHEMAS
 
 BACKUP_DOC = "docs/operations.md (the pseudonym key)"
 
@@ -171,6 +171,8 @@ def rotate(wh: Warehouse, key_file: Path) -> int:
         for spec in SOURCES.values():
             rewrite_keys(wh, spec, again)
         _rekey_quarantine(wh, again)
+        for table, columns in PSEUDONYM_COLUMNS.items():
+            _rekey_columns(wh, table, columns, again)
         set_setting(wh, KEY_FINGERPRINT, fingerprint(chain))
     pending.replace(key_file)
     tables = {spec.table for spec in SOURCES.values()}
@@ -179,6 +181,24 @@ def rotate(wh: Warehouse, key_file: Path) -> int:
 
 def _pending(key_file: Path) -> Path:
     return key_file.with_name(key_file.name + ".rotating")
+
+
+def _rekey_columns(wh: Warehouse, table: str, columns: tuple[str, ...], again: Callable[[str], str]) -> None:
+    """Hash every value of `columns` again (person_links: a linked person's keys and id)."""
+    if not wh.has_table(table):
+        return
+    rekeyed = f"SELECT * REPLACE ({', '.join(f'{again(c)} AS {c}' for c in columns)}) FROM __source"
+    if wh.is_duckdb:
+        wh.execute(f"CREATE OR REPLACE TEMP TABLE __rekeyed AS {rekeyed.replace('__source', table)}")
+    else:
+        local = ibis.duckdb.connect()
+        local.create_table("__stored", wh.to_arrow(wh.table(table)), temp=True)
+        rows = local.sql(rekeyed.replace("__source", "__stored")).to_pyarrow()
+        wh.con.create_table("__rekeyed", rows, temp=True)
+    listed = ", ".join(SCHEMAS[table].names)
+    wh.execute(f"DELETE FROM {table}")
+    wh.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM __rekeyed")
+    wh.execute("DROP TABLE IF EXISTS __rekeyed")
 
 
 def _rekey_quarantine(wh: Warehouse, again: Callable[[str], str]) -> None:

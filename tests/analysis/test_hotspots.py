@@ -14,7 +14,7 @@ import pytest
 import shapely
 from statsmodels.stats.multitest import multipletests
 
-import vrhub.analysis.spacetime as spacetime
+import vrhub.stats.spacetime as spacetime
 from vrhub.analysis.hotmap import map_png, map_spec, map_svg
 from vrhub.analysis.hotspots import TABLE_COLUMNS, getis_ord, hotspots_from_counts, lsoa_counts
 from vrhub.analysis.hotspots import kernel_density as lsoa_kde

@@ -45,6 +45,8 @@ GOOD = {
     "ambulance": "ambulance/good.csv",
     "fire": "fire/good.csv",
     "indicators": "indicators/good.csv",
+    "education-records": "education-records/good.csv",
+    "participants": "participants/good.csv",
     "areas": "areas/good.csv",
     "population": "population/ONS2020_sample.csv",
 }

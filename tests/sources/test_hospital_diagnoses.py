@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.sources.helpers import ingest, quarantined, rows
-from vrhub.hub import Hub
+from vrhub.hub import Hub, migrations
 from vrhub.measures import MeasureRequest
 from vrhub.measures.catalogue import builtin_catalogue
 from vrhub.warehouse.migrations import migrate
@@ -113,7 +113,7 @@ def test_a_warehouse_from_before_diagnoses_gains_them_and_still_matches_its_file
                 wh.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         wh.execute("UPDATE hospital_admissions SET row_key = sha256(coalesce(admission_key, ''))")
         wh.execute("DELETE FROM schema_migrations WHERE version = 6")
-        assert migrate(wh) == [6]
+        assert migrate(wh, migrations()) == [6]
     flags = rows(hub, "SELECT icd10_cause, sharp_object_any_position AS any FROM hospital_admissions")
     assert sorted((r["icd10_cause"], r["any"]) for r in flags) == [
         ("V01", False),

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.sources.helpers import ingest, rows
-from vrhub.hub import Hub
+from vrhub.hub import Hub, migrations
 from vrhub.warehouse.migrations import migrate
 from vrhub.warehouse.tables import RECORD_TABLES
 
@@ -28,7 +28,7 @@ def test_a_warehouse_from_before_record_versions_is_keyed_again(hub: Hub, tmp_pa
         wh.execute("UPDATE police_records SET row_key = sha256(crime_key)")
         wh.execute("ALTER TABLE loads DROP COLUMN rows_corrected")
         wh.execute("DELETE FROM schema_migrations WHERE version = 5")
-        assert migrate(wh) == [5]
+        assert migrate(wh, migrations()) == [5]
     lines = POLICE.read_text().splitlines()
     reordered = tmp_path / "re-extract.csv"
     reordered.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")

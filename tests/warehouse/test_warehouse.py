@@ -10,18 +10,20 @@ import pyarrow as pa
 import pytest
 
 from vrhub.errors import WarehouseError
+from vrhub.hub import migrations
 from vrhub.warehouse import open_warehouse
-from vrhub.warehouse.migrations import MIGRATIONS, applied_versions, current_version, migrate
+from vrhub.warehouse.migrations import applied_versions, current_version, migrate
 from vrhub.warehouse.tables import SCHEMAS
 
 pytestmark = pytest.mark.slow
+MIGRATIONS = migrations()
 
 
 def test_migrations_apply_once_and_create_every_table(tmp_path: Path) -> None:
     url = str(tmp_path / "w.duckdb")
     with open_warehouse(url) as wh:
-        assert migrate(wh) == [v for v, _, _ in MIGRATIONS]
-        assert migrate(wh) == []
+        assert migrate(wh, MIGRATIONS) == [v for v, _, _ in MIGRATIONS]
+        assert migrate(wh, MIGRATIONS) == []
         assert current_version(wh) == max(v for v, _, _ in MIGRATIONS)
         assert set(SCHEMAS) <= set(wh.con.list_tables())
         for name, schema in SCHEMAS.items():
@@ -32,12 +34,12 @@ def test_migrations_apply_once_and_create_every_table(tmp_path: Path) -> None:
                 str(t) for t in schema.types
             ]
     with open_warehouse(url) as wh:
-        assert migrate(wh) == [] and applied_versions(wh) == {v for v, _, _ in MIGRATIONS}
+        assert migrate(wh, MIGRATIONS) == [] and applied_versions(wh) == {v for v, _, _ in MIGRATIONS}
 
 
 def test_a_transaction_is_all_or_nothing(tmp_path: Path) -> None:
     with open_warehouse(str(tmp_path / "w.duckdb")) as wh:
-        migrate(wh)
+        migrate(wh, MIGRATIONS)
         row = pa.table(
             {
                 "indicator_id": ["x"],
@@ -68,7 +70,7 @@ def test_read_only_needs_an_existing_warehouse_and_refuses_writes(tmp_path: Path
         open_warehouse(str(missing), read_only=True)
     assert "vrhub init" in refused.value.hint and not missing.exists()
     with open_warehouse(str(tmp_path / "w.duckdb")) as wh:
-        migrate(wh)
+        migrate(wh, MIGRATIONS)
     with (
         open_warehouse(str(tmp_path / "w.duckdb"), read_only=True) as wh,
         pytest.raises(Exception, match="read-only"),
@@ -79,7 +81,7 @@ def test_read_only_needs_an_existing_warehouse_and_refuses_writes(tmp_path: Path
 def test_a_warehouse_another_process_is_writing_gives_advice(tmp_path: Path) -> None:
     url = str(tmp_path / "w.duckdb")
     with open_warehouse(url) as wh:
-        migrate(wh)
+        migrate(wh, MIGRATIONS)
     holder = subprocess.Popen(
         [
             sys.executable,

@@ -58,7 +58,7 @@ def give(client: Client, text: str, address: str = "192.0.2.9"):
 
 @pytest.mark.django_db
 def test_public_feedback_past_the_limit_is_refused_and_not_saved(client, settings) -> None:
-    from vrhub.delivery.models import Feedback
+    from vrhub.web.delivery.models import Feedback
 
     settings.VRHUB_FEEDBACK_RATE = "2/hour"
     assert give(client, "").status_code == 400  # a mistake in the form does not count

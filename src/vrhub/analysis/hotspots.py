@@ -5,7 +5,7 @@ Counts are aggregated to LSOA before any statistics: police.uk moves every crime
 point, so point-level "hot spots" can be artefacts of snapping (field references 5.3). LSOAs have
 similar populations (about 1,500 people), so counts per LSOA compare roughly like rates.
 
-How it is done (choices documented in `vrhub.analysis.spacetime`): binary queen weights with self
+How it is done (choices documented in `vrhub.stats.spacetime`): binary queen weights with self
 (Gi*), analytical two-sided p-values (guarded for sparse counts), Benjamini-Hochberg FDR across the
 area's LSOAs. Every LSOA of the
 area is in the test, with zero counts where nothing was recorded: leaving them out would make the
@@ -31,7 +31,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-import vrhub.analysis.spacetime as spacetime
+import vrhub.stats.spacetime as spacetime
 from vrhub.errors import VrhubError
 from vrhub.geography import VINTAGES, load_lsoa_boundaries
 from vrhub.geography.best_fit import load_best_fit

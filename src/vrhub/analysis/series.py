@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vrhub.analysis.trends import (
+from vrhub.config import FORCE_CODE
+from vrhub.measures import Catalogue, MeasureRequest, compute
+from vrhub.stats.trends import (
     Step,
     detect_steps,
     rolling_twelve_months,
     same_month_last_year,
     seasonal_profile,
 )
-from vrhub.config import FORCE_CODE
-from vrhub.measures import Catalogue, MeasureRequest, compute
 from vrhub.warehouse import Warehouse
 
 

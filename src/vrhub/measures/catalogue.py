@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from vrhub.definitions import get_definition
-from vrhub.errors import DefinitionError, UnknownMeasure
+from vrhub.errors import BadValue, DefinitionError, UnknownMeasure, one_of
 from vrhub.warehouse.tables import SCHEMAS
 
 COUNTS = ("offences", "victim_incidents", "records", "indicator")
@@ -27,6 +27,8 @@ EVENT_DATE = {
     "ambulance_callouts": "call_at",
     "fire_incidents": "incident_date",
 }
+# What a measure can be broken down by, and the column its source's records need for it.
+BREAKDOWN_COLUMNS = {"age_band": "age", "sex": "sex"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,16 @@ class Measure:
     def definition_version(self) -> str:
         return get_definition(self.definition).label if self.definition else ""
 
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        """The breakdowns the engine gives this measure rows for: those whose column its source's records
+        carry. None for a reported indicator (it comes as reported) or a measure split by a column of its
+        own (its split is its breakdown; asked for age or sex as well, it gives its split alone)."""
+        if self.split_by or self.source not in EVENT_DATE:
+            return ()
+        columns = SCHEMAS[self.source].names
+        return tuple(by for by, column in BREAKDOWN_COLUMNS.items() if column in columns)
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -70,6 +82,15 @@ class Catalogue:
                 value=measure_id,
             )
         return self.measures[measure_id]
+
+    def breakable(self, by: str) -> list[str]:
+        """The measures a breakdown by `by` gives rows for, in catalogue order: what to ask the engine for
+        when every measure is wanted by age band or sex (the others would be refused or give none)."""
+        if by not in BREAKDOWN_COLUMNS:
+            raise BadValue(
+                f"cannot break down by '{by}'", one_of(BREAKDOWN_COLUMNS), parameter="by", value=by
+            )
+        return [m.id for m in self.measures.values() if by in m.breakdowns]
 
 
 def _check(measure_id: str, spec: dict[str, Any]) -> Measure:

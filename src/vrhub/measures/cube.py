@@ -25,8 +25,9 @@ import pyarrow as pa
 
 from vrhub.definitions import get_definition
 from vrhub.measures.catalogue import EVENT_DATE, Measure, builtin_catalogue
-from vrhub.measures.expressions import BREAKDOWNS, Classified, grouped
+from vrhub.measures.expressions import Classified, grouped
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.events import RecordsChanged
 from vrhub.warehouse.tables import SCHEMAS, history_table
 
 COUNTS, SPECS = "measure_counts", "measure_count_specs"
@@ -57,12 +58,11 @@ def signature(source: str, measure: Measure | None, extra: str | None) -> str:
 
 
 def extras(source: str, measures: Iterable[Measure]) -> dict[str | None, list[Measure]]:
-    """The breakdowns each measure is counted by: none and age band and sex (where the source records
-    people) for plain measures; its own split for a split measure."""
-    people = "age" in SCHEMAS[source].names
+    """The breakdowns each measure is counted by: none, and the catalogue's breakdowns of the measure (age
+    band and sex where its source records them), for plain measures; its own split for a split measure."""
     out: dict[str | None, list[Measure]] = {}
     for m in measures:
-        extras_of: list[str | None] = [m.split_by] if m.split_by else [None, *(BREAKDOWNS if people else ())]
+        extras_of: list[str | None] = [m.split_by] if m.split_by else [None, *m.breakdowns]
         for extra in extras_of:
             out.setdefault(extra, []).append(m)
     return out
@@ -87,6 +87,11 @@ def counted(wh: Warehouse, source: str, measures: list[Measure], extra: str | No
     metrics = {mid: c.value.sum(where=c.sig == sig).fill_null(0) for mid, sig in sigs.items()}
     metrics[ROWS] = c.value.sum(where=c.sig == rows_sig).fill_null(0)
     return c.group_by(keys).aggregate(**metrics)
+
+
+def recount(wh: Warehouse, event: RecordsChanged) -> None:
+    """The warehouse's listener: records changed, so the counts made from them are brought up to date."""
+    refresh(wh, event.table, event.load_id, event.staged, event.classified)
 
 
 def refresh(

@@ -24,7 +24,7 @@ import pyarrow as pa
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import BadValue, UnknownArea, one_of
 from vrhub.measures import cube, periods
-from vrhub.measures.catalogue import POPULATIONS, Catalogue, Measure
+from vrhub.measures.catalogue import BREAKDOWN_COLUMNS, POPULATIONS, Catalogue, Measure
 from vrhub.measures.expressions import (
     AGE_BANDS,
     BREAKDOWNS,
@@ -34,10 +34,16 @@ from vrhub.measures.expressions import (
     grouped,
     no_person,
 )
+from vrhub.stats.change import COLUMNS as CHANGE_COLUMNS
 from vrhub.stats.change import change_statistics
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.history import as_at, snapshot
 
+# The statistics of a change (vrhub.stats.change) that a row carries, beside its own percentages. Against
+# the same period of the baseline year it carries the ratio, its interval and p; Wheeler's z and the small-
+# count flag read a period against the one before.
+STAT_COLUMNS = tuple(c for c in CHANGE_COLUMNS if c not in ("absolute_change", "pct_change"))
+BASELINE_STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value")
 COLUMNS = [
     "measure_id",
     "period",
@@ -52,30 +58,24 @@ COLUMNS = [
     "change_vs_baseline_pct",
     "rate_per_100k",
     "definition_version",
-    # Against the previous period:
-    "rate_ratio",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "wheeler_z",
-    "small_count",
-    # Against the same period of the baseline year:
-    "rate_ratio_vs_baseline",
-    "ci_low_vs_baseline",
-    "ci_high_vs_baseline",
-    "p_value_vs_baseline",
+    *STAT_COLUMNS,
+    *(f"{c}_vs_baseline" for c in BASELINE_STAT_COLUMNS),
     "notes",  # the measure's note, then each reason a figure of the row is blank or adjusted; '; '-separated
     "snapshot",
 ]
-STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z", "small_count")
-BASELINE_STAT_COLUMNS = ("rate_ratio", "ci_low", "ci_high", "p_value")
+# What a reader takes in at a glance (the terminal's table): the figures, the changes and whether chance
+# explains the latest one; --format csv or json carries every column.
+AT_A_GLANCE = [
+    *("measure_id", "period", "months", "area_code", "area_name", "breakdown", "value"),
+    *("change_vs_previous_pct", "change_vs_baseline_pct", "rate_per_100k", "rate_ratio", "p_value", "notes"),
+]
 # Reasons a row's figures are blank or adjusted, in the order `notes` gives them (after the measure's note).
 _REASONS = ("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate")
 
 
 @dataclass
 class MeasureRequest:
-    measures: list[str] | None = None  # None: every measure in the catalogue
+    measures: list[str] | None = None  # None: every measure (with a breakdown, every one it breaks down)
     period: str | None = None  # None: each measure's natural period
     area: str | None = None
     by: str | list[str] | None = None  # age_band and/or sex
@@ -104,10 +104,12 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
             parameter="period",
             value=request.period,
         )
+    # Every measure, asked for by age band or sex, is every measure that breaks down so (the catalogue's
+    # answer): fire call-outs record no ages, and reported indicators come as reported.
     chosen = (
         [catalogue.get(m) for m in request.measures]
         if request.measures
-        else list(catalogue.measures.values())
+        else [m for m in catalogue.measures.values() if set(request.breakdowns) <= set(m.breakdowns)]
     )
     areas = _areas(wh)
     frames, partial = [], {}
@@ -200,9 +202,9 @@ def _event_counts(
     # Counted at load: read those instead of scanning the records (they count the warehouse as it stands).
     counted = cube.complete(wh, source) if request.as_at is None else set()
     for group, extra in queries:
-        if extra in BREAKDOWNS and extra.replace("age_band", "age") not in t.columns:
+        if extra in BREAKDOWNS and BREAKDOWN_COLUMNS[extra] not in t.columns:
             raise BadValue(
-                f"cannot break down by '{extra}': {source} has no {extra.replace('_band', '')}",
+                f"cannot break down by '{extra}': {source} has no {BREAKDOWN_COLUMNS[extra]}",
                 "Choose measures from a source that records people, or no breakdown.",
                 parameter="by",
                 value=extra,

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 
 from vrhub.definitions import get_definition, predicate
 from vrhub.errors import DefinitionError
-from vrhub.measures.catalogue import EVENT_DATE, Measure
+from vrhub.measures.catalogue import BREAKDOWN_COLUMNS, EVENT_DATE, Measure
 
 AGE_BANDS = (
     (0, 9, "0-9"),
@@ -32,7 +32,7 @@ AGE_BANDS = (
     (50, 64, "50-64"),
     (65, 120, "65+"),
 )
-BREAKDOWNS = ("age_band", "sex")
+BREAKDOWNS = tuple(BREAKDOWN_COLUMNS)
 UNKNOWN = {"age_band": "unknown", "sex": "U"}  # the band of a person whose age or sex is not recorded
 SEXES = ("F", "M", "U")  # in the order a crime's youngest person is chosen among equals
 _NO_AGE = 999  # ranks a person of unknown age after every known age

@@ -4,15 +4,22 @@ baseline year, so a quarter is compared with the same quarter, keeping seasons a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from vrhub.errors import BadValue
+
+if TYPE_CHECKING:  # pandas loads in `labels` alone: the quarter arithmetic is needed where pandas is not
+    import pandas as pd
 
 KINDS = ("year", "financial-year", "quarter", "month")
 
 
 def labels(kind: str, months: pd.Series) -> pd.Series:
     """Label each first-of-month date with its period."""
+    import pandas as pd
+
     months = pd.to_datetime(months)
     year, month = months.dt.year, months.dt.month
     if kind == "year":
@@ -71,3 +78,34 @@ def previous(label: str) -> str:
 
 def in_baseline_year(label: str, baseline: int) -> str:
     return shift(label, years=baseline - year_of(label))
+
+
+# Calendar quarters as plain dates, for what counts by quarter outside the warehouse (delivery's quarterly
+# updates, KPIs and steering group packs): the same labels as the measures' quarters.
+
+
+def quarter_of(day: dt.date) -> str:
+    """The calendar quarter a day falls in, e.g. 2021-Q4."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_index(label: str) -> int:
+    """Quarters counted from year 0, so two labels' difference is the number of quarters between them."""
+    if kind_of(label or "") != "quarter":
+        raise BadValue(
+            f"'{label}' is not a quarter", "Write it as 2021-Q4.", parameter="quarter", value=label
+        )
+    return year_of(label) * 4 + int(label[-1]) - 1
+
+
+def quarter_label(index: int) -> str:
+    """The quarter `index` quarters after the first of year 0: quarter_label(quarter_index(q)) == q."""
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a calendar quarter such as 2021-Q4."""
+    index = quarter_index(label)
+    start = dt.date(index // 4, index % 4 * 3 + 1, 1)
+    following = dt.date((index + 1) // 4, (index + 1) % 4 * 3 + 1, 1)
+    return start, following - dt.timedelta(days=1)

@@ -17,17 +17,18 @@ import pandas as pd
 
 from vrhub.analysis.hotmap import map_svg
 from vrhub.analysis.series import monthly_trend
-from vrhub.analysis.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.quality.recording import recording_changes, touching
 from vrhub.reports import charts, parts, sections
+from vrhub.reports.document import write_document
 from vrhub.reports.public import public_copy
 from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
 from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
 from vrhub.reports.summary import latest_changes
+from vrhub.stats.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.history import snapshot
 
@@ -411,16 +412,8 @@ def write_report(
             **data,
         )
     )
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = out_dir / f"vrhub-report-{edition}.html"
-    path.write_text(html, encoding="utf-8")
-    pdf_path = None
-    if pdf:
-        import weasyprint
-
-        pdf_path = path.with_suffix(".pdf")
-        weasyprint.HTML(string=html, base_url=str(out_dir)).write_pdf(pdf_path)
-    return Report(path, pdf_path, sum(not c.ok and not c.self_contradictory for c in found))
+    written = write_document(html, out_dir / f"vrhub-report-{edition}.html", pdf=pdf)
+    return Report(written.html, written.pdf, sum(not c.ok and not c.self_contradictory for c in found))
 
 
 def _fmt(value: Any, digits: int = 0) -> str:

@@ -56,9 +56,9 @@ def _part_year_note(
 ) -> tuple[str, str]:
     """For a change against a part year: the label saying so, and the change per month of data beside it.
     The strategy's figure is reproduced as published; it compares unlike periods, so is not to be quoted."""
-    from vrhub.analysis.wording import format_change
     from vrhub.measures.catalogue import builtin_catalogue
     from vrhub.reports import parts
+    from vrhub.stats.wording import format_change
 
     catalogue = builtin_catalogue()
     if f.measure_id not in catalogue.measures:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vrhub.analysis.wording import change_words
 from vrhub.config import FORCE_CODE
 from vrhub.measures import periods
 from vrhub.measures.catalogue import Catalogue, Measure
@@ -17,6 +16,7 @@ from vrhub.quality.recording import RecordingChange, touching
 from vrhub.reports import parts
 from vrhub.reports.published import figures
 from vrhub.reports.reproduction import Values
+from vrhub.stats.wording import change_words
 
 YEARS = ("2019", "2020", "2021")
 HEADINGS = {"2019": "2019 baseline", "2020": "2020 (COVID)", "2021": "2021 latest"}

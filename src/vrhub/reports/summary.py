@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vrhub.analysis.wording import describe_change
 from vrhub.config import FORCE_CODE
 from vrhub.measures import Catalogue
 from vrhub.quality.recording import RecordingChange, caveat, touching
 from vrhub.reports import parts
 from vrhub.reports.reproduction import Values
 from vrhub.stats.change import change_statistics
+from vrhub.stats.wording import describe_change
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ from vrhub.errors import UnknownSource
 from vrhub.sources import (
     ambulance,
     ed_attendances,
+    education_records,
     fire,
     hospital_admissions,
     indicators,
+    participants,
+    people,
     police_records,
     police_uk,
 )
@@ -24,9 +27,14 @@ SOURCES: dict[str, SourceSpec] = {
         ambulance,
         fire,
         indicators,
+        education_records,
+        participants,
     )
 }
 REFERENCE_SOURCES = ("areas", "population")
+# Sources whose rows hold people's clear identifiers: loaded by the linkage (`vrhub.linkage`) into its vault,
+# never into a warehouse table, so they stand apart from the record sources above.
+PERSON_SOURCES: dict[str, SourceSpec] = {people.SPEC.name: people.SPEC}
 
 
 def get_source(name: str) -> SourceSpec:

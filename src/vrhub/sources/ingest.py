@@ -18,7 +18,6 @@ import ibis
 import pyarrow as pa
 
 from vrhub.errors import InputRefused
-from vrhub.measures.cube import refresh as refresh_counts
 from vrhub.sources.context import IngestContext
 from vrhub.sources.problems import (
     check_structure,
@@ -32,6 +31,7 @@ from vrhub.sources.reading import Header, check_columns, quote_ident, read_heade
 from vrhub.sources.spec import SourceSpec
 from vrhub.sources.staging import Staged, count_rows, keyed_sql, problem_sql, typed_sql
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.events import RecordsChanged
 from vrhub.warehouse.tables import SCHEMAS, history_table
 
 Progress = Callable[[str], None]
@@ -331,11 +331,11 @@ def _load(
         restated = _replace(wh, spec, prefix, fresh.select("__seq", *typed), con)
     elif wh.is_duckdb:
         wh.insert(spec.table, fresh.select(typed))
-        # In the load's transaction, so the counts never disagree with the records.
-        refresh_counts(wh, spec.table, load_id, fresh, spec.classified)
+        # In the load's transaction, so what is derived from the records never disagrees with them.
+        wh.records_changed(RecordsChanged(spec.table, load_id, fresh, spec.classified))
     else:
         wh.insert(spec.table, con.to_pyarrow(fresh.select(typed)))
-        refresh_counts(wh, spec.table, load_id)
+        wh.records_changed(RecordsChanged(spec.table, load_id))
 
     if counts["bad"] or counts["rejected"]:
         held = con.table(f"{prefix}_quarantine")

@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
-from statsmodels.stats.proportion import proportion_confint
+
+# scipy and statsmodels (3-4 s to import cold) load where a change is computed: the periods arithmetic beside
+# the engine, which Django's start-up and `vrhub delivery` need, must not pay for them.
 
 COLUMNS = [
     "absolute_change",
@@ -142,6 +143,8 @@ def _interval(
     high = np.full(c.shape, np.nan)
     if not ok.any():
         return low, high
+    from statsmodels.stats.proportion import proportion_confint
+
     s_low, s_high = proportion_confint(c[ok], (c + p)[ok], alpha=1 - CONFIDENCE, method="beta")
     scale = e_p[ok] / e_c[ok]
     # s_high is below 1 whenever previous > 0, which `ok` guarantees, so the upper bound is finite.
@@ -172,6 +175,8 @@ def binomial_two_sided(k: np.ndarray, n: np.ndarray, prob: np.ndarray) -> np.nda
     loop). This follows scipy's algorithm step for step, vectorised: the probability of every outcome no
     more likely than the one observed, found by a binary search on the far side of the mode.
     """
+    from scipy.stats import binom
+
     k, n, prob = (np.asarray(a, dtype="float64") for a in np.broadcast_arrays(k, n, prob))
     d = binom.pmf(k, n, prob)
     rerr = 1 + 1e-7

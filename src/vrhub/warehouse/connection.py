@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import ibis
 import pyarrow as pa
 
 from vrhub.errors import WarehouseError
+from vrhub.warehouse.events import RecordsChanged
 
 
 class Warehouse:
@@ -27,6 +28,7 @@ class Warehouse:
         self.con = con
         self.url = url
         self.read_only = read_only
+        self._listeners: list[Callable[[Warehouse, RecordsChanged], None]] = []
 
     @property
     def is_duckdb(self) -> bool:
@@ -63,6 +65,16 @@ class Warehouse:
 
     def execute(self, statement: str) -> None:
         self.con.raw_sql(statement)
+
+    # -- telling those who derive figures from the records ---------------------------------------------
+    def listen(self, listener: Callable[[Warehouse, RecordsChanged], None]) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def records_changed(self, event: RecordsChanged) -> None:
+        """Called by a writer inside its transaction; each listener updates what it derives, in it too."""
+        for listener in self._listeners:
+            listener(self, event)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -165,6 +165,32 @@ SCHEMAS: dict[str, ibis.Schema] = {
             **_PROVENANCE,
         }
     ),
+    # Pupil-level education events (sources/education_records.py) and intervention participants
+    # (sources/participants.py): the records cohorts are drawn from and NEET is followed in.
+    "education_records": ibis.schema(
+        {
+            "pupil_key": "string",
+            "event_type": "string",
+            "start_date": "date",
+            "end_date": "date",
+            "provider": "string",
+            "postcode_district": "string",
+            **_PLACE,
+            **_PERSON,
+            **_PROVENANCE,
+        }
+    ),
+    "participants": ibis.schema(
+        {
+            "participant_key": "string",
+            "intervention": "string",
+            "start_date": "date",
+            "end_date": "date",
+            **_PLACE,
+            **_PERSON,
+            **_PROVENANCE,
+        }
+    ),
     # Event measures counted at load (measures/cube.py): what a measures request reads instead of records.
     "measure_counts": ibis.schema(
         {
@@ -192,7 +218,28 @@ SCHEMAS: dict[str, ibis.Schema] = {
             **_PROVENANCE,
         }
     ),
+    # Who is who across agencies (vrhub.linkage): one row per people record the linkage holds, with only
+    # pseudonyms. `record_key` is the pseudonym of the agency's record_ref; `source_key` the pseudonym of
+    # its source_ref made as `source` stores it (police_records.person_key, ed_attendances.attendance_key,
+    # hospital_admissions.admission_key), so a person's events are a join away; `person_id` names the
+    # person: a keyed hash of the person's earliest record, so it stands while that person's records do.
+    "person_links": ibis.schema(
+        {
+            "agency": "string",
+            "record_key": "string",
+            "source": "string",
+            "source_key": "string",
+            "person_id": "string",
+            "run_id": "int64",
+            "load_id": "int64",
+            "file_name": "string",
+            "row_number": "int64",
+        }
+    ),
 }
+
+# Columns holding pseudonyms outside the record tables: `vrhub key rotate` hashes them again with the rest.
+PSEUDONYM_COLUMNS: dict[str, tuple[str, ...]] = {"person_links": ("record_key", "source_key", "person_id")}
 
 # The record tables: each keeps its superseded versions in `<table>_history` (its columns and the load that
 # superseded the row), so a figure can be reproduced as the warehouse stood at an earlier load.
@@ -207,9 +254,14 @@ RECORD_TABLES = (
 )
 
 
+# Record tables made after record versions were (migration 5, which gave the tables above their history):
+# their own migration makes them and their history together.
+PERSON_RECORD_TABLES = ("education_records", "participants")
+
+
 def history_table(table: str) -> str:
     return f"{table}_history"
 
 
-for _table in RECORD_TABLES:
+for _table in (*RECORD_TABLES, *PERSON_RECORD_TABLES):
     SCHEMAS[history_table(_table)] = ibis.schema({**SCHEMAS[_table], "superseded_by": "int64"})

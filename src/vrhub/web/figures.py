@@ -42,24 +42,8 @@ def cached(key: tuple[Any, ...], make: Any) -> Any:
 def measures(
     measure: str | None = None, period: str | None = None, area: str | None = None, by: str | None = None
 ) -> MeasureResult:
-    chosen = [measure] if measure else (breakdown_measures(by) if by else None)
-    request = MeasureRequest(measures=chosen, period=period, area=area, by=by)
+    request = MeasureRequest(measures=[measure] if measure else None, period=period, area=area, by=by)
     return cached(("measures", measure, period, area, by), lambda: hub().measures(request))
-
-
-def breakdown_measures(by: str) -> list[str]:
-    """The measures whose records carry `by` (age_band: an age; sex): fire incidents and reported
-    indicators have neither, and asking the engine to break them down is an error."""
-
-    def find() -> list[str]:
-        column = "age" if by == "age_band" else by
-        measures = catalogue().measures.values()
-        with hub().open(read_only=True) as wh:
-            tables = {m.source for m in measures if wh.has_table(m.source)}
-            carrying = {t for t in tables if column in wh.table(t).columns}
-        return [m.id for m in measures if m.source in carrying]
-
-    return cached(("breakdown_measures", by), find)
 
 
 def measures_frame(**kwargs: Any) -> pd.DataFrame:
@@ -81,12 +65,10 @@ def areas() -> list[dict[str, str]]:
 
 
 def _read_areas() -> list[dict[str, str]]:
-    with hub().open(read_only=True) as wh:
-        lookup = wh.table("lsoa_lookup").select("lad_code", "lad_name").distinct()
-        frame = wh.to_arrow(lookup).to_pandas()
-    frame = frame.dropna().sort_values(["lad_code", "lad_name"]).drop_duplicates("lad_code")
+    lookup = hub().boroughs()
     boroughs = [
-        {"code": c, "name": n, "kind": "borough"} for c, n in zip(frame.lad_code, frame.lad_name, strict=True)
+        {"code": c, "name": n, "kind": "borough"}
+        for c, n in zip(lookup["lad_code"].to_pylist(), lookup["lad_name"].to_pylist(), strict=True)
     ]
     return [{"code": FORCE_CODE, "name": FORCE_NAME, "kind": "force"}, *boroughs]
 

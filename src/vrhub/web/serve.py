@@ -93,8 +93,8 @@ DEMO_TODAY = dt.date(2022, 1, 15)
 
 
 def _demo_delivery(say: Callable[[str], None]) -> None:
-    from vrhub.delivery.demo import load_demo_delivery
-    from vrhub.delivery.indicators import ingest_delivery_indicators
+    from vrhub.web.delivery.demo import load_demo_delivery
+    from vrhub.web.delivery.indicators import ingest_delivery_indicators
 
     made = load_demo_delivery(DEMO_TODAY)
     if made["loaded"]:

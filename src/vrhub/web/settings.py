@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "vrhub.web.dashboard",
     "vrhub.web.uploads",
     "vrhub.web.api",
-    "vrhub.delivery",
+    "vrhub.web.delivery",
 ]
 
 MIDDLEWARE = [

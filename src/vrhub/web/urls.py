@@ -13,6 +13,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("uploads/", include("vrhub.web.uploads.urls")),
-    path("delivery/", include("vrhub.delivery.urls")),
+    path("delivery/", include("vrhub.web.delivery.urls")),
     path("", include("vrhub.web.dashboard.urls")),
 ]

@@ -8,9 +8,8 @@ from typing import Any
 import pandas as pd
 
 from vrhub.config import FORCE_CODE
-from vrhub.measures import MeasureRequest, MeasureResult
+from vrhub.measures import MeasureResult
 from vrhub.reports.disclosure import public_measures
-from vrhub.warehouse.tables import SCHEMAS
 from vrhub.web import figures
 from vrhub.web.warehouse import hub
 
@@ -20,30 +19,12 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def breakable(by: str) -> list[str]:
-    """The measures whose source records what `by` needs (people's ages or sexes); indicators come as
-    reported. Asking for a breakdown of every measure means these: fire call-outs have no ages."""
-    column = "age" if by == "age_band" else "sex"
-    return [
-        m.id
-        for m in figures.catalogue().measures.values()
-        if m.source == "indicators" or (m.source in SCHEMAS and column in SCHEMAS[m.source].names)
-    ]
-
-
 def result(measure: str | None, period: str | None, area: str | None, by: str | None) -> MeasureResult:
-    if by is not None and measure is None:
-        request = MeasureRequest(measures=breakable(by), period=period, area=area, by=by)
-        return figures.cached(("api-breakable", period, area, by), lambda: hub().measures(request))
+    # Without a measure, a breakdown is of the measures the catalogue says break down (figures.measures).
     return figures.measures(measure, period, area, by)
 
 
 def _frame(measure: str | None, period: str | None, area: str | None, by: str | None) -> pd.DataFrame:
-    if by is not None and measure is None:
-        return figures.cached(
-            ("api-breakable-frame", period, area, by),
-            lambda: result(None, period, area, by).table.to_pandas(),
-        )
     # Only the filters given, so these share figures.warm()'s cache entries.
     given = {"measure": measure, "period": period, "area": area, "by": by}
     return figures.measures_frame(**{k: v for k, v in given.items() if v is not None})

@@ -32,7 +32,8 @@ ByParam = Annotated[
     Query(
         None,
         description="Add rows broken down by age band (age_band) or sex (sex). Without a measure: every "
-        "measure whose source records ages (or sexes), since some (fire call-outs) do not.",
+        "measure whose source records ages (or sexes), since some (fire call-outs) do not, and that is not "
+        "split by a column of its own.",
     ),
 ]
 LimitParam = Annotated[int, Query(1000, ge=1, le=MAX_LIMIT, description="At most this many rows.")]

@@ -7,11 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from vrhub.warehouse.tables import SCHEMAS
+from vrhub.measures.expressions import BREAKDOWNS
 from vrhub.web import figures
 from vrhub.web.warehouse import hub
-
-BREAKDOWNS = {"age_band": "age", "sex": "sex"}
 
 
 def annual() -> pd.DataFrame:
@@ -32,15 +30,9 @@ def catalogue() -> Any:
     return figures.catalogue()
 
 
-def has_breakdown(measure: Any, by: str) -> bool:
-    """Only sources that record people can be broken down by age band or sex."""
-    schema = SCHEMAS.get(measure.source)
-    return schema is not None and BREAKDOWNS[by] in schema.names and not measure.split_by
-
-
 def breakdown(measure: Any, by: str) -> pd.DataFrame:
     """One measure by year and age band or sex."""
-    if not has_breakdown(measure, by):
+    if by not in measure.breakdowns:
         return annual().iloc[0:0]
     # One pass over every measure that records people, shared by all measure pages.
     frame = figures.measures_frame(by=by)

@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from vrhub.analysis.wording import describe_change
 from vrhub.config import FORCE_CODE
 from vrhub.definitions import get_definition
 from vrhub.measures import periods
@@ -21,6 +20,7 @@ from vrhub.quality.recording import RecordingChange, caveat, touching
 from vrhub.reports import parts
 from vrhub.reports.disclosure import SUPPRESSED, public_measures
 from vrhub.stats.change import change_statistics
+from vrhub.stats.wording import describe_change
 
 ENGINE_BASELINE = ("rate_ratio", "ci_low", "ci_high", "p_value")
 STRATEGY_TABLES = {"table1": "Home Office success measures", "table2": "Local success measures"}

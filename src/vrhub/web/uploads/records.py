@@ -1,19 +1,19 @@
-"""Reading what one load brought in: its quarantined problems and its record-level rows, a page at a time,
-through the server's shared warehouse (read-only cursors: a load in progress never blocks them)."""
+"""Pages of what one load brought in: its quarantined problems and its record-level rows, read by the hub
+(vrhub.warehouse.loaded) through the server's shared warehouse (read-only cursors: a load in progress never
+blocks them)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
-
+from vrhub.warehouse.loaded import PROBLEM_COLUMNS, LoadSlice
 from vrhub.web.warehouse import hub
 
 PAGE_SIZE = 50
-QUARANTINE_COLUMNS = ["row_number", "field", "reason", "value"]
+QUARANTINE_COLUMNS = list(PROBLEM_COLUMNS)
 
 
 @dataclass
@@ -56,33 +56,25 @@ def page_number(value: str | None) -> int:
         return 1
 
 
-def _page(table: str, load_id: int, order: list[str], columns: list[str] | None, number: int) -> Page:
-    with hub().open(read_only=True) as wh:
-        t = wh.table(table)
-        mine = t.filter(t.load_id == ibis.literal(load_id, "int64"))
-        total = wh.to_arrow(mine.count().as_table()).column(0)[0].as_py()
-        columns = columns or list(t.columns)
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        number = min(number, pages)
-        chosen = mine.select(columns).order_by(order).limit(PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-        rows = wh.to_arrow(chosen).to_pylist()
-    return Page(number, PAGE_SIZE, total, columns, rows)
+def _page(read: Callable[[int, int], LoadSlice], number: int) -> Page:
+    """Page `number` of what `read(limit, offset)` gives; past the last page, the last page."""
+    got = read(PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    pages = max(1, math.ceil(got.total / PAGE_SIZE))
+    if number > pages:
+        number = pages
+        got = read(PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return Page(number, PAGE_SIZE, got.total, got.rows.column_names, got.rows.to_pylist())
 
 
 def quarantine_page(load_id: int, number: int = 1) -> Page:
-    return _page("quarantine", load_id, ["row_number", "field"], QUARANTINE_COLUMNS, number)
+    return _page(lambda limit, offset: hub().problems_of_load(load_id, limit, offset), number)
 
 
 def rows_page(table: str, load_id: int, number: int = 1) -> Page:
-    return _page(table, load_id, ["row_key"], None, number)
+    return _page(lambda limit, offset: hub().records_of_load(table, load_id, limit, offset), number)
 
 
 def quarantine_rows(load_id: int) -> Iterator[dict[str, Any]]:
     """Every problem of the load, for the CSV download (a load's quarantine fits in memory: it is the
     problem rows of one file)."""
-    with hub().open(read_only=True) as wh:
-        q = wh.table("quarantine")
-        mine = q.filter(q.load_id == ibis.literal(load_id, "int64"))
-        chosen = mine.select(*QUARANTINE_COLUMNS, "raw_row").order_by(["row_number", "field"])
-        table = wh.to_arrow(chosen)
-    yield from table.to_pylist()
+    yield from hub().problems_of_load(load_id, raw_rows=True).rows.to_pylist()

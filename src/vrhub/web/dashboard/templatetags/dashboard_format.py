@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 
-from vrhub.analysis.wording import format_change, format_p
 from vrhub.reports.disclosure import SUPPRESSED
+from vrhub.stats.wording import format_change, format_p
 
 register = template.Library()
 

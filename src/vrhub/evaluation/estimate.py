@@ -1,0 +1,64 @@
+"""One design's answer to "what did the intervention change?": an average monthly effect on the treated
+area's count, its confidence interval and p-value, and the same as a total and a percentage.
+
+Every design here estimates the same thing, the average over the post-period months of observed minus
+counterfactual counts in the treated area, so the three rows of a result compare like with like. The
+percentage divides by the design's own counterfactual total (observed total minus the effect), so a CI in
+percent is the count CI over that one number, not a separately estimated ratio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SYNTHETIC_CONTROL = "synthetic control"
+DIFF_IN_DIFF = "difference-in-differences"
+INTERRUPTED = "interrupted time series"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    method: str
+    per_month: float  # average monthly effect on the treated area's count (negative: fewer)
+    low: float  # CI of per_month
+    high: float
+    months: int  # post-period months the average is over
+    observed: float  # the treated area's post-period total
+    p_value: float
+    ci_level: float  # the confidence the interval achieves (may be below the one asked for; see `ci_method`)
+    ci_method: str
+
+    @property
+    def total(self) -> float:
+        return self.per_month * self.months
+
+    @property
+    def counterfactual(self) -> float:
+        """The post-period total the treated area would have had by this design."""
+        return self.observed - self.total
+
+    def percent(self, per_month: float) -> float | None:
+        base = self.counterfactual
+        return None if base <= 0 else 100 * per_month * self.months / base
+
+    def row(self) -> dict[str, Any]:
+        """The flat row every output format shows (one per design)."""
+        return {
+            "method": self.method,
+            "effect": self.total,
+            "effect_low": self.low * self.months,
+            "effect_high": self.high * self.months,
+            "effect_pct": self.percent(self.per_month),
+            "pct_low": self.percent(self.low),
+            "pct_high": self.percent(self.high),
+            "per_month": self.per_month,
+            "observed": self.observed,
+            "counterfactual": self.counterfactual,
+            "p_value": self.p_value,
+            "ci_level": self.ci_level,
+            "ci_method": self.ci_method,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,127 @@
+"""Where splink scores pairs: DuckDB in this process (the default), or Spark, in local mode here and on a
+cluster at national scale. Both are handed the same prepared records and settings and give back the scored
+pairs as Arrow; everything before and after (preparing records, clustering, person ids) is the same code."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from typing import Any
+
+import pyarrow as pa
+from splink import Linker, SettingsCreator
+
+from vrhub.errors import BadValue, VrhubError
+
+ENGINES = ("duckdb", "spark")
+PAIR_COLUMNS = ["uid_l", "uid_r", "match_weight"]
+
+
+class Engine:
+    name = ""
+
+    def linker(self, records: pa.Table, settings: SettingsCreator | dict[str, Any]) -> Linker:
+        raise NotImplementedError
+
+    def register(self, records: pa.Table) -> Any:
+        raise NotImplementedError
+
+    def pairs(self, scored: Any) -> pa.Table:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    def __init__(self) -> None:
+        import duckdb
+        from splink import DuckDBAPI
+
+        # A connection of its own, in memory: splink's working tables hold clear names.
+        self.con = duckdb.connect()
+        self.api = DuckDBAPI(self.con)
+
+    def linker(self, records: pa.Table, settings: SettingsCreator | dict[str, Any]) -> Linker:
+        return Linker(self.register(records), settings, log_level=None)
+
+    def register(self, records: pa.Table) -> Any:
+        return self.api.register(records)
+
+    def pairs(self, scored: Any) -> pa.Table:
+        return scored.as_duckdbpyrelation().select(", ".join(PAIR_COLUMNS)).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class SparkEngine(Engine):
+    """Spark in local mode on all cores of this machine, or on the cluster VRHUB_SPARK_MASTER names;
+    VRHUB_SPARK_PARTITIONS sets the partitions of its shuffles (8: a few per core; more on a cluster)."""
+
+    name = "spark"
+
+    def __init__(self) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise VrhubError(
+                "the Spark engine needs pyspark, which is not installed",
+                "Install vrhub with its spark extra (pip install 'vrhub[spark]') and Java 17.",
+            ) from None
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise VrhubError(
+                "the Spark engine needs Java (17), which is not installed",
+                "Install a Java 17 runtime (Debian: openjdk-17-jre-headless), or use the DuckDB engine.",
+            )
+        from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
+
+        # Spark's Python workers run this interpreter, with the packages it has, not whatever is on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        self.scratch = tempfile.mkdtemp(prefix="vrhub-spark-")
+        partitions = os.environ.get("VRHUB_SPARK_PARTITIONS", "8")
+        self.spark = (
+            SparkSession.builder.appName("vrhub-linkage")
+            .master(os.environ.get("VRHUB_SPARK_MASTER", "local[*]"))
+            .config("spark.sql.shuffle.partitions", partitions)
+            .config("spark.default.parallelism", partitions)
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.jars", similarity_jar_location())  # splink's Jaro-Winkler and friends
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.local.dir", self.scratch)
+            .config("spark.sql.warehouse.dir", os.path.join(self.scratch, "warehouse"))
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.spark.sparkContext.setCheckpointDir(os.path.join(self.scratch, "checkpoints"))
+        self.api = SparkAPI(spark_session=self.spark, num_partitions_on_repartition=int(partitions))
+
+    def linker(self, records: pa.Table, settings: SettingsCreator | dict[str, Any]) -> Linker:
+        return Linker(self.register(records), settings, log_level=None)
+
+    def register(self, records: pa.Table) -> Any:
+        return self.api.register(self.spark.createDataFrame(records.to_pandas()))
+
+    def pairs(self, scored: Any) -> pa.Table:
+        frame = scored.as_spark_dataframe().select(*PAIR_COLUMNS)
+        return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
+
+    def close(self) -> None:
+        self.spark.stop()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def engine(name: str) -> Engine:
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine()
+    raise BadValue(
+        f"unknown engine '{name}'", f"Use one of: {', '.join(ENGINES)}.", parameter="engine", value=name
+    )

@@ -1,0 +1,236 @@
+"""The linkage model: what is compared, which pairs are compared at all, and how the model learns without
+labels. Splink's Fellegi-Sunter model (`settings`, `train`), the same for every engine and for the benchmark's
+bare splink.
+
+Comparisons (each level a match weight learnt from the data; term frequencies adjust the exact-match
+levels of names and address, so a shared rare surname counts for more than a shared `smith`):
+
+- forename: exact; the same formal name (`bill`/`william`); Jaro-Winkler >= 0.92, >= 0.85; the forename one
+  side is the other's surname (names written the wrong way round or shifted); same initial; else.
+- surname: exact; Jaro-Winkler >= 0.92, >= 0.85; else.
+- date of birth: exact; day and month swapped; one character different (a typo, including a date that
+  cannot be: `1984-13-45`); within a month; the same year; within five years; else.
+- place (postcode and address together, since they say the same thing twice: two independent comparisons
+  would count a shared home twice): same postcode; same sector or a one-character postcode typo; same
+  address; same district; similar address (Jaro-Winkler >= 0.88); else.
+- sex, NHS number: exact or not.
+
+Blocking: only pairs that agree exactly on one of `BLOCKING` are compared. Each rule pairs two fields (or a
+field and part of another), so no common value alone (a frequent surname, a shared birthday) makes a
+block of millions at a million records; together they let each kind of error through somewhere (a typo in
+the surname still agrees on forename and date of birth, a moved person on names and date of birth...).
+
+Training, with no labels: u (how often a level happens among non-matches) from random pairs; m (how often
+among matches) by expectation maximisation over pairs blocked on `TRAINING` (each estimates what its rule
+does not fix); the prior (the share of all pairs that match) by expectation maximisation over the scored
+pairs, with m and u held (see `calibrate`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import math
+from typing import Any
+
+import numpy as np
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.exceptions import EMTrainingException
+
+# A pair whose match probability is at least this is the same person; people are the connected groups of
+# such pairs. High, because a group joins on any one pair: a wrong pair merges two people whole.
+THRESHOLD = 0.95
+SEED = 2024  # random pairs for u: the same records give the same model
+U_PAIRS = 2e6
+EM_PAIRS = 2e6
+# Pairs scored at least this likely are kept with the run (for the quality report).
+KEEP_PAIRS_ABOVE = 0.01
+
+BLOCKING: list[Any] = [
+    block_on("forename", "surname"),
+    block_on("surname", "dob"),
+    block_on("forename", "dob"),
+    block_on("forename_formal", "surname"),
+    block_on("forename_formal", "dob"),
+    block_on("postcode", "forename"),
+    block_on("postcode", "surname"),
+    block_on("surname", "dob_year", "forename_initial"),
+    block_on("forename", "dob_year", "surname_initial"),
+    block_on("surname", "dob_month_day"),
+    block_on("forename", "dob_month_day"),
+    block_on("dob", "surname_initial"),
+    block_on("dob", "forename_initial"),
+    block_on("dob", "address"),
+    block_on("surname", "address"),
+    block_on("address", "dob_year"),
+    block_on("forename", "postcode_district", "surname_initial"),
+    block_on("surname", "postcode_district", "forename_initial"),
+    block_on("postcode", "address"),
+    block_on("postcode_sector", "dob_year", "forename_initial"),
+    "l.forename = r.surname AND l.surname = r.forename",
+    "l.forename = r.surname AND l.dob = r.dob",
+    "l.surname = r.forename AND l.dob = r.dob",
+    block_on("nhs_number"),
+]
+TRAINING = [block_on("dob_year"), block_on("forename", "surname"), block_on("postcode_district")]
+# Rules that find matches with few false ones: the prior's starting point, before `calibrate`.
+DETERMINISTIC = [block_on("forename", "surname", "dob"), block_on("nhs_number")]
+
+
+def _level(sql: str, label: str, tf: str | None = None) -> cll.CustomLevel:
+    level = cll.CustomLevel(sql, label_for_charts=label)
+    if tf:
+        level.configure(tf_adjustment_column=tf)
+    return level
+
+
+def comparisons() -> list[Any]:
+    forename = cl.CustomComparison(
+        output_column_name="forename",
+        comparison_levels=[
+            cll.NullLevel("forename"),
+            _level("forename_l = forename_r", "exact", tf="forename"),
+            _level("forename_formal_l = forename_formal_r", "same formal name (bill, william)"),
+            cll.JaroWinklerLevel("forename", 0.92),
+            cll.JaroWinklerLevel("forename", 0.85),
+            _level(
+                "forename_l = surname_r OR forename_r = surname_l", "one's forename is the other's surname"
+            ),
+            _level("forename_initial_l = forename_initial_r", "same initial"),
+            cll.ElseLevel(),
+        ],
+    )
+    surname = cl.CustomComparison(
+        output_column_name="surname",
+        comparison_levels=[
+            cll.NullLevel("surname"),
+            _level("surname_l = surname_r", "exact", tf="surname"),
+            cll.JaroWinklerLevel("surname", 0.92),
+            cll.JaroWinklerLevel("surname", 0.85),
+            cll.ElseLevel(),
+        ],
+    )
+    swapped = (
+        "substr(dob_l, 1, 5) = substr(dob_r, 1, 5) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+        "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)"
+    )
+    dob = cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="exact"),
+            _level(swapped, "day and month swapped"),
+            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="one character different"),
+            cll.AbsoluteDateDifferenceLevel("dob_date", input_is_string=False, threshold=1, metric="month"),
+            _level("dob_year_l = dob_year_r", "same year"),
+            cll.AbsoluteDateDifferenceLevel("dob_date", input_is_string=False, threshold=5, metric="year"),
+            cll.ElseLevel(),
+        ],
+    )
+    place = cl.CustomComparison(
+        output_column_name="place",
+        comparison_levels=[
+            _level(
+                "(postcode_l IS NULL OR postcode_r IS NULL) AND (address_l IS NULL OR address_r IS NULL)",
+                "no postcode or address to compare",
+            ).configure(is_null_level=True),
+            _level("postcode_l = postcode_r", "same postcode"),
+            cll.Or(cll.ExactMatchLevel("postcode_sector"), cll.LevenshteinLevel("postcode", 1)).configure(
+                label_for_charts="same sector, or a postcode typo"
+            ),
+            _level("address_l = address_r", "same address", tf="address"),
+            _level("postcode_district_l = postcode_district_r", "same district"),
+            cll.JaroWinklerLevel("address", 0.88).configure(label_for_charts="similar address"),
+            cll.ElseLevel(),
+        ],
+    )
+    # Two people sharing a valid NHS number is an error, never chance: random pairs almost never show one,
+    # so its u is set (one pair in ten million) rather than left untrained.
+    nhs = cl.CustomComparison(
+        output_column_name="nhs_number",
+        comparison_levels=[
+            cll.NullLevel("nhs_number"),
+            cll.ExactMatchLevel("nhs_number").configure(u_probability=1e-7, fix_u_probability=True),
+            cll.ElseLevel(),
+        ],
+    )
+    return [forename, surname, dob, place, cl.ExactMatch("sex"), nhs]
+
+
+def settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="uid",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=list(BLOCKING),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def train(linker: Linker) -> list[str]:
+    """Estimate u, m and a first prior without labels. Returns the training rules that could not be learnt
+    from, which are skipped."""
+    quiet = logging.getLogger("splink")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    skipped = []
+    try:
+        # No pair agreeing on all of them: the prior starts from splink's default (`calibrate` sets it).
+        with contextlib.suppress(ValueError):
+            linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC), recall=0.7)
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
+        for rule in TRAINING:
+            # A session that fails leaves the comparisons its rule fixes out of the model: put them back.
+            kept = copy.deepcopy(linker._settings_obj)
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS
+                )
+            except (EMTrainingException, ValueError):
+                # No pairs to learn from (a column absent from every record), or, on a few records, a
+                # level whose m fell to nothing (splink refuses an m of 0).
+                linker._settings_obj = kept
+                skipped.append(rule.get_blocking_rule("duckdb").blocking_rule_sql)
+    finally:
+        quiet.setLevel(level)
+    return skipped
+
+
+def prior(linker: Linker) -> float:
+    return float(linker._settings_obj._probability_two_random_records_match)
+
+
+def set_prior(linker: Linker, value: float) -> None:
+    linker._settings_obj._probability_two_random_records_match = value
+
+
+def odds_weight(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def calibrate(bayes_weights: np.ndarray, records: int, start: float) -> float:
+    """The prior (share of all pairs of records that are the same person) that best explains the scored
+    pairs: expectation maximisation of the mixing proportion with m and u held. `bayes_weights` are the
+    log2 Bayes factors of the pairs scored; a pair never scored is taken as a non-match. Each step sets
+    the prior to the expected number of matches over the number of pairs."""
+    total = records * (records - 1) / 2
+    if total <= 0 or bayes_weights.size == 0:
+        return start
+    factors = np.exp2(np.clip(bayes_weights, -60, 60))
+    value = start
+    for _ in range(500):
+        expected = float((value * factors / (value * factors + 1 - value)).sum())
+        new = min(max(expected / total, 1e-12), 0.5)
+        if abs(new - value) <= 1e-9 * value:
+            return new
+        value = new
+    return value
+
+
+def probability(bayes_weights: np.ndarray, prior_probability: float) -> np.ndarray:
+    weights = bayes_weights + odds_weight(prior_probability)
+    return 1 / (1 + np.exp2(-np.clip(weights, -60, 60)))
