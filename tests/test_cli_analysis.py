@@ -76,6 +76,7 @@ def test_trends_prints_the_monthly_series(data_dir: Path) -> None:
     assert len(lines) >= 2
 
 
+@pytest.mark.slow
 def test_hotspots_table_says_which_lsoa_vintage_and_how_many_were_mapped(data_dir: Path) -> None:
     result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output

@@ -78,6 +78,7 @@ def test_importing_the_hub_loads_no_heavy_library() -> None:
     assert _loaded_after("import vrhub.hub") == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args", [["--help"], ["measures", "--help"], ["measures", "--no-such-option"], ["no-such-command"]]
 )
@@ -88,6 +89,7 @@ def test_help_and_usage_errors_load_no_heavy_library(args: list[str]) -> None:
     assert _loaded_after(code) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--help"], ["measures", "--help"], ["delivery", "pack", "--help"]])
 def test_python_m_vrhub_help_works(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "vrhub", *args], capture_output=True, text=True, timeout=120)

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from vrhub.cli import app
@@ -22,6 +23,7 @@ def _run(hub: Hub, *args: str, status: int = 0):  # type: ignore[no-untyped-def]
     return result
 
 
+@pytest.mark.slow
 def test_cohort_list(small_hub: Hub) -> None:
     rows = list(csv.DictReader(io.StringIO(_run(small_hub, "cohort", "list", "--format", "csv").stdout)))
     by_name = {r["name"]: r for r in rows}
@@ -35,6 +37,7 @@ def test_cohort_list(small_hub: Hub) -> None:
     assert by_name["young-knife-victims-2019"]["members"] == "0"
 
 
+@pytest.mark.slow
 def test_cohort_outcomes_as_csv_with_the_caveats_beside_it(small_hub: Hub) -> None:
     done = _run(small_hub, "cohort", "outcomes", NAVIGATORS, "--follow-up", "6,12", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
@@ -48,6 +51,7 @@ def test_cohort_outcomes_as_csv_with_the_caveats_beside_it(small_hub: Hub) -> No
     assert next(csv.DictReader(io.StringIO(balance.stdout)))["covariate"] == "age_band"
 
 
+@pytest.mark.slow
 def test_cohort_outcomes_as_json_is_the_whole_result(small_hub: Hub) -> None:
     done = _run(small_hub, "cohort", "outcomes", NAVIGATORS, "--format", "json")
     result = json.loads(done.stdout)

@@ -56,6 +56,7 @@ def test_ages_are_carried_from_the_nearest_record_with_one(result: CohortOutcome
     assert "C2" in set(result.people["person_id"])
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_comparison_and_the_aggregate_view_hides_small_numbers(
     small_hub: Hub,
 ) -> None:

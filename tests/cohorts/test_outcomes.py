@@ -59,6 +59,7 @@ def test_outcomes_without_records_are_named_and_not_estimated(analyst: CohortOut
     assert any("Observational design" in note for note in analyst.notes)
 
 
+@pytest.mark.slow
 def test_the_aggregate_view_suppresses_small_numbers_and_what_they_would_give_back(small_hub: Hub) -> None:
     result = small_hub.cohort_outcomes(NAVIGATORS, "6,12")
     assert result.people is None and not result.person_level
@@ -85,6 +86,7 @@ def test_a_cohort_without_linked_members_and_a_bad_follow_up_are_refused(small_h
     assert "participants:Navigators" in unknown.value.hint
 
 
+@pytest.mark.slow
 def test_a_cohort_no_one_can_be_matched_to_is_described_alone(small_hub: Hub, tmp_path: Path) -> None:
     """M3 (30, Wirral) has no one like him: his outcomes are given without a comparison, and said so."""
     (tmp_path / "older.yaml").write_text(

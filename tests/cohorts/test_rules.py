@@ -46,6 +46,7 @@ def _members(hub: Hub, name: str) -> tuple[dict[str, str], int, int]:
     return {r["person_id"]: str(r["start_date"]) for r in rows}, found.records, found.linked
 
 
+@pytest.mark.slow
 def test_young_knife_victims_of_2019_from_their_first_such_crime(hub: Hub, tmp_path: Path) -> None:
     ingest(hub, "police-records", write_lines(tmp_path / "police.csv", POLICE))
     write_links(hub, [("police-records", f"V{i}", f"person-{i}") for i in (1, 2, 3, 4, 5, 7)])
@@ -54,6 +55,7 @@ def test_young_knife_victims_of_2019_from_their_first_such_crime(hub: Hub, tmp_p
     assert (records, linked) == (3, 2)  # K1, K2, K7 meet the rule; V6's K7 is not linked
 
 
+@pytest.mark.slow
 def test_pupils_permanently_excluded_or_missing_education(hub: Hub, tmp_path: Path) -> None:
     ingest(hub, "education-records", write_lines(tmp_path / "education.csv", EDUCATION))
     write_links(hub, [("education-records", f"P{i}", f"pupil-{i}") for i in (1, 2, 3)])
@@ -61,6 +63,7 @@ def test_pupils_permanently_excluded_or_missing_education(hub: Hub, tmp_path: Pa
     assert people == {"pupil-1": "2019-02-01", "pupil-2": "2019-09-01"} and records == 3
 
 
+@pytest.mark.slow
 def test_the_latest_linkage_run_places_a_reference(hub: Hub, tmp_path: Path) -> None:
     """A later run that moved V1 to another person wins; the earlier run's placement is history."""
     ingest(hub, "police-records", write_lines(tmp_path / "police.csv", POLICE))

@@ -21,6 +21,7 @@ TOO_FEW = "row has fewer fields than the header"
 ORDER = "end_date before start_date"
 
 
+@pytest.mark.slow
 def test_education_records_load_with_their_borough_and_pupils_pseudonymised(hub: Hub) -> None:
     summary = ingest(hub, "education-records", FIXTURES / "education-records" / "good.csv")
     assert (summary.rows_read, summary.rows_loaded, summary.rows_quarantined) == (7, 7, 0)
@@ -69,6 +70,7 @@ def test_participants_load_one_row_per_person_and_intervention(hub: Hub) -> None
     assert not any("PART" in r["participant_key"] for r in stored)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -128,6 +130,7 @@ def test_a_file_without_a_required_column_is_refused_whole(hub: Hub, source: str
     assert snapshot(hub) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["education-records", "participants"])
 def test_loading_the_same_file_again_adds_nothing(hub: Hub, source: str) -> None:
     first = ingest(hub, source, FIXTURES / source / "good.csv")
@@ -135,6 +138,7 @@ def test_loading_the_same_file_again_adds_nothing(hub: Hub, source: str) -> None
     assert (again.rows_loaded, again.duplicates_skipped) == (0, first.rows_read)
 
 
+@pytest.mark.slow
 def test_an_end_date_filled_in_later_supersedes_the_open_spell(hub: Hub, tmp_path: Path) -> None:
     header = "participant_ref,intervention,start_date,end_date,lsoa_code,age,sex"
     write_lines(tmp_path / "march.csv", [header, "PART-9,Navigators,2019-03-04,,E01006412,17,M"])

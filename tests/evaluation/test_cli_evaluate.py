@@ -27,6 +27,7 @@ def evaluate(folder: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_csv_has_one_row_per_design_and_json_everything(loaded: tuple[Path, list[str]]) -> None:
     folder, treated = loaded
     code, stdout, _ = evaluate(folder, "--lsoas", ",".join(treated), "--start", "2021-01", "--format", "csv")

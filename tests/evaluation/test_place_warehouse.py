@@ -25,6 +25,7 @@ def loaded(
     return Hub(settings(data_dir=folder)), treated
 
 
+@pytest.mark.slow
 def test_a_fall_planted_in_loaded_records_is_found_through_the_hub(loaded: tuple[Hub, list[str]]) -> None:
     hub, treated = loaded
     result = hub.evaluate_place(treated, "2021-01", crime_type="violence and sexual offences")

@@ -44,6 +44,7 @@ def _stored(hub: Hub) -> dict[str, dict]:
         return {r["record_ref"]: r for r in vault.records().to_pylist()}
 
 
+@pytest.mark.slow
 def test_every_row_is_loaded_quarantined_or_a_duplicate(hub: Hub, tmp_path: Path) -> None:
     path = write_people(tmp_path / "people.csv", ROWS)
     (summary,) = hub.ingest_people([path], agency="Merseyside Police")
@@ -73,6 +74,7 @@ def test_every_row_is_loaded_quarantined_or_a_duplicate(hub: Hub, tmp_path: Path
     assert "different values" in reasons[9]
 
 
+@pytest.mark.slow
 def test_unknown_and_foreign_values_are_kept_as_they_are(hub: Hub, tmp_path: Path) -> None:
     path = write_people(tmp_path / "people.csv", ROWS)
     list(hub.ingest_people([path], agency="Merseyside Police"))
@@ -84,6 +86,7 @@ def test_unknown_and_foreign_values_are_kept_as_they_are(hub: Hub, tmp_path: Pat
     assert stored["R1"]["row_number"] == 2 and stored["R10"]["row_number"] == 11
 
 
+@pytest.mark.slow
 def test_the_quarantine_keeps_no_name_in_clear(hub: Hub, tmp_path: Path) -> None:
     path = write_people(tmp_path / "people.csv", ROWS)
     list(hub.ingest_people([path], agency="Merseyside Police"))
@@ -100,6 +103,7 @@ def test_a_file_without_record_ref_is_refused_whole(hub: Hub, tmp_path: Path) ->
     assert "people" not in hub.loads()["source"].to_pylist()
 
 
+@pytest.mark.slow
 def test_a_file_loaded_again_adds_nothing_and_a_changed_record_is_a_new_version(
     hub: Hub, tmp_path: Path
 ) -> None:

@@ -136,6 +136,7 @@ def _age(data_dir: Path, load_id: int, days: int) -> None:
     con.close()
 
 
+@pytest.mark.slow
 def test_purge_forgets_the_loads_older_than_the_age_given(loaded: Hub, tmp_path: Path) -> None:
     later = [{**PEOPLE[1], "record_ref": "MP-0003", "surname": "Featherstonehaugh"}]
     (summary,) = loaded.ingest_people(

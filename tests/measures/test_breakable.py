@@ -109,6 +109,7 @@ def engine_breaks_down(hub: Hub, measures: list[str], by: str) -> set[str]:
     return set(table.loc[table["breakdown"].str.startswith(f"{by}="), "measure_id"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("by", BREAKDOWNS)
 def test_the_answer_is_what_the_engine_computes_for_every_shipped_measure(loaded: Hub, by: str) -> None:
     catalogue = builtin_catalogue()
@@ -124,6 +125,7 @@ def test_the_answer_is_what_the_engine_computes_for_every_shipped_measure(loaded
     assert engine_breaks_down(loaded, catalogue.breakable(by), by) == engine
 
 
+@pytest.mark.slow
 def test_every_measure_broken_down_is_every_breakable_measure(loaded: Hub) -> None:
     """`vrhub measures --by sex` (no measure named) asks for every measure that breaks down by sex, each
     with its total and its bands; before, fire call-outs made the engine refuse the whole request."""

@@ -117,6 +117,7 @@ def test_breakdown_by_victim_age_band(hub: Hub) -> None:
     assert people["age_band=0-9"] == "victim" and people[""] == ""
 
 
+@pytest.mark.slow
 def test_periods_and_changes(hub: Hub) -> None:
     table = hub.measures(MeasureRequest(measures=["local_sv_offences"], period="quarter", area=FORCE)).table
     got = values(table)

@@ -138,6 +138,7 @@ def test_headers_match_the_documented_columns(demo):
     assert first["ed-attendances"].startswith("attendance_ref,site_code,arrival_datetime,assault_datetime,")
 
 
+@pytest.mark.slow
 def test_no_duplicate_police_rows_and_consistent_crimes(db):
     assert (
         _one(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from vrhub.warehouse import Warehouse, open_warehouse
 from vrhub.warehouse.events import RecordsChanged
 
@@ -31,6 +33,7 @@ def test_each_listener_hears_each_change_once_in_the_order_they_listened(tmp_pat
     ]
 
 
+@pytest.mark.slow
 def test_a_load_through_the_hub_is_counted_in_its_own_transaction(hub) -> None:  # type: ignore[no-untyped-def]
     """The hub wires the measures' counts to the warehouse it opens: after a load, the rows counted per
     month and borough add up to the records the load stored."""

@@ -37,6 +37,7 @@ def loads(hub: Hub, tmp_path: Path) -> tuple[int, int]:
     return ids[0], ids[1]
 
 
+@pytest.mark.slow
 def test_a_loads_current_records_come_a_slice_at_a_time(hub: Hub, loads: tuple[int, int]) -> None:
     first, second = loads
     whole = hub.records_of_load("fire_incidents", first)

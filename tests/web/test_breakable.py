@@ -8,6 +8,8 @@ import pytest
 from tests.web.conftest import bearer
 from vrhub.measures import builtin_catalogue
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("by", ["age_band", "sex"])

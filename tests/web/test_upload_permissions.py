@@ -208,6 +208,7 @@ def test_the_worker_refuses_a_queued_upload_no_longer_allowed_without_reading_it
     assert event.detail == {"source": "police-records", "reason": "source not allowed at load time"}
 
 
+@pytest.mark.slow
 def test_the_worker_loads_a_queued_upload_still_allowed(
     make_user, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
