@@ -49,16 +49,18 @@ system-deps:  ## Debian packages the tests use (PostgreSQL, poppler, Chromium, n
 demo: setup  ## demo data -> ingest -> measures -> report (and the dashboard once there is one)
 	$(VRHUB) demo --dir $(DEMO_DIR)
 
+# Compiled modules are kept in build/pycache even where the environment says not to write them
+# (PYTHONDONTWRITEBYTECODE): compiling every module in each test process and each command-line subprocess, every
+# run, was a third of `make check`'s time.
+PYTEST = PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache $(VENV)/bin/python -m pytest
+
 test: setup  ## the whole test suite
-	$(VENV)/bin/python -m pytest -q -n 2
+	$(PYTEST) -q -n 2
 
 # The five slowest are listed: a test of more than about half a second belongs in `make test` only
-# (@pytest.mark.slow; see pyproject.toml). Compiled modules are kept in build/pycache even where the
-# environment says not to write them (PYTHONDONTWRITEBYTECODE): compiling every module in each of the three
-# processes, every run, was a third of this target's time.
+# (@pytest.mark.slow; see pyproject.toml).
 check: setup  ## the fast tests (those not marked slow), for the edit loop: under a minute
-	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache \
-		$(VENV)/bin/python -m pytest -q -n 2 -m "not slow" --durations=5
+	$(PYTEST) -q -n 2 -m "not slow" --durations=5
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -65,9 +65,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # A server to start (PostgreSQL, or `vrhub serve` and a browser): slow whatever the test then does.
+    # A server to start (PostgreSQL, or `vrhub serve` and a browser), or a real month to load: slow whatever
+    # the test then does.
     for item in items:
-        if item.get_closest_marker("browser") or item.get_closest_marker("postgres"):
+        if any(item.get_closest_marker(name) for name in ("browser", "postgres", "realdata")):
             item.add_marker(pytest.mark.slow)
 
 

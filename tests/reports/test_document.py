@@ -32,6 +32,7 @@ def test_a_folder_it_makes_is_its_owners_alone(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "reports").stat().st_mode) == 0o700
 
 
+@pytest.mark.slow
 def test_the_pdf_is_rendered_beside_the_html_under_its_name(tmp_path: Path) -> None:
     written = write_document(HTML, tmp_path / "report.html")
     assert written.pdf == tmp_path / "report.pdf"

@@ -10,7 +10,8 @@ import pytest
 
 from tests.web.serving import connect, fetch, read_all, serving
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Each test starts the real server and holds hundreds of connections or waits out a deadline.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 KIB = 1024
 

@@ -83,6 +83,7 @@ def test_the_award_is_refused_with_the_missing_gates_named(client, approved, bea
     assert again.status_code == 409 and again.json()["missing"] == []
 
 
+@pytest.mark.slow
 def test_only_programme_managers_and_admins_award(client, approved, bearer):
     for role in ("analyst", "viewer"):
         assert award(client, approved, bearer(role), {"reason": "x"}).status_code == 403

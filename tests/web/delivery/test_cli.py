@@ -15,6 +15,8 @@ import pytest
 
 from tests.web.delivery.test_outputs import validator
 
+pytestmark = pytest.mark.slow  # each runs the delivery demo or the command line in a subprocess
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

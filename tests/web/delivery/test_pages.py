@@ -68,6 +68,7 @@ def post(client, url, data, **kw):
     return client.post(url, data, secure=True, **kw)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_every_signed_in_role_reads_every_page(client_as, intervention, role):
     c = client_as(role, "Test Youth Charity" if role == "partner" else None)
@@ -101,6 +102,7 @@ def test_who_may_edit_an_intervention(client_as, intervention, role, organisatio
     assert get(c, f"/delivery/interventions/{intervention.pk}/milestones/new/").status_code == expected
 
 
+@pytest.mark.slow
 def test_a_partner_changing_another_organisations_intervention_is_refused_and_audited(
     client_as, intervention
 ):
@@ -480,6 +482,7 @@ def test_quarterly_update_once_per_partner_per_quarter(client_as, intervention):
     assert get(outsider, url).status_code == 403
 
 
+@pytest.mark.slow
 def test_an_awarded_applications_gate_records_and_plan_stay_with_its_organisation(
     client_as, approved, manager, orgs
 ):
