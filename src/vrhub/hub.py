@@ -517,7 +517,11 @@ class Hub:
         from vrhub.exports.home_office import measure_ids, write_return
         from vrhub.measures import MeasureRequest, load_catalogue
 
-        chosen_format(out, "xlsx" if out.suffix.lower() in ("", ".xlsx") else out.suffix[1:], ("xlsx",))
+        if out.suffix.lower() != ".xlsx":
+            raise BadValue(
+                f"the return is a workbook, not {out.name}", "Give a file name ending .xlsx.", parameter="out"
+            )
+        chosen_format(out, "xlsx", ("xlsx",))
         chosen = load_catalogue(catalogue)
         request = MeasureRequest(measures=measure_ids(chosen), period=period, area=area or FORCE_CODE)
         result = self.measures(request, catalogue)
