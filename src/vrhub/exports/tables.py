@@ -11,6 +11,7 @@ from vrhub import spreadsheet
 from vrhub.errors import BadValue, one_of
 from vrhub.exports import Export, replacing
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.snapshots import stored_tables
 
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
 BATCH_ROWS = 100_000
@@ -38,7 +39,7 @@ def write_table(table: pa.Table, out: Path, fmt: str, sheet: str = "Sheet1") -> 
 def write_warehouse_table(wh: Warehouse, name: str, out: Path, fmt: str) -> Export:
     """One table of the warehouse (or of its snapshot) as it stands, every column as stored: the pseudonyms
     stay pseudonyms, since the warehouse holds nothing else (the vault is no table of it)."""
-    known = sorted(wh.con.list_tables())
+    known = stored_tables(wh)
     if name not in known:
         raise BadValue(f"no table '{name}' in the warehouse", one_of(known), parameter="name", value=name)
     if fmt != "parquet":

@@ -113,7 +113,7 @@ def publish(wh: Warehouse, root: Path) -> Manifest:
 def _write_tables(wh: Warehouse, folder: Path) -> tuple[dict[str, int], str]:
     """Every table, read in one transaction so that all of them are of one state of the warehouse."""
     raw = wh.con.con
-    names = sorted(n for n in wh.con.list_tables() if n not in LEFT_OUT)
+    names = [n for n in stored_tables(wh) if n not in LEFT_OUT]
     counts: dict[str, int] = {}
     raw.execute("BEGIN TRANSACTION")
     try:
@@ -131,6 +131,21 @@ def _write_tables(wh: Warehouse, folder: Path) -> tuple[dict[str, int], str]:
     finally:
         raw.execute("ROLLBACK")  # nothing was written: only the reads' consistent view ends
     return counts, loads
+
+
+def stored_tables(wh: Warehouse) -> list[str]:
+    """The warehouse's own tables (a snapshot's views), never a connection's temporary ones: a load stages
+    its rows in temporary tables on the connection it writes through, before they are pseudonymised."""
+    if not wh.is_duckdb:
+        return sorted(wh.con.list_tables())
+    query = """
+        SELECT table_name FROM duckdb_tables()
+        WHERE NOT temporary AND database_name = current_database() AND schema_name = 'main'
+        UNION
+        SELECT view_name FROM duckdb_views()
+        WHERE NOT temporary AND NOT internal AND database_name = current_database() AND schema_name = 'main'
+    """
+    return sorted(r[0] for r in wh.con.con.execute(query).fetchall())
 
 
 def _write_private(path: Path, text: str) -> None:
