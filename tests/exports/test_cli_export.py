@@ -18,7 +18,7 @@ from click.testing import Result
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from tests.exports.fixture import A, B, CLEAR, COUNTS
+from tests.exports.fixture import CLEAR, COUNTS, A, B
 from vrhub.cli import app
 from vrhub.exports.home_office import FAMILY_OF, KNIFE_SV, measure_ids
 from vrhub.measures import COLUMNS, builtin_catalogue

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vrhub.errors import BadValue, VrhubError, one_of
+from vrhub.errors import BadValue, one_of
 
 TABLE_FORMATS = ("parquet", "csv", "xlsx")
 GEO_FORMATS = ("gpkg", "geojson")
@@ -46,7 +46,7 @@ def chosen_format(out: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
             f"unknown format '{fmt or out.suffix}' for this export", one_of(allowed), parameter="fmt"
         )
     if not out.parent.is_dir():
-        raise VrhubError(
+        raise BadValue(
             f"no folder {out.parent} to write {out.name} in",
             "Create the folder first, or give a path in an existing one.",
             parameter="out",
