@@ -81,6 +81,10 @@ class WarehouseError(VrhubError):
     pass
 
 
+class WarehouseInUse(WarehouseError):
+    """Another process (a load, or `vrhub serve`) holds the DuckDB file: a reader may turn to the snapshot."""
+
+
 class ReadOnlySql(VrhubError):
     exit_code = 2
 

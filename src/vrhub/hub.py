@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vrhub.config import Settings
-from vrhub.errors import BadValue, ReadOnlySql, VrhubError, one_of
+from vrhub.errors import BadValue, ReadOnlySql, VrhubError, WarehouseInUse, one_of
 
 # The rest of the library (Ibis, DuckDB, pandas, scipy) is imported by the methods that use it: importing
 # the front door costs nothing, so `vrhub demo` speaks before the seconds these take on a cold start.
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from vrhub.analysis.series import Trend
     from vrhub.cohorts.outcomes import CohortOutcomes
     from vrhub.evaluation import PlaceResult
+    from vrhub.exports import Export
     from vrhub.linkage.ingest import PeopleLoadSummary
     from vrhub.linkage.quality import LinkQuality
     from vrhub.linkage.run import LinkRun
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from vrhub.warehouse import SharedWarehouse, Warehouse
     from vrhub.warehouse.loaded import LoadSlice
     from vrhub.warehouse.migrations import Migration
+    from vrhub.warehouse.snapshots import Manifest
 
 
 def definitions_version() -> str:
@@ -52,10 +56,18 @@ def migrations() -> list[Migration]:
 
 
 class Hub:
-    def __init__(self, settings: Settings, shared: SharedWarehouse | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        shared: SharedWarehouse | None = None,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
         self.settings = settings
         # A server passes the one warehouse its threads share; a command opens its own.
         self.shared = shared
+        # Hears what a reader should know beside the answer (that it came from the snapshot).
+        self.notice = notice
+        self._snapshot_deferred = False
 
     def open(self, read_only: bool = False) -> Warehouse:
         from vrhub.warehouse import open_warehouse
@@ -70,12 +82,75 @@ class Hub:
             wh.listen(recount)  # a load's counts are made in its own transaction
         return wh
 
+    # -- the snapshot other processes read (vrhub.warehouse.snapshots) ------------------------------------
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Warehouse]:
+        """The warehouse to read; while another process holds the DuckDB file, its latest snapshot."""
+        try:
+            wh = self.open(read_only=True)
+        except WarehouseInUse:
+            from vrhub.warehouse.snapshots import open_snapshot
+
+            found = open_snapshot(self.settings.data_dir / "snapshot", self.settings.warehouse)
+            if found is None:
+                raise
+            wh, manifest = found
+            if self.notice:
+                self.notice(
+                    "The warehouse is in use by the server (or a load); reading the snapshot of "
+                    f"{manifest.when} ({manifest.loads})."
+                )
+        with wh:
+            yield wh
+
+    def _publish(self, wh: Warehouse) -> Manifest | None:
+        """After a write, the snapshot of the warehouse as it now stands (DuckDB only: PostgreSQL is never
+        locked against readers). A failure is told, not raised: what was loaded stays loaded."""
+        if self._snapshot_deferred or not wh.is_duckdb:
+            return None
+        import duckdb
+
+        from vrhub.warehouse.snapshots import publish
+
+        try:
+            return publish(wh, self.settings.data_dir / "snapshot")
+        except (OSError, duckdb.Error) as exc:
+            message = f"Note: the snapshot for other tools was not published ({exc}); the last one stays."
+            logging.getLogger(__name__).warning(message)
+            if self.notice:
+                self.notice(message)
+            return None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Warehouse]:
+        """The warehouse to write; when the writing is done (or has failed part-way, having kept what it
+        committed), the snapshot of what it now holds."""
+        with self.open() as wh:
+            try:
+                yield wh
+            finally:
+                self._publish(wh)
+
+    def publish_snapshot(self) -> Manifest | None:
+        with self.open(read_only=self.shared is None) as wh:
+            return self._publish(wh)
+
+    @contextlib.contextmanager
+    def _one_snapshot(self) -> Iterator[None]:
+        """Many writes, one snapshot published at the end (the demo's loads)."""
+        self._snapshot_deferred = True
+        try:
+            yield
+        finally:
+            self._snapshot_deferred = False
+        self.publish_snapshot()
+
     # -- set-up --------------------------------------------------------------------------------------
     def init(self) -> list[int]:
         """Create or upgrade the schema and load the shipped reference data where none is loaded."""
         from vrhub import keys
 
-        with self.open() as wh:
+        with self._writing() as wh:
             applied = self._ensure_ready(wh)
             keys.guarded_key(wh, self.settings.key_file)  # a new warehouse records its key's fingerprint
             return applied
@@ -95,7 +170,7 @@ class Hub:
     def key_rotate(self) -> int:
         from vrhub import keys
 
-        with self.open() as wh:
+        with self._writing() as wh:  # the snapshot's pseudonyms must be the new key's too
             self._ensure_ready(wh)
             return keys.rotate(wh, self.settings.key_file)
 
@@ -160,7 +235,7 @@ class Hub:
                     value=path,
                 )
         spec = None if source in REFERENCE_SOURCES else get_source(source)
-        with self.open() as wh:
+        with self._writing() as wh:
             self._ensure_ready(wh)
             pseudonyms = self._pseudonymiser(wh)  # one key and scheme for every file of the call
             for path in paths:
@@ -216,16 +291,17 @@ class Hub:
 
         files = generate_demo(folder, seed=seed)
         note(f"Creating the warehouse {self.settings.warehouse} and loading the reference data...")
-        self.init()
-        for number, (source, path) in enumerate(files.items(), start=1):
-            note(f"Loading {source} ({number} of {len(files)}): {path.name}...")
-            each = (lambda p, stage: step(f"{p.name}: {stage}")) if step else None
-            for summary in self.ingest(source, [path], progress=each):
-                note(
-                    f"{source}: {summary.rows_loaded:,} rows loaded, "
-                    f"{summary.rows_quarantined:,} quarantined, "
-                    f"{summary.duplicates_skipped:,} duplicates skipped"
-                )
+        with self._one_snapshot():  # one snapshot of all the loads, not one per file
+            self.init()
+            for number, (source, path) in enumerate(files.items(), start=1):
+                note(f"Loading {source} ({number} of {len(files)}): {path.name}...")
+                each = (lambda p, stage: step(f"{p.name}: {stage}")) if step else None
+                for summary in self.ingest(source, [path], progress=each):
+                    note(
+                        f"{source}: {summary.rows_loaded:,} rows loaded, "
+                        f"{summary.rows_quarantined:,} quarantined, "
+                        f"{summary.duplicates_skipped:,} duplicates skipped"
+                    )
         note("Computing the measures...")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -247,7 +323,7 @@ class Hub:
         from vrhub.measures import load_catalogue
         from vrhub.warehouse.history import snapshot
 
-        with self.open(read_only=True) as wh:
+        with self._read() as wh:
             result = find_hotspots(wh, measure=measure, crime_type=crime_type, start=start, end=end)
             result.metadata["snapshot"] = snapshot(wh)
             if measure:
@@ -339,7 +415,7 @@ class Hub:
     def measures(self, request: MeasureRequest, catalogue: Path | None = None) -> MeasureResult:
         from vrhub.measures import compute, load_catalogue
 
-        with self.open(read_only=True) as wh:
+        with self._read() as wh:
             return compute(wh, load_catalogue(catalogue), request)
 
     def definition_effect(self, name: str) -> pa.Table:
@@ -361,13 +437,96 @@ class Hub:
             timeout = adhoc.DEFAULT_TIMEOUT
 
         adhoc.parse_one_query(query)
-        with self.open(read_only=True) as wh:
+        with self._read() as wh:
             if wh.shared:
                 raise ReadOnlySql(
                     "ad hoc SQL is not offered by a running server",
                     "Run `vrhub sql` against a copy of the warehouse, or stop the server first.",
                 )
             return adhoc.run(wh, query, timeout)
+
+    # -- exports (vrhub export: files the field's tools open; see vrhub.exports) ----------------------------
+    def export_measures(
+        self, request: MeasureRequest, out: Path, fmt: str | None = None, catalogue: Path | None = None
+    ) -> Export:
+        """The measures `vrhub measures` gives (every column) as Parquet, CSV or XLSX."""
+        from vrhub.exports import TABLE_FORMATS, chosen_format
+        from vrhub.exports.tables import write_table
+
+        fmt = chosen_format(out, fmt, TABLE_FORMATS)  # before the minutes of computing, not after
+        result = self.measures(request, catalogue)
+        written = write_table(result.table, out, fmt, sheet="Measures")
+        for source, partial in result.partial.items():
+            written.notes += [
+                f"{source} has data for {n} month(s) of {p}." for p, n in sorted(partial.items())
+            ]
+        return written
+
+    def export_hotspots(
+        self,
+        out: Path,
+        fmt: str | None = None,
+        measure: str | None = None,
+        crime_type: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        crs: int = 4326,
+        hot_only: bool = False,
+    ) -> Export:
+        """Every LSOA of a hot-spot analysis as polygons with its statistics (GeoPackage or GeoJSON)."""
+        from vrhub.exports import GEO_FORMATS, chosen_format
+        from vrhub.exports.geo import check_crs, write_hotspots
+
+        fmt = chosen_format(out, fmt, GEO_FORMATS)
+        check_crs(crs, fmt)
+        if bool(measure) == bool(crime_type):
+            raise BadValue(
+                "give a measure or a crime type to map, one of them",
+                "e.g. --crime-type Robbery, or --measure local_sv_offences.",
+                parameter="crime_type",
+            )
+        return write_hotspots(self.hotspots(measure, crime_type, start, end), out, fmt, crs, hot_only)
+
+    def export_areas(
+        self, out: Path, fmt: str | None = None, level: str = "lsoa", vintage: int = 2021, crs: int = 4326
+    ) -> Export:
+        """The boundaries of the areas in the warehouse's lookup (GeoPackage or GeoJSON)."""
+        from vrhub.exports import GEO_FORMATS, chosen_format
+        from vrhub.exports.geo import write_areas
+
+        fmt = chosen_format(out, fmt, GEO_FORMATS)
+        with self._read() as wh:
+            lookup = wh.to_arrow(wh.table("lsoa_lookup"))
+        return write_areas(lookup, out, fmt, level, vintage, crs)
+
+    def export_table(self, name: str, out: Path, fmt: str | None = None) -> Export:
+        """One warehouse table as stored (what `vrhub sql` shows of it) as Parquet, CSV or XLSX."""
+        from vrhub.exports import TABLE_FORMATS, chosen_format
+        from vrhub.exports.tables import write_warehouse_table
+
+        fmt = chosen_format(out, fmt, TABLE_FORMATS)
+        with self._read() as wh:
+            return write_warehouse_table(wh, name, out, fmt)
+
+    def export_home_office_return(
+        self, out: Path, period: str | None = None, area: str | None = None, catalogue: Path | None = None
+    ) -> Export:
+        """The Home Office VRU success-measures return as XLSX (layout: vrhub.exports.home_office)."""
+        from vrhub.config import FORCE_CODE, FORCE_NAME
+        from vrhub.exports import chosen_format
+        from vrhub.exports.home_office import measure_ids, write_return
+        from vrhub.measures import MeasureRequest, load_catalogue
+
+        if out.suffix.lower() != ".xlsx":
+            raise BadValue(
+                f"the return is a workbook, not {out.name}", "Give a file name ending .xlsx.", parameter="out"
+            )
+        chosen_format(out, "xlsx", ("xlsx",))
+        chosen = load_catalogue(catalogue)
+        request = MeasureRequest(measures=measure_ids(chosen), period=period, area=area or FORCE_CODE)
+        result = self.measures(request, catalogue)
+        name = FORCE_NAME if request.area == FORCE_CODE else ""
+        return write_return(result, chosen, request.area or FORCE_CODE, out, name)
 
     # -- linkage (people across agencies) ---------------------------------------------------------------
     def ingest_people(
@@ -395,7 +554,7 @@ class Hub:
                     parameter="files",
                     value=path,
                 )
-        with self.open() as wh, Vault.open(self.settings.data_dir) as vault:
+        with self._writing() as wh, Vault.open(self.settings.data_dir) as vault:
             self._ensure_ready(wh)
             pseudonyms = self._pseudonymiser(wh)
             for path in paths:
@@ -433,7 +592,7 @@ class Hub:
                 parameter="threshold",
                 value=threshold,
             )
-        with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+        with self._writing() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
             self._ensure_ready(wh)
             pseudonyms = self._pseudonymiser(wh)
             return link_people(
@@ -474,7 +633,7 @@ class Hub:
         from vrhub.linkage.purge import purge
         from vrhub.linkage.vault import Vault
 
-        with self.open() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
+        with self._writing() as wh, Vault.open(self.settings.data_dir, create=False) as vault:
             self._ensure_ready(wh)
             return purge(wh, vault, older_than, user=user)
 

@@ -143,13 +143,19 @@ def _xlsx_value(value: Any) -> Any:
 
 def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet: str = "Sheet1") -> bytes:
     """A workbook of one sheet (the header row then the rows), every cell through `cell`."""
+    return workbook_bytes([(sheet, header, rows)])
+
+
+def workbook_bytes(sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook of several sheets, each (name, header row, rows), every cell through `cell`."""
     from openpyxl import Workbook  # only the downloads that make a workbook pay for the import
 
     book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet[:31])
-    ws.append([_xlsx_value(c) for c in header])
-    for r in rows:
-        ws.append([_xlsx_value(v) for v in r])
+    for sheet, header, rows in sheets:
+        ws = book.create_sheet(sheet[:31])
+        ws.append([_xlsx_value(c) for c in header])
+        for r in rows:
+            ws.append([_xlsx_value(v) for v in r])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

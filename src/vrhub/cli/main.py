@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vrhub.cli import cohort, delivery, evaluate, link
+from vrhub.cli import cohort, delivery, evaluate, export, link
 from vrhub.cli.advice import emit, err, friendly, out
 from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
 from vrhub.config import settings
@@ -52,7 +52,7 @@ def _private_by_default(
 def _hub(data_dir: Path | None, warehouse: str | None) -> Hub:
     from vrhub.hub import Hub
 
-    return Hub(settings(data_dir, warehouse))
+    return Hub(settings(data_dir, warehouse), notice=lambda m: err.print(m, highlight=False, markup=False))
 
 
 @app.command()
@@ -362,6 +362,7 @@ app.add_typer(delivery.app, name="delivery", help="Delivery: 360Giving export, s
 app.add_typer(evaluate.app, name="evaluate")
 app.add_typer(link.app, name="link")
 app.add_typer(cohort.app, name="cohort")
+app.add_typer(export.app, name="export")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

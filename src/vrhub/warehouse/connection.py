@@ -15,7 +15,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from vrhub.errors import WarehouseError
+from vrhub.errors import WarehouseError, WarehouseInUse
 from vrhub.warehouse.events import RecordsChanged
 
 
@@ -141,7 +141,7 @@ def _open_failure(path: Path, exc: Exception, read_only: bool) -> WarehouseError
             f"Free space on the disk that holds {path.parent} (df -h shows what is left), then try again.",
         )
     if "lock" in lowered:
-        return WarehouseError(
+        return WarehouseInUse(
             f"cannot open the warehouse {path}: another process has it open",
             "Another vrhub process has it open: a load (wait for it to finish) or `vrhub serve` (upload "
             "through the web application, or stop the server first).",
