@@ -56,7 +56,9 @@ def test_hotspots_refuses_both_a_measure_and_a_crime_type(data_dir: Path) -> Non
             "Robbery",
         ],
     )
-    assert result.exit_code == 1 and "Error: give --measure or --crime-type, not both" in result.output
+    # A usage error, named by the option the command line calls it.
+    assert result.exit_code == 2 and "Error: give a measure or a crime type, not both" in result.output
+    assert "--crime-type: A measure already says what it counts" in result.output
 
 
 @pytest.mark.slow

@@ -317,9 +317,6 @@ class Hub:
         end: str | None = None,
     ) -> HotspotResult:
         from vrhub.analysis.hotspots import find_hotspots
-
-        if measure and crime_type:
-            raise VrhubError("give --measure or --crime-type, not both", "Run one analysis at a time.")
         from vrhub.measures import load_catalogue
         from vrhub.warehouse.history import snapshot
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 import vrhub.stats.spacetime as spacetime
-from vrhub.errors import VrhubError
+from vrhub.errors import BadValue, VrhubError, one_of
 from vrhub.geography import VINTAGES, load_lsoa_boundaries
 from vrhub.geography.best_fit import load_best_fit
 from vrhub.measures.catalogue import EVENT_DATE, builtin_catalogue
@@ -50,16 +50,20 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def _month_bound(value: str | None, name: str) -> str | None:
     if value is not None and not _MONTH.match(value):
-        raise VrhubError(f"{name} '{value}' is not a month", f"Give {name} as YYYY-MM, e.g. 2019-09.")
+        raise BadValue(
+            f"'{value}' is not a month", "Give a month as YYYY-MM, e.g. 2019-09.", parameter=name, value=value
+        )
     return value
 
 
 def _subject(measure: str | None, crime_type: str | None) -> tuple[str, Any, str, str]:
     """(source table, row filter as a function of the table, counting unit, label) of what is counted."""
     if measure and crime_type:
-        raise VrhubError(
+        raise BadValue(
             "give a measure or a crime type, not both",
-            "A measure already says what it counts; drop --crime-type.",
+            "A measure already says what it counts; leave the crime type out.",
+            parameter="crime_type",
+            value=crime_type,
         )
     if measure:
         m = builtin_catalogue().get(measure)
@@ -75,8 +79,11 @@ def _subject(measure: str | None, crime_type: str | None) -> tuple[str, Any, str
 
         known = {c.lower(): c for c in CRIME_TYPES}
         if crime_type.lower() not in known:
-            raise VrhubError(
-                f"'{crime_type}' is not a police.uk crime type", f"Use one of: {', '.join(CRIME_TYPES)}."
+            raise BadValue(
+                f"'{crime_type}' is not a police.uk crime type",
+                one_of(CRIME_TYPES),
+                parameter="crime_type",
+                value=crime_type,
             )
         name = known[crime_type.lower()]
         return "police_uk_crimes", (lambda t: t.crime_type == name), "records", name

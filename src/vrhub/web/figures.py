@@ -58,6 +58,31 @@ def quality() -> Any:
     return cached(("quality",), lambda: hub().quality())
 
 
+def hotspots(
+    measure: str | None = None,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Any:
+    """The hot spots the pages and the API both show, computed once per warehouse generation."""
+    return cached(
+        ("hotspots", measure, crime_type, start, end),
+        lambda: hub().hotspots(measure=measure, crime_type=crime_type, start=start, end=end),
+    )
+
+
+def hotspots_geojson(
+    measure: str | None = None,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> str:
+    return cached(
+        ("hotspots.geojson", measure, crime_type, start, end),
+        lambda: hotspots(measure, crime_type, start, end).geojson(),
+    )
+
+
 def areas() -> list[dict[str, str]]:
     """The force area, then every borough of the loaded area lookup by code: the areas that exist,
     whether or not any records for them are loaded yet."""

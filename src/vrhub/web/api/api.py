@@ -15,8 +15,9 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from vrhub.errors import VrhubError
-from vrhub.web.api import measures, public, quality, reference
+from vrhub.web.api import hotspots, measures, public, quality, reference
 from vrhub.web.api.docs import LocalSwagger, asset
+from vrhub.web.api.strict import known_parameters_only
 from vrhub.web.error_status import status_for
 from vrhub.web.throttling import PublicApiRate, UserApiRate
 
@@ -77,4 +78,6 @@ api.add_router("/", public.router)
 api.add_router("/", measures.router)
 api.add_router("/", reference.router)
 api.add_router("/", quality.router)
+api.add_router("/", hotspots.router)
 api.add_router("/delivery/", "vrhub.web.delivery.api.router")
+api.add_decorator(known_parameters_only, mode="view")  # before validation: see strict.py

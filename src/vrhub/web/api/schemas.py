@@ -197,3 +197,32 @@ class PublishedOut(Schema):
     figures: list[FigureOut]
     # Where the strategy's own figures do not follow from each other, so no data could reproduce them all.
     disagreements: list[DisagreementOut]
+
+
+class HotspotRow(Schema):
+    lsoa_code: str
+    lsoa_name: str
+    lad_code: str
+    count: int
+    gi_z: float | None
+    p_value: float | None
+    p_fdr: float | None  # Benjamini-Hochberg across the area's LSOAs
+    hot: bool  # p_fdr below alpha and z above 0
+    # sfhotspot's space-time class over the months (e.g. persistent, emerging), '' for none.
+    space_time_class: str
+
+
+class HotspotsOut(Schema):
+    subject: str  # the measure's title or the crime type counted
+    period: str
+    months: list[str]
+    lsoas: int
+    hot: int
+    alpha: float
+    method: str
+    classes: str
+    vintage: str  # which LSOA boundaries the counts are on
+    count: int
+    limit: int
+    offset: int
+    items: list[HotspotRow]

@@ -58,10 +58,7 @@ def quality() -> Any:
 
 
 def hotspots(measure: str | None, crime_type: str | None) -> Any:
-    return figures.cached(
-        ("dashboard", "hotspots", measure, crime_type),
-        lambda: hub().hotspots(measure=measure, crime_type=crime_type),
-    )
+    return figures.hotspots(measure, crime_type)
 
 
 def definition_effect(name: str) -> list[dict[str, Any]]:
@@ -72,7 +69,4 @@ def definition_effect(name: str) -> list[dict[str, Any]]:
 
 
 def hotspots_geojson(measure: str | None, crime_type: str | None) -> str:
-    return figures.cached(
-        ("dashboard", "hotspots.geojson", measure, crime_type),
-        lambda: hotspots(measure, crime_type).geojson(),
-    )
+    return figures.hotspots_geojson(measure, crime_type)
