@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import copy_demo
+
 from vrhub.cohorts.outcomes import DEFAULT_SEED
 from vrhub.evaluation.estimate import SYNTHETIC_CONTROL
 from vrhub.hub import Hub

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vrhub.synth.demo_people import PEOPLE_FILES, TRUTH_FILE, write_education, write_participants, write_people
+from vrhub.synth.demo_people import (
+    PEOPLE_FILES,
+    TRUTH_FILE,
+    write_education,
+    write_participants,
+    write_people,
+)
 from vrhub.synth.ed import write_ed_attendances
 from vrhub.synth.hospital import write_hospital_admissions
-from vrhub.synth.police import generate_police_records_bulk, write_police_records
 from vrhub.synth.people_world import build_world
+from vrhub.synth.police import generate_police_records_bulk, write_police_records
 from vrhub.synth.services import write_ambulance, write_fire, write_indicators
 
 __all__ = ["generate_demo", "generate_police_records_bulk", "DEMO_FILES", "DEMO_PEOPLE", "TRUTH_FILE"]

@@ -94,9 +94,10 @@ def write_people(out: Path, world: World, seed: int) -> dict[str, Path]:
     for agency, (who, source_refs) in held.items():
         again = rng.random(who.size) < _AGAIN
         order = rng.permutation(who.size + int(again.sum()))
-        who, source_refs = np.concatenate([who, who[again]])[order], np.concatenate(
-            [source_refs, source_refs[again]]
-        )[order]
+        who, source_refs = (
+            np.concatenate([who, who[again]])[order],
+            np.concatenate([source_refs, source_refs[again]])[order],
+        )
         record_refs = np.char.add(f"{agency[:3].upper()}-", np.arange(1, who.size + 1).astype(str))
         path = out / PEOPLE_FILES[agency]
         paths[agency] = write_agency_records(path, rng, people, who, agency, record_refs, source_refs)

@@ -435,7 +435,9 @@ def generate_people(out_dir: Path, records: int = 100_000, seed: int = 14) -> di
         file_name, source, _ = AGENCIES[agency]
         refs = np.char.add(f"{agency[:3].upper()}-", np.arange(1, who.size + 1).astype(str))
         source_refs = np.char.add(f"{source[:3].upper()}{code}-", who.astype(str))
-        paths[agency] = write_agency_records(out_dir / file_name, rng, details, who, agency, refs, source_refs)
+        paths[agency] = write_agency_records(
+            out_dir / file_name, rng, details, who, agency, refs, source_refs
+        )
         truth_rows.append((agency, refs, who))
     paths["truth"] = write_truth(out_dir / "people_truth.csv", truth_rows)
     return paths

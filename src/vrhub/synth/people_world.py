@@ -91,7 +91,9 @@ def build_world(seed: int, people: int = 6000) -> World:
     borough = rng.choice(5, people, p=BOROUGH_POP / BOROUGH_POP.sum())
     home = pick_lsoa_in_borough(rng, borough, lsoa_weights(np.random.default_rng([seed, 0]), "residence"))
     age = rng.integers(11, 22, people)
-    born = np.datetime64("2019-01-01") - (age * 365.25 + rng.integers(1, 365, people)).astype("timedelta64[D]")
+    born = np.datetime64("2019-01-01") - (age * 365.25 + rng.integers(1, 365, people)).astype(
+        "timedelta64[D]"
+    )
     world = World(sex, borough, home, born, *_events(rng, sex, borough, born))
     for planted in INTERVENTIONS:
         _join(rng, world, planted)
@@ -113,9 +115,9 @@ def _events(
         people.append(who[kept])
         kinds.append(np.full(int(kept.sum()), kind, np.int8))
         days.append(day[kept])
-    person, kind, day = np.concatenate(people), np.concatenate(kinds), np.concatenate(days)
+    person, kinds_of, day = np.concatenate(people), np.concatenate(kinds), np.concatenate(days)
     order = np.lexsort((day, person))
-    return person[order], kind[order], day[order]
+    return person[order], kinds_of[order], day[order]
 
 
 def contacts_before(world: World, who: np.ndarray, start: np.ndarray) -> np.ndarray:
