@@ -302,12 +302,55 @@ class Hub:
                         f"{summary.rows_quarantined:,} quarantined, "
                         f"{summary.duplicates_skipped:,} duplicates skipped"
                     )
+            self._demo_people(folder, note)
         note("Computing the measures...")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         spreadsheet.write_table_csv(result.table, self.settings.reports_dir / "measures.csv")
         note("Writing the report (HTML and PDF)...")
         return self.report()
+
+    def _demo_people(self, folder: Path, note: Callable[[str], None]) -> None:
+        """The demo's people: load each agency's people file, link them, and estimate the planted effects
+        (synth/planted.py), one line each."""
+        from vrhub.cohorts.outcomes import DEFAULT_SEED
+        from vrhub.evaluation.estimate import SYNTHETIC_CONTROL
+        from vrhub.synth import DEMO_PEOPLE
+        from vrhub.synth.planted import INTERVENTIONS, PATROLS
+
+        if not all((folder / file).is_file() for file in DEMO_PEOPLE.values()):
+            return  # a generator without people (a test's stand-in) has no people stages
+        for number, (agency, file) in enumerate(DEMO_PEOPLE.items(), start=1):
+            note(
+                f"Loading people of {agency} ({number} of {len(DEMO_PEOPLE)}) into the linkage vault: "
+                f"{file}..."
+            )
+            for people in self.ingest_people([folder / file], agency):
+                note(
+                    f"people of {agency}: {people.rows_loaded:,} records loaded, "
+                    f"{people.rows_quarantined:,} quarantined"
+                )
+        note("Linking people across agencies...")
+        run = self.link()
+        note(f"linkage: {run.records:,} people records linked into {run.people:,} people")
+        for planted in INTERVENTIONS:
+            name = f"participants:{planted.name}"
+            note(f"Following the cohort {name}...")
+            outcome = self.cohort_outcomes(name, planted.follow_up, seed=DEFAULT_SEED)
+            e = outcome.estimates
+            row = e[e["outcome"] == "offending"].iloc[-1]
+            note(
+                f"{planted.name}: offending hazard ratio {row['hazard_ratio']:.2f} "
+                f"(95% CI {row['hr_ci_low']:.2f} to {row['hr_ci_high']:.2f}), "
+                f"{outcome.summary['matched']} of {outcome.summary['members']} participants matched"
+            )
+        note(f"Evaluating the place-based intervention {PATROLS.name}...")
+        place = self.evaluate_place(PATROLS.lsoas, PATROLS.start, measure=PATROLS.measure)
+        sc = place.estimate(SYNTHETIC_CONTROL).row()
+        note(
+            f"{PATROLS.name}: {sc['effect_pct']:+.0f}% {PATROLS.measure} "
+            f"(95% CI {sc['pct_low']:+.0f}% to {sc['pct_high']:+.0f}%), synthetic control"
+        )
 
     def hotspots(
         self,

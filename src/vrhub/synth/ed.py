@@ -20,6 +20,8 @@ from vrhub.synth._common import (
     write_csv,
 )
 from vrhub.synth._dists import ages_with_u25, pick_categories, sample_datetimes
+from vrhub.synth.people_place import take_ed_rows
+from vrhub.synth.people_world import World
 
 METHODS = T.ED_METHODS
 # fmt: off
@@ -75,7 +77,8 @@ def _year(rng: np.random.Generator, year: int, weights: np.ndarray) -> dict[str,
     }
 
 
-def write_ed_attendances(path: Path, seed: int) -> Path:
+def write_ed_attendances(path: Path, seed: int, world: World | None = None) -> Path:
+    """The demo's ED attendances; given `world`, its young people attend some of them."""
     rng = np.random.default_rng([seed, 2])
     weights = lsoa_weights(np.random.default_rng([seed, 0]), "violence")
     home_weights = lsoa_weights(np.random.default_rng([seed, 0]), "residence")
@@ -116,6 +119,9 @@ def write_ed_attendances(path: Path, seed: int) -> Path:
 
     codes = lsoas()[0]
     numbers = rng.choice(9_000_000, n, replace=False) + 1_000_000
+    if world is not None:
+        place = np.where(incident_known, borough, home_borough)
+        take_ed_rows(world, d["assault"], age, male, place, home, numbers)
     other = method == METHODS.index("other")
     columns = {
         "attendance_ref": refs("ED", numbers, 7),

@@ -14,6 +14,7 @@ through a Python function.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -334,6 +335,83 @@ def _homes(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     return postcode.astype(object), street.astype(object)
 
 
+@dataclass(frozen=True)
+class Identities:
+    """Each person's true details, which every agency's record of them is copied from (with errors)."""
+
+    forename: np.ndarray
+    surname: np.ndarray
+    sex: np.ndarray  # "M" or "F"
+    born: np.ndarray  # datetime64[D]
+    postcode: np.ndarray
+    address: np.ndarray
+    nhs: np.ndarray
+
+
+def identities(rng: np.random.Generator, sex: np.ndarray, born: np.ndarray | None = None) -> Identities:
+    """Names, a Merseyside home and an NHS number for people of the given sexes (and dates of birth: drawn,
+    1975 to 2012, when not given)."""
+    people = sex.size
+    male = _draw(rng, *_forenames(MALE), people)
+    female = _draw(rng, *_forenames(FEMALE), people)
+    forename = np.where(sex == "M", male, female).astype(object)
+    names, weights = _surname_pool()
+    surname = _draw(rng, names, weights, people)
+    if born is None:
+        born = np.datetime64("1975-01-01") + rng.integers(0, 38 * 365, people).astype("timedelta64[D]")
+    postcode, address = _homes(rng, people)
+    nhs = _mod11_nhs(rng, people).astype(object)
+    return Identities(forename, surname, sex, born, postcode, address, nhs)
+
+
+HEADER = ["record_ref", "forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number",
+          "source", "source_ref"]  # fmt: skip
+
+
+def write_agency_records(  # noqa: PLR0913
+    path: Path,
+    rng: np.random.Generator,
+    people: Identities,
+    who: np.ndarray,
+    agency: str,
+    refs: np.ndarray,
+    source_refs: np.ndarray,
+) -> Path:
+    """One agency's people file: a record of person `who[i]` (an index into `people`) under `refs[i]`,
+    copied with the errors agencies make, pointing at `source_refs[i]` in the agency's source."""
+    _, source, _ = AGENCIES[agency]
+    rows = _records(rng, who, people, list(AGENCIES).index(agency))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(
+            zip(
+                refs,
+                rows["forename"],
+                rows["surname"],
+                rows["date_of_birth"],
+                rows["sex"],
+                rows["postcode"],
+                rows["address"],
+                rows["nhs_number"],
+                [source] * who.size,
+                source_refs,
+                strict=True,
+            )
+        )
+    return path
+
+
+def write_truth(path: Path, held: list[tuple[str, np.ndarray, np.ndarray]]) -> Path:
+    """`agency, record_ref, cluster`: the person behind every record (held: agency, refs, person indices)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["agency", "record_ref", "cluster"])
+        for agency, refs, who in held:
+            writer.writerows(zip([agency] * len(refs), refs, who, strict=True))
+    return path
+
+
 def generate_people(out_dir: Path, records: int = 100_000, seed: int = 14) -> dict[str, Path]:
     """Write one people CSV per agency (about `records` rows in all) and `people_truth.csv` (agency,
     record_ref, person). Returns {agency: path} with the truth under "truth"."""
@@ -342,85 +420,34 @@ def generate_people(out_dir: Path, records: int = 100_000, seed: int = 14) -> di
     per_person = shares.sum() * 1.08  # each agency holds some people twice
     people = int(records / per_person)
     sex = np.where(rng.random(people) < 0.55, "M", "F")  # violence involves more men
-    male = _draw(rng, *_forenames(MALE), people)
-    female = _draw(rng, *_forenames(FEMALE), people)
-    forename = np.where(sex == "M", male, female).astype(object)
-    names, weights = _surname_pool()
-    surname = _draw(rng, names, weights, people)
-    born = np.datetime64("1975-01-01") + rng.integers(0, 38 * 365, people).astype("timedelta64[D]")
-    postcode, address = _homes(rng, people)
-    nhs = _mod11_nhs(rng, people).astype(object)
+    details = identities(rng, sex)
 
     blocks = []
-    for code, (agency, (_, _, share)) in enumerate(AGENCIES.items()):
+    for agency, (_, _, share) in AGENCIES.items():
         held = np.flatnonzero(rng.random(people) < share)
         again = held[rng.random(held.size) < 0.08]  # a second record of the same person
         who = np.concatenate([held, again])
-        blocks.append((agency, code, who[rng.permutation(who.size)]))
+        blocks.append((agency, who[rng.permutation(who.size)]))
     paths: dict[str, Path] = {}
     out_dir.mkdir(parents=True, exist_ok=True)
     truth_rows = []
-    for agency, code, who in blocks:
-        rows = _records(rng, who, forename, surname, sex, born, postcode, address, nhs, code)
+    for code, (agency, who) in enumerate(blocks):
         file_name, source, _ = AGENCIES[agency]
         refs = np.char.add(f"{agency[:3].upper()}-", np.arange(1, who.size + 1).astype(str))
         source_refs = np.char.add(f"{source[:3].upper()}{code}-", who.astype(str))
-        path = out_dir / file_name
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(
-                [
-                    "record_ref",
-                    "forename",
-                    "surname",
-                    "date_of_birth",
-                    "sex",
-                    "postcode",
-                    "address",
-                    "nhs_number",
-                    "source",
-                    "source_ref",
-                ]
-            )
-            writer.writerows(
-                zip(
-                    refs,
-                    rows["forename"],
-                    rows["surname"],
-                    rows["date_of_birth"],
-                    rows["sex"],
-                    rows["postcode"],
-                    rows["address"],
-                    rows["nhs_number"],
-                    [source] * who.size,
-                    source_refs,
-                    strict=True,
-                )
-            )
-        paths[agency] = path
+        paths[agency] = write_agency_records(
+            out_dir / file_name, rng, details, who, agency, refs, source_refs
+        )
         truth_rows.append((agency, refs, who))
-    truth = out_dir / "people_truth.csv"
-    with truth.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["agency", "record_ref", "cluster"])
-        for agency, refs, who in truth_rows:
-            writer.writerows(zip([agency] * len(refs), refs, who, strict=True))
-    paths["truth"] = truth
+    paths["truth"] = write_truth(out_dir / "people_truth.csv", truth_rows)
     return paths
 
 
-def _records(  # noqa: PLR0913
-    rng: np.random.Generator,
-    who: np.ndarray,
-    forename: np.ndarray,
-    surname: np.ndarray,
-    sex: np.ndarray,
-    born: np.ndarray,
-    postcode: np.ndarray,
-    address: np.ndarray,
-    nhs: np.ndarray,
-    agency: int,
+def _records(
+    rng: np.random.Generator, who: np.ndarray, people: Identities, agency: int
 ) -> dict[str, np.ndarray]:
+    forename, surname, sex, born = people.forename, people.surname, people.sex, people.born
+    postcode, address, nhs = people.postcode, people.address, people.nhs
     n = who.size
     chance = lambda p: rng.random(n) < p  # noqa: E731
     first, last = forename[who].copy(), surname[who].copy()

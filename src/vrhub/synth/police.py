@@ -13,6 +13,9 @@ import pyarrow.csv as pacsv
 from vrhub.synth import targets as T
 from vrhub.synth._common import labels, lsoa_weights, lsoas, pick_lsoa, refs, write_csv
 from vrhub.synth._dists import sample_days
+from vrhub.synth.people_place import take_police_rows
+from vrhub.synth.people_world import World
+from vrhub.synth.place_effect import displace
 from vrhub.synth.police_plan import CODES, PROFILES, demo_crimes, people_counts
 from vrhub.synth.police_rows import expand
 
@@ -97,12 +100,16 @@ def _table(
     return pa.table(columns, schema=SCHEMA)
 
 
-def write_police_records(path: Path, seed: int) -> Path:
-    """The demo extract, April 2018 to December 2021, reproducing the strategy's police figures."""
+def write_police_records(path: Path, seed: int, world: World | None = None) -> Path:
+    """The demo extract, April 2018 to December 2021, reproducing the strategy's police figures, with the
+    planted place-based effect and (given `world`) its young people on some of the rows."""
     rng = np.random.default_rng([seed, 1])
     crimes = demo_crimes(rng)
     _place_and_date(crimes, rng, lsoa_weights(np.random.default_rng([seed, 0]), "violence"))
+    displace(crimes, np.random.default_rng([seed, 5]))  # its own draws: the figures above are unchanged
     rows = expand(crimes, rng, exact_u25=T.SV_VICTIMS_U25)
+    if world is not None:
+        take_police_rows(world, crimes, rows)
     table = _table(crimes, rows, _crime_refs(crimes, rng, 0, gaps=True), 1)
     return write_csv(path, {name: table[name] for name in COLUMNS})
 
