@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from vrhub.errors import VrhubError
-from vrhub.web.api import measures, public, quality, reference
+from vrhub.web.api import cohorts, measures, public, quality, reference
 from vrhub.web.api.docs import LocalSwagger, asset
 from vrhub.web.error_status import status_for
 from vrhub.web.throttling import PublicApiRate, UserApiRate
@@ -77,4 +77,5 @@ api.add_router("/", public.router)
 api.add_router("/", measures.router)
 api.add_router("/", reference.router)
 api.add_router("/", quality.router)
+api.add_router("/", cohorts.router)
 api.add_router("/delivery/", "vrhub.web.delivery.api.router")
