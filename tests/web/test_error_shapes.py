@@ -38,7 +38,8 @@ CASES = [
     # `cohort outcomes NAME` takes the cohort as its argument, and names it so.
     ("name", "no_such_cohort", ["cohort", "outcomes", "no_such_cohort"], "NAME",
      ("/api/cohorts/no_such_cohort/outcomes", {}), 404, "/cohorts/no_such_cohort/", 404),
-    ("follow_up", "six", ["cohort", "outcomes", "young-knife-victims-2019", "--follow-up", "six"], "--follow-up",
+    ("follow_up", "six", ["cohort", "outcomes", "young-knife-victims-2019", "--follow-up", "six"],
+     "--follow-up",
      ("/api/cohorts/young-knife-victims-2019/outcomes", {"follow_up": "six"}), 422,
      "/cohorts/young-knife-victims-2019/?follow_up=six", 422),
 ]  # fmt: skip

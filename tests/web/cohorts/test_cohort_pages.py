@@ -98,7 +98,13 @@ def test_the_csv_twin_gives_the_figures_a_call_for_those_months_gives(cohort_dat
     expected = hub().cohort_outcomes(BIG, "6,12").estimates
     assert len(rows) == len(expected) and {r["follow_up_months"] for r in rows} == {"6", "12"}
     for got, want in zip(rows, expected.to_dict("records"), strict=True):
-        for column in ("outcome", "cohort_people", "cohort_with_outcome", "cohort_proportion", "hazard_ratio"):
+        for column in (
+            "outcome",
+            "cohort_people",
+            "cohort_with_outcome",
+            "cohort_proportion",
+            "hazard_ratio",
+        ):
             value = want[column]
             shown = "" if value is None or value != value else str(value)
             assert got[column] == shown, (column, got, want)
@@ -152,7 +158,7 @@ def test_the_analyst_sees_the_people_and_the_view_is_audited(
     members = {person for _, person, group, *_ in rows if group == "cohort"}
     assert members and members <= set(SMALL)
     # Each member's first offence is the first suspect record after their start (1 March 2019).
-    for outcome, person, group, _, start, on in rows:
+    for outcome, person, group, _, _start, on in rows:
         if outcome == "offending" and group == "cohort":
             first = _first_offence_after(_cohort_data, f"PERS-{person[1:]}", dt.date(2019, 3, 1))
             assert on == (first.isoformat() if first else ""), person

@@ -17,6 +17,10 @@ from vrhub.reports.charts import FONT, PALETTE
 GROUPS = {"cohort": "Cohort", "comparison": "Matched comparison"}
 
 
+def _value(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and v == v else None
+
+
 def points(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per group and month with a published proportion (a hidden one is a gap, never a guess)."""
     found = []
@@ -25,15 +29,15 @@ def points(rows: list[dict[str, Any]]) -> pd.DataFrame:
             p = row.get(f"{group}_proportion")
             if not isinstance(p, int | float) or p != p:  # '*', None or NaN
                 continue
-            low, high = row.get(f"{group}_ci_low"), row.get(f"{group}_ci_high")
-            band = all(isinstance(v, int | float) and v == v for v in (low, high))
+            low, high = _value(row.get(f"{group}_ci_low")), _value(row.get(f"{group}_ci_high"))
+            band = low is not None and high is not None
             found.append(
                 {
                     "months": int(row["follow_up_months"]),
                     "group": label,
                     "proportion": 100 * float(p),
-                    "low": 100 * float(low) if band else None,
-                    "high": 100 * float(high) if band else None,
+                    "low": 100 * low if low is not None and band else None,
+                    "high": 100 * high if high is not None and band else None,
                 }
             )
     return pd.DataFrame(found, columns=["months", "group", "proportion", "low", "high"])

@@ -1,4 +1,4 @@
-"""What the cohort and linkage pages read, asked of the Hub (the same calls as `vrhub cohort` and `vrhub link`)
+"""What the cohort and linkage pages read, asked of the Hub (the calls `vrhub cohort` and `vrhub link` make)
 and kept per warehouse generation (figures.cached), so a page view never recomputes a comparison.
 
 The person-level view is never cached: each one is computed for, and audited against, the analyst asking."""

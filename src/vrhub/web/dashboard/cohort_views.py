@@ -223,7 +223,9 @@ def members(request: HttpRequest, name: str, fmt: str = "") -> HttpResponse:
     )
     if fmt == "csv":
         columns = ["person_id", "group", "pair", "start_date", "outcome", "outcome_date", "followed_to"]
-        return downloads.csv_response(pd.DataFrame(rows, columns=columns), f"cohort-{_file_name(name)}-people.csv")
+        return downloads.csv_response(
+            pd.DataFrame(rows, columns=columns), f"cohort-{_file_name(name)}-people.csv"
+        )
     context = {
         "name": name,
         "title": result.title,
@@ -269,8 +271,20 @@ def _linkage_context() -> dict[str, Any]:
         {
             "at": _when(r["at"]),
             "user": r["user"],
-            **{k: r["detail"].get(k) for k in ("run_id", "engine", "mode", "records", "new_records",
-                                               "people", "pairs_linked", "threshold", "seconds")},
+            **{
+                k: r["detail"].get(k)
+                for k in (
+                    "run_id",
+                    "engine",
+                    "mode",
+                    "records",
+                    "new_records",
+                    "people",
+                    "pairs_linked",
+                    "threshold",
+                    "seconds",
+                )
+            },
         }
         for r in runs
     ]
