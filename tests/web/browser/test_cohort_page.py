@@ -54,7 +54,9 @@ def cohort_server(
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("vrhub serve did not start:\n" + (data / "serve.log").read_text()) from None
+                raise RuntimeError(
+                    "vrhub serve did not start:\n" + (data / "serve.log").read_text()
+                ) from None
             time.sleep(0.5)
     yield Server(url, data, json.loads((served / "passwords.json").read_text()), process)
     process.terminate()
