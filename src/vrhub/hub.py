@@ -667,6 +667,15 @@ class Hub:
             pseudonyms = self._pseudonymiser(wh)
             return link_quality(wh, vault, pseudonyms, truth=truth, review_sample=review_sample, user=user)
 
+    def link_runs(self, limit: int = 10) -> list[dict]:
+        """The last `limit` linkage runs as the vault's audit recorded them, latest first: when, by whom,
+        records, and the run's counts and settings (never a name: the audit keeps none)."""
+        from vrhub.linkage.vault import Vault
+
+        with Vault.open(self.settings.data_dir, create=False) as vault:
+            runs = [e for e in vault.audit_events() if e["action"] == "link"]
+        return runs[::-1][:limit]
+
     def link_purge(self, older_than: str, user: str | None = None) -> dict[str, int]:
         """Delete from the vault the people records loaded longer ago than `older_than` (`365d`, `52w`,
         `12m`, `2y`), and their person links; audited. Run the linkage again to regroup what remains."""

@@ -35,16 +35,23 @@ CASES = [
     # `definitions show NAME` takes the definition as its argument, so the CLI names no option for it.
     ("definition", "no_such_definition", ["definitions", "show", "no_such_definition"], None,
      ("/api/definitions/no_such_definition", {}), 404, None, None),
+    # `cohort outcomes NAME` takes the cohort as its argument, and names it so.
+    ("name", "no_such_cohort", ["cohort", "outcomes", "no_such_cohort"], "NAME",
+     ("/api/cohorts/no_such_cohort/outcomes", {}), 404, "/cohorts/no_such_cohort/", 404),
+    ("follow_up", "six", ["cohort", "outcomes", "young-knife-victims-2019", "--follow-up", "six"],
+     "--follow-up",
+     ("/api/cohorts/young-knife-victims-2019/outcomes", {"follow_up": "six"}), 422,
+     "/cohorts/young-knife-victims-2019/?follow_up=six", 422),
 ]  # fmt: skip
 
 
 def cli_error(args: list[str], folder: object) -> tuple[str, str, str | None]:
-    """(what, hint, the option named) from `Error: <what>`, a blank line, `[<option>: ]<hint>`."""
+    """(what, hint, the option or argument named) from `Error: <what>`, a blank line, `[<option>: ]<hint>`."""
     result = CliRunner().invoke(app, [*args, "--data-dir", str(folder)])
     assert result.exit_code == 2, result.output
     what, blank, advice = result.output.rstrip("\n").split("\n")[:3]
     assert what.startswith("Error: ") and blank == "", result.output
-    named = re.match(r"(--[a-z-]+): ", advice)
+    named = re.match(r"(--[a-z-]+|[A-Z][A-Z_]*): ", advice)  # an option, or an argument by its metavar
     return what.removeprefix("Error: "), advice[named.end() :] if named else advice, named and named[1]
 
 

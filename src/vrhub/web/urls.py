@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("uploads/", include("vrhub.web.uploads.urls")),
     path("delivery/", include("vrhub.web.delivery.urls")),
+    path("", include("vrhub.web.dashboard.cohort_urls")),
     path("", include("vrhub.web.dashboard.urls")),
 ]
