@@ -94,3 +94,40 @@ def check(
     for report in raised:
         out.print(f"raised: {report.title}", markup=False, highlight=False)
     out.print(f"{len(raised)} exception report(s) raised.", markup=False, highlight=False)
+
+
+@app.command()
+@friendly
+def evaluate(
+    intervention: Annotated[str, typer.Argument(help="The intervention's title in the register.")],
+    outcome: Annotated[
+        str, typer.Option(help="What to follow: offending, violence-victim, ed-assault or neet.")
+    ] = "offending",
+    follow_up: Annotated[
+        str, typer.Option("--follow-up", help="Months, e.g. 6,12,24; the hazard ratio is over the longest.")
+    ] = "6,12,24",
+    evidence_strength: Annotated[
+        int,
+        typer.Option(
+            "--evidence-strength", min=1, max=5, help="YEF Toolkit evidence strength, 1-5 (default 2, low)."
+        ),
+    ] = 2,
+    why: Annotated[str, typer.Option(help="What you learned: delivery, reach, fidelity.")] = "",
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record an intervention's effect in the what-works register: its participants (the participants
+    source, linked) against a matched comparison group, as `vrhub cohort outcomes` estimates it."""
+    folder = _setup(data_dir)
+    from vrhub.hub import Hub
+    from vrhub.web.delivery.evaluate import intervention_named, record_cohort_evaluation
+
+    found = intervention_named(intervention)
+    e = record_cohort_evaluation(
+        Hub(settings(folder, None)), found, outcome, follow_up, evidence_strength=evidence_strength, why=why
+    )
+    out.print(
+        f"Recorded for {found.title}: {e.outcome}: hazard ratio {e.effect:.2f} "
+        f"(95% CI {e.ci_low:.2f} to {e.ci_high:.2f}): {e.get_verdict_display()}",
+        markup=False,
+        highlight=False,
+    )

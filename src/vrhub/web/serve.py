@@ -106,6 +106,14 @@ def _demo_delivery(say: Callable[[str], None]) -> None:
         say("Delivery demo: already loaded")
     loaded = ingest_delivery_indicators(today=DEMO_TODAY)
     say(f"Delivery indicators: {loaded.rows_loaded} rows loaded into the warehouse")
+    from vrhub.web.delivery.evaluate import record_demo_evaluations
+    from vrhub.web.warehouse import hub
+
+    for e in record_demo_evaluations(hub()):  # what works, from the demo's participants and their matches
+        say(
+            f"What works: {e.intervention.title}: hazard ratio {e.effect:.2f} "
+            f"(95% CI {e.ci_low:.2f} to {e.ci_high:.2f}), {e.get_verdict_display().lower()}"
+        )
 
 
 # The proxy headers waitress believes from our proxies: the caller's address, the scheme and the host name

@@ -1,0 +1,76 @@
+"""The what-works register filled from vrhub's own estimate: an intervention's participants against their
+matched comparison, recorded with its interval, its verdict read from that interval, and the reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each follows a cohort of 300 against its matches
+
+
+def _intervention(title: str):
+    from vrhub.web.accounts.models import Organisation
+    from vrhub.web.delivery.models import Intervention, PreventionTier, StrategicPriority
+
+    return Intervention.objects.create(
+        title=title,
+        priority=StrategicPriority.objects.get(slug="education"),
+        tier=PreventionTier.objects.get(slug="secondary"),
+        lead_organisation=Organisation.objects.create(name="Test Youth Charity", kind="vcs"),
+        boroughs=["E08000012"],
+        start_date=dt.date(2019, 1, 1),
+        budget=Decimal("100000"),
+        status="active",
+    )
+
+
+def test_the_hazard_ratio_is_the_cohorts_and_its_verdict_is_read_from_the_interval(cohort_data) -> None:
+    from vrhub.cohorts.outcomes import DEFAULT_SEED
+    from vrhub.web.accounts.models import AuditEvent
+    from vrhub.web.delivery.evaluate import record_cohort_evaluation
+    from vrhub.web.delivery.models import Evaluation
+    from vrhub.web.warehouse import hub
+
+    navigators = _intervention("Navigators")  # the synthetic population's offending is halved after joining
+    recorded = record_cohort_evaluation(hub(), navigators, "offending", "6,12")
+    expected = hub().cohort_outcomes("participants:Navigators", "6,12", seed=DEFAULT_SEED).estimates
+    row = expected[expected["outcome"] == "offending"].iloc[-1]
+    assert (recorded.effect, recorded.ci_low, recorded.ci_high) == pytest.approx(
+        (row["hazard_ratio"], row["hr_ci_low"], row["hr_ci_high"])
+    )
+    assert recorded.ci_low <= 0.5 <= recorded.ci_high and recorded.ci_high < 1  # the planted halving
+    assert recorded.verdict == Evaluation.Verdict.WORKS
+    assert recorded.design == Evaluation.Design.MATCHED and recorded.scale == Evaluation.Scale.RATIO
+    assert recorded.outcome == "Offending (recorded as a suspect) within 12 months of starting"
+    assert "observational design" in recorded.why and recorded.evidence_strength == 2
+    assert AuditEvent.objects.filter(action="delivery.create", object_id=str(recorded.pk)).exists()
+    # Again: the register keeps one evaluation of this outcome, the newest, not two.
+    again = record_cohort_evaluation(hub(), navigators, "offending", "6,12", why="Reached the right people.")
+    assert again.pk == recorded.pk and Evaluation.objects.filter(intervention=navigators).count() == 1
+    assert again.why.startswith("Reached the right people.\n\n")
+
+
+def test_the_command_records_it_and_names_a_mistake(cohort_data, monkeypatch) -> None:
+    from vrhub.cli import app
+    from vrhub.web.delivery.models import Evaluation
+
+    for name in ("VRHUB_DATA_DIR", "VRHUB_DEBUG", "VRHUB_LOCAL_HTTP"):  # the command points Django at its
+        monkeypatch.setenv(name, os.environ.get(name, ""))  # folder: put the environment back afterwards
+
+    _intervention("Navigators")
+    runner = CliRunner()
+    args = ["delivery", "evaluate", "--data-dir", str(cohort_data)]
+    done = runner.invoke(app, [*args, "Navigators", "--follow-up", "6,12"])
+    assert done.exit_code == 0, done.output
+    e = Evaluation.objects.get()
+    assert f"hazard ratio {e.effect:.2f} (95% CI {e.ci_low:.2f} to {e.ci_high:.2f}): Works" in done.output
+    unknown = runner.invoke(app, [*args, "Nobody"])
+    assert unknown.exit_code == 2 and "INTERVENTION: Use one of: Navigators." in unknown.output
+    wrong = runner.invoke(app, [*args, "Navigators", "--outcome", "happiness"])
+    assert wrong.exit_code == 2 and "--outcome: Use one of: " in wrong.output
+    assert Evaluation.objects.count() == 1  # nothing recorded by the mistakes
