@@ -221,7 +221,8 @@ def format_wheeler(z: Any) -> str:
 
 # A verdict in one word or three, for a table read at a glance: the same rule as `describe_change`'s clause.
 BETTER, WORSE, NO_CHANGE = "better", "worse", "no significant change"
-TOO_FEW, RECORDING, CHANGED, NOT_TESTED = "too few to tell", "may be a recording change", "changed", "not tested"
+TOO_FEW, RECORDING = "too few to tell", "may be a recording change"
+CHANGED, NOT_TESTED = "changed", "not tested"
 
 
 def verdict(

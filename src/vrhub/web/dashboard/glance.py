@@ -113,7 +113,7 @@ def against(row: dict[str, Any]) -> str:
 
 
 def row_verdict(row: dict[str, Any]) -> str:
-    """The summary row's verdict, against the baseline (the strategy's yardstick) or else the period before."""
+    """The row's verdict, against the baseline (the strategy's yardstick) or else the period before."""
     if row.get("value") is None:
         return ""
     if against(row) == "baseline":
