@@ -153,3 +153,16 @@ def test_thousands_separators_on_the_page_none_in_the_csv(web_data, client_as, m
     assert "12,345<br>" in row
     csv_text = viewer.get("/measures/local_sv_offences.csv", secure=True).content.decode()
     assert "12345" in csv_text and "12,345" not in csv_text
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_configured_base_map_credits_openstreetmap(web_data, client_as, settings) -> None:
+    viewer = client_as("viewer")
+    plain = viewer.get("/hotspots/", secure=True).content.decode()
+    assert "OpenStreetMap" not in plain and 'data-tile-attribution=""' in plain
+    settings.VRHUB_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    html = viewer.get("/hotspots/", secure=True).content.decode()
+    credit = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    assert f"Base map: {credit}." in html  # beneath the map, without script
+    assert 'data-tile-attribution="&amp;copy; &lt;a href=' in html  # for Leaflet's corner
