@@ -150,7 +150,8 @@ def key_messages(
         pct = parts.per_month_change(now, then, m_now, m_then)
         why = caveat(touching(changes or [], measure, base, year))
         moved.append((abs(pct or 0.0), measure, base, now, then, m_now, m_then, stat, why, pct))
-    moved.sort(key=lambda m: -m[0])
+    # Changes on the ground lead; those a recording change may explain follow, largest first within each.
+    moved.sort(key=lambda m: (bool(m[8]), -m[0]))
     sentences = []
     for _, measure, base, now, then, m_now, m_then, stat, why, _pct in moved[:most]:
         clause = describe_change(
@@ -166,16 +167,25 @@ def key_messages(
         sentences.append(f"{measure.title} {clause}.")
     better = sum(1 for m in moved if _better(m[1].polarity, m[9]) is True and not m[8])
     worse = sum(1 for m in moved if _better(m[1].polarity, m[9]) is False and not m[8])
+    recorded = sum(1 for m in moved if m[8])
+    other = len(moved) - better - worse - recorded  # a neutral measure's change
     within = len(rows) - len(moved)
-    sentences.append(
-        f"Of {len(rows)} measure{'s' if len(rows) != 1 else ''} compared with their baseline, {better} "
-        f"improved and {worse} worsened "
-        f"by more than chance alone would give; {within} moved no more than chance would, or count too "
-        "few to tell."
-        if moved
-        else f"None of the {len(rows)} measures compared with their baseline moved by more than chance alone "
-        "would give."
-    )
+    if moved:
+        parts_said = [f"{better} improved and {worse} worsened by more than chance alone would give"]
+        if other:
+            parts_said.append(f"{other} changed by more than chance (neither better nor worse)")
+        if recorded:
+            parts_said.append(f"{recorded} changed where a recording change may explain it")
+        sentences.append(
+            f"Of {len(rows)} measure{'s' if len(rows) != 1 else ''} compared with their baseline, "
+            + ", ".join(parts_said)
+            + f"; {within} moved no more than chance would, or count too few to tell."
+        )
+    else:
+        sentences.append(
+            f"None of the {len(rows)} measures compared with their baseline moved by more than chance alone "
+            "would give."
+        )
     notes = [
         f"Counts under {SMALL_COUNT} are not read as a trend, and a change is called larger than chance "
         "where p < 0.05 (exact test for two Poisson counts)."
