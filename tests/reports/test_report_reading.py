@@ -64,5 +64,6 @@ def test_p_values_are_written_one_way(report: str) -> None:
     text = html.unescape(report)
     written = re.findall(r"\bp ?[=<] ?\d?\.\d+", text)
     assert written
-    # wording.format_p: two places, three only below 0.01. p < 0.01 and p < 0.05 are also the hot-spot map's bands (FDR thresholds, not results).
+    # wording.format_p: two places, three only below 0.01. p < 0.01 and p < 0.05 are also the hot-spot
+    # map's bands (FDR thresholds, not results).
     assert all(re.fullmatch(r"p (= (0\.00[1-9]|\d\.\d\d)|< 0\.0(01|1|5))", p) for p in written), set(written)
