@@ -53,9 +53,9 @@ def test_a_recording_change_is_named_instead_of_an_improvement() -> None:
         "may be a recording artefact rather than an improvement: offence codes recoded" in said.sentences[0]
     )
     assert said.sentences[1] == (
-        "Of 1 measure compared with their baseline, 0 improved and 0 worsened by more than chance alone would "
-        "give, 1 changed where a recording change may explain it; 0 moved no more than chance would, or count "
-        "too few to tell."
+        "Of 1 measure compared with their baseline, 0 improved and 0 worsened by more than chance alone "
+        "would give, 1 changed where a recording change may explain it; 0 moved no more than chance would, "
+        "or count too few to tell."
     )
     assert any("recording artefact" in c for c in said.caveats)
 
