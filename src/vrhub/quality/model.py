@@ -15,6 +15,7 @@ from vrhub.errors import UnknownSource
 from vrhub.measures.catalogue import EVENT_DATE
 from vrhub.sources import SOURCES
 from vrhub.sources.spec import SourceSpec
+from vrhub.stats.wording import format_p
 from vrhub.warehouse.tables import SCHEMAS
 
 SEVERITIES = ("error", "warning", "info")
@@ -211,7 +212,8 @@ def pct(share: float) -> str:
 
 
 def p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    # One way of writing a p-value across pages, report and findings (`wording.format_p`).
+    return format_p(p)
 
 
 def label(name: str) -> str:

@@ -27,9 +27,10 @@ from vrhub.reports.public import public_copy
 from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
 from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
-from vrhub.reports.summary import latest_changes
+from vrhub.reports.summary import key_messages, latest_changes
 from vrhub.stats.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.warehouse import Warehouse
+from vrhub.warehouse.areas import boroughs
 from vrhub.warehouse.history import snapshot
 
 MARKINGS = {
@@ -244,6 +245,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "values": values,
         "partial": partial,
         "summary": latest_changes(values, catalogue, strategy_ids, year, partial, changes),
+        "key_messages": key_messages(values, catalogue, strategy_ids, year, partial, changes),
         "tables": [
             {
                 "caption": "Table 1: Home Office success measures",
@@ -271,7 +273,14 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "loads": wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist(),
         "catalogue": catalogue,
         "snapshot": snapshot(wh),
+        "borough_names": _borough_names(wh),
     }
+
+
+def _borough_names(wh: Warehouse) -> dict[str, str]:
+    """Borough names by code, from the loaded area lookup: readers know Knowsley, not E08000011."""
+    table = boroughs(wh)
+    return dict(zip(table["lad_code"].to_pylist(), table["lad_name"].to_pylist(), strict=True))
 
 
 def _charts(data: dict[str, Any]) -> dict[str, str]:
@@ -409,11 +418,29 @@ def write_report(
             wheeler=format_wheeler,
             wheeler_note=WHEELER_NOTE,
             part_label=parts.label,
+            name=lambda measure_id: _name(catalogue, measure_id),
+            hot_rows=_hot_rows(data["hotspots"], data["borough_names"]),
             **data,
         )
     )
     written = write_document(html, out_dir / f"vrhub-report-{edition}.html", pdf=pdf)
     return Report(written.html, written.pdf, sum(not c.ok and not c.self_contradictory for c in found))
+
+
+def _name(catalogue: Any, measure_id: str) -> str:
+    """A measure as readers know it: its title, not its id."""
+    return catalogue.get(measure_id).title if measure_id in catalogue.measures else measure_id
+
+
+def _hot_rows(hot: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Every hot spot, strongest first, with its borough's name: the whole list, not the first few LSOAs."""
+    if hot is None:
+        return []
+    table = hot.table[hot.table["hot"]].sort_values("gi_z", ascending=False)
+    return [
+        {**r, "borough": names.get(r["lad_code"], r["lad_code"]), "pattern": r.get("class") or ""}
+        for r in table.to_dict("records")
+    ]
 
 
 def _fmt(value: Any, digits: int = 0) -> str:

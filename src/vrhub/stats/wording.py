@@ -217,3 +217,38 @@ def format_wheeler(z: Any) -> str:
         return ""
     z = float(z)
     return f"{z:+.1f}" + (" *" if abs(z) >= WHEELER_THRESHOLD else "")
+
+
+# A verdict in one word or three, for a table read at a glance: the same rule as `describe_change`'s clause.
+BETTER, WORSE, NO_CHANGE = "better", "worse", "no significant change"
+TOO_FEW, RECORDING = "too few to tell", "may be a recording change"
+CHANGED, NOT_TESTED = "changed", "not tested"
+
+
+def verdict(
+    pct: Any,
+    p_value: Any,
+    polarity: str = "lower_is_better",
+    small: bool = False,
+    recording: bool = False,
+    alpha: float = 0.05,
+) -> str:
+    """Better, worse or no significant change, by the measure's polarity, from a change and its p-value.
+
+    As `describe_change` words it: counts too small to read as a trend are "too few to tell" whatever the p;
+    a change larger than chance where a recording change falls between the periods "may be a recording
+    change"; a neutral measure's significant change is only "changed"; no p-value (a share, or nothing to
+    compare with) is "not tested".
+    """
+    if _missing(pct) or _missing(p_value):
+        return NOT_TESTED
+    if small:
+        return TOO_FEW
+    if float(p_value) >= alpha or float(pct) == 0:
+        return NO_CHANGE
+    if recording:
+        return RECORDING
+    if polarity == "neutral":
+        return CHANGED
+    rose = float(pct) > 0
+    return BETTER if rose == (polarity == "higher_is_better") else WORSE

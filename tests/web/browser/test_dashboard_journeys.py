@@ -47,6 +47,23 @@ def test_an_analyst_reads_the_overview_and_opens_a_measure(page, server: Server)
     page.goto(server.url + "/dashboard/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Success measures")
     assert page.get_by_role("heading", name="Home Office success measures").is_visible()
+    # The table of every measure leads, each row with its verdict and a sparkline named by its figures.
+    glance = page.get_by_role("table", name=re.compile("latest full period"))
+    assert glance.is_visible()
+    row = glance.locator("#glance-local_sv_offences")
+    assert row.locator(".govuk-tag").inner_text() in (
+        "better",
+        "worse",
+        "no significant change",
+        "too few to tell",
+        "not tested",
+        "changed",
+        "may be a recording change",
+    )
+    assert (
+        page.locator("#at-a-glance").bounding_box()["y"]
+        < page.locator(".vrhub-card").first.bounding_box()["y"]
+    )
     screenshot(page, "overview")
     title = load_catalogue().get("local_sv_offences").title
     page.get_by_role("link", name=title, exact=True).first.click()

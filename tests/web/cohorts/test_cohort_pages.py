@@ -197,7 +197,7 @@ def test_the_linkage_page_is_for_analysts_and_administrators(cohort_data: Path, 
         text = response.content.decode()
         assert _cell(text, "data-precision") == str(quality.estimated["precision"])
         assert _cell(text, "data-recall") == str(quality.estimated["recall"])
-        assert _cell(text, "data-people") == str(quality.people["people"])
+        assert _cell(text, "data-people") == f"{quality.people['people']:,}"  # thousands separated
         runs = re.search(r"data-runs>.*?</table>", text, re.S)
         assert runs and re.search(r"<td class=\"govuk-table__cell\">1</td>", runs[0])
         assert "<svg" in text  # the match weights, drawn

@@ -16,6 +16,9 @@ from vrhub.web.accounts.access import role_required
 from vrhub.web.dashboard import data, tables
 
 DEFAULT_MEASURE = "local_sv_offences"
+# The base map's credit, whenever one is configured: tile services built on OpenStreetMap data must give it
+# (ODbL), and the map shows it in Leaflet's corner and the page beneath the map.
+TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 SEVERITY_TAGS = {"error": "govuk-tag--red", "warning": "govuk-tag--orange", "info": "govuk-tag--blue"}
 
 
@@ -47,6 +50,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "measure": measure,
         "crime_type": crime_type,
         "tile_url": settings.VRHUB_TILE_URL,
+        "tile_attribution": TILE_ATTRIBUTION if settings.VRHUB_TILE_URL else "",
         "error": None,
         "result": None,
     }

@@ -2,7 +2,8 @@
 
 Writing the report takes about ten seconds (every measure, the hot spots, the PDF), far too long for a
 request. `start(edition)` hands it to a thread and returns at once; the reports page shows `status()` and
-offers the files once they exist. The files live in DATA_DIR/reports/<edition>/, so they outlast a restart.
+offers the files once they exist. The files live in DATA_DIR/reports/<edition>/, so they outlast a restart;
+the page also offers a report the command line wrote to DATA_DIR/reports/ (`make demo`), where it is newer.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from vrhub.config import settings as vrhub_settings
 from vrhub.web.warehouse import hub
 
 EDITIONS = ("partner", "public")
@@ -28,14 +30,24 @@ def folder(edition: str) -> Path:
     return Path(settings.DATA_DIR) / "reports" / edition
 
 
+def _written_by_commands() -> Path:
+    """Where `make demo`, `vrhub demo` and `vrhub report` write (the settings' reports_dir): the data folder's
+    reports/, beside the folders this page writes each edition to."""
+    return vrhub_settings(data_dir=settings.DATA_DIR).reports_dir
+
+
 def files(edition: str) -> dict[str, Path]:
-    """The report's files that exist: {'html': path, 'pdf': path}."""
-    found = {}
-    for kind in ("html", "pdf"):
-        path = folder(edition) / f"vrhub-report-{edition}.{kind}"
-        if path.is_file():
-            found[kind] = path
-    return found
+    """The newest of the edition's reports that exist, {'html': path, 'pdf': path}: the page's own, or the
+    one the command line wrote (the demo's), whichever was written last. A PDF only beside its own HTML."""
+    newest: dict[str, Path] = {}
+    newest_time = -1.0
+    for place in (folder(edition), _written_by_commands()):
+        html = place / f"vrhub-report-{edition}.html"
+        if html.is_file() and html.stat().st_mtime > newest_time:
+            newest_time = html.stat().st_mtime
+            pdf = place / f"vrhub-report-{edition}.pdf"
+            newest = {"html": html, **({"pdf": pdf} if pdf.is_file() else {})}
+    return newest
 
 
 def status() -> dict[str, Any]:

@@ -155,6 +155,7 @@ def summary_rows(
             "note": measure.note,
             "strategy": measure.strategy,
             "unit": measure.unit,
+            "polarity": measure.polarity,
             "proxy": is_proxy(measure),
             "period": period,
             "value": None,
@@ -195,10 +196,13 @@ def summary_rows(
                 p_value=clean(stats["p_value"]) if comparable else None,
                 small_count=bool(stats["small_count"]) and comparable,
                 baseline_p_value=clean(base_stats["p_value"]) if comparable else None,
+                baseline_small_count=bool(base_stats["small_count"]) and comparable,
                 baseline_rate_ratio=clean(base_stats["rate_ratio"]) if comparable else None,
                 baseline_ci_low=clean(base_stats["ci_low"]) if comparable else None,
                 baseline_ci_high=clean(base_stats["ci_high"]) if comparable else None,
                 recording_change=why_previous or why_baseline,
+                recording_previous=bool(why_previous),
+                recording_baseline=bool(why_baseline),
                 sentence=_sentence(
                     measure, row["value"], prev_value, prev_label, stats, months_prev[i], why_previous
                 ),

@@ -14,7 +14,7 @@ from vrhub.quality.recording import recording_changes
 from vrhub.reports.build import quality_notes
 from vrhub.web import figures
 from vrhub.web.accounts.access import role_required
-from vrhub.web.dashboard import changes, data, downloads, report_jobs, tables
+from vrhub.web.dashboard import changes, data, downloads, glance, report_jobs, tables
 from vrhub.web.dashboard.errors import shows_errors
 
 PUBLIC_NOTE = (
@@ -86,10 +86,15 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _overview_context(area: str, area_list: list[tuple[str, str]]) -> dict:
     catalogue = data.catalogue()
     frame = data.annual()
-    rows = tables.summary_rows(
-        frame, catalogue, data.partial(), area, tables.strategy_ids(catalogue), _recording_changes()
-    )
+    ids = tables.strategy_ids(catalogue)
+    ids += [m for m in catalogue.measures if m not in ids]
+    rows = tables.summary_rows(frame, catalogue, data.partial(), area, ids, _recording_changes())
+    sources = {m.id: m.source for m in catalogue.measures.values()}
+    lines = glance.series(data.monthly(), frame, area, data.partial(), sources)
+    at_a_glance = glance.rows(rows, lines)
     context = {
+        "glance": at_a_glance,
+        "no_figure": [r for r in rows if r["value"] is None],
         "sections": _strategy_sections(rows),
         "areas": area_list,
         "area": area,

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from vrhub.config import FORCE_CODE
+from vrhub.stats.wording import format_p
 from vrhub.web.delivery.models import Intervention, LogicModelElement
 from vrhub.web.delivery.reference import measure_titles
 
@@ -28,8 +29,8 @@ def significance(p_value: float | None) -> str:
     if p_value is None:
         return "Significance not tested"
     if p_value < SIGNIFICANT:
-        return f"Statistically significant (p = {p_value:.3f})"
-    return f"Not statistically significant (p = {p_value:.2f})"
+        return f"Statistically significant ({format_p(p_value)})"
+    return f"Not statistically significant ({format_p(p_value)})"
 
 
 def measure_figures(ids: set[str]) -> dict[str, dict[str, Any]]:

@@ -28,7 +28,8 @@
   var map = L.map(el, { scrollWheelZoom: false });
   var tiles = el.dataset.tileUrl;
   if (tiles) {
-    L.tileLayer(tiles, { maxZoom: 18, attribution: "Base map: configured tile service" }).addTo(map);
+    // The credit comes from the server (the page shows it too): OpenStreetMap's, which tiles built on it need.
+    L.tileLayer(tiles, { maxZoom: 18, attribution: el.dataset.tileAttribution || "" }).addTo(map);
   }
 
   fetch(el.dataset.geojson, { credentials: "same-origin" })
