@@ -126,13 +126,14 @@ def test_updates_fall_due_some_days_after_the_quarter_ends():
     assert owed_quarter(dt.date(2021, 1, 5), 0) == "2020-Q4"  # across the year
 
 
-def test_nobody_to_tell_is_recorded_and_a_failed_send_is_tried_again(intervention, orgs, monkeypatch):
+def test_nobody_to_tell_is_recorded_and_a_failed_send_is_tried_again(intervention, orgs, monkeypatch, caplog):
     Milestone.objects.create(intervention=intervention, title="Late", due_date=dt.date(2021, 12, 1))
     now = dt.datetime(2021, 12, 5, 12, tzinfo=LONDON)  # overdue, within 14 days' tolerance
     run = delivery_check.run(now, "test", update_due_days=10_000)  # no updates owed yet
     # The charity has no users: the item is recorded as told to nobody, and not looked at again.
     assert [(n.kind, n.recipients) for n in run.told] == [("milestone_overdue", [])]
     assert mail.outbox == []
+    assert "by organisation: Test Youth Charity (1)" in caplog.text
 
     person("charity-lead", orgs["charity"], "lead@charity.example")
     Milestone.objects.create(intervention=intervention, title="Later", due_date=dt.date(2021, 12, 2))

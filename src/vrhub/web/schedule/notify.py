@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -115,6 +116,7 @@ def tell(items: Iterator[Item]) -> list[Notice]:
     """Email each item not told before to its organisation's people and record it. Returns the notices
     recorded now."""
     told = []
+    untold: Counter[str] = Counter()
     for item in items:
         if Notice.objects.filter(key=item.key).exists():
             continue
@@ -126,6 +128,9 @@ def tell(items: Iterator[Item]) -> list[Notice]:
                 log.exception("could not email %s about %s", item.organisation, item.key)
                 continue
         else:
-            log.warning("%s has nobody with an email address to tell about %s", item.organisation, item.key)
+            untold[str(item.organisation)] += 1
         told.append(Notice.objects.create(key=item.key, kind=item.kind, subject=item.subject, recipients=to))
+    if untold:  # one line a run, not one an item: recorded as told to nobody, so not said again
+        names = ", ".join(f"{name} ({count})" for name, count in sorted(untold.items()))
+        log.warning("items with nobody with an email address to tell, by organisation: %s", names)
     return told
