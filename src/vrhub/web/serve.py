@@ -192,6 +192,9 @@ def run(
     check_port(host, port)
     refuse_unworkable()
     server = make_server(application, host, port, threads)
+    from vrhub.web.schedule import runner
+
+    runner.start(say)  # a daemon thread: it ends with the server
     if settings.VRHUB_PROXY_COUNT:
         say(
             f"vrhub is serving at http://{host}:{port}/ behind {settings.VRHUB_PROXY_COUNT} proxy hop(s), "

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vrhub.web.uploads",
     "vrhub.web.api",
     "vrhub.web.delivery",
+    "vrhub.web.schedule",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,26 @@ VRHUB_CONNECTION_LIMIT = int(os.environ.get("VRHUB_CONNECTION_LIMIT", "1000"))
 # Behind VRHUB_PROXY_COUNT proxies of ours, the nearest one's address: waitress believes X-Forwarded-* only
 # from there (see web/serve.py), and `vrhub manage check --deploy` refuses settings that cannot work.
 VRHUB_TRUSTED_PROXY = os.environ.get("VRHUB_TRUSTED_PROXY", "127.0.0.1").strip()
+
+# Work the server does by itself (web/schedule/): the delivery check (exception reports, overdue milestones,
+# quarterly updates owed, each emailed once to the organisation responsible) every VRHUB_CHECK_EVERY
+# seconds, and the figures and report refreshed after a load, looked for every VRHUB_REFRESH_EVERY seconds.
+# 0 turns either off. A quarter's updates are owed VRHUB_UPDATE_DUE_DAYS after it ends.
+VRHUB_CHECK_EVERY = float(os.environ.get("VRHUB_CHECK_EVERY", "3600"))
+VRHUB_REFRESH_EVERY = float(os.environ.get("VRHUB_REFRESH_EVERY", "60"))
+VRHUB_UPDATE_DUE_DAYS = int(os.environ.get("VRHUB_UPDATE_DUE_DAYS", "30"))
+
+# Email: printed to the server's output unless an SMTP server is set (docs/operations.md, "Email").
+EMAIL_BACKEND = os.environ.get("VRHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("VRHUB_FROM_EMAIL", "vrhub@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("VRHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("VRHUB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("VRHUB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VRHUB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("VRHUB_EMAIL_TLS") == "1"
+EMAIL_USE_SSL = os.environ.get("VRHUB_EMAIL_SSL") == "1"
+EMAIL_TIMEOUT = 30
 
 # Security headers and cookies whenever this is not a developer's machine in debug mode.
 SECURE_CONTENT_TYPE_NOSNIFF = True
