@@ -61,6 +61,9 @@ def _vrhub(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def _env(data: Path) -> dict[str, str]:
     env = {**os.environ, "VRHUB_PSEUDONYM_KEY": TEST_KEY, "VRHUB_DATA_DIR": str(data)}
+    # The scheduled checks and the report rewritten after a load are tested on their own (test_schedule*):
+    # here a report written in the server's process mid-journey would only slow the pages being tested.
+    env |= {"VRHUB_CHECK_EVERY": "0", "VRHUB_REFRESH_EVERY": "0"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("VRHUB_WAREHOUSE", None)
     return env
