@@ -89,8 +89,23 @@ def ingest(
         ),
     ],
     files: Annotated[
-        list[Path], typer.Argument(help="One or more CSV files; - reads standard input (named <stdin>).")
-    ],
+        list[Path] | None,
+        typer.Argument(help="One or more CSV files; - reads standard input (named <stdin>)."),
+    ] = None,
+    watch_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--watch",
+            help="Load each file dropped into this folder, then move it to loaded/ or quarantined/ with "
+            "its summary as JSON beside it; until Ctrl-C.",
+        ),
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="With --watch: one sweep, then stop.")] = False,
+    settle: Annotated[
+        float,
+        typer.Option(help="With --watch: a file untouched this many seconds is complete.", min=0),
+    ] = 5.0,
+    interval: Annotated[float, typer.Option(help="With --watch: seconds between sweeps.", min=0.1)] = 10.0,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the files (default utf-8).")] = None,
     year: Annotated[int | None, typer.Option(help="population: the mid-year of the estimates.")] = None,
@@ -102,6 +117,26 @@ def ingest(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     hub = _hub(data_dir, warehouse)
+
+    def loads_of(paths: list[Path], note: Any = None) -> Any:
+        if source == "people":  # to the linkage vault (vrhub link)
+            return link.people_loads(hub, paths, agency, encoding, note)
+        return hub.ingest(source, paths, encoding=encoding, year=year, progress=note)
+
+    if watch_dir is not None:
+        if files:
+            raise BadValue(
+                "give files or a folder to watch, not both",
+                "Drop the files into the folder.",
+                parameter="watch",
+            )
+        from vrhub.cli import watch
+
+        load = lambda path: next(iter(loads_of([path])))  # noqa: E731
+        watch.run(watch_dir, load, once=once, settle=settle, interval=interval, as_json=as_json)
+        return
+    if not files:
+        raise BadValue("no files given", "Give one or more files, - for standard input, or --watch DIR.")
     with (
         stdin.spooled(files, hub.settings.data_dir) as (paths, copy),
         stdin.errors_reworded(copy),
@@ -119,10 +154,7 @@ def ingest(
         def note(path: Path, stage: str) -> None:
             bar.update(task, description=f"{path.name}: {stage}")
 
-        if source == "people":  # to the linkage vault (vrhub link)
-            loads = link.people_loads(hub, paths, agency, encoding, note)
-        else:
-            loads = hub.ingest(source, paths, encoding=encoding, year=year, progress=note)
+        loads = loads_of(paths, note)
         for summary in _json_refusals(loads, copy) if as_json else loads:
             summary.file = stdin.reworded(summary.file, copy)
             if as_json:
