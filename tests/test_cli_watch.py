@@ -62,7 +62,7 @@ def test_once_loads_each_file_moves_it_and_writes_its_summary(
     assert json.loads((drop / "quarantined" / "b.csv.json").read_text())["refused"] is True
     assert sorted(p.name for p in drop.iterdir()) == ["c.csv.part", "loaded", "quarantined"]
 
-    # Loaded once: the same bytes dropped again are already loaded, and kept beside the first under a new name.
+    # Loaded once: the same bytes dropped again are already loaded, kept beside the first under a new name.
     shutil.copy(FIXTURES / "fire" / "bad.csv", drop / "a.csv")
     again = vrhub(data_dir, "ingest", "fire", "--watch", str(drop), "--once", "--settle", "0")
     assert again.exit_code == 0, again.output
@@ -81,3 +81,27 @@ def test_watch_refuses_files_too_and_a_missing_folder(data_dir: Path, tmp_path: 
     assert missing.exit_code == 2 and "no such folder" in missing.stderr
     neither = vrhub(data_dir, "ingest", "fire")
     assert neither.exit_code == 2 and "no files given" in neither.stderr
+
+
+def test_a_watcher_outlives_a_problem_that_is_not_the_files(tmp_path: Path) -> None:
+    from vrhub.errors import WarehouseInUse
+    from vrhub.sources import watch
+
+    (tmp_path / "a.csv").write_text("x\n")
+    tries: list[str] = []
+    errors: list[Exception] = []
+
+    def load(path: Path):
+        tries.append(path.name)
+        raise WarehouseInUse("the warehouse is in use")
+
+    class Enough(Exception):
+        pass
+
+    def sleep(_seconds: float) -> None:
+        if len(tries) == 2:
+            raise Enough  # stop the endless watch after its second sweep
+
+    with pytest.raises(Enough):
+        list(watch.watch(tmp_path, load, settle=0, interval=1, on_error=errors.append, sleep=sleep))
+    assert tries == ["a.csv", "a.csv"] and len(errors) == 2 and (tmp_path / "a.csv").exists()

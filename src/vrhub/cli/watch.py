@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vrhub.cli.advice import err, out
-from vrhub.errors import BadValue
+from vrhub.errors import BadValue, VrhubError
 
 
 def run(
@@ -35,7 +35,7 @@ def run(
             "Ctrl-C stops.",
             highlight=False,
         )
-        outcomes = watch.watch(folder, load, settle, interval)
+        outcomes = watch.watch(folder, load, settle, interval, on_error=_said)
     try:
         for outcome in outcomes:
             if as_json:
@@ -52,3 +52,7 @@ def run(
             out.print(f"{s['file']}: {said} -> {outcome.file}", highlight=False, markup=False)
     except KeyboardInterrupt:
         err.print("Stopped.", highlight=False)
+
+
+def _said(exc: VrhubError) -> None:
+    err.print(f"Error: {exc.message} (trying again at the next sweep)", markup=False, highlight=False)

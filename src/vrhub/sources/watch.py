@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vrhub.errors import InputRefused
+from vrhub.errors import InputRefused, VrhubError
 from vrhub.sources.ingest import LoadSummary
 
 LOADED, QUARANTINED = "loaded", "quarantined"
@@ -68,11 +68,17 @@ def watch(
     load: Callable[[Path], LoadSummary],
     settle: float,
     interval: float,
+    on_error: Callable[[VrhubError], None],
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[Outcome]:
-    """Sweep `folder` every `interval` seconds until the caller stops iterating (Ctrl-C in the CLI)."""
+    """Sweep `folder` every `interval` seconds until the caller stops iterating (Ctrl-C in the CLI). A
+    problem that is not a file's (the warehouse in use) is told to `on_error` and the next sweep tries
+    again: a watcher left running outlives a busy warehouse."""
     while True:
-        yield from sweep(folder, load, settle)
+        try:
+            yield from sweep(folder, load, settle)
+        except VrhubError as exc:
+            on_error(exc)
         sleep(interval)
 
 
