@@ -223,7 +223,7 @@ def test_unknown_source_and_missing_file(data_dir: Path, key: bytes) -> None:
     what, hint = error_lines(unknown)
     assert what == "unknown source 'police'" and "police-records" in hint and "population" in hint
     missing = vrhub(data_dir, "ingest", "fire", FIXTURES / "fire" / "no-such-file.csv")
-    assert missing.exit_code == 1 and "no such file" in error_lines(missing)[0]
+    assert missing.exit_code == 2 and "no such file" in error_lines(missing)[0]  # a usage error
 
 
 @pytest.mark.slow

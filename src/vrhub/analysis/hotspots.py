@@ -71,6 +71,8 @@ def _subject(measure: str | None, crime_type: str | None) -> tuple[str, Any, str
             raise VrhubError(
                 f"measure '{measure}' is a reported indicator with no LSOA",
                 "Hot spots need a measure counted from records (police, ED, ambulance, fire).",
+                parameter="measure",
+                value=measure,
             )
         unit = "offences" if m.count == "offences" else "records"
         return m.source, (lambda t: row_filter(m, t)), unit, m.title

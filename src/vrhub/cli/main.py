@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vrhub.cli import cohort, delivery, evaluate, export, link
-from vrhub.cli.advice import emit, err, friendly, out
+from vrhub.cli import cohort, delivery, evaluate, export, link, stdin
+from vrhub.cli.advice import emit, err, friendly, out, status
 from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
 from vrhub.config import settings
-from vrhub.errors import VrhubError
+from vrhub.errors import BadValue, VrhubError
 
 # The library (Hub, and through it pandas, scipy, Ibis, DuckDB) is imported by the commands that use it, not
 # here: `vrhub --help` and a mistyped option answer in a fraction of a second, not after seconds of imports.
@@ -30,8 +31,20 @@ key_app = typer.Typer(help="The pseudonym key: check it, rotate it.", no_args_is
 app.add_typer(key_app, name="key")
 
 
+def _version(given: bool) -> None:
+    if given:
+        from importlib.metadata import version
+
+        out.print(f"vrhub {version('vrhub')}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _private_by_default(
+    _version_given: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print vrhub's version and stop."),
+    ] = False,
     definitions: Annotated[
         Path | None,
         typer.Option(
@@ -75,7 +88,24 @@ def ingest(
             "ambulance, fire, indicators, areas, population or people (with --agency)."
         ),
     ],
-    files: Annotated[list[Path], typer.Argument(help="One or more CSV files.")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="One or more CSV files; - reads standard input (named <stdin>)."),
+    ] = None,
+    watch_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--watch",
+            help="Load each file dropped into this folder, then move it to loaded/ or quarantined/ with "
+            "its summary as JSON beside it; until Ctrl-C.",
+        ),
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="With --watch: one sweep, then stop.")] = False,
+    settle: Annotated[
+        float,
+        typer.Option(help="With --watch: a file untouched this many seconds is complete.", min=0),
+    ] = 5.0,
+    interval: Annotated[float, typer.Option(help="With --watch: seconds between sweeps.", min=0.1)] = 10.0,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the files (default utf-8).")] = None,
     year: Annotated[int | None, typer.Option(help="population: the mid-year of the estimates.")] = None,
@@ -87,24 +117,46 @@ def ingest(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     hub = _hub(data_dir, warehouse)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=as_json or not err.is_terminal,
-    ) as bar:
+
+    def loads_of(paths: list[Path], note: Any = None) -> Any:
+        if source == "people":  # to the linkage vault (vrhub link)
+            return link.people_loads(hub, paths, agency, encoding, note)
+        return hub.ingest(source, paths, encoding=encoding, year=year, progress=note)
+
+    if watch_dir is not None:
+        if files:
+            raise BadValue(
+                "give files or a folder to watch, not both",
+                "Drop the files into the folder.",
+                parameter="watch",
+            )
+        from vrhub.cli import watch
+
+        load = lambda path: next(iter(loads_of([path])))  # noqa: E731
+        watch.run(watch_dir, load, once=once, settle=settle, interval=interval, as_json=as_json)
+        return
+    if not files:
+        raise BadValue("no files given", "Give one or more files, - for standard input, or --watch DIR.")
+    with (
+        stdin.spooled(files, hub.settings.data_dir) as (paths, copy),
+        stdin.errors_reworded(copy),
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json or not err.is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("starting")
 
         def note(path: Path, stage: str) -> None:
             bar.update(task, description=f"{path.name}: {stage}")
 
-        if source == "people":  # to the linkage vault (vrhub link)
-            loads = link.people_loads(hub, files, agency, encoding, note)
-        else:
-            loads = hub.ingest(source, files, encoding=encoding, year=year, progress=note)
-        for summary in _json_refusals(loads) if as_json else loads:
+        loads = loads_of(paths, note)
+        for summary in _json_refusals(loads, copy) if as_json else loads:
+            summary.file = stdin.reworded(summary.file, copy)
             if as_json:
                 sys.stdout.write(json.dumps(summary.as_json()) + "\n")
                 sys.stdout.flush()
@@ -115,6 +167,7 @@ def ingest(
                 f"{summary.rows_quarantined:,} quarantined, {summary.duplicates_skipped:,} duplicates skipped"
                 f"{state}",
                 highlight=False,
+                markup=False,
             )
             for p in summary.problems[:10]:
                 out.print(
@@ -123,18 +176,25 @@ def ingest(
                     markup=False,
                 )
             if summary.rows_quarantined:
+                named = Path(summary.file).name
                 out.print(
-                    f"  see them with: vrhub quarantine --file {Path(summary.file).name}", highlight=False
+                    f"  see them with: vrhub quarantine --file {shlex.quote(named)}",
+                    highlight=False,
+                    markup=False,
                 )
 
 
-def _json_refusals(loads: Any) -> Any:
+def _json_refusals(loads: Any, copy: str | None) -> Any:
     """With --json a refusal is JSON too, on standard output where the summaries go, with the same exit
     status: a script reads one object per line whatever happened."""
     try:
         yield from loads
     except VrhubError as exc:
-        refusal = {"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
+        refusal = {
+            "error": stdin.reworded(exc.message, copy),
+            "hint": stdin.reworded(exc.hint, copy),
+            "exit_code": status(ingest, exc),
+        }
         sys.stdout.write(json.dumps(refusal) + "\n")
         raise  # and in words on standard error, as without --json
 
@@ -481,8 +541,10 @@ def definitions_show(
     chosen = [get_definition(name)] if name else list(definitions().values())
     if effect:
         if not name:
-            raise VrhubError(
-                "--effect needs a definition name", "e.g. vrhub definitions show merseyside_local --effect"
+            raise BadValue(
+                "--effect needs a definition name",
+                "e.g. vrhub definitions show merseyside_local --effect",
+                parameter="effect",
             )
         emit(_hub(data_dir, warehouse).definition_effect(name), fmt, title=f"{name}: crimes per year")
         return

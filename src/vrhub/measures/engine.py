@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import BadValue, UnknownArea, one_of
-from vrhub.measures import cube, periods
+from vrhub.measures import cube, periods, unrecorded
 from vrhub.measures.catalogue import BREAKDOWN_COLUMNS, POPULATIONS, Catalogue, Measure
 from vrhub.measures.expressions import (
     AGE_BANDS,
@@ -70,7 +70,10 @@ AT_A_GLANCE = [
     *("change_vs_previous_pct", "change_vs_baseline_pct", "rate_per_100k", "rate_ratio", "p_value", "notes"),
 ]
 # Reasons a row's figures are blank or adjusted, in the order `notes` gives them (after the measure's note).
-_REASONS = ("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate")
+_REASONS = (
+    *("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate"),
+    "_why_unrecorded",  # records a measure cannot count: their file has no age, sex or admitted (ISTV)
+)
 
 
 @dataclass
@@ -143,6 +146,7 @@ def compute(wh: Warehouse, catalogue: Catalogue, request: MeasureRequest) -> Mea
         data[reason] = ""
     data = _changes(data, meta)
     data = _rates(data, wh, meta, areas)
+    data["_why_unrecorded"] = unrecorded.notes(wh, data, meta, _kind(request), request.as_at)
     data["breakdown_person"] = _breakdown_person(data, meta)
     data["notes"] = _notes(data, meta)
     data["area_name"] = data["area_code"].map(areas["names"]).fillna(data["area_code"])

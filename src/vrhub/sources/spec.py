@@ -22,6 +22,10 @@ class Column:
     nullable: bool = False  # a blank value is allowed
     target: str | None = None  # column in the warehouse table (default: same name)
     choices: tuple[str, ...] = ()
+    # National codes taken as well as the choices, each as the choice it means: (code, choice) pairs, and
+    # the file they come from (named in the reason a row with neither is quarantined).
+    codes: tuple[tuple[str, str], ...] = ()
+    codes_from: str = ""
 
     @property
     def store_as(self) -> str:

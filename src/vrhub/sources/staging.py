@@ -51,11 +51,17 @@ def column_sql(
         hashed, checks = identifier_sql(col, pseudonyms, v, typed)
         return hashed, [(when, problem_sql(col.name, reason, value)) for when, reason, value in checks]
     parsed = values.parse(col.kind, v, col.choices)
+    if col.codes:
+        # A code stands for its choice: one CASE over the code list, after the choices themselves.
+        cases = " ".join(f"WHEN {quote_literal(c.upper())} THEN {quote_literal(w)}" for c, w in col.codes)
+        parsed = f"coalesce({parsed}, CASE upper({v}) {cases} END)"
     problems = []
     if not col.nullable:
         problems.append((f"{v} IS NULL", problem_sql(col.name, "missing value", "NULL::VARCHAR")))
     if col.kind != "text":
         reason = values.reason(col.kind, col.choices if len(col.choices) <= 12 else ())
+        if col.codes:
+            reason += f", nor a code listed in {col.codes_from}"
         problems.append((f"{v} IS NOT NULL AND {typed} IS NULL", problem_sql(col.name, reason, v)))
     return parsed, problems
 
