@@ -39,6 +39,7 @@ log = logging.getLogger("vrhub.server")
 UPLOAD_VIEWS = frozenset(
     {"uploads:new", "delivery:application_new", "delivery:application_edit", "delivery:application_gates"}
 )
+API_UPLOAD = "api-1:create_upload"  # POST /api/uploads, with a bearer token
 # A multipart body is the file plus its boundaries and the form's other fields.
 MULTIPART_ALLOWANCE = 1024 * 1024
 _TOO_SLOW = b"The request took too long to arrive.\n"
@@ -55,8 +56,9 @@ class Limits:
     header_timeout: float  # seconds for the request line and headers
     body_timeout: float  # seconds for the body, before the allowance for its size
     body_min_rate: float  # bytes a second: each this many received buys the body a second more
-    # (path, Cookie header) -> may this request send upload_bytes? Asked only when a body is over body_bytes.
-    may_upload: Callable[[str, str], bool]
+    # (path, Cookie header, Authorization header) -> may this request send upload_bytes? Asked only when a
+    # body is over body_bytes.
+    may_upload: Callable[[str, str, str], bool]
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -72,15 +74,16 @@ class Limits:
             may_upload=signed_in_upload,
         )
 
-    def body_limit(self, path: str, cookies: str, declared: int | None) -> int:
+    def body_limit(self, path: str, cookies: str, declared: int | None, authorization: str = "") -> int:
         """The most this request may send: `declared` is its Content-Length (None when chunked)."""
         if declared is not None and declared <= self.body_bytes:
             return self.body_bytes  # the common case needs no look-up
-        return self.upload_bytes if self.may_upload(path, cookies) else self.body_bytes
+        return self.upload_bytes if self.may_upload(path, cookies, authorization) else self.body_bytes
 
 
-def signed_in_upload(path: str, cookies: str) -> bool:
-    """Is `path` a view that takes files, and does the session cookie name a live signed-in session?
+def signed_in_upload(path: str, cookies: str, authorization: str = "") -> bool:
+    """Is `path` a view that takes files, and does the session cookie name a live signed-in session (or, for
+    the API's upload, the bearer token a live token)?
 
     Runs on the server's I/O thread, so it costs a URL match and at most two indexed queries, and only for
     a request whose body is over the ordinary limit."""
@@ -91,6 +94,8 @@ def signed_in_upload(path: str, cookies: str) -> bool:
         match = resolve(path)
     except Resolver404:
         return False
+    if match.view_name == API_UPLOAD and authorization.startswith("Bearer "):
+        return _live_token(authorization.removeprefix("Bearer ").strip())
     if match.view_name not in UPLOAD_VIEWS and "admin" not in match.namespaces:
         return False
     from django.http import parse_cookie
@@ -116,6 +121,24 @@ def signed_in_upload(path: str, cookies: str) -> bool:
         connections.close_all()  # this thread's only: no request's end will close them
 
 
+def _live_token(key: str) -> bool:
+    """An API token that is not revoked, of an active user (as TokenAuth decides, by the key's hash)."""
+    from django.db import connections
+
+    from vrhub.web.api.models import KEY_PREFIX, ApiToken, hash_key
+
+    if not key.startswith(KEY_PREFIX):
+        return False
+    try:
+        found = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        return found is not None and found.revoked is None and found.user.is_active
+    except Exception:
+        log.exception("Could not check the token of a large API upload")
+        return False
+    finally:
+        connections.close_all()  # this thread's only, as for a session
+
+
 class LimitedParser(HTTPRequestParser):
     """Waitress's request parser, refusing a body over the caller's limit once the headers are in."""
 
@@ -136,7 +159,9 @@ class LimitedParser(HTTPRequestParser):
             if self.error is None and (self.content_length > 0 or self.chunked):
                 path: str = self.path  # type: ignore[attr-defined]
                 declared = None if self.chunked else self.content_length
-                self.body_limit = self.limits.body_limit(path, self.headers.get("COOKIE", ""), declared)
+                self.body_limit = self.limits.body_limit(
+                    path, self.headers.get("COOKIE", ""), declared, self.headers.get("AUTHORIZATION", "")
+                )
                 if declared is not None and declared > self.body_limit:
                     return self._refuse(len(data))
         elif self.body_limit is not None and self.body_bytes_received > self.body_limit:

@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from vrhub.errors import VrhubError
-from vrhub.web.api import cohorts, hotspots, measures, public, quality, reference
+from vrhub.web.api import cohorts, hotspots, measures, public, quality, reference, uploads
 from vrhub.web.api.docs import LocalSwagger, asset
 from vrhub.web.api.strict import known_parameters_only
 from vrhub.web.error_status import status_for
@@ -80,5 +80,6 @@ api.add_router("/", reference.router)
 api.add_router("/", quality.router)
 api.add_router("/", hotspots.router)
 api.add_router("/", cohorts.router)
+api.add_router("/", uploads.router)
 api.add_router("/delivery/", "vrhub.web.delivery.api.router")
 api.add_decorator(known_parameters_only, mode="view")  # before validation: see strict.py

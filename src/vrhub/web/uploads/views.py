@@ -18,21 +18,17 @@ from vrhub import spreadsheet
 from vrhub.web.accounts.access import (
     may_see_organisation_records,
     may_upload,
-    may_upload_source,
     organisation_of,
     role_required,
     sees_all_records,
 )
 from vrhub.web.accounts.audit import record
 from vrhub.web.accounts.models import Role
-from vrhub.web.uploads import records, storage, worker
+from vrhub.web.uploads import intake, records
 from vrhub.web.uploads.forms import UploadForm, human_size
-from vrhub.web.uploads.models import SOURCE_CHOICES, Upload
+from vrhub.web.uploads.models import Upload
 
 UPLOADERS: tuple[str, ...] = tuple(str(role) for role in (Role.ADMIN, Role.ANALYST, Role.PARTNER))
-SOURCE_TITLES = dict(SOURCE_CHOICES)
-# Multipart framing around the file: a body larger than the limit plus this cannot hold an allowed file.
-_FRAMING = 64 * 1024
 
 
 def _own_upload(request: HttpRequest, pk: int, view: str) -> Upload:
@@ -65,11 +61,11 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     refused = False
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > limit + _FRAMING:
+        if intake.too_large(request):
             # The body is not read at all: the file could never be accepted.
             errors = [("file", f"The selected file must be smaller than {human_size(limit)}")]
-        elif _not_allowed(request):
-            errors = [("source", _refuse(request, request.POST["source"]))]
+        elif intake.not_allowed(request):
+            errors = [("source", intake.refuse(request, request.POST["source"]))]
             refused = True
         else:
             form = UploadForm(request.POST, request.FILES, user=request.user)
@@ -87,44 +83,8 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     return render(request, "uploads/new.html", context, status=403 if refused else 400 if errors else 200)
 
 
-def _not_allowed(request: HttpRequest) -> bool:
-    source = request.POST.get("source", "")
-    return source in SOURCE_TITLES and not may_upload_source(request.user, source)
-
-
-def _refuse(request: HttpRequest, source: str) -> str:
-    """A source this person may not upload: refused before the form looks at the file, which is never
-    stored, hashed or read (Django drops its temporary copy when the request ends); audited."""
-    uploaded = request.FILES.get("file")
-    record(
-        request,
-        "upload_refused",
-        object_type="uploads.upload",
-        source=source,
-        file_name=(uploaded.name or "")[:255] if uploaded is not None else "",
-        reason="source not allowed",
-    )
-    return f"Select one of the kinds of data listed: you may not upload {SOURCE_TITLES[source]}"
-
-
 def _accept(request: HttpRequest, form: UploadForm) -> HttpResponse:
-    organisation = organisation_of(request.user)
-    uploaded = form.cleaned_data["file"]
-    relative, sha, size = storage.store(uploaded, organisation.pk if organisation else None)
-    upload = Upload.objects.create(
-        organisation=organisation,
-        uploaded_by=request.user if request.user.is_authenticated else None,  # views need a login
-        source=form.cleaned_data["source"],
-        year=form.cleaned_data.get("year"),
-        original_name=(uploaded.name or "")[:255],
-        stored_file=relative,
-        sha256=sha,
-        size=size,
-    )
-    record(
-        request, "upload", upload, source=upload.source, file_name=upload.original_name, sha256=sha, size=size
-    )
-    worker.submit(upload.pk)
+    upload = intake.accept(request, form)
     return redirect("uploads:detail", pk=upload.pk)
 
 
