@@ -135,6 +135,7 @@ def comparisons() -> list[Any]:
             _level(swapped, "day and month swapped"),
             cll.LevenshteinLevel("dob", 1).configure(label_for_charts="one character different"),
             cll.AbsoluteDateDifferenceLevel("dob_date", input_is_string=False, threshold=1, metric="month"),
+            cll.LevenshteinLevel("dob", 2).configure(label_for_charts="two characters different"),
             _level("dob_year_l = dob_year_r", "same year"),
             cll.AbsoluteDateDifferenceLevel("dob_date", input_is_string=False, threshold=5, metric="year"),
             cll.ElseLevel(),
