@@ -72,7 +72,6 @@ BLOCKING: list[Any] = [
     block_on("postcode_sector", "dob_year", "forename_initial"),
     # Names mistyped towards their end, as splink's own example for the historical figures blocks them.
     block_on("substr(forename, 1, 3)", "substr(surname, 1, 4)"),
-    block_on("substr(forename, 1, 2)", "substr(surname, 1, 2)", "dob_year"),
     block_on("address", "forename"),
     "l.forename = r.surname AND l.surname = r.forename",
     "l.forename = r.surname AND l.dob = r.dob",
