@@ -232,8 +232,9 @@ def _swap_u_where_unseen(linker: Linker) -> None:
     swapped = levels[("surname", SWAPPED)]
     if isinstance(swapped._u_probability, float):
         return
-    u = levels[("forename", "exact")].u_probability * levels[("surname", "exact")].u_probability
-    swapped.u_probability = min(max(u, 1e-9), 1.0)
+    forename, surname = (levels[(name, "exact")].u_probability for name in ("forename", "surname"))
+    if forename is not None and surname is not None:
+        swapped.u_probability = min(max(forename * surname, 1e-9), 1.0)
 
 
 def prior(linker: Linker) -> float:
