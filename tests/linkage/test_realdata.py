@@ -1,12 +1,14 @@
 """Linkage on real labelled data (../shared/realdata/linkage: splink's fake_1000 and 50,000 historical figures
 with errors), through vrhub's whole path: the people source, the vault, a run, quality against the truth.
 
-Both files are linked with the same settings (vrhub's, untouched). Precision reaches 0.95 on both; recall does
-not (docs/linkage.md, "What the figures mean"): these files were made to be hard (fake_1000 has no postcode
-and its dates of birth differ within a person more often than not; it is linked here without its email
-column, which the people source does not have), and a record that shares no exact value with the rest of its
-person is never compared with them. The recall floors below are what the settings reach today: a change
-that lowers them fails here."""
+Both files are linked with the same settings (vrhub's, untouched, none read from either file's truth).
+Precision reaches 0.95 on both; recall does not (docs/linkage.md, "What the figures mean"): these files were
+made to be hard (fake_1000 has no postcode and its dates of birth differ within a person more often than
+not; it is linked here without its email column, which the people source does not have), and a record that
+shares no exact value with the rest of its person is never compared with them. Splink's own documented
+settings for the historical figures, with columns vrhub does not have (occupation), reach precision 0.93 and
+recall 0.75 there by the same measure. The recall floors below are what the settings reach today (a little
+under, for the run-to-run wobble of training): a change that lowers them fails here."""
 
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ def test_fake_1000(hub: Hub, realdata: Path, tmp_path: Path) -> None:
     )
     got = _link(hub, people, pd.DataFrame({"record_ref": f.unique_id, "cluster": f.cluster}), tmp_path)
     assert got["precision"] >= 0.95
-    assert got["recall"] >= 0.5
+    assert got["recall"] >= 0.65
 
 
 def test_historical_figures_50k(hub: Hub, realdata: Path, tmp_path: Path) -> None:
@@ -61,4 +63,4 @@ def test_historical_figures_50k(hub: Hub, realdata: Path, tmp_path: Path) -> Non
     )
     got = _link(hub, people, pd.DataFrame({"record_ref": d.unique_id, "cluster": d.cluster}), tmp_path)
     assert got["precision"] >= 0.95
-    assert got["recall"] >= 0.82
+    assert got["recall"] >= 0.84
