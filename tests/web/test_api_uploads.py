@@ -15,6 +15,7 @@ POLICE = FIXTURES / "police-records"
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the worker thread reads the rows the test writes
     pytest.mark.usefixtures("no_figures_warmed"),
+    pytest.mark.slow,  # a transactional database, flushed after each test, and the upload worker
 ]
 
 
