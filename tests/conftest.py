@@ -16,6 +16,10 @@ from hypothesis import settings as hypothesis_settings
 from vrhub.config import settings
 from vrhub.hub import Hub
 
+# No Parquet snapshot after each write, except where a test asks for one (tests/exports): publishing copies
+# the whole warehouse, a fifth of the fast tests' time when every load in every test did it.
+os.environ.setdefault("VRHUB_SNAPSHOT", "off")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 # ../shared/realdata relative to the project root; CI has it beside a clean clone, elsewhere it may be absent.
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"

@@ -34,3 +34,9 @@ def settings(data_dir: str | Path | None = None, warehouse: str | None = None) -
     folder = Path(data_dir or os.environ.get("VRHUB_DATA_DIR") or DEFAULT_DATA_DIR)
     target = warehouse or os.environ.get("VRHUB_WAREHOUSE") or str(folder / WAREHOUSE_FILE)
     return Settings(data_dir=folder, warehouse=target)
+
+
+def snapshots_wanted() -> bool:
+    """VRHUB_SNAPSHOT=off: publish no Parquet snapshot after each write (a deployment whose warehouse nobody
+    reads while it is held, such as one on PostgreSQL, or a test run; see docs/performance.md)."""
+    return os.environ.get("VRHUB_SNAPSHOT", "on").strip().lower() not in ("off", "0", "no", "false")

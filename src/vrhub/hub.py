@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vrhub.config import Settings
+from vrhub.config import Settings, snapshots_wanted
 from vrhub.errors import BadValue, ReadOnlySql, VrhubError, WarehouseInUse, one_of
 
 # The rest of the library (Ibis, DuckDB, pandas, scipy) is imported by the methods that use it: importing
@@ -106,7 +106,7 @@ class Hub:
     def _publish(self, wh: Warehouse) -> Manifest | None:
         """After a write, the snapshot of the warehouse as it now stands (DuckDB only: PostgreSQL is never
         locked against readers). A failure is told, not raised: what was loaded stays loaded."""
-        if self._snapshot_deferred or not wh.is_duckdb:
+        if self._snapshot_deferred or not wh.is_duckdb or not snapshots_wanted():
             return None
         import duckdb
 

@@ -3,6 +3,7 @@ only read it, so the tests of a module share it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ from tests.conftest import TEST_KEY, copy_warehouse
 from tests.exports.fixture import extract
 from vrhub.config import settings
 from vrhub.hub import Hub
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _snapshots_on() -> Iterator[None]:
+    """These tests are of the snapshot (tests/conftest.py turns it off for the rest of the suite)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VRHUB_SNAPSHOT", "on")
+        yield
 
 
 def load_extract(folder: Path) -> Hub:

@@ -167,3 +167,15 @@ def test_exports_and_sql_read_the_snapshot_while_the_server_holds_the_warehouse(
     values = {r.split(",")[1]: r.split(",")[7] for r in (tmp_path / "m.csv").read_text().splitlines()[1:]}
     assert (values["2019"], values["2020"]) == ("24", "18")
     assert refused.exit_code == 1 and "another process has it open" in refused.stderr
+
+
+def test_vrhub_snapshot_off_publishes_none_and_on_publishes_again(
+    data_dir: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VRHUB_SNAPSHOT", "off")
+    hub = load_extract(data_dir)
+    assert not (data_dir / "snapshot").exists()
+    monkeypatch.setenv("VRHUB_SNAPSHOT", "on")
+    manifest = hub.publish_snapshot()
+    assert manifest is not None and current(data_dir / "snapshot") is not None
+    assert tables_of(Path(hub.settings.warehouse))["police_records"] == 42
