@@ -24,6 +24,29 @@ def _no_request_history() -> None:
     cache.clear()
 
 
+# Threads a page or the server starts for work that outlives a request (web/dashboard/report_jobs.py,
+# web/delivery/views/pack_jobs.py, the upload worker).
+BACKGROUND = ("vrhub-report-", "vrhub-pack-")
+
+
+@pytest.fixture(autouse=True)
+def _no_background_work_left() -> Iterator[None]:
+    """A test's background work ends with it. A report still being written by one test's thread while the
+    next test in the same worker loads data would use DuckDB from two threads at once, which has crashed a
+    worker (docs/performance.md, "A crash in a test worker"); and it would write into a folder already
+    removed."""
+    import threading
+
+    yield
+    from vrhub.web.uploads import worker
+
+    assert worker.wait_for_idle(120), "an upload was still loading two minutes after its test ended"
+    for thread in threading.enumerate():
+        if thread.name.startswith(BACKGROUND):
+            thread.join(180)
+            assert not thread.is_alive(), f"{thread.name} was still running three minutes after its test"
+
+
 @pytest.fixture(scope="session")
 def _loaded_warehouse(_initialised_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The initialised warehouse with each source's good fixture loaded (once per test run)."""
