@@ -705,7 +705,7 @@ class Hub:
     ) -> CohortOutcomes:
         """A cohort's outcomes against a matched comparison group (see `vrhub.cohorts.outcomes`). Aggregates
         under the small-number rules, unless `person_level`: the analyst's view, with every person's times
-        (the web's role check and audit are to come; nothing else asks for it)."""
+        (the web asks for it only for analysts, and audits each view)."""
         from vrhub.cohorts.catalogue import get_cohort
         from vrhub.cohorts.outcomes import DEFAULT_SEED, cohort_outcomes, parse_follow_up
 

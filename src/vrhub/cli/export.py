@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vrhub.cli.advice import err, friendly, out
-from vrhub.cli.options import DataDirOpt, WarehouseOpt
+from vrhub.cli.options import (
+    AreaOpt,
+    AsAtOpt,
+    ByOpt,
+    CatalogueOpt,
+    DataDirOpt,
+    MeasuresOpt,
+    PeriodOpt,
+    WarehouseOpt,
+)
 from vrhub.config import settings
 
 if TYPE_CHECKING:
@@ -51,23 +60,12 @@ def _done(written: Export) -> None:
 def measures(
     out_file: OutOpt,
     fmt: TableFormatOpt = None,
-    measure: Annotated[
-        list[str] | None, typer.Option("--measure", "-m", help="Measure id (repeatable); all when omitted.")
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option(help="year, financial-year, quarter or month (default: each measure's own).")
-    ] = None,
-    area: Annotated[str | None, typer.Option(help="Only this area code.")] = None,
-    by: Annotated[
-        list[str] | None, typer.Option(help="Break down by age_band or sex as well (repeatable).")
-    ] = None,
-    catalogue: Annotated[
-        Path | None, typer.Option(help="A YAML file of your own measures, added to the shipped ones.")
-    ] = None,
-    as_at: Annotated[
-        int | None,
-        typer.Option("--as-at", help="As the warehouse stood after this load (see `vrhub loads`).", min=1),
-    ] = None,
+    measure: MeasuresOpt = None,
+    period: PeriodOpt = None,
+    area: AreaOpt = None,
+    by: ByOpt = None,
+    catalogue: CatalogueOpt = None,
+    as_at: AsAtOpt = None,
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:

@@ -13,7 +13,17 @@ import typer
 
 from vrhub.cli import cohort, delivery, evaluate, export, link, stdin
 from vrhub.cli.advice import emit, err, friendly, out, status
-from vrhub.cli.options import DataDirOpt, FormatOpt, WarehouseOpt
+from vrhub.cli.options import (
+    AreaOpt,
+    AsAtOpt,
+    ByOpt,
+    CatalogueOpt,
+    DataDirOpt,
+    FormatOpt,
+    MeasuresOpt,
+    PeriodOpt,
+    WarehouseOpt,
+)
 from vrhub.config import settings
 from vrhub.errors import BadValue, VrhubError
 
@@ -255,28 +265,15 @@ def sql(
 @app.command()
 @friendly
 def measures(
-    measure: Annotated[
-        list[str] | None, typer.Option("--measure", "-m", help="Measure id (repeatable); all when omitted.")
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option(help="year, financial-year, quarter or month (default: each measure's own).")
-    ] = None,
-    area: Annotated[
-        str | None, typer.Option(help="Only this area code (E23000004 Merseyside, or a borough).")
-    ] = None,
-    by: Annotated[
-        list[str] | None, typer.Option(help="Break down by age_band or sex as well (repeatable).")
-    ] = None,
-    catalogue: Annotated[
-        Path | None, typer.Option(help="A YAML file of your own measures, added to the shipped ones.")
-    ] = None,
+    measure: MeasuresOpt = None,
+    period: PeriodOpt = None,
+    area: AreaOpt = None,
+    by: ByOpt = None,
+    catalogue: CatalogueOpt = None,
     list_only: Annotated[
         bool, typer.Option("--list", help="List the catalogue's measures and stop.")
     ] = False,
-    as_at: Annotated[
-        int | None,
-        typer.Option("--as-at", help="As the warehouse stood after this load (see `vrhub loads`).", min=1),
-    ] = None,
+    as_at: AsAtOpt = None,
     fmt: FormatOpt = "table",
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,

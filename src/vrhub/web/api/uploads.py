@@ -18,8 +18,8 @@ from vrhub.web.api.auth import SIGNED_IN
 from vrhub.web.api.schemas import ErrorOut, ParameterError, ValidationErrorOut
 from vrhub.web.uploads import intake
 from vrhub.web.uploads.forms import UploadForm, human_size
+from vrhub.web.uploads.intake import UPLOADERS
 from vrhub.web.uploads.models import Upload
-from vrhub.web.uploads.views import UPLOADERS
 
 router = Router(auth=SIGNED_IN, tags=["uploads"])
 WAIT_STEP = 0.25  # seconds between looks while a caller waits for its load

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from vrhub.web.schedule.models import Lease
@@ -17,12 +16,8 @@ EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 def acquire(name: str, holder: str, now: dt.datetime, length: dt.timedelta = LEASE) -> bool:
     """Take the lease unless another holder's has not yet run out. One conditional UPDATE decides, so two
     processes asking at once cannot both win."""
-    if not Lease.objects.filter(name=name).exists():
-        try:
-            with transaction.atomic():
-                Lease.objects.create(name=name, holder="", until=EPOCH)
-        except IntegrityError:  # another process made it first: the UPDATE below decides between us
-            pass
+    # get_or_create survives another process making the row first; the UPDATE below decides between us.
+    Lease.objects.get_or_create(name=name, defaults={"holder": "", "until": EPOCH})
     free = Q(until__lte=now) | Q(holder=holder)
     return Lease.objects.filter(Q(name=name) & free).update(holder=holder, until=now + length) == 1
 

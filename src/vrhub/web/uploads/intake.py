@@ -10,10 +10,12 @@ from django.http import HttpRequest
 
 from vrhub.web.accounts.access import may_upload_source, organisation_of
 from vrhub.web.accounts.audit import record
+from vrhub.web.accounts.models import Role
 from vrhub.web.uploads import records, storage, worker
 from vrhub.web.uploads.forms import UploadForm
 from vrhub.web.uploads.models import SOURCE_CHOICES, Upload
 
+UPLOADERS: tuple[str, ...] = tuple(str(role) for role in (Role.ADMIN, Role.ANALYST, Role.PARTNER))
 SOURCE_TITLES = dict(SOURCE_CHOICES)
 # Multipart framing around the file: a body larger than the limit plus this cannot hold an allowed file.
 FRAMING = 64 * 1024

@@ -23,12 +23,10 @@ from vrhub.web.accounts.access import (
     sees_all_records,
 )
 from vrhub.web.accounts.audit import record
-from vrhub.web.accounts.models import Role
 from vrhub.web.uploads import intake, records
 from vrhub.web.uploads.forms import UploadForm, human_size
+from vrhub.web.uploads.intake import UPLOADERS
 from vrhub.web.uploads.models import Upload
-
-UPLOADERS: tuple[str, ...] = tuple(str(role) for role in (Role.ADMIN, Role.ANALYST, Role.PARTNER))
 
 
 def _own_upload(request: HttpRequest, pk: int, view: str) -> Upload:
