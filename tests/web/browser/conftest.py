@@ -6,6 +6,7 @@ Screenshots go to build/screenshots (or $VRHUB_SCREENSHOTS) for people to look a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -86,19 +87,16 @@ def _served_data(_loaded_warehouse: Path, tmp_path_factory: pytest.TempPathFacto
     return built_once(tmp_path_factory, "served", build)
 
 
-@pytest.fixture(scope="session")
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps installs it)")
-    served: Path = request.getfixturevalue("_served_data")  # after the skip: nothing made for nothing
-    data = tmp_path_factory.mktemp("served") / "data"
+@contextlib.contextmanager
+def serve_copy(served: Path, data: Path) -> Iterator[Server]:
+    """`vrhub serve` on a free port over a copy of a built folder's data (its users in passwords.json);
+    stopped, and the copy removed, afterwards."""
     shutil.copytree(served / "data", data)
-    env = _env(data)
     passwords = json.loads((served / "passwords.json").read_text())
     port = _free_port()
     log = open(data / "serve.log", "w")  # noqa: SIM115  (open for the server's lifetime)
     process = subprocess.Popen(
-        [sys.executable, "-m", "vrhub", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "vrhub", "serve", "--port", str(port)], env=_env(data), stdout=log, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
@@ -113,14 +111,25 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
                     "vrhub serve did not start:\n" + (data / "serve.log").read_text()
                 ) from None
             time.sleep(0.5)
-    yield Server(url, data, passwords, process)
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    shutil.rmtree(data, ignore_errors=True)
+        yield Server(url, data, passwords, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make system-deps installs it)")
+    served: Path = request.getfixturevalue("_served_data")  # after the skip: nothing made for nothing
+    with serve_copy(served, tmp_path_factory.mktemp("served") / "data") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import built_once
-from tests.web.browser.conftest import Server, _env, _free_port, _vrhub, axe_violations, screenshot, sign_in
+from tests.web.browser.conftest import Server, _env, _vrhub, axe_violations, screenshot, serve_copy, sign_in
 from tests.web.cohorts.conftest import BIG, build_cohort_data
 
 pytestmark = pytest.mark.browser
@@ -38,34 +34,8 @@ def cohort_server(
         (folder / "passwords.json").write_text(json.dumps(passwords))
 
     served = built_once(tmp_path_factory, "cohort-served", build)
-    data = tmp_path_factory.mktemp("cohort-served") / "data"
-    shutil.copytree(served / "data", data)
-    port = _free_port()
-    log = open(data / "serve.log", "w")  # noqa: SIM115  (open for the server's lifetime)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vrhub", "serve", "--port", str(port)], env=_env(data), stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=5)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(
-                    "vrhub serve did not start:\n" + (data / "serve.log").read_text()
-                ) from None
-            time.sleep(0.5)
-    yield Server(url, data, json.loads((served / "passwords.json").read_text()), process)
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    shutil.rmtree(data, ignore_errors=True)
+    with serve_copy(served, tmp_path_factory.mktemp("cohort-served") / "data") as running:
+        yield running
 
 
 def test_an_analyst_opens_a_cohort_from_the_navigation(page, cohort_server: Server) -> None:
