@@ -66,6 +66,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from django.conf import settings as django_settings
 
         django_settings.DATABASES  # noqa: B018  (reading a setting configures them)
+        # Every test user's password is hashed once or more; the production hasher (PBKDF2, hundreds of
+        # thousands of rounds) made that a third of a second each. Servers the tests start as processes
+        # (`vrhub serve` in the browser tests) keep the production hasher and make their own users.
+        django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -145,3 +145,18 @@ def test_a_refused_load_leaves_the_counts_as_they_were(hub: Hub, tmp_path: Path)
     with pytest.raises(InputRefused):
         list(hub.ingest("police-records", [bad]))
     assert counts() == before
+
+
+def test_a_new_warehouse_has_every_count_complete_and_none_stored(hub: Hub, monkeypatch) -> None:
+    """`vrhub init` counts nothing (there is nothing), yet marks every count complete: a request on an empty
+    warehouse reads the counts, and the first load replaces them with its own."""
+    with hub.open(read_only=True) as wh:
+        for source in cube.EVENT_DATE:
+            shipped = [m for m in builtin_catalogue().measures.values() if m.source == source]
+            plan = cube.extras(source, shipped)
+            wanted = {cube.signature(source, None, e) for e in plan}
+            wanted |= {cube.signature(source, m, e) for e, ms in plan.items() for m in ms}
+            assert cube.complete(wh, source) == wanted, source
+        assert wh.to_arrow(wh.table(cube.COUNTS).count().as_table()).column(0)[0].as_py() == 0
+    request = MeasureRequest(measures=POLICE)
+    assert from_counts(hub, request, monkeypatch).num_rows == scanned(hub, request, monkeypatch).num_rows
