@@ -82,7 +82,8 @@ def test_each_row_says_what_it_counts() -> None:
     catalogue = load_catalogue()
     assert counts(catalogue.get("ho_knife_admissions_u25")) == (
         "Counts emergency department (ED) attendances for assault, with assault method 'knife' or "
-        "'other sharp'; aged under 25; by the date of the assault, in each calendar year."
+        "'other sharp' or 'sharp unspecified'; aged under 25; by the date of the assault, in each calendar "
+        "year."
     )
     assert counts(catalogue.get("local_sv_victims_u25")).startswith(
         "Counts victims of offences in police recorded crime, each victim once per crime, that meet the "

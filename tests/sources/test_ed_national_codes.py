@@ -1,6 +1,7 @@
 """The national codes vrhub ships (src/vrhub/sources/data/ed_codes.csv): ECDS injury mechanism concepts load
-as the words they mean and the measures count them so; a code left out of the file (a stab wound, which
-does not say knife or other sharp object) is quarantined, the reason naming the file."""
+as the words they mean and the measures count them so (a stab wound, which does not say knife or other
+sharp object, among knives or sharp objects but never as a knife alone); a code left out of the file is
+quarantined, the reason naming the file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from vrhub.sources import ed_attendances
 
 # SNOMED CT concepts of the ECDS injury mechanism refset, each beside the word its term means.
 PUNCH, KICK, BLUNT, GUNSHOT = "242890000", "242892008", "219236005", "283545005"
-STAB_WOUND = "425322008"  # in the refset, deliberately not in ed_codes.csv: knife or other_sharp?
+STAB_WOUND = "425322008"  # a knife or another sharp object, not said which
+GLASS = "426058000"  # Penetrating injury by glass: in the refset, deliberately not in ed_codes.csv
 FILE = f"""site_code,assault_datetime,assault_method,location_type,age
 RBN01,2019-03-02 00:40,{PUNCH},street,19
 RBN01,2019-03-03 00:40,{KICK},home,30
@@ -23,18 +25,21 @@ RBN01,2019-05-05 00:40,{GUNSHOT},street,17
 RBN01,2019-06-06 00:40,knife,street,18
 RBN01,2019-06-07 00:40,other_sharp,street,40
 RBN01,2019-07-08 00:40,{STAB_WOUND},street,20
+RBN01,2019-07-09 00:40,{GLASS},street,21
 """
-WORDS = ("fists", "feet", "blunt_object", "firearm", "knife", "other_sharp")  # the loaded rows, in date order
+# The loaded rows, in date order.
+WORDS = ("fists", "feet", "blunt_object", "firearm", "knife", "other_sharp", "sharp_unspecified")
 
 
 def test_the_shipped_file_maps_the_ecds_mechanism_concepts_to_their_words() -> None:
     codes = dict({c.name: c for c in ed_attendances.SPEC.columns}["assault_method"].codes)
-    assert {code: codes.get(code) for code in (PUNCH, KICK, BLUNT, GUNSHOT, STAB_WOUND)} == {
+    assert {code: codes.get(code) for code in (PUNCH, KICK, BLUNT, GUNSHOT, STAB_WOUND, GLASS)} == {
         PUNCH: "fists",
         KICK: "feet",
         BLUNT: "blunt_object",
         GUNSHOT: "firearm",
-        STAB_WOUND: None,
+        STAB_WOUND: "sharp_unspecified",
+        GLASS: None,
     }
 
 
@@ -55,11 +60,11 @@ def test_coded_rows_load_as_words_and_a_code_left_out_is_quarantined(hub: Hub, t
     path = tmp_path / "ecds.csv"
     path.write_text(FILE, encoding="utf-8")
     (summary,) = hub.ingest("ed-attendances", [path])
-    assert (summary.rows_read, summary.rows_loaded, summary.rows_quarantined) == (7, 6, 1)
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_quarantined) == (8, 7, 1)
     rows = hub.sql("SELECT assault_method FROM ed_attendances ORDER BY assault_at", 10).to_pylist()
     assert [r["assault_method"] for r in rows] == list(WORDS)
     (held,) = hub.quarantine("ecds.csv").to_pylist()
-    assert (held["row_number"], held["field"], held["value"]) == (8, "assault_method", STAB_WOUND)
+    assert (held["row_number"], held["field"], held["value"]) == (9, "assault_method", GLASS)
     assert held["reason"].endswith(", nor a code listed in vrhub/sources/data/ed_codes.csv")
 
 
@@ -68,14 +73,21 @@ def test_the_measures_count_coded_attendances_by_their_words(hub: Hub, tmp_path:
     path = tmp_path / "ecds.csv"
     path.write_text(FILE, encoding="utf-8")
     list(hub.ingest("ed-attendances", [path]))
-    ids = ["ed_assault_attendances", "ho_knife_admissions", "ho_knife_only_admissions_u25"]
+    ids = [
+        "ed_assault_attendances",
+        "ho_knife_admissions",
+        "ho_knife_admissions_u25",
+        "ho_knife_only_admissions_u25",
+    ]
     table = hub.measures(MeasureRequest(measures=ids, period="year")).table.to_pandas()
     force = table[(table["area_code"] == "E23000004") & (table["period"] == "2019")].set_index("measure_id")
-    # Six attendances loaded (four coded, two in words; the stab wound is quarantined). Only the two sent
-    # as knife and other_sharp are sharp-object attendances: no code read as fists, feet, a blunt object or
-    # a firearm counts there; the knife-only under-25 row is the 18-year-old's.
-    assert force.loc["ed_assault_attendances", "value"] == 6
-    assert force.loc["ho_knife_admissions", "value"] == 2
+    # Seven attendances loaded (five coded, two in words; the glass injury is quarantined). The knife, the
+    # other sharp object and the stab wound are sharp-object attendances: no code read as fists, feet, a
+    # blunt object or a firearm counts there. Under 25 they are the 18- and the 20-year-old's; knife only,
+    # the 18-year-old's alone (the stab wound does not say knife).
+    assert force.loc["ed_assault_attendances", "value"] == 7
+    assert force.loc["ho_knife_admissions", "value"] == 3
+    assert force.loc["ho_knife_admissions_u25", "value"] == 2
     assert force.loc["ho_knife_only_admissions_u25", "value"] == 1
     split = hub.measures(MeasureRequest(measures=["ed_weapon_change_2021"], period="year")).table.to_pandas()
     split = split[(split["area_code"] == "E23000004") & (split["period"] == "2019")]

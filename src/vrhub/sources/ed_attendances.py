@@ -19,6 +19,9 @@ ASSAULT_METHODS = (
     "body_parts",
     "knife",
     "other_sharp",
+    # A stab wound, as a national code sends it: a knife or another sharp object, not said which. It counts
+    # among knives or sharp objects, never as a knife alone.
+    "sharp_unspecified",
     "blunt_object",
     "glass_bottle",
     "firearm",
