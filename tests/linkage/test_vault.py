@@ -14,7 +14,7 @@ from tests.linkage.conftest import write_people
 from vrhub.errors import BadValue
 from vrhub.hub import Hub
 from vrhub.linkage.purge import cutoff
-from vrhub.linkage.vault import RECORD_SCHEMA, KEY_ENV, Vault, VaultKeyError, _ipc, key_path, vault_path
+from vrhub.linkage.vault import KEY_ENV, RECORD_SCHEMA, Vault, VaultKeyError, _ipc, key_path, vault_path
 
 PEOPLE = [
     {

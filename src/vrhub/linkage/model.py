@@ -20,12 +20,17 @@ levels of names and address, so a shared rare surname counts for more than a sha
   address, then on its user part (typos); else.
 
 Blocking: only pairs that agree exactly on one of `BLOCKING` are compared. Each rule pairs two fields (or a
-field and part of another), so no common value alone (a frequent surname, a shared birthday) makes a
-block of millions at a million records; together they let each kind of error through somewhere (a typo in
-the surname still agrees on forename and date of birth, a moved person on names and date of birth, a typo
-near the end of both names on their first letters, names the wrong way round on the birth year...). The
+field and part of another), or blocks on a value that few people share wherever they live (a postcode, an
+NHS number, a whole email), so no common value alone (a frequent surname, a shared birthday, an email's
+user part such as `info`) makes a block of millions at a million records; together they let each kind of
+error through somewhere (a typo in the surname still agrees on forename and date of birth, a moved person
+on names and date of birth, a typo near the end of both names on their first letters, names the wrong way
+round on the birth year, a record without names on its postcode or its date of birth and the start of its
+email or town...). The
 first letters of both names (3 of the forename, 4 of the surname) is splink's own rule for its historical
-figures; it makes the most pairs of any rule (23 of the 44 million at a million synthetic records).
+figures; it makes the most pairs of any rule (23 million at a million synthetic records).
+
+Grouping: see `vrhub.linkage.clusters` (the threshold, then lone records at `LONE_RECORD_FLOOR`).
 
 Training, with no labels: u (how often a level happens among non-matches) from random pairs; m (how often
 among matches) by expectation maximisation over pairs blocked on `TRAINING` (each estimates what its rule
