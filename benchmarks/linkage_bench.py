@@ -112,6 +112,8 @@ def run_bare_splink(paths: dict[str, Path]) -> dict[str, object]:
             ),
         )
         n = table.num_rows
+        if "email" not in table.column_names:  # the synthetic agencies hold none: unknown, as vrhub reads it
+            table = table.append_column("email", pa.nulls(n, pa.string()))
         uid = (np.int64(code + 1) << ROW_BITS) + np.arange(2, n + 2, dtype=np.int64)
         parts.append(
             table.append_column("uid", pa.array(uid))

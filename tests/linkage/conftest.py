@@ -18,6 +18,7 @@ HEADER = [
     "postcode",
     "address",
     "nhs_number",
+    "email",
     "source",
     "source_ref",
 ]

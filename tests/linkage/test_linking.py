@@ -11,7 +11,7 @@ import pytest
 
 from tests.linkage.conftest import write_people
 from vrhub.hub import Hub
-from vrhub.linkage.clusters import anchors, components, existing_pairs
+from vrhub.linkage.clusters import anchors, components, existing_pairs, lone_pairs
 from vrhub.linkage.model import calibrate, probability
 from vrhub.linkage.vault import Vault
 from vrhub.pseudonymise import Pseudonymiser
@@ -36,6 +36,25 @@ def test_records_joined_by_pairs_are_one_group_named_by_their_earliest_record() 
     assert len({labels[0], labels[1], labels[2]}) == 3  # 50 alone
     since = np.array([5, 1, 9, 7, 3])
     assert anchors(labels, since).tolist() == [0, 1, 4, 1, 4]  # each group's smallest `since`
+
+
+def test_a_record_left_alone_joins_its_likeliest_partner_when_more_likely_than_not() -> None:
+    uids = np.array([1, 2, 3, 4, 5, 6, 7])
+    # 1-2 linked at the threshold; 3 alone, likelier 1's (0.8) than 4's (0.6); 5 alone, best 0.4: stays
+    # alone; 6 alone with 7 alone (0.7): they pair; 2-4 at 0.9 is below the threshold and 4 is alone.
+    left = np.array([1, 3, 3, 5, 6, 2])
+    right = np.array([2, 1, 4, 1, 7, 4])
+    p = np.array([0.99, 0.8, 0.6, 0.4, 0.7, 0.9])
+    labels = components(uids, left[p >= 0.95], right[p >= 0.95])
+    a, b = lone_pairs(uids, labels, left, right, p, floor=0.5)
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(3, 1), (4, 2), (6, 7), (7, 6)]
+    joined = components(uids, np.concatenate([left[p >= 0.95], a]), np.concatenate([right[p >= 0.95], b]))
+    assert len({joined[0], joined[1], joined[2], joined[3]}) == 1  # 1, 2 and the lone 3 and 4
+    assert joined[4] not in {joined[0], joined[5]} and joined[5] == joined[6]
+    # Records already in a group (3 and 4 here) are never moved by a pair below the threshold.
+    grouped = components(uids, np.array([3]), np.array([4]))
+    a, b = lone_pairs(uids, grouped, left, right, p, floor=0.5)
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(1, 2), (2, 1), (6, 7), (7, 6)]
 
 
 def test_an_earlier_person_is_held_together_by_pairs_to_its_first_record() -> None:

@@ -12,7 +12,17 @@ from vrhub.linkage.prepare import current_sql, features_sql, nicknames
 
 pytestmark = pytest.mark.slow  # each builds the model's comparisons and prepares records in DuckDB: about 1 s
 
-COLUMNS = ("record_ref", "forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number")
+COLUMNS = (
+    "record_ref",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "nhs_number",
+    "email",
+)
 
 
 def _features(rows: list[dict[str, str]]) -> duckdb.DuckDBPyConnection:
@@ -109,3 +119,32 @@ def test_a_birth_year_mistyped_in_its_decade_with_another_typo_is_two_characters
     assert dob("1983-03-16", "1993-03-16") == "one character different"
     assert dob("1983-03-16", "1983-04-02") == "Abs difference of 'dob_date <= 1 month'"
     assert dob("1983-03-16", "1983-11-28") == "same year"
+
+
+def test_an_email_is_compared_whole_then_by_its_user_part() -> None:
+    def email(a: str, b: str) -> str:
+        return _level([{"record_ref": "1", "email": a}, {"record_ref": "2", "email": b}], "email")
+
+    assert email("Grace.Kelly52@jones.com", "grace.kelly52@jones.com ") == "exact"
+    assert email("grace.kelly52@jones.com", "grace.kelly52@gmail.com") == "same user part, another provider"
+    assert email("evied56@harris-bailey.net", "evihd56@earris-bailey.net") == "similar address (a typo)"
+    assert email("l.ferguson46@shah.com", "l.feruson46@btinternet.co.uk") == "similar user part"
+    assert email("grace.kelly52@jones.com", "tom.hall@x.org") == "All other comparisons"
+
+
+def test_a_shared_postcode_or_email_user_part_is_compared_and_a_user_part_alone_is_not() -> None:
+    rows = [
+        {"record_ref": "1", "forename": "Will", "postcode": "SA7 9GB"},
+        {"record_ref": "2", "forename": "William", "surname": "Lugg", "postcode": "sa79gb"},
+        {"record_ref": "3", "email": "j.c@whige.wort", "date_of_birth": "1971-07-20"},
+        {"record_ref": "4", "email": "j.c@white.org", "date_of_birth": "1971-02-11", "surname": "Cox"},
+        {"record_ref": "5", "email": "info@a.org", "forename": "Ann"},
+        {"record_ref": "6", "email": "info@b.org", "forename": "Bob"},
+        {"record_ref": "7", "date_of_birth": "2008-02-23", "address": "Belfat"},
+        {"record_ref": "8", "date_of_birth": "2008-02-23", "address": "Belfast", "forename": "Isaac"},
+    ]
+    pairs = _blocked(rows)
+    assert ("1", "2") in pairs  # the postcode alone
+    assert ("3", "4") in pairs  # the user part and the birth year
+    assert ("5", "6") not in pairs  # a user part and nothing else
+    assert ("7", "8") in pairs  # the date of birth and the start of the town

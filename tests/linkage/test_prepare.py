@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from vrhub.linkage.prepare import features_sql, nicknames
 
-COLUMNS = ("forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number")
+COLUMNS = ("forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number", "email")
 
 
 def _prepare(*rows: dict[str, str | None]) -> list[dict]:
@@ -64,3 +64,10 @@ def test_sex_address_and_nhs_number() -> None:
     assert [r["sex"] for r in rows] == ["F", None, "M"]
     assert rows[0]["address"] == "14 lark lane"
     assert [r["nhs_number"] for r in rows] == ["9434765919", None, None]
+
+
+def test_an_email_is_trimmed_and_lower_case_with_its_user_part_apart() -> None:
+    rows = _prepare({"email": " Grace.Kelly52@Jones.COM "}, {"email": "   "}, {"email": "no-at-sign"})
+    assert (rows[0]["email"], rows[0]["email_user"]) == ("grace.kelly52@jones.com", "grace.kelly52")
+    assert rows[1]["email"] is None and rows[1]["email_user"] is None
+    assert (rows[2]["email"], rows[2]["email_user"]) == ("no-at-sign", "no-at-sign")

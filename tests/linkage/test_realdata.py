@@ -2,13 +2,14 @@
 with errors), through vrhub's whole path: the people source, the vault, a run, quality against the truth.
 
 Both files are linked with the same settings (vrhub's, untouched, none read from either file's truth).
-Precision reaches 0.95 on both; recall does not (docs/linkage.md, "What the figures mean"): these files were
-made to be hard (fake_1000 has no postcode and its dates of birth differ within a person more often than
-not; it is linked here without its email column, which the people source does not have), and a record that
-shares no exact value with the rest of its person is never compared with them. Splink's own documented
-settings for the historical figures, with columns vrhub does not have (occupation), reach precision 0.93 and
-recall 0.75 there by the same measure. The recall floors below are what the settings reach today (a little
-under, for the run-to-run wobble of training): a change that lowers them fails here."""
+fake_1000 with its email column reaches precision and recall 0.95 (without it, recall 0.77: it has no
+postcode and its dates of birth differ within a person more often than not). The historical figures reach
+precision 0.95 and recall 0.91, not 0.95 (docs/linkage.md, "On real labelled data"): most of the records
+left apart from their person share at most one value with it (a birthplace, a forename), which no rule
+or level can tell from chance. Splink's own documented settings for the historical figures, with columns
+vrhub does not have (occupation), reach precision 0.93 and recall 0.75 there by the same measure. The
+floors below are what the settings reach today (a little under where it is not the issue's 0.95): a change
+that lowers them fails here."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def _link(hub: Hub, people: pd.DataFrame, truth: pd.DataFrame, folder: Path) -> 
     return quality.measured
 
 
-def test_fake_1000(hub: Hub, realdata: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("email", "recall"), [(True, 0.95), (False, 0.76)])
+def test_fake_1000(hub: Hub, realdata: Path, tmp_path: Path, email: bool, recall: float) -> None:
     f = pd.read_csv(realdata / "linkage" / "fake_1000.csv", dtype=str)
     people = pd.DataFrame(
         {
@@ -41,11 +43,12 @@ def test_fake_1000(hub: Hub, realdata: Path, tmp_path: Path) -> None:
             "surname": f.surname,
             "date_of_birth": f.dob,
             "address": f.city,
+            "email": f.email if email else None,
         }
     )
     got = _link(hub, people, pd.DataFrame({"record_ref": f.unique_id, "cluster": f.cluster}), tmp_path)
     assert got["precision"] >= 0.95
-    assert got["recall"] >= 0.65
+    assert got["recall"] >= recall
 
 
 def test_historical_figures_50k(hub: Hub, realdata: Path, tmp_path: Path) -> None:
@@ -63,4 +66,4 @@ def test_historical_figures_50k(hub: Hub, realdata: Path, tmp_path: Path) -> Non
     )
     got = _link(hub, people, pd.DataFrame({"record_ref": d.unique_id, "cluster": d.cluster}), tmp_path)
     assert got["precision"] >= 0.95
-    assert got["recall"] >= 0.84
+    assert got["recall"] >= 0.90

@@ -14,7 +14,7 @@ from tests.linkage.conftest import write_people
 from vrhub.errors import BadValue
 from vrhub.hub import Hub
 from vrhub.linkage.purge import cutoff
-from vrhub.linkage.vault import KEY_ENV, Vault, VaultKeyError, key_path, vault_path
+from vrhub.linkage.vault import KEY_ENV, RECORD_SCHEMA, Vault, VaultKeyError, _ipc, key_path, vault_path
 
 PEOPLE = [
     {
@@ -26,6 +26,7 @@ PEOPLE = [
         "postcode": "L8 7NP",
         "address": "14 Lark Lane",
         "nhs_number": "943 476 5919",
+        "email": "zeb.quill@example.org",
         "source": "police-records",
         "source_ref": "PR-77",
     },
@@ -52,6 +53,7 @@ CLEAR = [
     "MP-0001",
     "PR-77",
     "1987-06-05",
+    "zeb.quill",
 ]
 
 
@@ -118,6 +120,21 @@ def test_an_altered_batch_is_refused(loaded: Hub) -> None:
     con.close()
     with Vault.open(loaded.settings.data_dir) as vault, pytest.raises(Exception, match="damaged or altered"):
         vault.records()
+
+
+def test_a_batch_sealed_before_the_email_column_reads_it_as_unknown(loaded: Hub) -> None:
+    with Vault.open(loaded.settings.data_dir) as vault:
+        before = vault.records()
+        assert before["email"].to_pylist() == ["zeb.quill@example.org", None]
+        # The batch as a vault made before `email` sealed it: the same records without the column.
+        old = before.select([c for c in RECORD_SCHEMA.names if c != "email"])
+        [load] = vault.loads()
+        nonce, sealed = vault._seal(_ipc(old), f"load {load.load_id} 0")
+        with vault.transaction():
+            vault._con.execute("UPDATE batches SET nonce = ?, sealed = ?", (nonce, sealed))
+        after = vault.records()
+    assert after["email"].to_pylist() == [None, None]
+    assert after.drop_columns(["email"]).equals(before.drop_columns(["email"]))
 
 
 def test_loads_and_runs_are_audited(loaded: Hub) -> None:

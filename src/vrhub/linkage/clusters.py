@@ -4,6 +4,11 @@ A person is a connected group of records whose pairs are at or above the thresho
 as splink clusters). The groups are found with a sparse-graph search over the record ids, the same whatever
 engine scored the pairs, so the same pairs give the same people.
 
+A record the threshold leaves on its own then joins the person of its likeliest partner, where that pair is
+more likely than not the same person (`lone_pairs`). The threshold is high because a pair between two
+groups merges them whole; a lone record's one pair can only misplace that record, so a lower bar costs
+little precision, and it is the record's best explanation: it is more likely its partner's than anyone's.
+
 Each person's id is a keyed hash of its anchor: the record that came in first (earliest load, then row).
 The id therefore stands as long as that record is in the group: a new record joining the person, another
 run over the same records, or a later record leaving it changes nothing. Two people merged by a new record
@@ -18,26 +23,53 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 
+def _positions(uids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The position in `uids` of each of `ids`, or -1 where it is not among them."""
+    n = uids.size
+    order = np.argsort(uids)
+    ordered = uids[order]
+    at = np.clip(np.searchsorted(ordered, ids), 0, n - 1)
+    return np.where(ordered[at] == ids, order[at], -1)
+
+
 def components(uids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """A group number for each of `uids`, joining each pair (`left[i]`, `right[i]`); pairs naming a
     record not among `uids` are ignored."""
     n = uids.size
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.argsort(uids)
-    ordered = uids[order]
-
-    def position(ids: np.ndarray) -> np.ndarray:
-        at = np.searchsorted(ordered, ids)
-        at = np.clip(at, 0, n - 1)
-        found = ordered[at] == ids
-        return np.where(found, order[at], -1)
-
-    a, b = position(left), position(right)
+    a, b = _positions(uids, left), _positions(uids, right)
     keep = (a >= 0) & (b >= 0)
     graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (a[keep], b[keep])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     return labels.astype(np.int64)
+
+
+def lone_pairs(
+    uids: np.ndarray,
+    labels: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    probabilities: np.ndarray,
+    floor: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each record alone in its group (`labels`, from `components`), the pair joining it to its
+    likeliest partner, where that pair's probability is at least `floor`. Ties go to the partner with
+    the smaller id, so the same pairs give the same people."""
+    if uids.size == 0 or left.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    one, other = np.concatenate([left, right]), np.concatenate([right, left])
+    p = np.concatenate([probabilities, probabilities])
+    at = _positions(uids, one)
+    alone = np.zeros(at.size, dtype=bool)
+    known = (at >= 0) & (_positions(uids, other) >= 0)
+    alone[known] = np.bincount(labels)[labels[at[known]]] == 1
+    keep = alone & (p >= floor)
+    one, other, p = one[keep], other[keep], p[keep]
+    order = np.lexsort((other, -p, one))  # by record, likeliest partner first
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = one[order][1:] != one[order][:-1]
+    return one[order][first], other[order][first]
 
 
 def anchors(labels: np.ndarray, since: np.ndarray) -> np.ndarray:

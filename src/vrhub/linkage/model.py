@@ -16,14 +16,21 @@ levels of names and address, so a shared rare surname counts for more than a sha
   would count a shared home twice): same postcode; same sector or a one-character postcode typo; same
   address; same district; similar address (Jaro-Winkler >= 0.88); else.
 - sex, NHS number: exact or not.
+- email: exact; the same user part (before the `@`) at another provider; Jaro-Winkler >= 0.88 on the
+  address, then on its user part (typos); else.
 
 Blocking: only pairs that agree exactly on one of `BLOCKING` are compared. Each rule pairs two fields (or a
-field and part of another), so no common value alone (a frequent surname, a shared birthday) makes a
-block of millions at a million records; together they let each kind of error through somewhere (a typo in
-the surname still agrees on forename and date of birth, a moved person on names and date of birth, a typo
-near the end of both names on their first letters, names the wrong way round on the birth year...). The
+field and part of another), or blocks on a value that few people share wherever they live (a postcode, an
+NHS number, a whole email), so no common value alone (a frequent surname, a shared birthday, an email's
+user part such as `info`) makes a block of millions at a million records; together they let each kind of
+error through somewhere (a typo in the surname still agrees on forename and date of birth, a moved person
+on names and date of birth, a typo near the end of both names on their first letters, names the wrong way
+round on the birth year, a record without names on its postcode or its date of birth and the start of its
+email or town...). The
 first letters of both names (3 of the forename, 4 of the surname) is splink's own rule for its historical
-figures; it makes the most pairs of any rule (23 of the 44 million at a million synthetic records).
+figures; it makes the most pairs of any rule (23 million at a million synthetic records).
+
+Grouping: see `vrhub.linkage.clusters` (the threshold, then lone records at `LONE_RECORD_FLOOR`).
 
 Training, with no labels: u (how often a level happens among non-matches) from random pairs; m (how often
 among matches) by expectation maximisation over pairs blocked on `TRAINING` (each estimates what its rule
@@ -48,6 +55,9 @@ from splink.internals.exceptions import EMTrainingException
 # A pair whose match probability is at least this is the same person; people are the connected groups of
 # such pairs. High, because a group joins on any one pair: a wrong pair merges two people whole.
 THRESHOLD = 0.95
+# A record the threshold leaves alone joins its likeliest partner's person when that pair is more likely
+# than not (`vrhub.linkage.clusters.lone_pairs`): one record misplaced, never two people merged.
+LONE_RECORD_FLOOR = 0.5
 SEED = 2024  # random pairs for u: the same records give the same model
 U_PAIRS = 2e6
 EM_PAIRS = 2e6
@@ -61,8 +71,9 @@ BLOCKING: list[Any] = [
     block_on("forename", "dob"),
     block_on("forename_formal", "surname"),
     block_on("forename_formal", "dob"),
-    block_on("postcode", "forename"),
-    block_on("postcode", "surname"),
+    # A postcode is a few dozen homes wherever people live, so it blocks alone (it was once paired with a
+    # forename, a surname or the address, which it now covers).
+    block_on("postcode"),
     block_on("surname", "dob_year", "forename_initial"),
     block_on("forename", "dob_year", "surname_initial"),
     block_on("surname", "dob_month_day"),
@@ -74,7 +85,6 @@ BLOCKING: list[Any] = [
     block_on("address", "dob_year"),
     block_on("forename", "postcode_district", "surname_initial"),
     block_on("surname", "postcode_district", "forename_initial"),
-    block_on("postcode", "address"),
     block_on("postcode_sector", "dob_year", "forename_initial"),
     # Names mistyped towards their end, as splink's own example for the historical figures blocks them.
     block_on("substr(forename, 1, 3)", "substr(surname, 1, 4)"),
@@ -87,6 +97,17 @@ BLOCKING: list[Any] = [
     "l.forename = r.surname AND l.address = r.address",
     "l.surname = r.forename AND l.address = r.address",
     block_on("nhs_number"),
+    block_on("email"),
+    # The user part of an email with one other weak agreement (a provider mistyped or changed): never
+    # alone, since `info` or `admin` would make blocks of thousands.
+    block_on("email_user", "dob_year"),
+    block_on("email_user", "forename_initial"),
+    block_on("email_user", "surname_initial"),
+    block_on("email_user", "substr(address, 1, 1)"),
+    # The date of birth with the start of an email or an address: a record whose names are missing or
+    # mangled but whose email or town is only mistyped towards its end.
+    block_on("dob", "substr(email, 1, 2)"),
+    block_on("dob", "substr(address, 1, 3)"),
 ]
 TRAINING = [block_on("dob_year"), block_on("forename", "surname"), block_on("postcode_district")]
 # Rules that find matches with few false ones: the prior's starting point, before `calibrate`.
@@ -173,7 +194,20 @@ def comparisons() -> list[Any]:
             cll.ElseLevel(),
         ],
     )
-    return [forename, surname, dob, place, cl.ExactMatch("sex"), nhs]
+    # An address is one person's far more often than a name is, but a family may share one: term
+    # frequencies weigh a shared `info@` or household address down.
+    email = cl.CustomComparison(
+        output_column_name="email",
+        comparison_levels=[
+            cll.NullLevel("email"),
+            _level("email_l = email_r", "exact", tf="email"),
+            _level("email_user_l = email_user_r", "same user part, another provider"),
+            cll.JaroWinklerLevel("email", 0.88).configure(label_for_charts="similar address (a typo)"),
+            cll.JaroWinklerLevel("email_user", 0.88).configure(label_for_charts="similar user part"),
+            cll.ElseLevel(),
+        ],
+    )
+    return [forename, surname, dob, place, cl.ExactMatch("sex"), nhs, email]
 
 
 def settings() -> SettingsCreator:

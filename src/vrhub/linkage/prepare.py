@@ -15,6 +15,8 @@ unknown (NULL), or stays as the text it is where a typo level can still use it.
 - Address: lower case, punctuation removed, spaces collapsed.
 - NHS number: its ten digits where they pass the Modulus 11 check, else unknown (a mistyped number would
   link the wrong person).
+- Email: trimmed, lower case (addresses are not told apart by case in practice); its user part (before
+  the `@`) apart, which stays when a person writes the same name at another provider.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ FEATURES = (
     "postcode_district",
     "address",
     "nhs_number",
+    "email",
+    "email_user",
 )
 
 
@@ -97,7 +101,8 @@ def features_sql(current: str, nicknames_table: str) -> str:
                    {postcode} AS postcode,
                    {uk} AS uk_postcode,
                    {address} AS address,
-                   {comparable("nhs_number", "nhs_number")} AS nhs_number
+                   {comparable("nhs_number", "nhs_number")} AS nhs_number,
+                   nullif(lower(trim(email)), '') AS email
             FROM {current})
         SELECT c.uid, c.since, c.agency,
                c.forename, coalesce(n.formal, c.forename) AS forename_formal,
@@ -107,5 +112,6 @@ def features_sql(current: str, nicknames_table: str) -> str:
                c.sex, c.postcode,
                CASE WHEN c.uk_postcode THEN left(c.postcode, length(c.postcode) - 2) END AS postcode_sector,
                CASE WHEN c.uk_postcode THEN split_part(c.postcode, ' ', 1) END AS postcode_district,
-               c.address, c.nhs_number
+               c.address, c.nhs_number,
+               c.email, nullif(split_part(c.email, '@', 1), '') AS email_user
         FROM cleaned c LEFT JOIN {nicknames_table} n ON n.name = c.forename"""

@@ -48,6 +48,7 @@ _SHOWN = (
     "postcode",
     "address",
     "nhs_number",
+    "email",
 )
 
 

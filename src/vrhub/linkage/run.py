@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from vrhub.errors import VrhubError
 from vrhub.linkage import model as lm
-from vrhub.linkage.clusters import anchors, components, existing_pairs
+from vrhub.linkage.clusters import anchors, components, existing_pairs, lone_pairs
 from vrhub.linkage.engines import Engine
 from vrhub.linkage.engines import engine as make_engine
 from vrhub.linkage.prepare import FEATURES, ROW_BITS, current_sql, features_sql, nicknames
@@ -34,7 +34,7 @@ from vrhub.warehouse import Warehouse
 from vrhub.warehouse.tables import SCHEMAS
 
 Progress = Callable[[str], None]
-TF_COLUMNS = ("forename", "surname", "address")
+TF_COLUMNS = ("forename", "surname", "address", "email")
 
 
 @dataclass
@@ -46,6 +46,7 @@ class LinkRun:
     new_records: int  # of them, records no earlier run had linked
     pairs_scored: int  # pairs scored with evidence for a match (Bayes factor above 1)
     pairs_linked: int  # of them, pairs at or above the threshold
+    lone_records_joined: int  # records the threshold left alone, joined to their likeliest partner
     people: int
     threshold: float
     prior: float
@@ -100,6 +101,9 @@ def link_people(
             held_a, held_b = existing_pairs(known["uid"].to_numpy(), known["person_id"])
             a, b = np.concatenate([a, held_a]), np.concatenate([b, held_b])
         labels = components(uids, a, b)
+        lone_a, lone_b = lone_pairs(uids, labels, left, right, probabilities, lm.LONE_RECORD_FLOOR)
+        if lone_a.size:
+            labels = components(uids, np.concatenate([a, lone_a]), np.concatenate([b, lone_b]))
         anchor = anchors(labels, records["since"].to_numpy())
         links = _person_links(local, records, anchor, pseudonyms, run_id)
         run = LinkRun(
@@ -110,6 +114,7 @@ def link_people(
             new_records=n - len(known) if incremental else n,
             pairs_scored=int(bayes.size),
             pairs_linked=int(linked.sum()),
+            lone_records_joined=int(lone_a.size),
             people=int(np.unique(labels).size),
             threshold=threshold,
             prior=lam,

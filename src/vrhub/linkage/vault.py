@@ -52,7 +52,8 @@ BACKUP_DOC = "docs/linkage.md (the vault key)"
 FORMAT = "1"
 BATCH_ROWS = 200_000  # rows sealed together: a few MB of plaintext, far below AES-GCM's limit per message
 
-# What each record keeps, in this order, all as text: the row of its file, then what the agency sent.
+# What each record keeps, in this order, all as text: the row of its file, then what the agency sent
+# (`email` last: it came later, and batches sealed before it read it as unknown).
 COLUMNS = (
     "row_number",
     "record_ref",
@@ -65,6 +66,7 @@ COLUMNS = (
     "nhs_number",
     "source",
     "source_ref",
+    "email",
 )
 RECORD_SCHEMA = pa.schema([("row_number", pa.int64())] + [(c, pa.string()) for c in COLUMNS[1:]])
 _CHECK = b"vrhub linkage vault key check"
@@ -240,6 +242,7 @@ class Vault:
             "SELECT load_id, part, nonce, sealed FROM batches ORDER BY load_id, part"
         ):
             table = _from_ipc(self._open_sealed(nonce, sealed, f"load {load_id} {part}"))
+            table = _with_every_column(table)
             load = loads[load_id]
             n = table.num_rows
             parts.append(
@@ -383,6 +386,14 @@ def _ipc(table: pa.Table) -> bytes:
     with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as out:
         out.write_table(table)
     return sink.getvalue()
+
+
+def _with_every_column(table: pa.Table) -> pa.Table:
+    """A batch sealed before a column was added to `COLUMNS` (`email`) reads with that column unknown."""
+    for name in RECORD_SCHEMA.names:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
+    return table.select(RECORD_SCHEMA.names)
 
 
 def _from_ipc(data: bytes) -> pa.Table:

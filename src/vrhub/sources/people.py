@@ -57,7 +57,7 @@ def _ref_without_source(header: Header) -> str | None:
     return f"{raw_value(ref)} IS NOT NULL AND {blank_source}"
 
 
-IDENTIFYING = ("forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number")
+IDENTIFYING = ("forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number", "email")
 
 SPEC = SourceSpec(
     name=NAME,
@@ -72,6 +72,7 @@ SPEC = SourceSpec(
         Column("postcode", "identifier", required=False, nullable=True),
         Column("address", "identifier", required=False, nullable=True),
         Column("nhs_number", "identifier", required=False, nullable=True),
+        Column("email", "identifier", required=False, nullable=True),
         Column("source", "text", required=False, nullable=True),
         Column("source_ref", "identifier", required=False, nullable=True),
     ),
