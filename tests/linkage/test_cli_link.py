@@ -41,6 +41,13 @@ def test_load_link_list_judge_and_purge(
     assert run.exit_code == 0, run.stderr
     linked = json.loads(run.stdout)
     assert linked["mode"] == "full" and linked["engine"] == "duckdb"
+    again = vrhub(data_dir, "link", "run", "--full")  # in words, as a person reads it
+    assert again.exit_code == 0, again.stderr
+    first_line = f"Run {linked['run_id'] + 1} (full, duckdb): {linked['records']:,} records"
+    assert again.stdout.startswith(first_line)
+    joined = linked["lone_records_joined"]  # the same records, trained with the same seed
+    told = f"{joined:,} records the threshold left alone joined their likeliest partner's person"
+    assert (told in again.stdout) == bool(joined)
 
     listed = vrhub(data_dir, "link", "clusters", "--format", "csv")
     rows = list(csv.reader(io.StringIO(listed.stdout)))

@@ -79,6 +79,12 @@ def run(
         f"{result.pairs_scored:,} scored pairs at or above {result.threshold}; {result.seconds} s.",
         highlight=False,
     )
+    if result.lone_records_joined:
+        out.print(
+            f"  {result.lone_records_joined:,} records the threshold left alone joined their likeliest "
+            "partner's person (a pair more likely than not).",
+            highlight=False,
+        )
     for rule in result.skipped_training:
         out.print(f"  not trained on (no pairs to learn from): {rule}", highlight=False, markup=False)
 
