@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_load_link_list_judge_and_purge(
     quality = json.loads(judged.stdout)
     assert quality["measured"]["precision"] >= 0.95 and sample.exists()
     words = vrhub(data_dir, "link", "quality")
-    assert "Estimated (from the model): precision" in words.stdout
+    assert re.search(r"Estimated \(from the model\): precision \d\.\d{3}, recall \d\.\d{3}; ", words.stdout)
 
     refused = vrhub(data_dir, "link", "purge", "--older-than", "a year")
     assert refused.exit_code == 2 and "--older-than:" in refused.stderr

@@ -132,7 +132,7 @@ def quality(
         highlight=False,
     )
     out.print(
-        f"Estimated (from the model): precision {est['precision']}, recall {est['recall']}; "
+        f"Estimated (from the model): precision {_share(est['precision'])}, recall {_share(est['recall'])}; "
         f"{est['pairs_linked']:,} of {est['pairs_scored']:,} scored pairs linked, "
         f"{est['close_calls']:,} close calls.",
         highlight=False,
@@ -140,7 +140,8 @@ def quality(
     if report.measured:
         m = report.measured
         out.print(
-            f"Measured against {truth}: precision {m['precision']}, recall {m['recall']}, F1 {m['f1']} "
+            f"Measured against {truth}: precision {_share(m['precision'])}, recall {_share(m['recall'])}, "
+            f"F1 {_share(m['f1'])} "
             f"({m['records_linked']:,} of {m['records_in_truth']:,} records found).",
             highlight=False,
         )
@@ -187,3 +188,8 @@ def purge(
         "Run `vrhub link run` to regroup the records that remain.",
         highlight=False,
     )
+
+
+def _share(value: float | None) -> str:
+    """A precision or recall to three places, written the same way every time (0.960, not 0.96)."""
+    return "unknown" if value is None else f"{value:.3f}"
