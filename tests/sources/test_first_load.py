@@ -101,3 +101,12 @@ def test_a_first_load_that_fails_midway_leaves_every_table_as_it_was(
     # And the file loads afterwards, whole.
     monkeypatch.setattr(Warehouse, "insert", real_insert)
     assert ingest(hub, "police-records", tmp_path / "mixed.csv").rows_loaded == 3
+
+
+def test_a_first_load_drops_what_a_killed_first_load_left(hub: Hub, tmp_path: Path) -> None:
+    # A first load whose process was killed after staging its rows, before its transaction, leaves them.
+    with hub.open() as wh:
+        wh.execute("CREATE TABLE stage7_typed AS SELECT 1 AS crime_key")
+    ingest(hub, "police-records", write(tmp_path / "mixed.csv", RECORDS, LINES))
+    with hub.open(read_only=True) as wh:
+        assert "stage7_typed" not in wh.con.list_tables()
