@@ -1,6 +1,8 @@
 """Load one file: refuse it whole, or account for every row as loaded, quarantined or a duplicate.
 
-The whole load is one transaction: a failure or a killed process leaves the warehouse as it was.
+The whole load is one transaction: a failure or a killed process leaves the warehouse's tables as they
+were. (A source's first load stages its rows in a table of the warehouse before that transaction: a killed
+one leaves that table, which the next load drops; see `_stage_stored`.)
 """
 
 from __future__ import annotations
