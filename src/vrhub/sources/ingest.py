@@ -154,7 +154,8 @@ def ingest_file(
             staged = Staged(path, header, prefix, rejects, numbers)
             _mark_duplicates(wh, spec, ctx, prefix)
             tally = _tally(con, staged)
-            tally["corrected"] = _mark_corrections(wh, spec, ctx, prefix)
+            # A first load has no stored record to correct.
+            tally["corrected"] = 0 if load_id is not None else _mark_corrections(wh, spec, ctx, prefix)
             if tally["bad"] or tally["rejected"]:
                 stage_quarantine(spec, ctx, staged)
             # The file's text is needed no more once the quarantine is staged: free its memory before
