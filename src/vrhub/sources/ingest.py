@@ -1,6 +1,8 @@
 """Load one file: refuse it whole, or account for every row as loaded, quarantined or a duplicate.
 
-The whole load is one transaction: a failure or a killed process leaves the warehouse as it was.
+The whole load is one transaction: a failure or a killed process leaves the warehouse's tables as they
+were. (A source's first load stages its rows in a table of the warehouse before that transaction: a killed
+one leaves that table, which the next load drops; see `_stage_stored`.)
 """
 
 from __future__ import annotations
@@ -127,7 +129,13 @@ def ingest_file(
             check_structure(con, path, header, raw, rejects)
             typed = keyed_sql(spec, f"({typed_sql(spec, header, raw, ctx.pseudonyms, ctx)})")
             derive = spec.derive if _derived_at_typing(wh, spec) else None
-            if derive is not None:
+            load_id = _next_load_id(wh) if _first_load(wh, spec) else None
+            if load_id is not None:
+                # The source's first load: its rows are typed straight into a table of the warehouse that
+                # becomes the source's table, so they are written once (copying 10M typed rows from a
+                # staging table into an empty one took 17 s).
+                _stage_stored(wh, spec, ctx, typed, prefix, load_id)
+            elif derive is not None:
                 # Derived with the typing, for every row: one pass and one table fewer than deriving the
                 # rows to add afterwards (the derivations are lookups and classifications, safe on a row
                 # with a problem, whose values are NULL).
@@ -146,15 +154,22 @@ def ingest_file(
             staged = Staged(path, header, prefix, rejects, numbers)
             _mark_duplicates(wh, spec, ctx, prefix)
             tally = _tally(con, staged)
-            tally["corrected"] = _mark_corrections(wh, spec, ctx, prefix)
+            # A first load has no stored record to correct.
+            tally["corrected"] = 0 if load_id is not None else _mark_corrections(wh, spec, ctx, prefix)
             if tally["bad"] or tally["rejected"]:
                 stage_quarantine(spec, ctx, staged)
             # The file's text is needed no more once the quarantine is staged: free its memory before
             # the load (at 10M rows it made the later steps spill to disk).
             _drop(con, prefix, ("text", "lines", "numbers"), views=("raw",))
-            fresh = _prepare(wh, spec, ctx, prefix)
-            with wh.transaction():
-                _load(wh, spec, ctx, staged, sha, summary, fresh, tally)
+            if load_id is not None:
+                _keep_loaded(wh, prefix, tally)
+                with wh.transaction():
+                    _take_over(wh, spec, prefix, load_id)
+                    _account(wh, spec, ctx, staged, sha, summary, load_id, tally)
+            else:
+                fresh = _prepare(wh, spec, ctx, prefix)
+                with wh.transaction():
+                    _load(wh, spec, ctx, staged, sha, summary, fresh, tally)
     finally:
         _drop(con, prefix)
         if not wh.is_duckdb and spec.replace_on:
@@ -289,6 +304,64 @@ def _prepare(wh: Warehouse, spec: SourceSpec, ctx: IngestContext, prefix: str) -
     return fresh.select("__seq", *columns)
 
 
+def _first_load(wh: Warehouse, spec: SourceSpec) -> bool:
+    """Records (not reference data) going into an empty table of the warehouse's own DuckDB."""
+    if spec.replace_on or not wh.is_duckdb:
+        return False
+    return not wh.to_arrow(wh.table(spec.table).limit(1)).num_rows
+
+
+def _stage_stored(
+    wh: Warehouse, spec: SourceSpec, ctx: IngestContext, typed: str, prefix: str, load_id: int
+) -> None:
+    """`{prefix}_typed` as a table of the warehouse: the source table's columns, in its order and types,
+    then the staging's `__seq` and `__problems`; `_take_over` makes it the source's table.
+
+    It is written and committed before the load's transaction: DuckDB reads rows a transaction has added
+    itself more slowly, and counting 10M of them took three times as long as from a committed table. A load
+    that fails drops it; one whose process is killed leaves it, named `stage<n>_typed`, until the next load
+    (`_drop_leftovers`); the source's table and every other stand as they were."""
+    _drop_leftovers(wh)
+    rows = ctx.con.sql(typed)
+    if spec.derive is not None:
+        rows = spec.derive(rows, ctx)
+    rows = rows.mutate(load_id=ibis.literal(load_id, "int64"))
+    stored = [rows[name].cast(dtype).name(name) for name, dtype in SCHEMAS[spec.table].items()]
+    ctx.con.create_table(f"{prefix}_typed", rows.select(*stored, "__seq", "__problems"))
+
+
+def _drop_leftovers(wh: Warehouse) -> None:
+    """Drop the staged tables of first loads whose process was killed before it ended (`_stage_stored`)."""
+    left = wh.con.sql(
+        """SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'
+           AND regexp_full_match(table_name, 'stage[0-9]+_typed')"""
+    )
+    for name in left.to_pyarrow()["table_name"].to_pylist():
+        wh.execute(f"DROP TABLE IF EXISTS main.{name}")
+
+
+def _keep_loaded(wh: Warehouse, prefix: str, counts: dict[str, int]) -> None:
+    """Take the rows with a problem and the duplicates out of a first load's staged table (before the load's
+    transaction: DuckDB refuses to commit a change to a table the same transaction then alters)."""
+    wh.execute(f"DROP VIEW IF EXISTS {prefix}_good")
+    if counts["bad"] or counts["duplicates"]:
+        wh.execute(
+            f"""DELETE FROM {prefix}_typed WHERE len(__problems) > 0
+                OR __seq IN (SELECT __seq FROM {prefix}_dups)"""
+        )
+
+
+def _take_over(wh: Warehouse, spec: SourceSpec, prefix: str, load_id: int) -> None:
+    """The first load's staged table becomes the source's (empty) table, in the load's transaction.
+    Dropping a column or renaming a table only changes the catalogue."""
+    typed = f"{prefix}_typed"
+    for column in ("__seq", "__problems"):
+        wh.execute(f"ALTER TABLE {typed} DROP COLUMN {column}")
+    wh.execute(f"DROP TABLE {spec.table}")
+    wh.execute(f"ALTER TABLE {typed} RENAME TO {spec.table}")
+    wh.records_changed(RecordsChanged(spec.table, load_id, wh.table(spec.table), spec.classified))
+
+
 def _derived_at_typing(wh: Warehouse, spec: SourceSpec) -> bool:
     """Records (not reference data, whose derivation reshapes rows) staged in the warehouse's own DuckDB."""
     return spec.derive is not None and not spec.replace_on and wh.is_duckdb
@@ -319,7 +392,7 @@ def _load(
     fresh: ibis.Table,
     counts: dict[str, int],
 ) -> None:
-    con, path, prefix = ctx.con, staged.path, staged.prefix
+    con, prefix = ctx.con, staged.prefix
     load_id = _next_load_id(wh)
     schema = SCHEMAS[spec.table]
     fresh = fresh.mutate(load_id=ibis.literal(load_id, "int64"))
@@ -336,7 +409,22 @@ def _load(
     else:
         wh.insert(spec.table, con.to_pyarrow(fresh.select(typed)))
         wh.records_changed(RecordsChanged(spec.table, load_id))
+    _account(wh, spec, ctx, staged, sha, summary, load_id, counts, restated)
 
+
+def _account(
+    wh: Warehouse,
+    spec: SourceSpec,
+    ctx: IngestContext,
+    staged: Staged,
+    sha: str,
+    summary: LoadSummary,
+    load_id: int,
+    counts: dict[str, int],
+    restated: int = 0,
+) -> None:
+    """The load's quarantine, its counts in `summary`, and its row in `loads`."""
+    con, path, prefix = ctx.con, staged.path, staged.prefix
     if counts["bad"] or counts["rejected"]:
         held = con.table(f"{prefix}_quarantine")
         held = held.select(ibis.literal(load_id, "int64").name("load_id"), *held.columns)
