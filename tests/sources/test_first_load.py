@@ -110,3 +110,14 @@ def test_a_first_load_drops_what_a_killed_first_load_left(hub: Hub, tmp_path: Pa
     ingest(hub, "police-records", write(tmp_path / "mixed.csv", RECORDS, LINES))
     with hub.open(read_only=True) as wh:
         assert "stage7_typed" not in wh.con.list_tables()
+
+
+def test_a_later_load_of_another_source_drops_it_too(hub: Hub, tmp_path: Path) -> None:
+    ingest(hub, "police-records", write(tmp_path / "mixed.csv", RECORDS, LINES))
+    with hub.open() as wh:
+        wh.execute("CREATE TABLE stage3_typed AS SELECT 1 AS crime_key")
+    # Not a first load of police records: the leftover must not wait for one.
+    more = write(tmp_path / "more.csv", RECORDS, [EARLIER])
+    ingest(hub, "police-records", more)
+    with hub.open(read_only=True) as wh:
+        assert "stage3_typed" not in wh.con.list_tables()

@@ -115,6 +115,8 @@ def ingest_file(
             summary.rows_read = summary.duplicates_skipped = previous["rows_read"]
             summary.load_id, summary.already_loaded = previous["load_id"], True
             return summary
+    if wh.is_duckdb:
+        _drop_leftovers(wh)  # whichever load comes next, not only the next first load
     prefix = f"stage{next(_counter)}"
     con = ctx.con
     try:
@@ -321,7 +323,6 @@ def _stage_stored(
     itself more slowly, and counting 10M of them took three times as long as from a committed table. A load
     that fails drops it; one whose process is killed leaves it, named `stage<n>_typed`, until the next load
     (`_drop_leftovers`); the source's table and every other stand as they were."""
-    _drop_leftovers(wh)
     rows = ctx.con.sql(typed)
     if spec.derive is not None:
         rows = spec.derive(rows, ctx)
@@ -331,7 +332,8 @@ def _stage_stored(
 
 
 def _drop_leftovers(wh: Warehouse) -> None:
-    """Drop the staged tables of first loads whose process was killed before it ended (`_stage_stored`)."""
+    """Drop the staged tables of first loads whose process was killed before it ended (`_stage_stored`):
+    one load at a time writes the warehouse, so none of them is in use."""
     left = wh.con.sql(
         """SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'
            AND regexp_full_match(table_name, 'stage[0-9]+_typed')"""
