@@ -335,7 +335,7 @@ class Hub:
         note(f"linkage: {run.records:,} people records linked into {run.people:,} people")
         for planted in INTERVENTIONS:
             name = f"participants:{planted.name}"
-            note(f"Following the cohort {name}...")
+            note(f"Following the cohort '{name}' (the intervention's participants)...")
             outcome = self.cohort_outcomes(name, planted.follow_up, seed=DEFAULT_SEED)
             e = outcome.estimates
             row = e[e["outcome"] == "offending"].iloc[-1]

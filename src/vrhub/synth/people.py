@@ -365,7 +365,9 @@ def identities(rng: np.random.Generator, sex: np.ndarray, born: np.ndarray | Non
 
 
 HEADER = ["record_ref", "forename", "surname", "date_of_birth", "sex", "postcode", "address", "nhs_number",
-          "source", "source_ref"]  # fmt: skip
+          "email", "source", "source_ref"]  # fmt: skip
+PROVIDERS = ("gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "icloud.com", "btinternet.com")
+EMAIL_AGENCIES = (2, 3)  # education and the youth service hold an email address for most of their people
 
 
 def write_agency_records(  # noqa: PLR0913
@@ -394,6 +396,7 @@ def write_agency_records(  # noqa: PLR0913
                 rows["postcode"],
                 rows["address"],
                 rows["nhs_number"],
+                rows["email"],
                 [source] * who.size,
                 source_refs,
                 strict=True,
@@ -505,7 +508,34 @@ def _records(
         "postcode": code,
         "address": home,
         "nhs_number": health,
+        "email": _emails(who, people, agency) if agency in EMAIL_AGENCIES else np.full(n, "", dtype=object),
     }
+
+
+def _emails(who: np.ndarray, people: Identities, agency: int) -> np.ndarray:
+    """Each person's own address (the same at every agency that holds one), with the errors records carry:
+    missing, another address of theirs, a typo. Drawn from a generator of its own, so the other columns of
+    every file stay what they were before emails were added."""
+    n = who.size
+    rng = np.random.default_rng([agency, n, int(who[: min(n, 64)].sum())])
+    first = np.char.lower(people.forename[who].astype(str))
+    last = np.char.lower(people.surname[who].astype(str))
+    # A mailbox is one person's: every user part ends in the person's own number, as providers make people
+    # choose an address nobody holds.
+    number = who.astype(str)
+    shape = who * 13 % 3
+    user = np.where(
+        shape == 0,
+        np.char.add(np.char.add(np.char.add(first, "."), last), number),
+        np.where(shape == 1, np.char.add(first, number), np.char.add(np.char.add(first, "_"), number)),
+    )
+    provider = np.asarray(PROVIDERS, dtype=object)[who * 31 % len(PROVIDERS)]
+    mail = np.char.add(np.char.add(user, "@"), provider.astype(str)).astype(object)
+    other = rng.random(n) < 0.08  # another address of theirs: the same user at another provider
+    mail[other] = np.char.add(np.char.add(user[other], "@"), PROVIDERS[-1])
+    _apply(rng, mail, rng.random(n) < 0.02, _typo)
+    mail[rng.random(n) < 0.25] = ""
+    return mail
 
 
 def _digit_typo(rng: np.random.Generator, text: str) -> str:
