@@ -108,11 +108,12 @@ def run_bare_splink(paths: dict[str, Path]) -> dict[str, object]:
             paths[agency],
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=True,
-                column_types={c: pa.string() for c in ("date_of_birth", "nhs_number", "postcode")},
+                # A column an agency leaves empty throughout (the police's email) is text, not nulls.
+                column_types={c: pa.string() for c in ("date_of_birth", "nhs_number", "postcode", "email")},
             ),
         )
         n = table.num_rows
-        if "email" not in table.column_names:  # the synthetic agencies hold none: unknown, as vrhub reads it
+        if "email" not in table.column_names:  # a file without the column: unknown, as vrhub reads it
             table = table.append_column("email", pa.nulls(n, pa.string()))
         uid = (np.int64(code + 1) << ROW_BITS) + np.arange(2, n + 2, dtype=np.int64)
         parts.append(
