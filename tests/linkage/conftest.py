@@ -7,21 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from vrhub.sources.people import IDENTIFYING
 from vrhub.synth.people import generate_people
 
-HEADER = [
-    "record_ref",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "email",
-    "source",
-    "source_ref",
-]
+HEADER = ["record_ref", *IDENTIFYING, "source", "source_ref"]
 
 
 def write_people(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:

@@ -9,20 +9,11 @@ import pytest
 
 from vrhub.linkage import model as lm
 from vrhub.linkage.prepare import current_sql, features_sql, nicknames
+from vrhub.sources.people import IDENTIFYING
 
 pytestmark = pytest.mark.slow  # each builds the model's comparisons and prepares records in DuckDB: about 1 s
 
-COLUMNS = (
-    "record_ref",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "email",
-)
+COLUMNS = ("record_ref", *IDENTIFYING)
 
 
 def _features(rows: list[dict[str, str]]) -> duckdb.DuckDBPyConnection:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from vrhub.hub import Hub
 from vrhub.sources.ingest import LoadSummary
@@ -13,6 +16,22 @@ def ingest(hub: Hub, source: str, path: Path, **options: Any) -> LoadSummary:
     [summary] = list(hub.ingest(source, [path], **options))
     assert_accounted(summary)
     return summary
+
+
+def quarantine_write_fails(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Writing the quarantine fails ("disk full"), part-way through a load's transaction; returns what
+    mends it."""
+    from vrhub.warehouse import Warehouse
+
+    real_insert = Warehouse.insert
+
+    def failing_insert(self: Warehouse, name: str, data: object) -> None:
+        if name == "quarantine":
+            raise RuntimeError("disk full")
+        real_insert(self, name, data)
+
+    monkeypatch.setattr(Warehouse, "insert", failing_insert)
+    return lambda: monkeypatch.setattr(Warehouse, "insert", real_insert)
 
 
 def assert_accounted(summary: LoadSummary) -> None:

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.sources.helpers import ingest, quarantined, snapshot
+from tests.sources.helpers import ingest, quarantine_write_fails, quarantined, snapshot
 from vrhub.errors import InputRefused
 from vrhub.hub import Hub
-from vrhub.warehouse.connection import Warehouse
 
 MISSING = "missing value"
 BAD_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
@@ -334,14 +333,7 @@ def test_a_load_that_fails_midway_leaves_every_table_as_it_was(
 ) -> None:
     ingest(hub, case.source, case.path(case.good))
     before = snapshot(hub)
-    real_insert = Warehouse.insert
-
-    def failing_insert(self: Warehouse, name: str, data: object) -> None:
-        if name == "quarantine":
-            raise RuntimeError("disk full")
-        real_insert(self, name, data)
-
-    monkeypatch.setattr(Warehouse, "insert", failing_insert)
+    quarantine_write_fails(monkeypatch)
     lines = case.path(case.good).read_text().splitlines()
     mixed = tmp_path / f"2020 {case.source} mixed.csv"
     # A new row (inserted before the quarantine is written) and the bad file's rows.

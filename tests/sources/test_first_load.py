@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_warehouse
-from tests.sources.helpers import ingest, quarantined, rows, snapshot
+from tests.sources.helpers import ingest, quarantine_write_fails, quarantined, rows, snapshot
 from tests.sources.test_duplicates import RECORDS, SUSPECT, VICTIM, write
 from vrhub.config import settings
 from vrhub.hub import Hub
-from vrhub.warehouse import Warehouse
 from vrhub.warehouse.tables import SCHEMAS
 
 pytestmark = pytest.mark.slow
@@ -87,19 +86,12 @@ def test_a_first_load_that_fails_midway_leaves_every_table_as_it_was(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(hub)
-    real_insert = Warehouse.insert
-
-    def failing_insert(self: Warehouse, name: str, data: object) -> None:
-        if name == "quarantine":
-            raise RuntimeError("disk full")
-        real_insert(self, name, data)
-
-    monkeypatch.setattr(Warehouse, "insert", failing_insert)
+    mend = quarantine_write_fails(monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         list(hub.ingest("police-records", [write(tmp_path / "mixed.csv", RECORDS, LINES)]))
     assert snapshot(hub) == before
     # And the file loads afterwards, whole.
-    monkeypatch.setattr(Warehouse, "insert", real_insert)
+    mend()
     assert ingest(hub, "police-records", tmp_path / "mixed.csv").rows_loaded == 3
 
 

@@ -34,22 +34,12 @@ from vrhub.linkage.prepare import ROW_BITS
 from vrhub.linkage.vault import Vault
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources.identifiers import comparable
+from vrhub.sources.people import IDENTIFYING
 from vrhub.spreadsheet import write_csv
 from vrhub.warehouse import Warehouse
 
 REVIEW_PAIRS = 200
-_SHOWN = (
-    "agency",
-    "record_ref",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "email",
-)
+_SHOWN = ("agency", "record_ref", *IDENTIFYING)
 
 
 @dataclass
