@@ -56,6 +56,9 @@ def lone_pairs(
     """For each record alone in its group (`labels`, from `components`), the pair joining it to its
     likeliest partner, where that pair's probability is at least `floor`. Ties go to the partner with
     the smaller id, so the same pairs give the same people."""
+    # Only pairs at the floor can join a record: most scored pairs are far below it, so they go first.
+    likely = probabilities >= floor
+    left, right, probabilities = left[likely], right[likely], probabilities[likely]
     if uids.size == 0 or left.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     one, other = np.concatenate([left, right]), np.concatenate([right, left])
@@ -64,8 +67,7 @@ def lone_pairs(
     alone = np.zeros(at.size, dtype=bool)
     known = (at >= 0) & (_positions(uids, other) >= 0)
     alone[known] = np.bincount(labels)[labels[at[known]]] == 1
-    keep = alone & (p >= floor)
-    one, other, p = one[keep], other[keep], p[keep]
+    one, other, p = one[alone], other[alone], p[alone]
     order = np.lexsort((other, -p, one))  # by record, likeliest partner first
     first = np.ones(order.size, dtype=bool)
     first[1:] = one[order][1:] != one[order][:-1]

@@ -44,7 +44,7 @@ class LinkRun:
     mode: str  # full, or incremental
     records: int  # current people records linked
     new_records: int  # of them, records no earlier run had linked
-    pairs_scored: int  # pairs scored with evidence for a match (Bayes factor above 1)
+    pairs_scored: int  # pairs scored at least `SCORE_FLOOR` likely (one in a thousand)
     pairs_linked: int  # of them, pairs at or above the threshold
     lone_records_joined: int  # records the threshold left alone, joined to their likeliest partner
     people: int
@@ -189,8 +189,10 @@ def _full(
     # A start the data cannot give (no pair agreed, or every pair did): a small one, refined below.
     start = lm.prior(linker) if 1e-12 < lm.prior(linker) < 0.5 else 1e-4
     lm.set_prior(linker, start)
-    # Every pair with evidence for a match (Bayes factor at least 1); the rest are near-certain non-matches.
-    scored = linker.inference.predict(threshold_match_weight=lm.odds_weight(start), warning_mode="never")
+    # The rest are near-certain non-matches: bringing them out of the engine costs more than they weigh.
+    scored = linker.inference.predict(
+        threshold_match_weight=lm.odds_weight(lm.SCORE_FLOOR), warning_mode="never"
+    )
     left, right, bayes = _scored(worker, scored, start)
     lam = lm.calibrate(bayes, records.num_rows, start)
     lm.set_prior(linker, lam)
@@ -210,7 +212,7 @@ def _incremental(
     linker = worker.linker(_model_input(records), model)
     for column in TF_COLUMNS:
         linker.table_management.compute_tf_table(column)
-    floor = lm.odds_weight(lam)
+    floor = lm.odds_weight(lm.SCORE_FLOOR)
     new_frame = worker.register(new)
     within = linker.inference.predict_within(new_frame, threshold_match_weight=floor, warning_mode="never")
     old_frame = worker.register(_model_input(records.filter(pa.array(is_known))))
