@@ -118,9 +118,14 @@ def test_an_email_is_compared_whole_then_by_its_user_part() -> None:
 
     assert email("Grace.Kelly52@jones.com", "grace.kelly52@jones.com ") == "exact"
     assert email("grace.kelly52@jones.com", "grace.kelly52@gmail.com") == "same user part, another provider"
-    assert email("evied56@harris-bailey.net", "evihd56@earris-bailey.net") == "similar address (a typo)"
-    assert email("l.ferguson46@shah.com", "l.feruson46@btinternet.co.uk") == "similar user part"
+    typo = "similar address (a typo), the same digits"
+    assert email("evied56@harris-bailey.net", "evihd56@earris-bailey.net") == typo
+    assert email("l.ferguson46@shah.com", "l.feruson46@btinternet.co.uk") == "similar user part, the same digits"
     assert email("grace.kelly52@jones.com", "tom.hall@x.org") == "All other comparisons"
+    # Two holders of one name, told apart by their numbers, however alike the rest.
+    assert email("oliver.smith12345@gmail.com", "oliver.smith12346@gmail.com") == "All other comparisons"
+    assert email("oliver.smith87@gmail.com", "oliver.smith@gmail.com") == "All other comparisons"
+    assert email("oliver.smyth@gmail.com", "oliver.smith@gmail.com") == typo
 
 
 def test_a_shared_postcode_or_email_user_part_is_compared_and_a_user_part_alone_is_not() -> None:

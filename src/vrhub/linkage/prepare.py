@@ -49,6 +49,7 @@ FEATURES = (
     "nhs_number",
     "email",
     "email_user",
+    "email_digits",
 )
 
 
@@ -113,5 +114,6 @@ def features_sql(current: str, nicknames_table: str) -> str:
                CASE WHEN c.uk_postcode THEN left(c.postcode, length(c.postcode) - 2) END AS postcode_sector,
                CASE WHEN c.uk_postcode THEN split_part(c.postcode, ' ', 1) END AS postcode_district,
                c.address, c.nhs_number,
-               c.email, nullif(split_part(c.email, '@', 1), '') AS email_user
+               c.email, nullif(split_part(c.email, '@', 1), '') AS email_user,
+               regexp_replace(split_part(c.email, '@', 1), '[^0-9]', '', 'g') AS email_digits
         FROM cleaned c LEFT JOIN {nicknames_table} n ON n.name = c.forename"""
