@@ -84,6 +84,7 @@ class SparkEngine(Engine):
         # Spark's Python workers run this interpreter, with the packages it has, not whatever is on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         self.scratch = tempfile.mkdtemp(prefix="vrhub-spark-")
+        self.tables = 0
         partitions = os.environ.get("VRHUB_SPARK_PARTITIONS", "8")
         self.spark = (
             SparkSession.builder.appName("vrhub-linkage")
@@ -106,7 +107,15 @@ class SparkEngine(Engine):
         return Linker(self.register(records), settings, log_level=None)
 
     def register(self, records: pa.Table) -> Any:
-        return self.api.register(self.spark.createDataFrame(records.to_pandas()))
+        # Through a Parquet file in the session's scratch, not `createDataFrame`: that puts every row into
+        # the query plan, which Spark copies into each query that reads it (the demo's 9,000 records ran
+        # the driver out of memory that way) and which a cluster's workers cannot read in parallel.
+        import pyarrow.parquet as pq
+
+        self.tables += 1
+        path = os.path.join(self.scratch, f"records-{self.tables}.parquet")
+        pq.write_table(records, path)
+        return self.api.register(self.spark.read.parquet(path))
 
     def pairs(self, scored: Any) -> pa.Table:
         frame = scored.as_spark_dataframe().select(*PAIR_COLUMNS)
