@@ -199,6 +199,28 @@ def test_a_later_load_links_incrementally_and_keeps_the_ids(hub: Hub, population
 
 
 @pytest.mark.slow
+def test_the_quality_report_keeps_the_earlier_pairs_through_incremental_runs(
+    hub: Hub, population: dict[str, Path]
+) -> None:
+    _load(hub, population, ["police", "emergency-department"])
+    hub.link()
+    full = hub.link_quality().estimated
+    _load(hub, population, ["education"])
+    grown = hub.link()
+    after_new = hub.link_quality()
+    nothing_new = hub.link()
+    after_none = hub.link_quality()
+    assert grown.mode == nothing_new.mode == "incremental" and nothing_new.new_records == 0
+    # The new records' pairs come on top of the earlier ones, none of which named a record that went.
+    assert after_new.estimated["pairs_scored"] > full["pairs_scored"] > 0
+    assert after_new.estimated["pairs_linked"] > full["pairs_linked"]
+    # A run that finds nothing new leaves the report as it was.
+    assert after_none.estimated == after_new.estimated
+    assert after_none.match_weights == after_new.match_weights
+    assert any("earlier runs' pairs" in n for n in after_none.notes)
+
+
+@pytest.mark.slow
 def test_a_full_run_again_gives_the_same_ids(hub: Hub, population: dict[str, Path]) -> None:
     _load(hub, population, ["police", "education"])
     hub.link()

@@ -79,8 +79,8 @@ def link_quality(
     )
     if run["mode"] == "incremental":
         quality.notes.append(
-            "The last run was incremental: its pairs are those of the new records, so the weights and "
-            "estimates describe them, not every pair of the people linked before."
+            "The last run was incremental: its pairs are the earlier runs' pairs of records still current, "
+            "with those of the records loaded since, all scored by the full run's model."
         )
     if truth is not None:
         quality.measured = measured(wh, pseudonyms, truth)

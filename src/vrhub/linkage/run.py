@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vrhub.errors import VrhubError
 from vrhub.linkage import model as lm
@@ -130,6 +131,9 @@ def link_people(
                 "match_probability": probabilities[keep],
             }
         )
+        if incremental:
+            assert previous is not None
+            pairs = _with_earlier(pairs, vault.run_pairs(previous["run_id"]), uids)
         note("writing person ids")
         with wh.transaction():
             wh.execute("DELETE FROM person_links")
@@ -222,6 +226,15 @@ def _incremental(
     parts = [_scored(worker, within, lam), _scored(worker, between, lam)]
     left, right, bayes = (np.concatenate([p[i] for p in parts]) for i in range(3))
     return left, right, bayes, model, lam
+
+
+def _with_earlier(pairs: pa.Table, earlier: pa.Table, uids: np.ndarray) -> pa.Table:
+    """An incremental run's pairs with the earlier runs' pairs of records still current, so that the
+    quality report describes every pair of the people linked, not only the new records' (and a run that
+    finds nothing new leaves the report as it was). Both were scored by the same model and prior."""
+    current = pa.array(uids)
+    still = pc.and_(pc.is_in(earlier["uid_l"], current), pc.is_in(earlier["uid_r"], current))
+    return pa.concat_tables([earlier.filter(still).cast(pairs.schema), pairs])
 
 
 def _person_links(
