@@ -7,11 +7,12 @@ import csv
 import stat
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from vrhub.hub import Hub
-from vrhub.linkage.quality import measured
+from vrhub.linkage.quality import _histogram, measured
 from vrhub.linkage.vault import Vault
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.synth.people import AGENCIES
@@ -70,3 +71,15 @@ def test_a_run_is_measured_estimated_and_sampled_for_review(
     with Vault.open(hub.settings.data_dir) as vault:
         exported = vault.audit_events()[-1]
     assert exported["action"] == "review-sample" and exported["detail"]["file"] == str(out)
+
+
+def test_the_band_holding_the_threshold_is_split_at_it() -> None:
+    # Threshold 0.95: a match weight of log2(19) = 4.25. Pairs at 3.5, 4.1, 4.3, 4.9, 5.0 and -0.5.
+    bands = _histogram(np.array([3.5, 4.1, 4.3, 4.9, 5.0, -0.5]), 0.95)
+    assert [(b["match_weight_from"], b["match_weight_to"], b["pairs"], b["linked"]) for b in bands] == [
+        (-1, 0, 1, False),
+        (3, 4, 1, False),
+        (4, 4.25, 1, False),
+        (4.25, 5, 2, True),
+        (5, 6, 1, True),
+    ]

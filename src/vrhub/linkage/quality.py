@@ -95,17 +95,26 @@ def _histogram(weights: np.ndarray, threshold: float) -> list[dict[str, Any]]:
     if weights.size == 0:
         return []
     cut = math.log2(threshold / (1 - threshold))
-    bands = np.floor(weights).astype(np.int64)
-    values, counts = np.unique(bands, return_counts=True)
-    return [
-        {
-            "match_weight_from": int(v),
-            "match_weight_to": int(v) + 1,
-            "pairs": int(c),
-            "linked": bool(v >= cut),
-        }
-        for v, c in zip(values, counts, strict=True)
-    ]
+    # Whole-number bands, the one holding the threshold split at it: its pairs are partly linked.
+    keys = np.floor(weights).astype(np.int64) * 2 + (weights >= cut)
+    values, counts = np.unique(keys, return_counts=True)
+    bands = []
+    for key, count in zip(values.tolist(), counts.tolist(), strict=True):
+        low, linked = divmod(key, 2)
+        start, end = (max(low, cut), low + 1) if linked else (low, min(low + 1, cut))
+        bands.append(
+            {
+                "match_weight_from": _bound(start),
+                "match_weight_to": _bound(end),
+                "pairs": count,
+                "linked": bool(linked),
+            }
+        )
+    return bands
+
+
+def _bound(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
 def _estimated(probabilities: np.ndarray, threshold: float) -> dict[str, Any]:

@@ -79,8 +79,38 @@ def bars(
         offset = alt.YOffset(f"{colour}:N") if horizontal else alt.XOffset(f"{colour}:N")
         encode["yOffset" if horizontal else "xOffset"] = offset
     rows = df[category].nunique() * (df[colour].nunique() if colour else 1)
-    chart = alt.Chart(df, title=title, width=width, height=height or max(120, 18 * rows))
+    # Horizontal bars need room for each row's label; vertical ones spread along the width instead.
+    tall = height or (max(120, 18 * rows) if horizontal else 220)
+    chart = alt.Chart(df, title=title, width=width, height=tall)
     return _svg(chart.mark_bar(color=PALETTE[0]).encode(**encode))
+
+
+def histogram(
+    df: pd.DataFrame,
+    start: str,
+    end: str,
+    value: str,
+    title: str,
+    x_title: str,
+    colour: str | None = None,
+    width: int = 640,
+    height: int = 220,
+) -> str:
+    """Counts over bins of a measured quantity (`start` to `end` on a numeric axis): bins of any width,
+    and a few axis labels however many bins there are."""
+    encode: dict[str, Any] = {
+        "x": alt.X(f"{start}:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+        "x2": alt.X2(f"{end}:Q"),
+        "y": alt.Y(f"{value}:Q", title=None),
+        "y2": alt.datum(0),  # from the axis: with x and x2 both given, a bar has no baseline of its own
+    }
+    if colour:
+        scale, legend = alt.Scale(range=PALETTE), alt.Legend(orient="bottom")
+        encode["color"] = alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend)
+    chart = alt.Chart(df, title=title, width=width, height=height)
+    return _svg(
+        chart.mark_bar(color=PALETTE[0], binSpacing=0, stroke="white", strokeWidth=0.5).encode(**encode)
+    )
 
 
 def heatmap(

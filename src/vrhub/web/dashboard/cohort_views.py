@@ -248,6 +248,8 @@ def _linkage_context() -> dict[str, Any]:
     bands = [
         {
             "band": f"{b['match_weight_from']} to {b['match_weight_to']}",
+            "from": b["match_weight_from"],
+            "to": b["match_weight_to"],
             "pairs": b["pairs"],
             "linked": b["linked"],
         }
@@ -258,14 +260,8 @@ def _linkage_context() -> dict[str, Any]:
         frame = pd.DataFrame(bands).assign(
             decision=lambda f: f["linked"].map({True: "linked", False: "not linked"})
         )
-        chart = charts.bars(
-            frame,
-            "band",
-            "pairs",
-            "Scored pairs by match weight",
-            colour="decision",
-            horizontal=False,
-            sort=list(frame["band"]),
+        chart = charts.histogram(
+            frame, "from", "to", "pairs", "Scored pairs by match weight", "Match weight", colour="decision"
         )
     shown_runs = [
         {
