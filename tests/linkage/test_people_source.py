@@ -124,6 +124,21 @@ def test_a_file_loaded_again_adds_nothing_and_a_changed_record_is_a_new_version(
     assert other.rows_loaded == 2
 
 
+@pytest.mark.slow
+def test_a_row_that_is_not_text_loads_when_the_file_is_loaded_again_with_its_encoding(
+    hub: Hub, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes("record_ref,forename\nR1,Ann\nR2,Renée\n".encode("cp1252"))
+    (first,) = hub.ingest_people([path], agency="A")
+    assert (first.rows_loaded, first.rows_quarantined) == (1, 1)
+    (again,) = hub.ingest_people([path], agency="A", encoding="windows-1252")
+    assert not again.already_loaded
+    assert (again.rows_loaded, again.duplicates_skipped, again.rows_quarantined) == (1, 1, 0)
+    (same,) = hub.ingest_people([path], agency="A")
+    assert same.already_loaded
+
+
 def test_the_two_readings_of_the_spec_differ_only_in_kind() -> None:
     assert [c.name for c in SPEC.columns] == [c.name for c in CLEAR.columns] == HEADER
     assert {c.kind for c in CLEAR.columns} == {"text"}

@@ -235,3 +235,26 @@ def test_a_file_of_more_columns_than_vrhub_reads_is_refused_with_the_count(hub: 
     wide.write_text(",".join(names) + "\n" + ",".join(["x"] * len(names)) + "\n")
     with pytest.raises(InputRefused, match="the header has 1,001 columns, more than the 1,000"):
         list(hub.ingest("indicators", [wide]))
+
+
+@pytest.mark.slow
+def test_a_row_quarantined_as_not_text_loads_when_the_file_is_loaded_again_with_its_encoding(
+    hub: Hub, tmp_path: Path
+) -> None:
+    path = tmp_path / "fire.csv"
+    # Past the first 64 KB (which are read whole, and refused whole if not valid text), a row that is not
+    # valid UTF-8 is quarantined, with the advice to load the file again with --encoding.
+    good = [f"FIRE-{n},2019-03-01,deliberate_primary,E01006412" for n in range(1600)]
+    lines = [HEADER, *good, "FIRE-Zé,2019-03-03,deliberate_primary,E01006412"]
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    first = ingest(hub, "fire", path)
+    assert (first.rows_loaded, first.rows_quarantined) == (1600, 1)
+    assert "--encoding windows-1252" in quarantined(hub, "fire.csv")[0][2]
+    # The advice followed: the same bytes, read anew, bring the row in; those loaded before are duplicates.
+    again = ingest(hub, "fire", path, encoding="windows-1252")
+    assert not again.already_loaded
+    assert (again.rows_read, again.rows_loaded, again.duplicates_skipped) == (1601, 1, 1600)
+    late = "SELECT count(*) AS n FROM fire_incidents WHERE incident_date = DATE '2019-03-03'"
+    assert rows(hub, late) == [{"n": 1}]
+    # Without an encoding named, the same bytes again are the same load.
+    assert ingest(hub, "fire", path).already_loaded

@@ -69,12 +69,13 @@ def ingest_people(
             value=agency,
         )
     summary = PeopleLoadSummary(file=str(path), source=SPEC.name, agency=agency)
+    chosen = encoding is not None  # read anew, as `vrhub.sources.ingest.ingest_file` does
     encoding = encoding or SPEC.encoding
     header = read_header(path, encoding)
     missing = check_columns(path, SPEC, header)
     note("checking")
     sha = file_sha256(path)
-    if not missing:
+    if not missing and not chosen:
         previous = vault.loaded(agency, sha)
         if previous is not None:
             summary.rows_read = summary.duplicates_skipped = previous.rows

@@ -96,6 +96,9 @@ def ingest_file(
     progress: Progress | None = None,
 ) -> LoadSummary:
     note = progress or (lambda _stage: None)
+    # An encoding named for this load reads the bytes anew (the advice on a row quarantined as not valid
+    # text is to load again with one), so the same bytes loaded before are no reason to skip the file.
+    chosen = encoding is not None
     fallback = None if encoding else spec.fallback_encoding
     encoding = encoding or spec.encoding
     summary = LoadSummary(file=str(path), source=spec.name)
@@ -109,7 +112,7 @@ def ingest_file(
     missing = check_columns(path, spec, header)
     note("checking")
     sha = file_sha256(path)
-    if not missing:
+    if not missing and not chosen:
         previous = _previous_load(wh, spec, sha)
         if previous:
             summary.rows_read = summary.duplicates_skipped = previous["rows_read"]
