@@ -95,3 +95,15 @@ def test_python_m_vrhub_help_works(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "vrhub", *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Usage: vrhub" in done.stdout
+
+
+def test_the_ingest_help_names_every_source() -> None:
+    from vrhub.sources import PERSON_SOURCES, REFERENCE_SOURCES, SOURCES
+
+    group = typer.main.get_command(app)
+    (source,) = [p for p in group.commands["ingest"].params if p.name == "source"]  # type: ignore[attr-defined]
+    named = {
+        name.strip(" .")
+        for name in source.help.replace(" or ", ", ").replace("(with --agency)", "").split(",")
+    }
+    assert named == {*SOURCES, *REFERENCE_SOURCES, *PERSON_SOURCES}

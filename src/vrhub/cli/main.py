@@ -94,8 +94,8 @@ def ingest(
     source: Annotated[
         str,
         typer.Argument(
-            help="police-records, police-uk, ed-attendances, hospital-admissions, "
-            "ambulance, fire, indicators, areas, population or people (with --agency)."
+            help="police-records, police-uk, ed-attendances, hospital-admissions, ambulance, fire, "
+            "indicators, education-records, participants, areas, population or people (with --agency)."
         ),
     ],
     files: Annotated[

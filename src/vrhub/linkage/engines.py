@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from typing import Any
 
 import pyarrow as pa
@@ -59,6 +60,16 @@ class DuckDBEngine(Engine):
         self.con.close()
 
 
+_LOG4J = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+"""
+
+
 class SparkEngine(Engine):
     """Spark in local mode on all cores of this machine, or on the cluster VRHUB_SPARK_MASTER names;
     VRHUB_SPARK_PARTITIONS sets the partitions of its shuffles (8: a few per core; more on a cluster)."""
@@ -83,19 +94,33 @@ class SparkEngine(Engine):
 
         # Spark's Python workers run this interpreter, with the packages it has, not whatever is on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        master = os.environ.get("VRHUB_SPARK_MASTER", "local[*]")
+        if master.startswith("local"):
+            # All in this machine: no need to look for a network address (and warn that it found loopback).
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # pyspark warns on every call that it does not yet support the pandas installed; vrhub hands it
+        # Parquet files and reads back Arrow, so the warnings say nothing a user can act on.
+        warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+        warnings.filterwarnings("ignore", message=".*copy keyword is deprecated.*")
         self.scratch = tempfile.mkdtemp(prefix="vrhub-spark-")
         self.tables = 0
+        # Errors only from Spark's own logging, from the JVM's start: its warnings are about the machine
+        # (no Hadoop native library), not about the linkage.
+        logging_conf = os.path.join(self.scratch, "log4j2.properties")
+        with open(logging_conf, "w") as handle:
+            handle.write(_LOG4J)
+        os.environ.setdefault("SPARK_LOCAL_DIRS", self.scratch)
         partitions = os.environ.get("VRHUB_SPARK_PARTITIONS", "8")
         self.spark = (
             SparkSession.builder.appName("vrhub-linkage")
-            .master(os.environ.get("VRHUB_SPARK_MASTER", "local[*]"))
+            .master(master)
             .config("spark.sql.shuffle.partitions", partitions)
             .config("spark.default.parallelism", partitions)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.jars", similarity_jar_location())  # splink's Jaro-Winkler and friends
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.local.dir", self.scratch)
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging_conf}")
             .config("spark.sql.warehouse.dir", os.path.join(self.scratch, "warehouse"))
             .getOrCreate()
         )
