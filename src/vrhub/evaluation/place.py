@@ -300,8 +300,8 @@ def evaluate_panel(
         p_value=inf.p_value,
         ci_level=inf.level,
         ci_method=f"in-space placebos ({len(placebo)} areas of {size} donor LSOA{'s' if size != 1 else ''}): "
-        "the permutation test on the mean post-period gap inverted for a constant effect; the p-value ranks "
-        "the post/pre RMSPE ratio",
+        "the permutation test on the mean post-period gap inverted for a constant effect; the p-value is the "
+        "same test's (two-sided), so the interval leaves 0 out exactly when p <= 1 - ci_level",
     )
     periods = pd.PeriodIndex(months, freq="M")
     estimates = [
@@ -358,6 +358,7 @@ def evaluate_panel(
         "placebos": len(placebo),
         "placebo_size": size,
         "placebo_rank": inf.rank,
+        "ratio_p_value": inf.ratio_p_value,
         "effective_donors": float(1 / np.sum(sc.weights**2)),
     }
     return PlaceResult(
@@ -373,6 +374,30 @@ def evaluate_panel(
 
 def _overlap(a: Estimate, b: Estimate) -> bool:
     return a.low <= b.high and b.low <= a.high
+
+
+def _ratio_disagrees(sc: Estimate, meta: dict[str, Any], alpha: float) -> str | None:
+    """What it means when Abadie et al.'s RMSPE-ratio test and the mean-gap test (the p-value and the
+    interval) part at `alpha`, or None when they agree."""
+    ratio_p = meta["ratio_p_value"]
+    if (sc.p_value <= alpha) == (ratio_p <= alpha):
+        return None
+    said = (
+        f"The RMSPE-ratio placebo test (Abadie et al.'s) gives p = {ratio_p:.3f} (rank "
+        f"{meta['placebo_rank']} of {meta['placebos'] + 1}) where the mean-gap test the interval comes from "
+        f"gives p = {sc.p_value:.3g}."
+    )
+    if sc.p_value <= alpha:
+        return (
+            f"{said} The average shift is unusual among the placebo areas, but the size of the departure "
+            "after the start, for how well the area was fitted before it, is not: many placebo areas drift "
+            "from their synthetic controls as far. Read the placebo gaps and the chart before the effect."
+        )
+    return (
+        f"{said} The treated area departs from its synthetic control after the start more than most placebo "
+        "areas, but not on average in one direction: the effect may grow, fade or change sign over the "
+        "months. Read the monthly gaps and the chart."
+    )
 
 
 def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alpha: float) -> list[str]:
@@ -391,7 +416,7 @@ def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alp
             f"Only {meta['placebos']} placebo areas ({meta['donors']} donors): the placebo interval's "
             f"confidence is {100 * sc.ci_level:.1f}%, not {100 * (1 - alpha):.0f}% (that needs "
             f"{math.ceil(2 / alpha) - 1}), and the smallest possible p-value is "
-            f"{1 / (meta['placebos'] + 1):.3f}."
+            f"{2 / (meta['placebos'] + 1):.3f}."
         )
     elif meta["donors"] < FEW_DONORS:
         out.append(
@@ -399,6 +424,9 @@ def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alp
             "panels with 27 donors the synthetic control's 95% interval held a true effect of zero in 91% of "
             "runs. Read it as about a 90% interval."
         )
+    ratio_warning = _ratio_disagrees(sc, meta, alpha)
+    if ratio_warning:
+        out.append(ratio_warning)
     for check in estimates[1:]:
         if not _overlap(sc, check):
             out.append(
