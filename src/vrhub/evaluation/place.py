@@ -438,7 +438,8 @@ def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alp
         out.append(
             f"Only {meta['donors']} donors: the placebo distribution rests on few LSOAs, and on simulated "
             "panels with 27 donors the synthetic control's 95% interval held a true effect of zero in 91% of "
-            "runs. Read it as about a 90% interval."
+            "runs, and its p-value (the interval's test) was 0.05 or less in 11%. Read it as about a 90% "
+            "interval."
         )
     ratio_warning = _ratio_disagrees(sc, meta, alpha)
     if ratio_warning:
