@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,39 @@ def test_table_says_the_fit_the_warnings_and_the_assumptions(
     assert "3 treated LSOAs, 2021-01 to 2021-12 (12 months)" in stdout and "synthetic control" in stdout
     assert "Synthetic control:" in stderr and "(force)" in stderr and "No spill-over" in stderr
     assert chart.read_text(encoding="utf-8").startswith("<svg")
+    # Every p-value reads as three decimals or "<0.001", never as a bare 0 (the planted fall's checks have
+    # p-values far below 0.001).
+    rows = [line for line in stdout.splitlines() if line.startswith("│")]
+    p_values = [row.split("│")[-2].strip() for row in rows]
+    assert len(p_values) == 3 and "<0.001" in p_values, p_values
+    assert all(p == "<0.001" or re.fullmatch(r"[01]\.\d{3}", p) for p in p_values), p_values
+
+
+def test_a_chart_of_another_format_is_refused_before_the_work(
+    loaded: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    folder, treated = loaded
+    chart = tmp_path / "place.jpg"
+    code, stdout, stderr = evaluate(
+        folder, "--lsoas", treated[0], "--start", "2021-01", "--chart", str(chart)
+    )
+    assert code == 2 and "Traceback" not in stderr
+    assert "is not a .png or .svg file" in stderr and "--chart: Name the chart file .png" in stderr
+    # Refused before the evaluation: no table, no file.
+    assert stdout == "" and not chart.exists()
+
+
+def test_a_last_month_before_the_start_is_named_as_such(loaded: tuple[Path, list[str]]) -> None:
+    folder, treated = loaded
+    code, _, stderr = evaluate(folder, "--lsoas", treated[0], "--start", "2020-01", "--to", "2019-06")
+    assert code == 2 and "Traceback" not in stderr
+    assert "the last month, 2019-06, is before the first month after the start, 2020-01" in stderr
+    assert "--to: Give a last month of 2020-01 or later" in stderr and "no whole month" not in stderr
+    # A start part-way through January leaves January out: a last month of January is before February.
+    code, _, stderr = evaluate(folder, "--lsoas", treated[0], "--start", "2020-01-15", "--to", "2020-01")
+    assert (
+        code == 2 and "the last month, 2020-01, is before the first month after the start, 2020-02" in stderr
+    )
 
 
 def test_bad_input_is_named_as_its_option(loaded: tuple[Path, list[str]], tmp_path: Path) -> None:

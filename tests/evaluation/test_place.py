@@ -257,3 +257,37 @@ def test_the_chart_shows_treated_and_synthetic_with_the_start_marked(tmp_path: P
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = write_chart(result, tmp_path / "place.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "Start" in svg
+
+
+def test_the_ratio_test_is_reported_and_a_disagreement_with_the_interval_is_warned_about() -> None:
+    from vrhub.evaluation.estimate import Estimate
+    from vrhub.evaluation.place import _ratio_disagrees
+
+    case = planted(seed=1)
+    result = evaluate_panel(case.panel, case.treated, case.start)
+    meta = result.metadata
+    assert meta["ratio_p_value"] == meta["placebo_rank"] / (meta["placebos"] + 1)
+
+    def sc(p: float) -> Estimate:
+        return Estimate(SYNTHETIC_CONTROL, -5.0, -9.0, -1.0, 12, 100.0, p, 0.952, "placebos")
+
+    meta = {"ratio_p_value": 0.166, "placebo_rank": 83, "placebos": 500}
+    said = _ratio_disagrees(sc(0.004), meta, 0.05)
+    assert said and "p = 0.166 (rank 83 of 501)" in said and "many placebo areas drift" in said
+    fading = _ratio_disagrees(sc(0.3), {**meta, "ratio_p_value": 0.01}, 0.05)
+    assert fading and "not on average in one direction" in fading
+    assert _ratio_disagrees(sc(0.004), {**meta, "ratio_p_value": 0.01}, 0.05) is None
+
+
+def test_a_low_end_below_minus_100_percent_is_shown_as_minus_100_and_said() -> None:
+    from vrhub.evaluation.estimate import Estimate
+    from vrhub.evaluation.place import _warnings
+
+    case = planted(seed=1)
+    result = evaluate_panel(case.panel, case.treated, case.start)
+    assert not any("shown as -100%" in w for w in result.warnings)
+    # Observed 206 over 24 months, point -99.7 (a counterfactual of 305.7), low end -360.7: -118% of it.
+    wide = Estimate(SYNTHETIC_CONTROL, -99.7 / 24, -360.7 / 24, 18.5 / 24, 24, 206.0, 0.09, 0.955, "test")
+    assert wide.row()["pct_low"] == -100.0 and wide.bounded
+    said = _warnings(case.panel, result.metadata, [wide, *result.estimates[1:]], 0.05)
+    assert any("reaches a fall of 361, more than the 306" in w and "shown as -100%" in w for w in said)

@@ -85,7 +85,9 @@ def test_placebo_inference_ranks_the_ratio_and_inverts_the_test() -> None:
     )
     inf = synthetic.inference(treated, placebo, alpha=0.5)
     # Two placebos' ratios are at least the treated one's: rank 3 of 5.
-    assert (inf.rank, inf.p_value) == (3, 3 / 5)
+    assert (inf.rank, inf.ratio_p_value) == (3, 3 / 5)
+    # The p-value is the mean-gap test's: 2 placebo gaps at most -0.5 and 2 at least, 2 x (1 + 2) / 5 > 1.
+    assert inf.p_value == 1.0
     # k = floor(0.25 * 5) = 1: the CI runs between the most extreme placebo gaps, level 1 - 2/5.
     assert inf.level == pytest.approx(0.6)
     assert (inf.low, inf.high) == (pytest.approx(-0.5 - 3.0), pytest.approx(-0.5 - (-2.0)))
@@ -132,3 +134,25 @@ def test_placebo_areas_are_all_sets_or_a_fixed_sample_of_them() -> None:
     drawn = synthetic.placebo_groups(30, 3, limit=500)
     assert len(drawn) == len(set(drawn)) == 500 and all(len(set(g)) == 3 for g in drawn)
     assert drawn == synthetic.placebo_groups(30, 3, limit=500)  # the same every run
+
+
+def test_the_p_value_is_the_test_the_interval_inverts() -> None:
+    pre = np.array([True, True, False, False])
+    gap = np.array([0.5, -0.5, -3.0, -3.0])  # mean post-period gap -3, beyond every placebo's
+    treated = synthetic.Fit(weights=np.array([1.0]), synthetic=np.zeros(4), gap=gap, pre=pre)
+    placebo = pd.DataFrame({"ratio": [0.5, 2.0, 30.0, 0.8], "mean_gap": [-2.0, -1.0, 1.0, 3.0]})
+    inf = synthetic.inference(treated, placebo, alpha=0.5)
+    # No placebo gap is at most -3: 2 x (1 + 0) / 5. The interval (level 0.6) runs from -3 - 3 to -3 + 2.
+    assert inf.p_value == pytest.approx(0.4) and inf.high == pytest.approx(-1.0)
+    # The ratio test disagrees: the treated ratio, 3.0 / 0.5 = 6, is beaten by one placebo's (rank 2).
+    assert (inf.rank, inf.ratio_p_value) == (2, 2 / 5)
+    # Over many draws, with ties: the interval leaves 0 out exactly when p <= 1 - level.
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        j = int(rng.integers(5, 80))
+        gaps = rng.integers(-4, 5, j) / 2.0
+        g = rng.integers(-6, 7) / 2.0
+        t = synthetic.Fit(np.ones(1), np.zeros(4), np.array([1.0, -1.0, g, g]), pre)
+        inf = synthetic.inference(t, pd.DataFrame({"ratio": np.ones(j), "mean_gap": gaps}), alpha=0.1)
+        excludes = inf.low > 0 or inf.high < 0
+        assert excludes == (inf.p_value <= 1 - inf.level + 1e-12), (j, g, inf)

@@ -65,6 +65,7 @@ def place(
     with in-space placebos, checked by difference-in-differences and an interrupted time series."""
     import pyarrow as pa
 
+    from vrhub.evaluation.estimate import p_text
     from vrhub.evaluation.treated import lsoas_from_file
     from vrhub.hub import Hub
 
@@ -76,6 +77,10 @@ def place(
             "Name them comma-separated (--lsoas) or in a file (--lsoas-file).",
             parameter="lsoas",
         )
+    if chart:
+        from vrhub.evaluation.chart import check_chart_path
+
+        check_chart_path(chart)  # before the work, not after it
     codes = lsoas_from_file(lsoas_file) if lsoas_file else (lsoas or "").split(",")
     result = Hub(settings(data_dir, warehouse)).evaluate_place(
         codes, start, measure=measure, crime_type=crime_type, donors=donors, end=end
@@ -87,7 +92,8 @@ def place(
     else:
         meta = result.metadata
         first, last, months = meta["post_period"]
-        table = result.table()[SHOWN].round({"p_value": 3}).round(1)
+        table = result.table()[SHOWN].round(1)
+        table["p_value"] = [p_text(p) for p in result.table()["p_value"]]
         n = len(meta["treated"])
         title = (
             f"{meta['subject']} in {n} treated LSOA{'s' if n != 1 else ''}, {first} to {last} "

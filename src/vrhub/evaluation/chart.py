@@ -11,9 +11,12 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from vrhub.errors import BadValue
+
 if TYPE_CHECKING:
     from vrhub.evaluation.place import PlaceResult
 
+CHART_SUFFIXES = (".png", ".svg")
 FONT = "DejaVu Sans, Arial, sans-serif"  # as the report's charts
 TREATED, SYNTHETIC = "#1d70b8", "#505a5f"  # the report's palette: its first colour and its grey
 
@@ -87,8 +90,20 @@ def chart_png(result: PlaceResult, path: Path, scale: float = 2.0) -> Path:
     return path
 
 
+def check_chart_path(path: Path) -> None:
+    """Refuse a chart file named for a format it would not be in (an SVG under .jpg opens as nothing)."""
+    if path.suffix.lower() not in CHART_SUFFIXES:
+        raise BadValue(
+            f"chart '{path}' is not a .png or .svg file",
+            "Name the chart file .png (an image) or .svg (a drawing that scales): no other format is made.",
+            parameter="chart",
+            value=str(path),
+        )
+
+
 def write_chart(result: PlaceResult, path: Path) -> Path:
-    """The chart as PNG when `path` ends in .png, else SVG."""
+    """The chart as PNG or SVG, as `path` ends (.png or .svg; anything else is refused)."""
+    check_chart_path(path)
     if path.suffix.lower() == ".png":
         return chart_png(result, path)
     path.write_text(chart_svg(result), encoding="utf-8")

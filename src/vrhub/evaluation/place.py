@@ -32,7 +32,7 @@ from vrhub.analysis.hotspots import vintage_note
 from vrhub.errors import BadValue, VrhubError, one_of
 from vrhub.evaluation import synthetic
 from vrhub.evaluation.difference import diff_in_diff
-from vrhub.evaluation.estimate import SYNTHETIC_CONTROL, Estimate
+from vrhub.evaluation.estimate import SYNTHETIC_CONTROL, Estimate, p_text
 from vrhub.evaluation.interrupted import interrupted_time_series
 from vrhub.evaluation.panel import Panel, place_panel
 from vrhub.evaluation.treated import resolve_treated
@@ -51,6 +51,7 @@ POOR_FIT = 2.0
 ALPHA = 0.05
 WEIGHT_SHOWN = 0.001  # donors with less weight than this are left out of the weights table
 _START = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(\d{2}))?$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 ASSUMPTIONS = [
     "No spill-over: the intervention changed nothing outside the treated LSOAs. Donors touching a treated "
@@ -162,6 +163,7 @@ def evaluate_place(
     """The effect of an intervention in `lsoas` from `start` on the monthly count of a measure (or a
     police.uk crime type, or every police.uk crime), by the three designs; months up to `end` (YYYY-MM,
     default the last whole month loaded)."""
+    _check_end(start, end)
     panel = place_panel(wh, measure=measure, crime_type=crime_type, end=end, best_fit=best_fit)
     return evaluate_panel(
         panel,
@@ -172,6 +174,20 @@ def evaluate_place(
         alpha=alpha,
         best_fit=best_fit,
     )
+
+
+def _check_end(start: str, end: str | None) -> None:
+    """Refuse a last month before the first month after the start, before counting anything: the panel
+    would end before the start, and its complaint (no month after the start loaded) would blame the data."""
+    first_post, _ = parse_start(start)
+    # A malformed end is for the counting to name (`analysis.hotspots`).
+    if end is not None and _MONTH.match(end) and end < first_post:
+        raise BadValue(
+            f"the last month, {end}, is before the first month after the start, {first_post}",
+            f"Give a last month of {first_post} or later, or leave it out for the last whole month loaded.",
+            parameter="end",
+            value=end,
+        )
 
 
 def _neighbours(areas: pd.DataFrame, treated: list[str]) -> set[str]:
@@ -300,8 +316,8 @@ def evaluate_panel(
         p_value=inf.p_value,
         ci_level=inf.level,
         ci_method=f"in-space placebos ({len(placebo)} areas of {size} donor LSOA{'s' if size != 1 else ''}): "
-        "the permutation test on the mean post-period gap inverted for a constant effect; the p-value ranks "
-        "the post/pre RMSPE ratio",
+        "the permutation test on the mean post-period gap inverted for a constant effect; the p-value is the "
+        "same test's (two-sided), so the interval leaves 0 out exactly when p <= 1 - ci_level",
     )
     periods = pd.PeriodIndex(months, freq="M")
     estimates = [
@@ -358,6 +374,7 @@ def evaluate_panel(
         "placebos": len(placebo),
         "placebo_size": size,
         "placebo_rank": inf.rank,
+        "ratio_p_value": inf.ratio_p_value,
         "effective_donors": float(1 / np.sum(sc.weights**2)),
     }
     return PlaceResult(
@@ -373,6 +390,30 @@ def evaluate_panel(
 
 def _overlap(a: Estimate, b: Estimate) -> bool:
     return a.low <= b.high and b.low <= a.high
+
+
+def _ratio_disagrees(sc: Estimate, meta: dict[str, Any], alpha: float) -> str | None:
+    """What it means when Abadie et al.'s RMSPE-ratio test and the mean-gap test (the p-value and the
+    interval) part at `alpha`, or None when they agree."""
+    ratio_p = meta["ratio_p_value"]
+    if (sc.p_value <= alpha) == (ratio_p <= alpha):
+        return None
+    said = (
+        f"The RMSPE-ratio placebo test (Abadie et al.'s) gives p = {p_text(ratio_p)} (rank "
+        f"{meta['placebo_rank']} of {meta['placebos'] + 1}) where the mean-gap test the interval comes from "
+        f"gives p = {p_text(sc.p_value)}."
+    )
+    if sc.p_value <= alpha:
+        return (
+            f"{said} The average shift is unusual among the placebo areas, but the size of the departure "
+            "after the start, for how well the area was fitted before it, is not: many placebo areas drift "
+            "from their synthetic controls as far. Read the placebo gaps and the chart before the effect."
+        )
+    return (
+        f"{said} The treated area departs from its synthetic control after the start more than most placebo "
+        "areas, but not on average in one direction: the effect may grow, fade or change sign over the "
+        "months. Read the monthly gaps and the chart."
+    )
 
 
 def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alpha: float) -> list[str]:
@@ -391,14 +432,26 @@ def _warnings(panel: Panel, meta: dict[str, Any], estimates: list[Estimate], alp
             f"Only {meta['placebos']} placebo areas ({meta['donors']} donors): the placebo interval's "
             f"confidence is {100 * sc.ci_level:.1f}%, not {100 * (1 - alpha):.0f}% (that needs "
             f"{math.ceil(2 / alpha) - 1}), and the smallest possible p-value is "
-            f"{1 / (meta['placebos'] + 1):.3f}."
+            f"{2 / (meta['placebos'] + 1):.3f}."
         )
     elif meta["donors"] < FEW_DONORS:
         out.append(
             f"Only {meta['donors']} donors: the placebo distribution rests on few LSOAs, and on simulated "
             "panels with 27 donors the synthetic control's 95% interval held a true effect of zero in 91% of "
-            "runs. Read it as about a 90% interval."
+            "runs, and its p-value (the interval's test) was 0.05 or less in 11%. Read it as about a 90% "
+            "interval."
         )
+    ratio_warning = _ratio_disagrees(sc, meta, alpha)
+    if ratio_warning:
+        out.append(ratio_warning)
+    for e in estimates:
+        if e.bounded:
+            out.append(
+                f"The {e.method}'s interval reaches a fall of {-e.low * e.months:,.0f}, more than the "
+                f"{e.counterfactual:,.0f} it says there would have been: its low end in percent is shown as "
+                "-100% (no fall is more than all there would have been). The interval is too wide to bound "
+                "the fall; read it in counts."
+            )
     for check in estimates[1:]:
         if not _overlap(sc, check):
             out.append(
