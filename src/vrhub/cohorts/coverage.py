@@ -8,8 +8,8 @@ the people "with the outcome by m months" are those by the end of the data, a sh
 months (and the groups' proportions, their difference and the hazard ratio at m would claim the same).
 
 The aggregate view asks for more than one person: a month that fewer than `AGGREGATE_MINIMUM` of a group
-are followed to is blank too, for a Kaplan-Meier step there is one of 1 to 7 people (a small number under
-the disclosure rules) and the estimate rests on them alone. The analyst's person-level view keeps the
+are followed to, while others of it are not, is blank too: the estimate there rests on the 1 to 7 still
+followed (a small number under the disclosure rules), each Kaplan-Meier step a fraction of them. The analyst's person-level view keeps the
 definition's own floor, one person, since every time it rests on is shown beside it.
 """
 
@@ -51,7 +51,9 @@ def beyond(reach: Mapping[str, np.ndarray], months: int, horizon: float, minimum
         if longest is None or longest < months:
             return f"beyond the longest follow-up observed: {longest or 0} months ({name})"
         followed = int((days >= horizon).sum())
-        if followed < minimum:
+        # A group followed whole to the month is covered, however small: its size is the small-number
+        # rules' to hide, not a partial period.
+        if followed < min(minimum, len(days)):
             return (
                 f"too few followed this long: fewer than {minimum} of the {name} followed to {months} "
                 f"months (the longest observed: {longest} months)"
