@@ -83,5 +83,7 @@ def test_cohort_outcomes_as_json_honours_the_part_asked_for(small_hub: Hub) -> N
     result = json.loads(done.stdout)
     assert set(result) == {"cohort", "title", "follow_up_months", "view", "balance", "notes"}
     assert result["balance"][0]["covariate"] == "age_band"
-    summary = json.loads(_run(small_hub, "cohort", "outcomes", NAVIGATORS, "-f", "json", "--part", "summary").stdout)
+    summary = json.loads(
+        _run(small_hub, "cohort", "outcomes", NAVIGATORS, "-f", "json", "--part", "summary").stdout
+    )
     assert "estimates" not in summary and summary["summary"]["cohort_label"] == NAVIGATORS

@@ -17,7 +17,10 @@ def test_follow_up_is_told_in_the_whole_months_it_completes() -> None:
 def test_a_month_beyond_the_longest_follow_up_of_either_group_has_no_figures() -> None:
     cohort, comparison = np.array([31.0, 61.0, 200.0]), np.array([100.0, 400.0])
     assert beyond({"cohort": cohort}, 6, 6 * 30.4375, 1) is None
-    assert beyond({"cohort": cohort}, 7, 7 * 30.4375, 1) == "beyond the longest follow-up observed: 6 months (cohort)"
+    assert (
+        beyond({"cohort": cohort}, 7, 7 * 30.4375, 1)
+        == "beyond the longest follow-up observed: 6 months (cohort)"
+    )
     # The comparison group's longest, 400 days, is 13 months: at 12 the cohort's 6 is what fails.
     assert beyond({"cohort": comparison, "comparison": cohort}, 12, 365.25, 1) == (
         "beyond the longest follow-up observed: 6 months (comparison group)"

@@ -53,7 +53,9 @@ def test_the_estimates_at_each_follow_up(analyst: CohortOutcomes) -> None:
     assert e.loc[[6, 12], "follow_up_note"].isna().all()
     blank = ["cohort_followed", "cohort_with_outcome", "comparison_with_outcome", "cohort_proportion"]
     assert e.loc[24, [*blank, "risk_difference", "hazard_ratio"]].isna().all()
-    assert e["cohort_longest_months"].tolist() == [19] * 3 and e["comparison_median_months"].tolist() == [19] * 3
+    assert (
+        e["cohort_longest_months"].tolist() == [19] * 3 and e["comparison_median_months"].tolist() == [19] * 3
+    )
 
 
 def test_a_follow_up_is_covered_to_the_last_day_the_data_reach_and_no_further(small_hub: Hub) -> None:
@@ -64,7 +66,11 @@ def test_a_follow_up_is_covered_to_the_last_day_the_data_reach_and_no_further(sm
     result = small_hub.cohort_outcomes(NAVIGATORS, "19,20", person_level=True)
     e = result.estimates[result.estimates["outcome"] == "offending"].set_index("follow_up_months")
     assert 19 * DAYS_PER_MONTH < 579 < 20 * DAYS_PER_MONTH
-    assert e.loc[19, ["cohort_followed", "cohort_with_outcome", "comparison_with_outcome"]].tolist() == [2, 1, 1]
+    assert e.loc[19, ["cohort_followed", "cohort_with_outcome", "comparison_with_outcome"]].tolist() == [
+        2,
+        1,
+        1,
+    ]
     assert e.loc[19, "cohort_proportion"] == pytest.approx(0.5)
     assert e.loc[19, "comparison_proportion"] == pytest.approx(0.5)
     assert e.loc[19, "risk_difference"] == pytest.approx(0.0) and pd.isna(e.loc[19, "follow_up_note"])

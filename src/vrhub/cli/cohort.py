@@ -80,9 +80,7 @@ def _members_as_numbers(table: pd.DataFrame) -> list[dict[str, Any]]:
         members = row["members"]
         hidden = members == SUPPRESSED
         known = not hidden and members is not None and members == members  # not NaN
-        rows.append(
-            {**row, "members": int(members) if known else None, "members_suppressed": bool(hidden)}
-        )
+        rows.append({**row, "members": int(members) if known else None, "members_suppressed": bool(hidden)})
     return rows
 
 

@@ -9,8 +9,9 @@ months (and the groups' proportions, their difference and the hazard ratio at m 
 
 The aggregate view asks for more than one person: a month that fewer than `AGGREGATE_MINIMUM` of a group
 are followed to, while others of it are not, is blank too: the estimate there rests on the 1 to 7 still
-followed (a small number under the disclosure rules), each Kaplan-Meier step a fraction of them. The analyst's person-level view keeps the
-definition's own floor, one person, since every time it rests on is shown beside it.
+followed (a small number under the disclosure rules), each Kaplan-Meier step a fraction of them. The
+analyst's person-level view keeps the definition's own floor, one person, since every time it rests on is
+shown beside it.
 """
 
 from __future__ import annotations

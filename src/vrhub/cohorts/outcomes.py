@@ -326,7 +326,9 @@ def _estimate(
 
 
 # What a follow-up beyond the data cover loses: every figure at it (its people stay: they are followed).
-_AT_FOLLOW_UP = tuple(f"{g}_{c}" for g in (COHORT, COMPARISON) for c in ("followed", "with_outcome", "events"))
+_AT_FOLLOW_UP = tuple(
+    f"{g}_{c}" for g in (COHORT, COMPARISON) for c in ("followed", "with_outcome", "events")
+)
 _ESTIMATED = (
     *(f"{g}_{c}" for g in (COHORT, COMPARISON) for c in ("proportion", "ci_low", "ci_high")),
     "risk_difference",

@@ -8,9 +8,9 @@ import os
 from decimal import Decimal
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.web.cohorts.conftest import BIG
-from typer.testing import CliRunner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each follows a cohort of 300 against its matches
 
@@ -49,7 +49,10 @@ def test_the_hazard_ratio_is_the_cohorts_and_its_verdict_is_read_from_the_interv
     assert recorded.verdict == Evaluation.Verdict.WORKS
     assert recorded.design == Evaluation.Design.MATCHED and recorded.scale == Evaluation.Scale.RATIO
     # Starts in 2019, records to the end of 2021: followed past 12 months, so said as the 12 asked for.
-    assert recorded.outcome == "Offending (recorded as a suspect) after starting, followed up to 12 months (median 12)"
+    assert (
+        recorded.outcome
+        == "Offending (recorded as a suspect) after starting, followed up to 12 months (median 12)"
+    )
     assert "observational design" in recorded.why and recorded.evidence_strength == 2
     assert AuditEvent.objects.filter(action="delivery.create", object_id=str(recorded.pk)).exists()
     # Again: the register keeps one evaluation of this outcome, the newest, not two.
