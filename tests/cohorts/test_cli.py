@@ -66,3 +66,24 @@ def test_mistakes_are_named_by_their_option(small_hub: Hub) -> None:
     assert "--part: Use one of: estimates, balance, summary." in done.stderr
     done = _run(small_hub, "cohort", "outcomes", "nobody", status=2)
     assert "no cohort named 'nobody'" in done.stderr and NAVIGATORS in done.stderr
+
+
+@pytest.mark.slow
+def test_cohort_list_as_json_gives_members_as_numbers_and_says_which_are_hidden(small_hub: Hub) -> None:
+    rows = json.loads(_run(small_hub, "cohort", "list", "--format", "json").stdout)
+    by_name = {r["name"]: r for r in rows}
+    assert by_name[NAVIGATORS]["members"] is None and by_name[NAVIGATORS]["members_suppressed"] is True
+    knife = by_name["young-knife-victims-2019"]
+    assert knife["members"] == 0 and knife["members_suppressed"] is False
+
+
+@pytest.mark.slow
+def test_cohort_outcomes_as_json_honours_the_part_asked_for(small_hub: Hub) -> None:
+    done = _run(small_hub, "cohort", "outcomes", NAVIGATORS, "--format", "json", "--part", "balance")
+    result = json.loads(done.stdout)
+    assert set(result) == {"cohort", "title", "follow_up_months", "view", "balance", "notes"}
+    assert result["balance"][0]["covariate"] == "age_band"
+    summary = json.loads(
+        _run(small_hub, "cohort", "outcomes", NAVIGATORS, "-f", "json", "--part", "summary").stdout
+    )
+    assert "estimates" not in summary and summary["summary"]["cohort_label"] == NAVIGATORS

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from vrhub.cohorts.outcomes import CohortOutcomes
@@ -36,19 +37,47 @@ def test_person_time_runs_from_the_day_after_the_start_to_the_first_outcome_or_t
 def test_the_estimates_at_each_follow_up(analyst: CohortOutcomes) -> None:
     """Cohort (M1, M2): by 6 months (182.6 days) M1's first offence (day 92), so with the outcome 1 of 2,
     KM 1/2; by 12 months still 1 person but 2 offences (days 92 and 274). Comparison (C1, C2): no one by
-    12 months; by 24 months C1 (day 427), but M2, C2 and everyone else censored at 579 days, short of 24
-    months (730.5 days): the proportions then are unknown. The risk difference at 12 months is 1/2 - 0."""
+    12 months. Everyone's follow-up ends at the police records' end, 579 days on (19 whole months), short
+    of 24 months (730.5 days): no figure at 24 months, and it says why. The risk difference at 12 months
+    is 1/2 - 0."""
     e = analyst.estimates[analyst.estimates["outcome"] == "offending"].set_index("follow_up_months")
     assert e["cohort_people"].tolist() == [2, 2, 2] and e["comparison_people"].tolist() == [2, 2, 2]
-    assert e["cohort_with_outcome"].tolist() == [1, 1, 1]
-    assert e["cohort_events"].tolist() == [1, 2, 2]
-    assert e["comparison_with_outcome"].tolist() == [0, 0, 1]
-    assert e["comparison_events"].tolist() == [0, 0, 1]
-    assert e["cohort_followed"].tolist() == [2, 2, 1]  # M2 is not followed to 24 months
+    assert e.loc[[6, 12], "cohort_with_outcome"].tolist() == [1, 1]
+    assert e.loc[[6, 12], "cohort_events"].tolist() == [1, 2]
+    assert e.loc[[6, 12], "comparison_with_outcome"].tolist() == [0, 0]
+    assert e.loc[[6, 12], "cohort_followed"].tolist() == [2, 2]
     assert e.loc[6, "cohort_proportion"] == pytest.approx(0.5) and e.loc[12, "comparison_proportion"] == 0
-    assert math.isnan(e.loc[24, "cohort_proportion"]) and math.isnan(e.loc[24, "comparison_proportion"])
     assert e.loc[12, "risk_difference"] == pytest.approx(0.5)
     assert 24 * DAYS_PER_MONTH > 579 > 12 * DAYS_PER_MONTH
+    assert e.loc[24, "follow_up_note"] == "beyond the longest follow-up observed: 19 months (cohort)"
+    assert e.loc[[6, 12], "follow_up_note"].isna().all()
+    blank = ["cohort_followed", "cohort_with_outcome", "comparison_with_outcome", "cohort_proportion"]
+    assert e.loc[24, [*blank, "risk_difference", "hazard_ratio"]].isna().all()
+    assert (
+        e["cohort_longest_months"].tolist() == [19] * 3 and e["comparison_median_months"].tolist() == [19] * 3
+    )
+
+
+def test_a_follow_up_is_covered_to_the_last_day_the_data_reach_and_no_further(small_hub: Hub) -> None:
+    """19 months is 578.3 days: M2 and C2, followed 579, reach it. Cohort: M1 offended (day 92), M2 did
+    not: KM 1/2. Comparison: C1 offended on day 427 with both at risk: S = 1 - 1/2, so 1/2 too, and the
+    risk difference 0. 20 months (608.75 days) is beyond everyone's 579 days: blank, and the hazard ratio
+    (over the follow-up observed) is given at 19 months but not at 20."""
+    result = small_hub.cohort_outcomes(NAVIGATORS, "19,20", person_level=True)
+    e = result.estimates[result.estimates["outcome"] == "offending"].set_index("follow_up_months")
+    assert 19 * DAYS_PER_MONTH < 579 < 20 * DAYS_PER_MONTH
+    assert e.loc[19, ["cohort_followed", "cohort_with_outcome", "comparison_with_outcome"]].tolist() == [
+        2,
+        1,
+        1,
+    ]
+    assert e.loc[19, "cohort_proportion"] == pytest.approx(0.5)
+    assert e.loc[19, "comparison_proportion"] == pytest.approx(0.5)
+    assert e.loc[19, "risk_difference"] == pytest.approx(0.0) and pd.isna(e.loc[19, "follow_up_note"])
+    assert not math.isnan(e.loc[19, "hazard_ratio"]) and math.isnan(e.loc[20, "hazard_ratio"])
+    assert e.loc[20, "follow_up_note"] == "beyond the longest follow-up observed: 19 months (cohort)"
+    assert math.isnan(e.loc[20, "cohort_with_outcome"]) and math.isnan(e.loc[20, "comparison_proportion"])
+    assert any(n.startswith("A follow-up beyond what the data cover is left blank") for n in result.notes)
 
 
 def test_outcomes_without_records_are_named_and_not_estimated(analyst: CohortOutcomes) -> None:

@@ -62,9 +62,26 @@ def list_cohorts(
 ) -> None:
     """The cohorts: the rule cohorts and each intervention's participants, with their linked members."""
     table = _hub(data_dir, warehouse).cohorts(cohorts)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(_members_as_numbers(table), indent=1) + "\n")
+        return
     if fmt == "table":
         table = table.drop(columns=["description"])
     emit(_arrow(table), fmt, title="Cohorts")
+
+
+def _members_as_numbers(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON's members: a number, or null with `members_suppressed` true where the small-number rules hide
+    it (null and false: no one is linked yet)."""
+    from vrhub.reports.disclosure import SUPPRESSED
+
+    rows = []
+    for row in table.to_dict("records"):
+        members = row["members"]
+        hidden = members == SUPPRESSED
+        known = not hidden and members is not None and members == members  # not NaN
+        rows.append({**row, "members": int(members) if known else None, "members_suppressed": bool(hidden)})
+    return rows
 
 
 @app.command()
@@ -78,8 +95,11 @@ def outcomes(
     ] = "6,12,24",
     fmt: FormatOpt = "table",
     part: Annotated[
-        str, typer.Option("--part", help="With table or csv: estimates, balance or summary.")
-    ] = "estimates",
+        str | None,
+        typer.Option(
+            "--part", help="Estimates (the default), balance or summary; with json, the whole result."
+        ),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the comparison group's draw.")] = None,
     cohorts: CohortsOpt = None,
     data_dir: DataDirOpt = None,
@@ -88,12 +108,17 @@ def outcomes(
     """Outcomes by Kaplan-Meier against a matched comparison group: risk difference, hazard ratio, balance.
 
     The caveats of the observational design are printed with every table (docs/cohorts.md)."""
-    if part not in PARTS:
+    if part is not None and part not in PARTS:
         raise BadValue(f"unknown part '{part}'", one_of(PARTS), parameter="part", value=part)
     result = _hub(data_dir, warehouse).cohort_outcomes(name, follow_up, seed=seed, folder=cohorts)
     if fmt == "json":
-        sys.stdout.write(json.dumps(result.as_json(), default=str, indent=1) + "\n")
+        whole = result.as_json()
+        if part is not None:  # the part asked for, with what says what it is and the caveats
+            keep = ("cohort", "title", "follow_up_months", "view", part, "notes")
+            whole = {k: whole[k] for k in keep}
+        sys.stdout.write(json.dumps(whole, default=str, indent=1) + "\n")
         return
+    part = part or "estimates"
     import pandas as pd
 
     tables = {

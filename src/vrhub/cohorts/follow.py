@@ -24,7 +24,8 @@ def follow(
     wh: Warehouse, people: pd.DataFrame, outcome: Outcome, horizons: Sequence[float], links: ir.Table
 ) -> tuple[pd.DataFrame, object]:
     """`people` (person_id, start_date, ...) with `time` (days to the first outcome or to the censoring
-    date), `event` (1 for an outcome, 0 censored) and `events_<i>` (outcome records within horizon i, in
+    date), `event` (1 for an outcome, 0 censored), `reach` (days from the start to the censoring date: how
+    far the data follow the person, outcome or not) and `events_<i>` (outcome records within horizon i, in
     days), and the date follow-up is censored at. People whose start is not before it have no follow-up
     and are left out."""
     rule = outcome.rule
@@ -56,5 +57,6 @@ def follow(
     got = got[got["censor"] > 0]
     got["event"] = got["first"].notna().astype("int64")
     got["time"] = np.where(got["event"] == 1, got["first"], got["censor"]).astype("float64")
+    got["reach"] = got["censor"].astype("float64")
     got = got.drop(columns=["first", "censor", "start_date"])
     return people.merge(got, on="person_id", how="inner"), end

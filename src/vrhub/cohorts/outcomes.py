@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from vrhub.cohorts import privacy
+from vrhub.cohorts import coverage, privacy
 from vrhub.cohorts.covariates import at_start
 from vrhub.cohorts.follow import follow
 from vrhub.cohorts.linked import links, person_events
@@ -170,7 +170,8 @@ def cohort_outcomes(
         if timeline.empty:
             unfollowed.append(f"{outcome.title} (its records end on {end}, before every start)")
             continue
-        rows += _estimate(outcome, timeline, follow_up, horizons, has_comparison=not pairs.empty)
+        minimum = coverage.PERSON_LEVEL_MINIMUM if person_level else coverage.AGGREGATE_MINIMUM
+        rows += _estimate(outcome, timeline, follow_up, horizons, not pairs.empty, minimum)
         if person_level:
             timelines.append(timeline.assign(outcome=outcome.name))
     estimates = pd.DataFrame(rows)
@@ -197,10 +198,15 @@ def cohort_outcomes(
             "Members with no comparison person of their age band, sex, borough and contacts band are left "
             "out of every estimate (summary: members - matched): the estimates describe the matched members.",
         )
+    if not estimates.empty and estimates["follow_up_note"].notna().any():
+        notes.insert(0, _beyond_note(person_level))
     if unfollowed:
         notes.insert(0, f"Not followed: {'; '.join(unfollowed)}.")
     if not person_level:
         estimates = privacy.protect_estimates(estimates)
+    # After the small-number rules, which see every count the hazard ratio rests on.
+    estimates = _blank_beyond(estimates)
+    if not person_level:
         table = privacy.protect_balance(table)
         summary = privacy.protect_summary(summary, SUMMARY_COUNTS)
         notes.append(
@@ -271,8 +277,11 @@ def _estimate(
     months: Sequence[int],
     horizons: Sequence[float],
     has_comparison: bool,
+    minimum: int,
 ) -> list[dict[str, Any]]:
     by_group = {g: timeline[timeline["group"] == g] for g in (COHORT, COMPARISON)}
+    compared = {g: t["reach"].to_numpy() for g, t in by_group.items() if g == COHORT or has_comparison}
+    seen = {g: coverage.observed(reach) for g, reach in compared.items()}
     km = {g: kaplan_meier(t["time"].to_numpy(), t["event"].to_numpy(), horizons) for g, t in by_group.items()}
     hr = (
         hazard_ratio(
@@ -300,6 +309,8 @@ def _estimate(
                 f"{g}_ci_low": est["ci_low"],
                 f"{g}_ci_high": est["ci_high"],
                 f"{g}_se": est["se"],
+                f"{g}_longest_months": seen[g][0],
+                f"{g}_median_months": seen[g][1],
             }
         if has_comparison and hr is not None:
             rd = risk_difference(
@@ -309,8 +320,55 @@ def _estimate(
             row |= {"hazard_ratio": hr.estimate, "hr_ci_low": hr.low, "hr_ci_high": hr.high}
         for g in (COHORT, COMPARISON):
             row.pop(f"{g}_se", None)
+        row["follow_up_note"] = coverage.beyond(compared, m, h, minimum)
         rows.append(row)
     return rows
+
+
+# What a follow-up beyond the data cover loses: every figure at it (its people stay: they are followed).
+_AT_FOLLOW_UP = tuple(
+    f"{g}_{c}" for g in (COHORT, COMPARISON) for c in ("followed", "with_outcome", "events")
+)
+_ESTIMATED = (
+    *(f"{g}_{c}" for g in (COHORT, COMPARISON) for c in ("proportion", "ci_low", "ci_high")),
+    "risk_difference",
+    "rd_ci_low",
+    "rd_ci_high",
+    "hazard_ratio",
+    "hr_ci_low",
+    "hr_ci_high",
+)
+
+
+def _blank_beyond(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a follow-up the data do not cover (`follow_up_note` says why) without their figures."""
+    if estimates.empty:
+        return estimates
+    out = estimates.copy()
+    beyond = out["follow_up_note"].notna()
+    for c in (*_AT_FOLLOW_UP, *_ESTIMATED):
+        if c in out:
+            out[c] = out[c].where(~beyond, np.nan)
+    if "suppressed" in out:  # a '*' blanked is no longer shown
+        out["suppressed"] = out.drop(columns="suppressed").eq(privacy.SUPPRESSED).any(axis=1)
+    return out
+
+
+def _beyond_note(person_level: bool) -> str:
+    floor = (
+        ""
+        if person_level
+        else f", and in this aggregate view a month fewer than {coverage.AGGREGATE_MINIMUM} of a group "
+        "were followed to (its figures would rest on a small number of people)"
+    )
+    return (
+        "A follow-up beyond what the data cover is left blank, with the reason in follow_up_note: "
+        "Kaplan-Meier is defined only up to the longest follow-up observed, so a month no one in a group "
+        "was followed to has no figures (its people with the outcome would be those by the end of the "
+        f"data, a shorter period read as the whole){floor}. Each group's longest and median follow-up "
+        "(whole months from the start to the end of the outcome's records) are in *_longest_months and "
+        "*_median_months; the hazard ratio is over the follow-up observed, up to the longest asked for."
+    )
 
 
 def _public_balance(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,12 +1,13 @@
 """What a cohort output may show outside the analyst's person-level view: the small-number rules of the
-published figures (`vrhub.reports.disclosure`): every count rounded to the nearest 5, a count of 1 to 7 shown
-as '*', and a second cell hidden beside it wherever a total would give it away by subtraction (people with
-the outcome and people without it add up to the people followed).
+published figures (`vrhub.reports.disclosure`): every count rounded to the nearest 5, a count of 1 to 7
+shown as '*', and a second cell hidden beside it wherever a total would give it away by subtraction
+(people with the outcome and people without it add up to the people followed).
 
 A figure worked from a hidden count hides with it: a Kaplan-Meier proportion and its CI where the people
-with the outcome are hidden, a risk difference where either group's are, a hazard ratio where either
-group's outcomes over the whole follow-up are. In the balance table a share whose people number 1 to 7
-(or all but 1 to 7) is hidden, with the SMDs that would give it back.
+with the outcome are hidden, a group's longest and median follow-up where its people are, a risk
+difference where either group's are, a hazard ratio where either group's outcomes over the whole follow-up
+are. In the balance table a share whose people number 1 to 7 (or all but 1 to 7) is hidden, with the SMDs
+that would give it back.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def protect_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
     }
     for g in GROUPS:
         _hide(out, hidden[g], [f"{g}_proportion", f"{g}_ci_low", f"{g}_ci_high"])
+        if f"{g}_people" in out:  # a few people's follow-up would give their start dates away
+            _hide(out, out[f"{g}_people"].eq(SUPPRESSED), [f"{g}_longest_months", f"{g}_median_months"])
     either = hidden["cohort"] | hidden["comparison"]
     _hide(out, either, ["risk_difference", "rd_ci_low", "rd_ci_high"])
     # The hazard ratio is one per outcome, over the whole follow-up: hidden where either group's outcomes

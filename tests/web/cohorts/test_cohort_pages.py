@@ -212,3 +212,52 @@ def test_the_linkage_page_says_when_nothing_is_linked(web_data: Path, client_as)
     response = client_as("analyst").get("/linkage/", secure=True)
     assert response.status_code == 200
     assert "data-missing" in response.content.decode()
+
+
+def test_a_follow_up_past_the_data_has_no_figures_on_the_page_its_twins_and_the_api(
+    cohort_data: Path, client_as, token_for
+) -> None:
+    """Starts fall in 2019 and the police records end in December 2021: no one is followed 48 months. The
+    longest said is the analysed people's own, worked from their start and the records' end."""
+    import numpy as np
+
+    from tests.web.conftest import bearer
+    from vrhub.cohorts.survival import DAYS_PER_MONTH
+    from vrhub.web.warehouse import hub
+
+    people = hub().cohort_outcomes(BIG, "6,48", person_level=True).people
+    reach = people[people["outcome"] == "offending"].groupby("group")["reach"].max()
+    assert reach.max() < 48 * DAYS_PER_MONTH  # both groups short of it: the cohort, checked first, is named
+    longest = int(np.floor(reach["cohort"] / DAYS_PER_MONTH))
+    note = f"beyond the longest follow-up observed: {longest} months (cohort)"
+    viewer = client_as("viewer")
+    text = html.unescape(viewer.get(f"/cohorts/{BIG}/?follow_up=6,48", secure=True).content.decode())
+    assert f"No figures: {note}." in text
+    assert '<span class="govuk-caption-l" data-kind>Participants of an intervention</span>' in text
+    assert re.search(r'data-hazard-ratio="offending">[^<]*<strong>0\.\d\d</strong>', text)
+    rows = {
+        r["follow_up_months"]: r
+        for r in _csv(viewer.get(f"/cohorts/{BIG}.csv?follow_up=6,48", secure=True))
+        if r["outcome"] == "offending"
+    }
+    assert rows["48"]["follow_up_note"] == note and rows["6"]["follow_up_note"] == ""
+    assert (
+        rows["48"]["cohort_proportion"]
+        == rows["48"]["hazard_ratio"]
+        == rows["48"]["cohort_with_outcome"]
+        == ""
+    )
+    assert rows["6"]["cohort_proportion"] != "" and rows["48"]["cohort_people"] == rows["6"]["cohort_people"]
+    _, key = token_for("partner", "Merseyside Police")
+    body = bearer(key).get(f"/api/cohorts/{BIG}/outcomes", {"follow_up": "6,48"}, secure=True).json()
+    api = [r for r in body["estimates"] if r["outcome"] == "offending" and r["follow_up_months"] == 48][0]
+    assert (
+        api["follow_up_note"] == note and api["cohort_proportion"] is None and api["risk_difference"] is None
+    )
+
+
+def test_the_members_table_scrolls_inside_the_page(cohort_data: Path, client_as) -> None:
+    text = client_as("analyst").get(f"/cohorts/{BIG}/members/", secure=True).content.decode()
+    assert re.search(
+        r'<div class="vrhub-table-scroll" tabindex="0" role="region"[^>]*>\s*<table[^>]*data-members', text
+    )

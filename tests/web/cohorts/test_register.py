@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+from tests.web.cohorts.conftest import BIG
+
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each follows a cohort of 300 against its matches
 
 
@@ -46,7 +48,11 @@ def test_the_hazard_ratio_is_the_cohorts_and_its_verdict_is_read_from_the_interv
     assert recorded.ci_low <= 0.5 <= recorded.ci_high and recorded.ci_high < 1  # the planted halving
     assert recorded.verdict == Evaluation.Verdict.WORKS
     assert recorded.design == Evaluation.Design.MATCHED and recorded.scale == Evaluation.Scale.RATIO
-    assert recorded.outcome == "Offending (recorded as a suspect) within 12 months of starting"
+    # Starts in 2019, records to the end of 2021: followed past 12 months, so said as the 12 asked for.
+    assert (
+        recorded.outcome
+        == "Offending (recorded as a suspect) after starting, followed up to 12 months (median 12)"
+    )
     assert "observational design" in recorded.why and recorded.evidence_strength == 2
     assert AuditEvent.objects.filter(action="delivery.create", object_id=str(recorded.pk)).exists()
     # Again: the register keeps one evaluation of this outcome, the newest, not two.
@@ -74,3 +80,29 @@ def test_the_command_records_it_and_names_a_mistake(cohort_data, monkeypatch) ->
     wrong = runner.invoke(app, [*args, "Navigators", "--outcome", "happiness"])
     assert wrong.exit_code == 2 and "--outcome: Use one of: " in wrong.output
     assert Evaluation.objects.count() == 1  # nothing recorded by the mistakes
+
+
+def test_the_follow_up_said_is_the_one_observed_never_the_longest_asked_for(cohort_data, client_as) -> None:
+    """Asked for 48 months, with every start in 2019 and the police records ending in December 2021: the
+    participants are followed 24 to 35 months, so 48 has no figures and the register says the follow-up
+    the data cover, worked here from the analysed people's own times (start to the records' end)."""
+    import numpy as np
+
+    from vrhub.cohorts.outcomes import DEFAULT_SEED
+    from vrhub.cohorts.survival import DAYS_PER_MONTH
+    from vrhub.web.delivery.evaluate import record_cohort_evaluation
+    from vrhub.web.warehouse import hub
+
+    navigators = _intervention("Navigators")
+    first = record_cohort_evaluation(hub(), navigators, "offending", "6,12")
+    recorded = record_cohort_evaluation(hub(), navigators, "offending", "6,12,48")
+    people = hub().cohort_outcomes(BIG, "6,12,48", seed=DEFAULT_SEED, person_level=True).people
+    reach = people[(people["outcome"] == "offending") & (people["group"] == "cohort")]["reach"]
+    longest, median = (int(np.floor(d / DAYS_PER_MONTH)) for d in (reach.max(), np.median(reach)))
+    assert 24 <= median <= longest < 48
+    said = f"followed up to {longest} months (median {median})"
+    assert recorded.outcome == f"Offending (recorded as a suspect) after starting, {said}"
+    assert f"over the follow-up observed: participants {said}." in recorded.why and "48" not in recorded.why
+    assert recorded.pk == first.pk  # the register's one evaluation of offending, replaced
+    page = client_as("viewer").get("/delivery/what-works/", secure=True).content.decode()
+    assert said in page and "within 48 months" not in page and "up to 48" not in page

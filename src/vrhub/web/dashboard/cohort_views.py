@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vrhub.cohorts.model import PARTICIPANTS
 from vrhub.errors import VrhubError
 from vrhub.reports import charts
 from vrhub.reports.disclosure import SUPPRESSED
@@ -94,7 +95,22 @@ def _estimate_row(r: dict[str, Any]) -> dict[str, Any]:
         }
     shown["risk_difference"] = pct(r.get("risk_difference"))
     shown["rd_ci"] = interval(r.get("rd_ci_low"), r.get("rd_ci_high"))
+    shown["note"] = r.get("follow_up_note") or ""  # why a follow-up past the data has no figures
     return shown
+
+
+def _followed(r: dict[str, Any]) -> str:
+    """'up to 9 months (median 6)' for the cohort and its comparison, as published ('*' where hidden)."""
+    parts = []
+    for g, label in (("cohort", "the cohort"), ("comparison", "the comparison")):
+        longest, median = r.get(f"{g}_longest_months"), r.get(f"{g}_median_months")
+        if longest is None:
+            continue
+        if SUPPRESSED in (longest, median):
+            parts.append(f"{label} {SUPPRESSED}")
+        else:
+            parts.append(f"{label} up to {longest:.0f} months (median {median:.0f})")
+    return " and ".join(parts)
 
 
 SHARES = ("cohort", "comparison_before", "cohort_matched", "comparison_after")
@@ -119,7 +135,9 @@ def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:
     for outcome in dict.fromkeys(r["outcome"] for r in rows):
         mine = [r for r in rows if r["outcome"] == outcome]
         asked = [r for r in mine if r["follow_up_months"] in months]
-        longest = asked[-1] if asked else mine[-1]
+        # The hazard ratio is one per outcome, given on every follow-up the data cover and none past them.
+        covered = [r for r in mine if not r.get("follow_up_note")]
+        longest = covered[-1] if covered else mine[-1]
         outcomes.append(
             {
                 "name": outcome,
@@ -129,6 +147,8 @@ def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:
                 "estimates": [_estimate_row(r) for r in asked],
                 "hazard_ratio": ratio(longest.get("hazard_ratio")),
                 "hr_ci": interval(longest.get("hr_ci_low"), longest.get("hr_ci_high"), scale="ratio"),
+                "followed": _followed(mine[0]),
+                "beyond": any(r.get("follow_up_note") for r in asked),
             }
         )
     balance = [_balance_row(r) for r in cohort_data.records(result.balance)]
@@ -140,6 +160,7 @@ def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:
         "follow_up": ",".join(map(str, months)),
         "summary": {k: count(summary.get(k)) for k in ("members", "matched", "comparison_pool")},
         "label": summary.get("cohort_label", name),
+        "kind": _kind(name),
         "data_ends": {
             k.removeprefix("data_end_"): v for k, v in summary.items() if k.startswith("data_end_") and v
         },
@@ -147,6 +168,11 @@ def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:
         "balance": balance,
         "notes": result.notes,
     }
+
+
+def _kind(name: str) -> str:
+    """The cohort's kind as people say it (its versioned label is the definition's, shown apart)."""
+    return "Participants of an intervention" if name.startswith(PARTICIPANTS) else "Cohort defined by a rule"
 
 
 def _asked(result_rows: list[dict[str, Any]], months: tuple[int, ...]) -> list[dict[str, Any]]:

@@ -2,8 +2,10 @@
 matched comparison (`vrhub cohort outcomes participants:<title>`), recorded as the intervention's evaluation
 of one outcome, so "what works, and what doesn't and why" is filled from the data, not typed from memory.
 
-The hazard ratio over the whole follow-up is the effect: one figure with its interval on a scale whose null
-(1) the verdict reads. The evidence strength is the Youth Endowment Fund Toolkit's 1-5 scale; one local
+The hazard ratio over the follow-up observed is the effect: one figure with its interval on a scale whose
+null (1) the verdict reads. The outcome's title says how long the participants were followed, as the data
+cover it ("followed up to 9 months (median 6)"), never the longest follow-up asked for when the data end
+sooner. The evidence strength is the Youth Endowment Fund Toolkit's 1-5 scale; one local
 matched comparison is an observational study of one programme, so vrhub proposes 2 ("low") and the person
 recording may say otherwise (`--evidence-strength`).
 """
@@ -59,28 +61,39 @@ def record_cohort_evaluation(
             parameter="outcome",
             value=outcome,
         )
-    last = rows.iloc[-1]
+    covered = rows[rows["follow_up_note"].isna()] if "follow_up_note" in rows else rows
+    if covered.empty:
+        raise VrhubError(
+            f"no follow-up asked for ({follow_up} months) is covered by the data for {intervention.title}: "
+            f"{rows.iloc[-1]['follow_up_note']}",
+            "Ask for a follow-up within the one observed (--follow-up); nothing was recorded.",
+            parameter="follow_up",
+            value=follow_up,
+        )
+    last = covered.iloc[-1]
     hr, low, high = (last.get(k) for k in ("hazard_ratio", "hr_ci_low", "hr_ci_high"))
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (hr, low, high)):
+    if not all(_number(v) for v in (hr, low, high)):
         raise VrhubError(
             f"no hazard ratio for {intervention.title}: too few participants were matched to a comparison",
             "Link more people (vrhub link run) or wait for more participants; nothing was recorded.",
         )
-    months = int(last["follow_up_months"])
+    followed = observed_follow_up(last, max(result.follow_up))
     summary = result.summary
     measured = (
         f"vrhub's matched comparison: {summary.get('matched')} of {summary.get('members')} participants "
         f"matched on age, sex, borough and contacts in the 12 months before starting; hazard ratio "
-        f"{hr:.2f} (95% CI {low:.2f} to {high:.2f}) over up to {months} months."
+        f"{hr:.2f} (95% CI {low:.2f} to {high:.2f}) over the follow-up observed: participants {followed}."
     )
     caveat = (
         " An observational design: people who joined may differ from their matches in ways the matching "
         "does not see, so this is low-strength evidence on its own."
     )
-    title = f"{last['title']} within {months} months of starting"
+    title = f"{last['title']} after starting, {followed}"
+    # One evaluation per outcome and design: an earlier run's title (another follow-up) is replaced.
     evaluation = Evaluation.objects.filter(
-        intervention=intervention, outcome=title, design=Evaluation.Design.MATCHED
+        intervention=intervention, outcome__startswith=f"{last['title']} ", design=Evaluation.Design.MATCHED
     ).first() or Evaluation(intervention=intervention, outcome=title, design=Evaluation.Design.MATCHED)
+    evaluation.outcome = title
     evaluation.scale = Evaluation.Scale.RATIO
     evaluation.effect, evaluation.ci_low, evaluation.ci_high = float(hr), float(low), float(high)
     evaluation.lower_is_better = True  # every outcome vrhub follows is a harm
@@ -89,6 +102,20 @@ def record_cohort_evaluation(
     evaluation.source = f"vrhub cohort outcomes {result.cohort} --follow-up {follow_up}"[:200]
     evaluation.evaluated_on = today or dt.date.today()
     return save_audited(evaluation, user=user, source="vrhub cohort outcomes")
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not (isinstance(v, float) and math.isnan(v))
+
+
+def observed_follow_up(row: Any, asked: int) -> str:
+    """'followed up to 9 months (median 6)': the participants' follow-up as the data cover it (whole
+    months from their start to the end of the outcome's records), never beyond the longest asked for,
+    which the hazard ratio stops at."""
+    longest, median = row.get("cohort_longest_months"), row.get("cohort_median_months")
+    if not (_number(longest) and _number(median)):
+        return f"followed up to {asked} months at most"
+    return f"followed up to {min(int(longest), asked)} months (median {min(int(median), asked)})"
 
 
 def record_demo_evaluations(hub: Any) -> list[Evaluation]:
