@@ -104,7 +104,7 @@ def evaluate(
         str, typer.Option(help="What to follow: offending, violence-victim, ed-assault or neet.")
     ] = "offending",
     follow_up: Annotated[
-        str, typer.Option("--follow-up", help="Months, e.g. 6,12,24; the hazard ratio is over the longest.")
+        str, typer.Option("--follow-up", help="Months, e.g. 6,12,24; the hazard ratio is over the longest the data cover.")
     ] = "6,12,24",
     evidence_strength: Annotated[
         int,
