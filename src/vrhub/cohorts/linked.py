@@ -56,7 +56,7 @@ def links(wh: Warehouse) -> ir.Table:
     # The table is there from migration 8 on; until a linkage run fills it, no one is linked.
     if not wh.has_table(LINKS) or wh.to_arrow(wh.table(LINKS).limit(1)).num_rows == 0:
         raise NoLinkedPeople(
-            "no linked people in the warehouse (no linkage run yet)",
+            "no linked people in the warehouse (no linkage run yet, or every people record purged since)",
             "Load the people records and link them first: vrhub ingest people FILE --agency NAME, then "
             "vrhub link run (see docs/cohorts.md, 'Linked people').",
         )
