@@ -1,7 +1,7 @@
-"""Every refused visit to a page limited by role is in the audit log (`access_denied`), once: a role outside the
-page's (the linkage page, delivery's editors' pages), a 403 the page raises itself (a partner with no
-organisation), and the API's role-limited endpoints; a page that writes its own, more exact, refusal (the
-cohort members page) is not written twice."""
+"""Every refused visit to a page limited by role is in the audit log (`access_denied`), once: a role
+outside the page's (the linkage page, delivery's editors' pages), a 403 the page raises itself (a partner
+with no organisation), and the API's role-limited endpoints; a page that writes its own, more exact,
+refusal (the cohort members page) is not written twice."""
 
 from __future__ import annotations
 
