@@ -1,7 +1,8 @@
 """`vrhub delivery ...`: the 360Giving export, the steering group pack and the exception check.
 
 Each command sets Django up on the data folder (VRHUB_DATA_DIR or --data-dir) and migrates it first; the
-delivery records live in the web application's database."""
+delivery records live in the web application's database. What a command changes is audited under the
+person running it ('cli:<their account>'), never under no name."""
 
 from __future__ import annotations
 
@@ -88,9 +89,10 @@ def check(
             value=today,
         ) from None
     _setup(data_dir)
+    from vrhub.web.accounts.audit import command_line_user
     from vrhub.web.delivery.tracking import raise_exceptions
 
-    raised = raise_exceptions(day)
+    raised = raise_exceptions(day, user=command_line_user())
     for report in raised:
         out.print(f"raised: {report.title}", markup=False, highlight=False)
     out.print(f"{len(raised)} exception report(s) raised.", markup=False, highlight=False)
@@ -104,7 +106,10 @@ def evaluate(
         str, typer.Option(help="What to follow: offending, violence-victim, ed-assault or neet.")
     ] = "offending",
     follow_up: Annotated[
-        str, typer.Option("--follow-up", help="Months, e.g. 6,12,24; the hazard ratio is over the longest the data cover.")
+        str,
+        typer.Option(
+            "--follow-up", help="Months, e.g. 6,12,24; the hazard ratio is over the longest the data cover."
+        ),
     ] = "6,12,24",
     evidence_strength: Annotated[
         int,
@@ -119,11 +124,18 @@ def evaluate(
     source, linked) against a matched comparison group, as `vrhub cohort outcomes` estimates it."""
     folder = _setup(data_dir)
     from vrhub.hub import Hub
+    from vrhub.web.accounts.audit import command_line_user
     from vrhub.web.delivery.evaluate import intervention_named, record_cohort_evaluation
 
     found = intervention_named(intervention)
     e = record_cohort_evaluation(
-        Hub(settings(folder, None)), found, outcome, follow_up, evidence_strength=evidence_strength, why=why
+        Hub(settings(folder, None)),
+        found,
+        outcome,
+        follow_up,
+        evidence_strength=evidence_strength,
+        why=why,
+        user=command_line_user(),
     )
     out.print(
         f"Recorded for {found.title}: {e.outcome}: hazard ratio {e.effect:.2f} "

@@ -165,10 +165,40 @@ def test_the_analyst_sees_the_people_and_the_view_is_audited(
     event = AuditEvent.objects.get(action="cohort.person_level_view")
     assert event.username == "analyst-none" and event.object_type == "cohort" and event.object_id == TINY
     assert event.detail["cohort"] == TINY and event.detail["follow_up"] == [6, 12]
-    assert event.detail["rows"] == len(rows) and event.detail["format"] == "html"
+    assert event.detail["rows_shown"] == event.detail["rows_total"] == len(rows)  # all of them fit the page
+    assert event.detail["people_shown"] == len({person for _, person, *_ in rows})
+    assert event.detail["format"] == "html"
     download = analyst.get(f"/cohorts/{TINY}/members.csv", secure=True)
     assert download.status_code == 200 and _csv(download)[0].keys() >= {"person_id", "start_date"}
     assert AuditEvent.objects.filter(action="cohort.person_level_view", detail__format="csv").count() == 1
+
+
+def test_the_audit_of_the_people_says_what_the_page_showed_and_what_the_csv_gave(
+    cohort_data: Path, client_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page shows the first rows of a large cohort and says so ("100 of 460 rows"); the CSV gives every
+    row. Each view's event records the rows (and distinct people) shown and the total, so the log says what
+    was seen. The page's limit is lowered to 100 here: this cohort's 460 rows fit under the real 500."""
+    from vrhub.web.accounts.models import AuditEvent
+    from vrhub.web.dashboard import cohort_views
+
+    monkeypatch.setattr(cohort_views, "MEMBERS_SHOWN", 100)
+    analyst = client_as("analyst")
+    text = analyst.get(f"/cohorts/{BIG}/members/?follow_up=6", secure=True).content.decode()
+    page_people = re.findall(
+        r"<tr class=\"govuk-table__row\">\s*<td[^>]*>[^<]*</td>\s*<td[^>]*><code>([^<]*)<", text
+    )
+    every = _csv(analyst.get(f"/cohorts/{BIG}/members.csv?follow_up=6", secure=True))
+    assert len(page_people) == 100 < len(every)
+    assert f"100 of {len(every)} rows" in text
+    seen, downloaded = AuditEvent.objects.filter(action="cohort.person_level_view").order_by("id")
+    assert seen.detail["format"] == "html" and downloaded.detail["format"] == "csv"
+    assert (seen.detail["rows_shown"], seen.detail["rows_total"]) == (100, len(every))
+    assert seen.detail["people_shown"] == len(set(page_people)) < seen.detail["people_total"]
+    people = len({r["person_id"] for r in every})
+    assert seen.detail["people_total"] == downloaded.detail["people_total"] == people
+    assert downloaded.detail["rows_shown"] == downloaded.detail["rows_total"] == len(every)
+    assert downloaded.detail["people_shown"] == people
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "analyst"])

@@ -63,10 +63,12 @@ def test_the_hazard_ratio_is_the_cohorts_and_its_verdict_is_read_from_the_interv
 
 def test_the_command_records_it_and_names_a_mistake(cohort_data, monkeypatch) -> None:
     from vrhub.cli import app
+    from vrhub.web.accounts.models import AuditEvent
     from vrhub.web.delivery.models import Evaluation
 
     for name in ("VRHUB_DATA_DIR", "VRHUB_DEBUG", "VRHUB_LOCAL_HTTP"):  # the command points Django at its
         monkeypatch.setenv(name, os.environ.get(name, ""))  # folder: put the environment back afterwards
+    monkeypatch.setenv("LOGNAME", "alice")  # the account running the command, as getpass reads it first
 
     _intervention("Navigators")
     runner = CliRunner()
@@ -75,6 +77,9 @@ def test_the_command_records_it_and_names_a_mistake(cohort_data, monkeypatch) ->
     assert done.exit_code == 0, done.output
     e = Evaluation.objects.get()
     assert f"hazard ratio {e.effect:.2f} (95% CI {e.ci_low:.2f} to {e.ci_high:.2f}): Works" in done.output
+    # The audit names who ran the command: their account on the machine, with no web account behind it.
+    made = AuditEvent.objects.get(action="delivery.create", object_id=str(e.pk))
+    assert (made.username, made.user) == ("cli:alice", None)
     unknown = runner.invoke(app, [*args, "Nobody"])
     assert unknown.exit_code == 2 and "INTERVENTION: Use one of: Navigators." in unknown.output
     wrong = runner.invoke(app, [*args, "Navigators", "--outcome", "happiness"])

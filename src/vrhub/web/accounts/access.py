@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from vrhub.sources import REFERENCE_SOURCES
+from vrhub.web.accounts.audit import record, refusal_recorded
 from vrhub.web.accounts.models import Organisation, Role
 
 RECORD_ROLES = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
@@ -102,8 +103,24 @@ def may_see_organisation_records(user: Any, organisation_id: int | None) -> bool
     return own is not None and organisation_id is not None and own.pk == organisation_id
 
 
+def _record_refusal(request: HttpRequest, view: Callable, reason: str) -> None:
+    match = getattr(request, "resolver_match", None)
+    record(
+        request,
+        "access_denied",
+        object_type="page",
+        object_id=(match.view_name if match is not None else view.__name__)[:60],
+        view=view.__name__,
+        role=role_of(request.user) or "",
+        reason=reason,
+    )
+
+
 def role_required(*roles: str) -> Callable:
-    """Signed-in users with one of `roles` (all signed-in users if none given); others are refused."""
+    """Signed-in users with one of `roles` (all signed-in users if none given); others are refused.
+
+    Every refusal is audited (`access_denied`): a role outside `roles`, and a 403 the page raises itself (a
+    partner with no organisation, say) unless the page has already written its own, more exact, event."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -111,8 +128,15 @@ def role_required(*roles: str) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if roles and role_of(request.user) not in roles:
-                raise PermissionDenied("Your role does not give access to this page.")
-            return view(request, *args, **kwargs)
+                reason = "Your role does not give access to this page."
+                _record_refusal(request, view, reason)
+                raise PermissionDenied(reason)
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as refused:
+                if not refusal_recorded(request):
+                    _record_refusal(request, view, str(refused))
+                raise
 
         return wrapped
 

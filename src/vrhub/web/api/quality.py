@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from vrhub.errors import UnknownSource
 from vrhub.quality.model import resolve
 from vrhub.web.accounts.access import organisation_of, role_of, sees_all_records
+from vrhub.web.accounts.audit import record
 from vrhub.web.accounts.models import Role
 from vrhub.web.api import data
 from vrhub.web.api.auth import SIGNED_IN
@@ -67,4 +68,5 @@ def list_loads(request: HttpRequest) -> list[dict]:
     if role_of(user) == Role.PARTNER:
         mine = own_load_ids(user)
         return [load for load in data.loads() if load["load_id"] in mine]
+    record(request, "access_denied", object_type="api", object_id="list_loads", role=role_of(user))
     raise HttpError(403, "Your role sees aggregate figures only; the list of files loaded is not among them.")

@@ -69,6 +69,7 @@ PageParam = Annotated[int, Query(1, ge=1, description="The page of quarantined r
 def _uploader(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     if role_of(user) not in UPLOADERS or not may_upload(user):
+        record(request, "access_denied", object_type="api", object_id="uploads", role=role_of(user))
         raise HttpError(
             403, "Your account may not upload data: uploads are for partners, analysts and admins."
         )

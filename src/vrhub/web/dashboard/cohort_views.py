@@ -230,12 +230,22 @@ def _member_rows(people: pd.DataFrame) -> list[dict[str, Any]]:
 @role_required()
 @shows_errors
 def members(request: HttpRequest, name: str, fmt: str = "") -> HttpResponse:
-    if role_of(request.user) not in PERSON_LEVEL_ROLES:
-        record(request, "access_denied", object_type="cohort", object_id=name[:60], view="cohort_members")
+    role = role_of(request.user)
+    if role not in PERSON_LEVEL_ROLES:
+        record(
+            request,
+            "access_denied",
+            object_type="cohort",
+            object_id=name[:60],
+            view="cohort_members",
+            role=role or "",
+        )
         raise PermissionDenied("Only analysts see a cohort's people, and every view is audited.")
     months = cohort_data.follow_up(request.GET.get("follow_up"))
     result = cohort_data.person_level(name, months)
     rows = _member_rows(result.people if result.people is not None else pd.DataFrame())
+    # The audit says what the analyst saw: the page shows the first rows only, the CSV every row.
+    shown = rows if fmt == "csv" else rows[:MEMBERS_SHOWN]
     record(
         request,
         AUDIT_ACTION,
@@ -243,8 +253,10 @@ def members(request: HttpRequest, name: str, fmt: str = "") -> HttpResponse:
         object_id=name[:60],
         cohort=name,
         follow_up=list(months),
-        rows=len(rows),
-        people=len({r["person_id"] for r in rows}),
+        rows_shown=len(shown),
+        rows_total=len(rows),
+        people_shown=len({r["person_id"] for r in shown}),
+        people_total=len({r["person_id"] for r in rows}),
         format=fmt or "html",
     )
     if fmt == "csv":
@@ -256,9 +268,9 @@ def members(request: HttpRequest, name: str, fmt: str = "") -> HttpResponse:
         "name": name,
         "title": result.title,
         "follow_up": ",".join(map(str, months)),
-        "rows": rows[:MEMBERS_SHOWN],
+        "rows": shown,
         "total": len(rows),
-        "shown": min(len(rows), MEMBERS_SHOWN),
+        "shown": len(shown),
         "query": request.GET.urlencode(),
     }
     return render(request, "dashboard/cohort_members.html", context)
