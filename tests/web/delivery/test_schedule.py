@@ -183,3 +183,15 @@ def test_the_console_backend_is_the_default():
     from vrhub.web import settings as web_settings
 
     assert web_settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_a_report_the_schedule_raises_is_audited_under_the_schedule(intervention):
+    from vrhub.web.accounts.models import AuditEvent
+
+    Milestone.objects.create(
+        intervention=intervention, title="Pathway agreed", due_date=dt.date(2021, 12, 1), tolerance_days=0
+    )
+    run = delivery_check.run(dt.datetime(2021, 12, 2, 9, tzinfo=LONDON), "test", update_due_days=10_000)
+    assert len(run.raised) == 1
+    (event,) = AuditEvent.objects.filter(action="delivery.exception_raised")
+    assert (event.username, event.user) == (delivery_check.SCHEDULE_USER, None)

@@ -124,6 +124,6 @@ def record_demo_evaluations(hub: Any) -> list[Evaluation]:
     cohorts = hub.cohorts()
     held = {str(n)[len(PARTICIPANTS) :] for n in cohorts["name"] if str(n).startswith(PARTICIPANTS)}
     return [
-        record_cohort_evaluation(hub, intervention, follow_up="6,12,24")
+        record_cohort_evaluation(hub, intervention, follow_up="6,12,24", user="system:demo")
         for intervention in Intervention.objects.filter(title__in=held).order_by("title")
     ]

@@ -16,6 +16,7 @@ from vrhub.web.schedule import lease, notify
 from vrhub.web.schedule.models import Notice
 
 LEASE_NAME = "delivery-check"
+SCHEDULE_USER = "system:schedule"  # the audit log's name for what the server does on its own
 
 
 @dataclass
@@ -32,7 +33,7 @@ def run(now: dt.datetime, holder: str, update_due_days: int) -> CheckRun:
     try:
         today = timezone.localdate(now)
         try:
-            raised = raise_exceptions(today)
+            raised = raise_exceptions(today, user=SCHEDULE_USER)
         except IntegrityError:
             # A page view raised the same report between our look and our write (the database's one open
             # report per trigger refused ours): the report exists, and the next run finds the rest.

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from vrhub.web.accounts.audit import command_line_user
 from vrhub.web.delivery.tracking import raise_exceptions
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = dt.date.fromisoformat(options["today"]) if options.get("today") else None
-        raised = raise_exceptions(today)
+        raised = raise_exceptions(today, user=command_line_user())
         for report in raised:
             self.stdout.write(f"raised: {report.title}")
         self.stdout.write(f"{len(raised)} exception report(s) raised.")
