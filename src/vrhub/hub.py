@@ -338,10 +338,17 @@ class Hub:
             note(f"Following the cohort '{name}' (the intervention's participants)...")
             outcome = self.cohort_outcomes(name, planted.follow_up, seed=DEFAULT_SEED)
             e = outcome.estimates
-            row = e[e["outcome"] == "offending"].iloc[-1]
+            # The longest follow-up the data cover: a longer one asked for has no figures.
+            covered = e[(e["outcome"] == "offending") & e["follow_up_note"].isna()]
+            figures = "no follow-up the data cover"
+            if not covered.empty:
+                row = covered.iloc[-1]
+                figures = (
+                    f"offending hazard ratio {row['hazard_ratio']:.2f} (95% CI {row['hr_ci_low']:.2f} to "
+                    f"{row['hr_ci_high']:.2f}) at {int(row['follow_up_months'])} months"
+                )
             note(
-                f"{planted.name}: offending hazard ratio {row['hazard_ratio']:.2f} "
-                f"(95% CI {row['hr_ci_low']:.2f} to {row['hr_ci_high']:.2f}), "
+                f"{planted.name}: {figures}, "
                 f"{outcome.summary['matched']} of {outcome.summary['members']} participants matched"
             )
         note(f"Evaluating the place-based intervention {PATROLS.name}...")
