@@ -17,15 +17,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from vrhub.reports.disclosure import HIGH, LOW, SUPPRESSED, Relation, protect_cells
+from vrhub.cohorts.matching import smd
+from vrhub.reports.disclosure import SUPPRESSED, Relation, protect_cells
 
 GROUPS = ("cohort", "comparison")
-
-
-def _small(count: pd.Series, total: pd.Series) -> pd.Series:
-    c = count.astype("float64").round()
-    rest = total.astype("float64").round() - c
-    return ((c >= LOW) & (c <= HIGH)) | ((rest >= LOW) & (rest <= HIGH))
 
 
 def protect_counts(
@@ -110,30 +105,151 @@ def _hide(frame: pd.DataFrame, rows: pd.Series, columns: Sequence[str]) -> None:
             frame.loc[rows, c] = SUPPRESSED
 
 
-def protect_balance(balance: pd.DataFrame) -> pd.DataFrame:
+# Each group of the balance table, as (its count column, its size column, the summary count that is its size).
+_BALANCE_GROUPS = {
+    "cohort": ("count", "n", "members"),
+    "before": ("count_before", "n_before", "comparison_pool"),
+    "analysed": ("count_analysed", "n_analysed", "matched"),
+    "after": ("count_after", "n_after", "matched"),
+}
+_MEANS = {"cohort": "mean", "before": "mean_before", "analysed": "mean_analysed", "after": "mean_after"}
+# Whose difference is a hidden third cell: the whole cohort less the matched members are the unmatched; the
+# comparison pool less the matches chosen from it are those not chosen.
+_DIFFERENCES = (("cohort", "analysed"), ("before", "after"))
+CONTACTS = "contacts_12m"  # a mean of contacts, not a share of people
+
+
+class _Cells:
+    """Counts and the relations among them, for one call of `protect_cells` over every part at once."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.relations: list[Relation] = []
+
+    def add(self, value: float) -> int:
+        self.values.append(float(value))
+        return len(self.values) - 1
+
+    def relate(self, total: int, parts: Sequence[int]) -> None:
+        """`total` = sum of `parts` (or more: people in no part); nothing where the parts add up to more."""
+        gap = self.values[total] - sum(self.values[p] for p in parts)
+        if parts and gap >= -1e-9:
+            self.relations.append(Relation(total, tuple(parts), exact=bool(gap <= 1e-9)))
+
+    def difference(self, total: int, part: int) -> None:
+        """`total` - `part` as a cell never published, which a reader can still work out from the two."""
+        rest = self.add(self.values[total] - self.values[part])
+        self.relate(total, [part, rest])
+
+
+def _protect_summary_and_balance(
+    summary: dict[str, object], counts: Sequence[str], balance: pd.DataFrame
+) -> tuple[dict[str, object], dict[str, pd.Series], dict[str, object]]:
+    """The summary's counts, each balance group's count at each level and its contacts in the 12 months
+    before, protected together: a level's people are a part of the group's size (a summary count), and the
+    whole cohort's are the matched members' plus the unmatched (the pool's, the matches' plus those not
+    chosen), so a figure hidden in one part cannot be worked out from another, nor the few people that the
+    difference between before and after matching would single out."""
+    cells = _Cells()
+    at = {c: cells.add(float(summary[c])) for c in counts}  # type: ignore[arg-type]
+    for total, part in (("members", "matched"), ("comparison_pool", "matched")):
+        if {total, part} <= set(at):
+            cells.difference(at[total], at[part])
+    levels = balance[balance["covariate"] != CONTACTS]
+    contacts = balance[balance["covariate"] == CONTACTS]
+    level_cells: dict[str, list[int]] = {}
+    sum_cells: dict[str, int] = {}
+    for g, (count, n, size) in _BALANCE_GROUPS.items():
+        values = levels[count].astype("float64").to_numpy()
+        if g == "after":
+            # The matches are alike to the matched members at every level (matched exactly within
+            # strata): the same count, so the same cell, shown or hidden with it.
+            same = values == levels["count_analysed"].astype("float64").to_numpy()
+            level_cells[g] = [
+                level_cells["analysed"][k] if same[k] else cells.add(v) for k, v in enumerate(values)
+            ]
+        else:
+            level_cells[g] = [cells.add(v) for v in values]
+        exact_n = float(balance[n].iloc[0]) if len(balance) else 0.0
+        # The group's size is the summary's count (the same people): a cell of its own only if it is not.
+        size_cell = at[size] if size in at and cells.values[at[size]] == exact_n else cells.add(exact_n)
+        for _, rows in levels.groupby("covariate", sort=False).indices.items():
+            cells.relate(size_cell, [level_cells[g][i] for i in rows])
+        if len(contacts):
+            # Contacts summed over the group: a count (of contacts), published only through the mean.
+            mean = float(contacts[_MEANS[g]].iloc[0]) if exact_n else 0.0
+            total = round(mean * exact_n)
+            alike = g == "after" and cells.values[sum_cells["analysed"]] == total
+            sum_cells[g] = sum_cells["analysed"] if alike else cells.add(total)
+        sum_cells[f"n_{g}"] = size_cell
+    for whole, part in _DIFFERENCES:
+        for i, j in zip(level_cells[whole], level_cells[part], strict=True):
+            cells.difference(i, j)
+        if whole in sum_cells:
+            cells.difference(sum_cells[whole], sum_cells[part])
+    shown = protect_cells(pd.Series(cells.values, dtype="float64"), cells.relations).to_numpy()
+    published = {**summary, **{c: shown[at[c]] for c in counts}}
+    by_group = {
+        g: pd.Series(shown[level_cells[g]], index=levels.index, dtype="object") for g in _BALANCE_GROUPS
+    }
+    sums = {k: shown[v] for k, v in sum_cells.items()}
+    return published, by_group, sums
+
+
+def _ratio(numerator: object, denominator: object) -> object:
+    """A published share or mean from published counts: hidden where either is."""
+    if SUPPRESSED in (numerator, denominator):
+        return SUPPRESSED
+    d = float(denominator)  # type: ignore[arg-type]
+    return round(float(numerator) / d, 2) + 0.0 if d else 0.0  # type: ignore[arg-type]
+
+
+def _published_balance(
+    balance: pd.DataFrame, by_group: dict[str, pd.Series], sums: dict[str, object]
+) -> pd.DataFrame:
+    """Each share is worked from the published count over the published size of its group, each mean of
+    contacts from the published sum of contacts over the same: exact shares beside rounded sizes would give
+    the exact counts back (0.25, 0.33 and 0.36 fit 36 people and no other number near 35)."""
     out = balance.copy().astype("object")
-    cohort = _small(balance["count"], balance["n"])
-    analysed = _small(balance["count_analysed"], balance["n_analysed"])
-    before = _small(balance["count_before"], balance["n_before"])
-    after = _small(balance["count_after"], balance["n_after"])
-    share = balance["covariate"] != "contacts_12m"  # a mean of contacts is no count of people
-    for hide, columns in (
-        (cohort | analysed, ["mean", "smd_before"]),
-        (before, ["mean_before", "smd_before"]),
-        (cohort | analysed | after, ["mean_analysed", "mean_after", "smd_after"]),
+    contacts = balance["covariate"] == CONTACTS
+    for g, mean in _MEANS.items():
+        size = sums[f"n_{g}"]
+        out.loc[~contacts, mean] = [_ratio(c, size) for c in by_group[g]]
+        if contacts.any():
+            out.loc[contacts, mean] = _ratio(sums[g], size)
+    for column, (a, b) in (
+        ("smd_before", ("mean", "mean_before")),
+        ("smd_after", ("mean_analysed", "mean_after")),
     ):
-        for c in columns:
-            out.loc[hide & share, c] = SUPPRESSED
-    # Shares to whole percentage points and SMDs to two decimals, for the reason proportions are rounded.
-    for c in ("mean", "mean_before", "mean_analysed", "mean_after", "smd_before", "smd_after"):
-        out[c] = [v if v == SUPPRESSED else round(float(v), 2) + 0.0 for v in out[c]]
+        hidden = out[a].eq(SUPPRESSED) | out[b].eq(SUPPRESSED)
+        # A share's SMD from the published shares (its variance is the share's own, p(1 - p)), so that it
+        # gives back nothing they do not; the SMD of contacts is over their standard deviations, which are
+        # not published: worked from the exact figures, it gives back neither mean.
+        shares = ~hidden & ~contacts
+        p, q = out.loc[shares, a].astype("float64"), out.loc[shares, b].astype("float64")
+        out.loc[shares, column] = smd(p, p * (1 - p), q, q * (1 - q)).round(2).to_numpy() + 0.0
+        out.loc[contacts & ~hidden, column] = (
+            balance.loc[contacts & ~hidden, column].astype("float64").round(2) + 0.0
+        )
+        out.loc[hidden, column] = SUPPRESSED
     # The groups' sizes are the summary's (protected there); the counts under each share leave with it.
     return out.drop(columns=[c for c in out.columns if c.startswith(("count", "n"))])
 
 
-def protect_summary(summary: dict[str, object], counts: Sequence[str]) -> dict[str, object]:
-    """The summary's counts (members, matched...) as published."""
-    frame = pd.DataFrame({c: [summary[c]] for c in counts})
-    relations = [("members", "matched")] if {"members", "matched"} <= set(counts) else []
-    shown = protect_counts(frame, list(counts), relations)
-    return {**summary, **{c: shown[c].iloc[0] for c in counts}}
+def protect_outputs(
+    estimates: pd.DataFrame, balance: pd.DataFrame, summary: dict[str, object], counts: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+    """The estimates, the balance table and the summary as published, consistent with one another: the
+    people followed in each group are the summary's matched members (or, with no one matched, its
+    members), shown as the summary shows them."""
+    published, by_group, sums = _protect_summary_and_balance(summary, counts, balance)
+    out = protect_estimates(estimates)
+    size = "matched" if summary.get("matched") else "members"
+    for g in GROUPS:
+        column = f"{g}_people"
+        if column in out and size in counts:
+            same = estimates[column].astype("float64") == float(summary[size])  # type: ignore[arg-type]
+            out.loc[same.to_numpy(), column] = published[size]
+    if "suppressed" in out:
+        out["suppressed"] = out.drop(columns="suppressed").eq(SUPPRESSED).any(axis=1)
+    return out, _published_balance(balance, by_group, sums), published
