@@ -8,7 +8,6 @@ import math
 from collections.abc import Sequence
 
 import pandas as pd
-import pytest
 
 from vrhub.cohorts import privacy
 from vrhub.cohorts.matching import balance, smd
@@ -33,10 +32,11 @@ POOL_OTHERS: list[Row] = [
 
 
 def _outputs(
-    cohort: Sequence[Row], matched: Sequence[Row]
+    cohort: Sequence[Row], matched: Sequence[Row], **figures: float
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
-    """The published estimates (one outcome at 12 months), balance and summary of a cohort whose `matched`
-    members (a part of `cohort`) each have a match alike in every covariate, from the pool."""
+    """The published estimates (one outcome at 12 months, with `figures` in place of the row's), balance
+    and summary of a cohort whose `matched` members (a part of `cohort`) each have a match alike in every
+    covariate, from the pool."""
     before = pd.concat([_freq("cohort", cohort), _freq("comparison", [*matched, *POOL_OTHERS])])
     after = pd.concat([_freq("cohort", matched), _freq("comparison", matched)])
     members, pairs = sum(r[4] for r in cohort), sum(r[4] for r in matched)
@@ -66,6 +66,7 @@ def _outputs(
                 **{c: 1.0 for c in ("hazard_ratio", "hr_ci_low", "hr_ci_high")},
                 "follow_up_note": None,
             }
+            | figures
         ]
     )
     published, table, shown = privacy.protect_outputs(
@@ -121,7 +122,8 @@ def test_shares_and_means_are_worked_from_the_published_counts_and_do_not_give_t
 
 
 def test_an_smd_is_worked_from_the_published_shares() -> None:
-    """An SMD of exact shares gives the shares back (0.25 against the pool's 0.48 is -0.49; the published 0.29 against 0.47, -0.38)."""
+    """An SMD of exact shares gives the shares back (0.25 against the pool's 0.48 is -0.49; the published
+    0.29 against 0.47 is -0.38)."""
     _, table, _ = _outputs(THIRTY_SIX, THIRTY_SIX)
     row = table.set_index(["covariate", "level"]).loc[("age_band", "16-17")]
     p, q = pd.Series([row["cohort"]]), pd.Series([row["comparison_before"]])
@@ -189,3 +191,55 @@ def test_contacts_of_a_few_unmatched_people_are_not_given_away_by_the_means() ->
     contacts = table.set_index(["covariate", "level"]).loc[("contacts_12m", "mean")]
     assert contacts["cohort"] == round(65 / 60, 2)  # 63 contacts, published as 65
     assert contacts["cohort_matched"] == privacy.SUPPRESSED and contacts["smd_after"] == privacy.SUPPRESSED
+
+
+def test_a_kaplan_meier_proportion_and_its_ci_carry_no_more_than_the_rounded_counts() -> None:
+    """36 followed, none censored, 15 with the outcome: KM 15/36 = 0.42 (CI 0.28 to 0.59). Beside 15 of
+    35 published, 0.42 fits 15/36 and 14/33 only (no other count from 13 to 17 out of 33 to 37); a
+    second outcome's 11/36 = 0.31 (11/35 or 11/36) leaves 36. Published, the proportion is the people
+    it stands for, 0.42 x 36 = 15, rounded to 5, over the published 35: 15/35 = 0.43, the published
+    with_outcome over the published people; the CI's ends go outward to the grid of 5/35: 0.28 x 35 = 9.8
+    down to 5 (0.14), 0.59 x 35 = 20.7 up to 25 (0.71). The risk difference is the difference of the
+    published proportions (the comparison's 25/36 = 0.69: 25/35 = 0.71), 0.43 - 0.71 = -0.28,
+    its CI (-0.45 to -0.01) outward to -0.57 and 0."""
+    fits = {(k, n) for k in range(13, 18) for n in range(33, 38) if round(k / n, 2) == 0.42}
+    assert fits == {(15, 36), (14, 33)}
+    figures = {
+        "cohort_with_outcome": 15,
+        "cohort_proportion": 15 / 36,
+        "cohort_ci_low": 0.28,
+        "cohort_ci_high": 0.59,
+        "comparison_with_outcome": 25,
+        "comparison_proportion": 25 / 36,
+        "comparison_ci_low": 0.53,
+        "comparison_ci_high": 0.83,
+        "risk_difference": 15 / 36 - 25 / 36,
+        "rd_ci_low": -0.45,
+        "rd_ci_high": -0.01,
+    }
+    estimates, _, _ = _outputs(THIRTY_SIX, THIRTY_SIX, **figures)
+    row = estimates.iloc[0]
+    assert (row["cohort_people"], row["cohort_with_outcome"]) == (35, 15)
+    assert (row["cohort_proportion"], row["cohort_ci_low"], row["cohort_ci_high"]) == (0.43, 0.14, 0.71)
+    assert (row["comparison_proportion"], row["comparison_ci_low"], row["comparison_ci_high"]) == (
+        0.71,
+        0.43,
+        0.86,
+    )
+    assert (row["risk_difference"], row["rd_ci_low"], row["rd_ci_high"]) == (-0.28, -0.57, 0.0)
+
+
+def test_figures_on_1_to_7_people_are_not_shown_even_where_no_one_had_the_outcome() -> None:
+    """40 members, 5 matched: the people followed are 5 in each group (hidden), none with the outcome (a
+    0, shown). A proportion of 0 with its CI's high end (1 - 0.025^(1/5) = 0.52) would give the 5 back."""
+    figures = {
+        "cohort_with_outcome": 0,
+        "cohort_proportion": 0.0,
+        "cohort_ci_low": 0.0,
+        "cohort_ci_high": 0.52,
+    }
+    estimates, _, summary = _outputs(FORTY, [("16-17", "F", "A", 0, 5)], **figures)
+    row = estimates.iloc[0]
+    assert summary["matched"] == privacy.SUPPRESSED and row["cohort_with_outcome"] == 0
+    assert (row["cohort_people"], row["cohort_proportion"], row["cohort_ci_high"]) == ("*", "*", "*")
+    assert row["risk_difference"] == "*"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vrhub.cohorts.matching import smd
-from vrhub.reports.disclosure import SUPPRESSED, Relation, protect_cells
+from vrhub.reports.disclosure import BASE, SUPPRESSED, THRESHOLD, Relation, protect_cells, round_to_base
 
 GROUPS = ("cohort", "comparison")
 
@@ -250,6 +250,68 @@ def protect_outputs(
         if column in out and size in counts:
             same = estimates[column].astype("float64") == float(summary[size])  # type: ignore[arg-type]
             out.loc[same.to_numpy(), column] = published[size]
+    _proportions_on_grid(estimates, out, published.get("members"))
     if "suppressed" in out:
         out["suppressed"] = out.drop(columns="suppressed").eq(SUPPRESSED).any(axis=1)
     return out, _published_balance(balance, by_group, sums), published
+
+
+def _grid(values: pd.Series, step: pd.Series, how: str) -> pd.Series:
+    """A CI's end on a grid of `step`, outward (`floor` the low end, `ceil` the high) so that the interval
+    still covers at least 95%, to two decimals."""
+    x = values.astype("float64") / step
+    k = np.floor(x + 1e-9) if how == "floor" else np.ceil(x - 1e-9)
+    return (k * step).round(2) + 0.0
+
+
+def _proportions_on_grid(exact: pd.DataFrame, out: pd.DataFrame, members: object) -> None:
+    """Each Kaplan-Meier proportion and its CI on a grid of 5 people out of the group's published people,
+    and the risk difference as the difference of the published proportions, its CI on the same grid: to
+    whole percentage points, a proportion beside its people rounded to 5 would give the exact people and
+    count back (15/36 = 0.42, which no other count from 13 to 17 out of 33 to 37 is but 14/33, and the next
+    outcome's 11/36 = 0.31 leaves only 36). Rounding to 5 people is the precision of the counts beside it
+    (HES's rule shows a percentage to one decimal only out of 4,000 or more, for the same reason). Where the
+    people are hidden by the summary (a few unmatched), the grid is of the published members; where they
+    are 1 to 7, the figures on them are hidden."""
+    steps = {}
+    for g in GROUPS:
+        if f"{g}_proportion" not in out:
+            continue
+        shown = pd.to_numeric(out[f"{g}_people"].where(out[f"{g}_people"] != SUPPRESSED), errors="coerce")
+        few = exact[f"{g}_people"].astype("float64") < THRESHOLD
+        if members not in (None, SUPPRESSED):
+            shown = shown.where(shown.notna() | few, float(members))  # type: ignore[arg-type]
+        step = BASE / shown.where(shown > 0)
+        steps[g] = step
+        _hide(out, step.isna() & exact[f"{g}_proportion"].notna(), [f"{g}_{c}" for c in _KM])
+        people = exact[f"{g}_people"].astype("float64")
+        keep = out[f"{g}_proportion"].ne(SUPPRESSED) & exact[f"{g}_proportion"].notna() & step.notna()
+        # The proportion as the people it stands for (with the outcome, where no one is censored before)
+        # rounded to 5, over the published people: with_outcome / people as published, where they are.
+        count = exact.loc[keep, f"{g}_proportion"].astype("float64") * people[keep]
+        p = (round_to_base(count) / (BASE / step[keep])).round(2) + 0.0
+        out.loc[keep, f"{g}_proportion"] = p
+        for c, how in (("ci_low", "floor"), ("ci_high", "ceil")):
+            has = keep & exact[f"{g}_{c}"].notna()
+            end = _grid(exact.loc[has, f"{g}_{c}"], step[has], how).clip(0, 1)
+            out.loc[has, f"{g}_{c}"] = np.minimum(end, p[has]) if how == "floor" else np.maximum(end, p[has])
+    if "risk_difference" not in out or set(steps) != set(GROUPS):
+        return
+    p = {g: out[f"{g}_proportion"] for g in GROUPS}
+    hidden = (
+        p["cohort"].eq(SUPPRESSED) | p["comparison"].eq(SUPPRESSED) | out["risk_difference"].eq(SUPPRESSED)
+    )
+    keep = ~hidden & exact["risk_difference"].notna()
+    rd = (p["cohort"][keep].astype("float64") - p["comparison"][keep].astype("float64")).round(2) + 0.0
+    step = np.maximum(steps["cohort"][keep], steps["comparison"][keep])
+    out.loc[keep, "risk_difference"] = rd
+    out.loc[keep, "rd_ci_low"] = np.minimum(_grid(exact.loc[keep, "rd_ci_low"], step, "floor"), rd).clip(
+        -1, 1
+    )
+    out.loc[keep, "rd_ci_high"] = np.maximum(_grid(exact.loc[keep, "rd_ci_high"], step, "ceil"), rd).clip(
+        -1, 1
+    )
+    _hide(out, hidden & exact["risk_difference"].notna(), ["risk_difference", "rd_ci_low", "rd_ci_high"])
+
+
+_KM = ("proportion", "ci_low", "ci_high")
