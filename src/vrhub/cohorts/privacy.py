@@ -1,13 +1,20 @@
 """What a cohort output may show outside the analyst's person-level view: the small-number rules of the
 published figures (`vrhub.reports.disclosure`): every count rounded to the nearest 5, a count of 1 to 7
-shown as '*', and a second cell hidden beside it wherever a total would give it away by subtraction
+shown as '*', and other cells hidden beside it wherever a total would give it away by subtraction
 (people with the outcome and people without it add up to the people followed).
+
+The summary, the estimates and the balance table are one output: their counts are protected together
+(`protect_outputs`), with the relations a reader can use across them (a group's levels add up to its size,
+a summary count; the whole cohort at a level is the matched members there plus the unmatched), so that a
+figure hidden in one part cannot be worked out from another, nor can the few people a difference between
+before and after matching would single out.
 
 A figure worked from a hidden count hides with it: a Kaplan-Meier proportion and its CI where the people
 with the outcome are hidden, a group's longest and median follow-up where its people are, a risk
 difference where either group's are, a hazard ratio where either group's outcomes over the whole follow-up
-are. In the balance table a share whose people number 1 to 7 (or all but 1 to 7) is hidden, with the SMDs
-that would give it back.
+are, a share or mean where its count or its group's size is. And no ratio carries more than the rounded
+counts do: shares and means are worked from the published counts, Kaplan-Meier proportions and their CIs
+put on a grid of 5 people (docs/cohorts.md, "Disclosure", has the worked examples).
 """
 
 from __future__ import annotations
@@ -178,9 +185,9 @@ def _protect_summary_and_balance(
         if len(contacts):
             # Contacts summed over the group: a count (of contacts), published only through the mean.
             mean = float(contacts[_MEANS[g]].iloc[0]) if exact_n else 0.0
-            total = round(mean * exact_n)
-            alike = g == "after" and cells.values[sum_cells["analysed"]] == total
-            sum_cells[g] = sum_cells["analysed"] if alike else cells.add(total)
+            contacts_sum = round(mean * exact_n)
+            alike = g == "after" and cells.values[sum_cells["analysed"]] == contacts_sum
+            sum_cells[g] = sum_cells["analysed"] if alike else cells.add(contacts_sum)
         sum_cells[f"n_{g}"] = size_cell
     for whole, part in _DIFFERENCES:
         for i, j in zip(level_cells[whole], level_cells[part], strict=True):
@@ -297,12 +304,15 @@ def _proportions_on_grid(exact: pd.DataFrame, out: pd.DataFrame, members: object
             out.loc[has, f"{g}_{c}"] = np.minimum(end, p[has]) if how == "floor" else np.maximum(end, p[has])
     if "risk_difference" not in out or set(steps) != set(GROUPS):
         return
-    p = {g: out[f"{g}_proportion"] for g in GROUPS}
+    shown_p = {g: out[f"{g}_proportion"] for g in GROUPS}
     hidden = (
-        p["cohort"].eq(SUPPRESSED) | p["comparison"].eq(SUPPRESSED) | out["risk_difference"].eq(SUPPRESSED)
+        shown_p["cohort"].eq(SUPPRESSED)
+        | shown_p["comparison"].eq(SUPPRESSED)
+        | out["risk_difference"].eq(SUPPRESSED)
     )
     keep = ~hidden & exact["risk_difference"].notna()
-    rd = (p["cohort"][keep].astype("float64") - p["comparison"][keep].astype("float64")).round(2) + 0.0
+    cohort, comparison = (shown_p[g][keep].astype("float64") for g in GROUPS)
+    rd = (cohort - comparison).round(2) + 0.0
     step = np.maximum(steps["cohort"][keep], steps["comparison"][keep])
     out.loc[keep, "risk_difference"] = rd
     out.loc[keep, "rd_ci_low"] = np.minimum(_grid(exact.loc[keep, "rd_ci_low"], step, "floor"), rd).clip(
