@@ -141,7 +141,8 @@ def test_a_matched_count_hidden_in_the_summary_is_hidden_in_the_estimates_and_th
     """40 members less 39 matched is 1: the summary hides the matched (a '*' beside 40). The people
     followed in each group are those 39 (40 to a reader, which with 40 members would say 'all but 0 to
     2 matched'), and the matched members' shares (11/39 women against 12/40 of all members, 0.28 and
-    0.30) single out the one unmatched person's sex, age band and borough: all hidden with it. What is
+    0.30) single out the one unmatched person's sex, age band and borough: all hidden with it, and the
+    contacts' SMD after matching (worked from the hidden means). What is
     about all 40 members stays."""
     estimates, table, summary = _outputs(FORTY, THIRTY_NINE)
     assert summary["members"] == 40 and summary["matched"] == privacy.SUPPRESSED
@@ -150,8 +151,11 @@ def test_a_matched_count_hidden_in_the_summary_is_hidden_in_the_estimates_and_th
     assert row["suppressed"]
     # Nothing else of the estimates rests on the unmatched person: their other figures stay.
     assert (row["cohort_with_outcome"], row["cohort_followed"], row["cohort_median_months"]) == (10, 35, 20)
-    for column in ("cohort_matched", "comparison_after", "smd_after"):
+    for column in ("cohort_matched", "comparison_after"):
         assert (table[column] == privacy.SUPPRESSED).all(), column
+    # Alike at every level by construction (exact matching): an SMD after of 0 says nothing of the shares.
+    shares = table["covariate"] != "contacts_12m"
+    assert (table.loc[shares, "smd_after"] == 0).all() and (table.loc[~shares, "smd_after"] == "*").all()
     assert not (table[["cohort", "comparison_before", "smd_before"]] == privacy.SUPPRESSED).any().any()
     assert table.set_index(["covariate", "level"]).loc[("sex", "F"), "cohort"] == round(10 / 40, 2)
 
@@ -171,7 +175,8 @@ def test_a_difference_before_and_after_matching_that_singles_out_fewer_than_8_is
     assert (summary["members"], summary["matched"]) == (60, 50)
     b = table.set_index(["covariate", "level"])
     for level in ("A", "B"):
-        assert b.loc[("borough", level), ["cohort_matched", "comparison_after", "smd_after"]].eq("*").all()
+        assert b.loc[("borough", level), ["cohort_matched", "comparison_after"]].eq("*").all()
+        assert b.loc[("borough", level), "smd_after"] == 0  # alike by construction: it gives nothing back
     assert b.loc[("borough", "A"), "cohort"] == round(20 / 60, 2)
     assert b.loc[("age_band", "16-17"), ["cohort", "cohort_matched"]].tolist() == [0.5, 0.4]
     assert (

@@ -239,6 +239,10 @@ def _published_balance(
             balance.loc[contacts & ~hidden, column].astype("float64").round(2) + 0.0
         )
         out.loc[hidden, column] = SUPPRESSED
+    # Matched exactly within strata, the matched members and their matches are alike at a level: an SMD
+    # after matching of 0 by construction, which gives back nothing of the shares hidden beside it.
+    alike = ~contacts & (balance["count_analysed"] == balance["count_after"])
+    out.loc[alike, "smd_after"] = 0.0
     # The groups' sizes are the summary's (protected there); the counts under each share leave with it.
     return out.drop(columns=[c for c in out.columns if c.startswith(("count", "n"))])
 
