@@ -203,12 +203,10 @@ def cohort_outcomes(
     if unfollowed:
         notes.insert(0, f"Not followed: {'; '.join(unfollowed)}.")
     if not person_level:
-        estimates = privacy.protect_estimates(estimates)
+        estimates, table, summary = privacy.protect_outputs(estimates, table, summary, SUMMARY_COUNTS)
     # After the small-number rules, which see every count the hazard ratio rests on.
     estimates = _blank_beyond(estimates)
     if not person_level:
-        table = privacy.protect_balance(table)
-        summary = privacy.protect_summary(summary, SUMMARY_COUNTS)
         notes.append(
             "Counts are rounded to the nearest 5 and counts of 1 to 7 shown as '*', with the figures worked "
             "from them (docs/cohorts.md, 'Disclosure')."
