@@ -73,13 +73,15 @@ def list_cohorts(
 def _members_as_numbers(table: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON's members: a number, or null with `members_suppressed` true where the small-number rules hide
     it (null and false: no one is linked yet)."""
+    import pandas as pd
+
     from vrhub.reports.disclosure import SUPPRESSED
 
     rows = []
     for row in table.to_dict("records"):
         members = row["members"]
         hidden = members == SUPPRESSED
-        known = not hidden and members is not None and members == members  # not NaN
+        known = not hidden and pd.notna(members)
         rows.append({**row, "members": int(members) if known else None, "members_suppressed": bool(hidden)})
     return rows
 

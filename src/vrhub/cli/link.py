@@ -133,7 +133,7 @@ def quality(
     )
     out.print(
         f"Estimated (from the model): precision {_share(est['precision'])}, recall {_share(est['recall'])}; "
-        f"{est['pairs_linked']:,} of {est['pairs_scored']:,} scored pairs linked, "
+        f"{est['pairs_linked']:,} of the {est['pairs_scored']:,} scored pairs at least 1% likely linked, "
         f"{est['close_calls']:,} close calls.",
         highlight=False,
     )

@@ -2,8 +2,9 @@
 start dates, described as they stood then, and matched 1:1 to cohort members of the same age band, sex,
 borough and band of contacts in the 12 months before (exact matching within strata, without replacement).
 
-The draws and the matching are SQL over the whole linked population (a seeded hash orders people, so the
-same seed gives the same comparison group); only the matched pairs and a table of counts by covariate come
+The draws and the matching are SQL over the whole linked population (a seeded hash of the pseudonymous
+person id orders people, so the same seed gives the same comparison group under one pseudonymisation key;
+another key orders the same people otherwise); only the matched pairs and a table of counts by covariate come
 back to pandas. Balance is judged by standardised mean differences (SMD) before and after matching.
 """
 

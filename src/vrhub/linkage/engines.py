@@ -109,7 +109,6 @@ class SparkEngine(Engine):
         logging_conf = os.path.join(self.scratch, "log4j2.properties")
         with open(logging_conf, "w") as handle:
             handle.write(_LOG4J)
-        os.environ.setdefault("SPARK_LOCAL_DIRS", self.scratch)
         partitions = os.environ.get("VRHUB_SPARK_PARTITIONS", "8")
         self.spark = (
             SparkSession.builder.appName("vrhub-linkage")
@@ -121,6 +120,9 @@ class SparkEngine(Engine):
             .config("spark.jars", similarity_jar_location())  # splink's Jaro-Winkler and friends
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging_conf}")
+            # Per session, not the environment's SPARK_LOCAL_DIRS: a JVM outlives its session, and the next
+            # session's scratch is another folder (this one is removed at `close`).
+            .config("spark.local.dir", self.scratch)
             .config("spark.sql.warehouse.dir", os.path.join(self.scratch, "warehouse"))
             .getOrCreate()
         )
