@@ -74,6 +74,7 @@ bench: setup  ## benchmarks (not part of make test): BENCH_ROWS=10000000 for the
 	$(VENV)/bin/python benchmarks/fuzz.py
 	$(VENV)/bin/python benchmarks/cli_startup.py
 	$(VENV)/bin/python benchmarks/linkage_bench.py  # 1M people records: vrhub's linkage against bare splink
+	$(VENV)/bin/python benchmarks/linkage_ceiling.py  # what the historical figures' records can tell (needs ../shared)
 
 clean:
 	rm -rf $(VENV) .pytest_cache benchmarks/work node_modules $(VENDOR)
