@@ -112,6 +112,8 @@ def main() -> None:
     start = lm.prior(linker)
     # Every candidate pair, however unlikely: the classifier and the blocking ceiling need them all.
     scored = linker.inference.predict(threshold_match_weight=-200, warning_mode="never").as_pandas_dataframe()
+    # In a fixed order: the engine's is not, and the classifier's early stopping holds out rows by position.
+    scored = scored.sort_values(["uid_l", "uid_r"], ignore_index=True)
     left, right = scored.uid_l.to_numpy(), scored.uid_r.to_numpy()
     same = truth[left] == truth[right]  # uid is the row number
 
