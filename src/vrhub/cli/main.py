@@ -365,7 +365,17 @@ def demo(
         # Said before the library is imported, which takes seconds on a cold start.
         note(f"Preparing the demo in {folder}")
         hub = _hub(folder, str(folder / "warehouse.duckdb"))
-        written = hub.demo(seed=seed, progress=note, step=step)
+
+        def load_delivery(loading: Hub) -> None:
+            """The web application's delivery records and indicators: the demo's last load, made before
+            its measures and report are written so that they hold it."""
+            from vrhub.web import serve as server
+
+            note("Loading the delivery records and their indicators...")
+            server.configure(folder, str(folder / "warehouse.duckdb"))
+            server.prepare_demo_delivery(loading, say=note)
+
+        written = hub.demo(seed=seed, progress=note, step=step, after_loads=load_delivery)
     out.print(f"Measures: {hub.settings.reports_dir / 'measures.csv'}", highlight=False)
     out.print(f"Report:   {written.html}", highlight=False)
     if written.pdf:
@@ -373,9 +383,9 @@ def demo(
     from vrhub.web import serve as server
 
     say = lambda message: out.print(message, highlight=False)  # noqa: E731
-    say("Preparing the web application: its database, demo users and delivery records...")
+    say("Preparing the web application: its database and demo users...")
     server.configure(folder, str(folder / "warehouse.duckdb"))
-    server.prepare(demo_users=serve, demo_delivery=True, say=say)
+    server.prepare(demo_users=serve, say=say)
     if serve:
         say("Starting the web server...")
         server.run(say=say)

@@ -92,7 +92,17 @@ def prepare(
 DEMO_TODAY = dt.date(2022, 1, 15)
 
 
-def _demo_delivery(say: Callable[[str], None]) -> None:
+def prepare_demo_delivery(target: Any, say: Callable[[str], None] = print) -> None:
+    """The demo's delivery records and their indicators, loaded through `target` (the demo's Hub) so that
+    `vrhub demo` writes its measures and report after this load, not before it."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    _demo_delivery(say, target)
+
+
+def _demo_delivery(say: Callable[[str], None], target: Any = None) -> None:
+    """`target`: the Hub to load into (default: the web application's shared one)."""
     from vrhub.web.delivery.demo import load_demo_delivery
     from vrhub.web.delivery.indicators import ingest_delivery_indicators
 
@@ -104,12 +114,13 @@ def _demo_delivery(say: Callable[[str], None]) -> None:
         )
     else:
         say("Delivery demo: already loaded")
-    loaded = ingest_delivery_indicators(today=DEMO_TODAY)
+    loaded = ingest_delivery_indicators(target, today=DEMO_TODAY)
     say(f"Delivery indicators: {loaded.rows_loaded} rows loaded into the warehouse")
     from vrhub.web.delivery.evaluate import record_demo_evaluations
     from vrhub.web.warehouse import hub
 
-    for e in record_demo_evaluations(hub()):  # what works, from the demo's participants and their matches
+    # What works, from the demo's participants and their matches.
+    for e in record_demo_evaluations(target or hub()):
         say(
             f"What works: {e.intervention.title}: hazard ratio {e.effect:.2f} "
             f"(95% CI {e.ci_low:.2f} to {e.ci_high:.2f}), {e.get_verdict_display().lower()}"
