@@ -53,6 +53,13 @@ MEASURES = """measures:
     person: {role: suspect}
     count: offences
     unit: offences
+  possession:
+    title: Possession of a blade, by its suspects
+    source: police_records
+    where: {offence_code: 10D}
+    person: {breakdown_by: suspect}
+    count: offences
+    unit: offences
   victims:
     title: Victims of any crime
     source: police_records
@@ -177,3 +184,19 @@ def test_whose_age_a_breakdown_counts() -> None:
     assert breakdown_role(measures["local_sv_offences_u25_suspect"]) == "suspect"
     assert breakdown_role(measures["local_sv_suspects"]) == "suspect"  # where: {person_role: suspect}
     assert breakdown_role(measures["ed_assault_attendances"]) == "patient"
+
+
+def test_an_offence_with_no_victim_breaks_down_by_the_role_its_measure_names(hub: Hub) -> None:
+    # Possession offences have no victim: by victim, K3 (2019) and C3 (2020) would both be "no victim
+    # recorded"; by suspect, each is its 16-year-old male suspect's. The total is every 10D either way.
+    assert bands(hub, "possession", "age_band") == {"": 1, "age_band=10-17": 1}
+    assert bands(hub, "possession", "sex", year="2020") == {"": 1, "sex=M": 1}
+    request = MeasureRequest(measures=["possession"], area=FORCE, by="age_band")
+    table = hub.measures(request, catalogue=hub.settings.data_dir / "mine.yaml").table.to_pylist()
+    assert {r["breakdown_person"] for r in table if r["breakdown"]} == {"suspect"}
+    assert "age_band=no suspect recorded" in {r["breakdown"] for r in table}
+
+
+def test_the_shipped_possession_measures_break_down_by_suspect() -> None:
+    measures = builtin_catalogue().measures
+    assert [breakdown_role(measures[m]) for m in ("ho_knife_sv", "local_knife_sv")] == ["suspect"] * 2

@@ -40,6 +40,26 @@ def test_every_strategy_measure_is_in_the_catalogue() -> None:
             "measures: {m: {title: t, source: fire_incidents, count: records, unit: u, colour: red}}",
             "unknown key",
         ),
+        (
+            "measures: {m: {title: t, source: police_records, count: offences, unit: u, "
+            "person: {role: victim, breakdown_by: suspect}}}",
+            "person.breakdown_by goes alone",
+        ),
+        (
+            "measures: {m: {title: t, source: police_records, count: victim_incidents, unit: u, "
+            "person: {breakdown_by: suspect}}}",
+            "person.breakdown_by goes alone",
+        ),
+        (
+            "measures: {m: {title: t, source: police_records, count: offences, unit: u, "
+            "person: {breakdown_by: witness}}}",
+            "must be victim or suspect",
+        ),
+        (
+            "measures: {m: {title: t, source: police_records, count: offences, unit: u, "
+            "person: {colour: red}}}",
+            "unknown person key",
+        ),
     ],
 )
 def test_mistakes_are_named(yaml_text: str, message: str) -> None:

@@ -123,7 +123,18 @@ def _check(measure_id: str, spec: dict[str, Any]) -> Measure:
         if column not in columns:
             raise bad(f"'{column}' is not a column of {source}", f"Columns: {', '.join(sorted(columns))}.")
     person = spec.get("person") or {}
-    if person and (source != "police_records" or person.get("role") not in ("victim", "suspect")):
+    if set(person) - {"role", "age_under", "breakdown_by"}:
+        raise bad(f"unknown person key(s) {sorted(set(person) - {'role', 'age_under', 'breakdown_by'})}")
+    if "breakdown_by" in person:
+        # Whose age or sex bands a count of crimes that stands whatever people they record.
+        if person["breakdown_by"] not in ("victim", "suspect"):
+            raise bad("person.breakdown_by must be victim or suspect")
+        if source != "police_records" or spec["count"] != "offences" or set(person) != {"breakdown_by"}:
+            raise bad(
+                "person.breakdown_by goes alone, with count offences of police_records",
+                "A measure counting one role's people is broken down by that role already.",
+            )
+    elif person and (source != "police_records" or person.get("role") not in ("victim", "suspect")):
         raise bad("person needs source police_records and role victim or suspect")
     if spec["count"] == "victim_incidents" and person.get("role", "victim") != "victim":
         raise bad("victim_incidents counts victims: person.role must be victim")

@@ -78,7 +78,7 @@ def breakdown_role(measure: Measure) -> str:
     if role is None and rule is not None:
         roles = rule if isinstance(rule, list) else [rule] if isinstance(rule, str) else []
         role = roles[0] if len(roles) == 1 else "person"
-    return role or "victim"
+    return role or measure.person.get("breakdown_by", "victim")
 
 
 def _role_implied(measure: Measure) -> bool:
@@ -126,7 +126,8 @@ def row_filter(
         and measure.source == "police_records"
         and "person_role" not in measure.where
     ):
-        role = "victim"  # offences broken down by age or sex: by their victims'
+        # Offences broken down by age or sex: by their victims', or the role the measure names.
+        role = measure.person.get("breakdown_by", "victim")
     if role:
         parts.append(t.person_role == role)
     if "age_under" in measure.person:
