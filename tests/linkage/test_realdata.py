@@ -6,12 +6,12 @@ fake_1000 with its email column reaches precision and recall 0.95 (without it, r
 postcode and its dates of birth differ within a person more often than not). The historical figures reach
 precision 0.95 and recall 0.91, not 0.95 (docs/linkage.md, "On real labelled data"): most of the records
 left apart from their person share at most one value with it (a birthplace, a forename), which no rule
-or level can tell from chance. A classifier trained on that file's own truth, over vrhub's candidate pairs and
-comparison levels, reaches 0.94 of each together and recall 0.932 at precision 0.95
-(benchmarks/linkage_ceiling.py): the issue's 0.95 sits above what the records can tell. Splink's own documented settings for the historical figures, with columns
-vrhub does not have (occupation), reach precision 0.93 and recall 0.75 there by the same measure. The
-floors below are what the settings reach today (a little under where it is not the issue's 0.95): a change
-that lowers them fails here."""
+or level can tell from chance. A classifier trained on that file's own truth, over vrhub's candidate
+pairs and comparison levels, reaches 0.94 of each together and recall 0.932 at precision 0.95
+(benchmarks/linkage_ceiling.py): the issue's 0.95 sits above what the records can tell. Splink's own
+documented settings for the historical figures, with columns vrhub does not have (occupation), reach
+precision 0.93 and recall 0.75 there by the same measure. The floors below are what the settings reach
+today (a little under where it is not the issue's 0.95): a change that lowers them fails here."""
 
 from __future__ import annotations
 
