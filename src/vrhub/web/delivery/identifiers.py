@@ -39,7 +39,7 @@ REDACTED = "[removed]"
 
 def find_identifiers(text: str) -> list[tuple[str, str]]:
     """(kind, what was found) for each likely identifier, in the order of PATTERNS then of the text."""
-    found = []
+    found: list[tuple[str, str]] = []
     for kind, pattern in PATTERNS:
         found.extend((kind, m.group(0).strip()) for m in pattern.finditer(text or ""))
     return found

@@ -64,7 +64,9 @@ def _kpi_report(k: Kpi) -> ExceptionReport:
     )
 
 
-def due_exceptions(today: dt.date | None = None, intervention: Intervention | None = None) -> list[ExceptionReport]:
+def due_exceptions(
+    today: dt.date | None = None, intervention: Intervention | None = None
+) -> list[ExceptionReport]:
     """The reports due now and not yet raised (unsaved): each milestone overdue beyond its tolerance and
     each KPI whose forecast breaches its tolerance, on active or paused interventions (one, or all).
 
@@ -75,7 +77,10 @@ def due_exceptions(today: dt.date | None = None, intervention: Intervention | No
     milestones = Milestone.objects.filter(intervention__status__in=LIVE).exclude(status="complete")
     kpis = Kpi.objects.filter(intervention__status__in=LIVE)
     if intervention is not None:
-        milestones, kpis = milestones.filter(intervention=intervention), kpis.filter(intervention=intervention)
+        milestones, kpis = (
+            milestones.filter(intervention=intervention),
+            kpis.filter(intervention=intervention),
+        )
     for m in milestones.select_related("intervention"):
         if m.is_beyond_tolerance(today) and not _already_raised(
             {"milestone": m}, f"due {m.due_date.isoformat()}"

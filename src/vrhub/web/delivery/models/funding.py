@@ -26,7 +26,6 @@ from vrhub.web.delivery.audit import audit
 from vrhub.web.delivery.models.programme import Intervention, PreventionTier, StrategicPriority, YefApproach
 from vrhub.web.delivery.reference import boroughs, validate_boroughs
 
-
 # Money is never negative: a minus sign typed by mistake would otherwise pass as a saving.
 NOT_NEGATIVE_BUDGET = MinValueValidator(Decimal("0"), message="The budget must be £0 or more")
 

@@ -57,8 +57,8 @@ class CaseStudy(models.Model):
             identifiers = find_identifiers(f"{self.title}\n{self.story}")
             if identifiers:
                 found["story"] = (
-                    f"The story cannot be published while it contains what looks like {describe(identifiers)}: "
-                    "remove or change them, or leave it unpublished"
+                    "The story cannot be published while it contains what looks like "
+                    f"{describe(identifiers)}: remove or change them, or leave it unpublished"
                 )
         return found
 
