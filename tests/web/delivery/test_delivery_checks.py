@@ -375,3 +375,36 @@ def test_the_application_page_names_boroughs_and_says_not_given_once(client_as, 
     approved.save()
     page = get(c, f"/delivery/applications/{approved.pk}/").content.decode()
     assert "Not given to not given" not in page and ">Not given</dd>" in page
+
+
+def test_the_api_refuses_an_award_above_the_request_or_over_budget_without_approval(
+    client, approved, make_user
+):
+    from vrhub.web.api.models import ApiToken
+
+    _, key = ApiToken.issue(make_user("programme_manager"), "test token")
+    url = f"/api/delivery/applications/{approved.pk}/award"
+
+    def award(body):
+        return client.post(
+            url,
+            json.dumps(body),
+            content_type="application/json",
+            secure=True,
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    above = award({"reason": "r", "amount": "1000000"})
+    assert above.status_code == 422
+    assert above.json()["detail"] == (
+        "The amount awarded (£1,000,000.00) must not be more than the amount requested (£120,000.50)"
+    )
+    approved.funding_round.budget = Decimal("100000")
+    approved.funding_round.save()
+    over = award({"reason": "r", "amount": "120000"})
+    assert over.status_code == 409 and "over its budget of £100,000.00" in over.json()["detail"]
+    assert approved.pk not in public_award_ids(client)
+    done = award({"reason": "r", "amount": "120000", "over_budget_approval": "Board, 2 July"})
+    assert done.status_code == 200
+    approved.refresh_from_db()
+    assert approved.over_budget_approval == "Board, 2 July"
