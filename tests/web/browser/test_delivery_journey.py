@@ -1,6 +1,7 @@
 """Delivery as people use it, in a real browser against `vrhub serve`: a programme manager sets up an
 intervention with its logic model and a funding round; a partner (Merseyside Police) applies; the award is
-refused until the gates are recorded, then made; an overdue milestone appears on the steering group page.
+refused until the gates are recorded, then made; an overdue milestone is due on the steering group page,
+where the manager raises its report.
 axe-core finds no serious or critical problem on the delivery home, an intervention and the steering page."""
 
 from __future__ import annotations
@@ -144,8 +145,11 @@ def test_delivery_journey(server, browser, page) -> None:
     assert "Awarded" in page.content() and "£40,000.00" in page.content()
     assert "Within budget; gates met" in page.content()
 
-    # -- the steering group page raises the overdue milestone's exception report ------------------------
+    # -- the steering group page shows the overdue milestone's report as due; the manager raises it ------
     page.goto(server.url + "/delivery/steering/")
+    assert "1 exception report due, not yet raised" in page.content()
+    page.get_by_role("button", name="Raise the exception report", exact=True).click()
+    page.wait_for_url(re.compile(r".*/delivery/steering/#exceptions$"))
     reports = page.locator("#exceptions + table")
     assert "Street mentors in Liverpool: 'Recruit six mentors' is 40 days overdue" in reports.inner_text()
     screenshot(page, "delivery-steering")

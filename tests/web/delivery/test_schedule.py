@@ -111,7 +111,7 @@ def test_a_report_raised_by_a_page_view_is_emailed_by_the_next_run(intervention,
     Milestone.objects.create(
         intervention=intervention, title="Late", due_date=dt.date(2021, 11, 1), tolerance_days=0
     )
-    (report,) = raise_exceptions(dt.date(2021, 11, 20))  # as the steering group page does
+    (report,) = raise_exceptions(dt.date(2021, 11, 20))  # as the scheduled check does
     run = delivery_check.run(dt.datetime(2021, 11, 20, 12, tzinfo=LONDON), "test", update_due_days=10_000)
     assert run.raised == [] and [n.key for n in run.told] == [f"exception:{report.pk}"]
     assert sent() == [(f"Exception report: {report.title}", CHARITY)]

@@ -23,6 +23,7 @@ from vrhub.web.api.schemas import ErrorOut, ValidationErrorOut
 from vrhub.web.delivery import giving360
 from vrhub.web.delivery.models import (
     Application,
+    AwardRefused,
     ExceptionReport,
     FundingRound,
     GateNotMet,
@@ -163,6 +164,9 @@ class AwardIn(Schema):
     reason: str
     amount: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), decimal_places=2)] | None = None
     awarded_on: dt.date | None = None
+    over_budget_approval: str = Field(
+        "", description="Who approved exceeding the round's budget, and why (needed only when it does)."
+    )
 
 
 class AwardedOut(Schema):
@@ -384,8 +388,9 @@ def get_logic_model(request: HttpRequest, intervention: int | None = None) -> An
     summary="Award an approved application (refused, naming what is missing, while a gate is unmet)",
 )
 def award(request: HttpRequest, application_id: int, body: AwardIn) -> Any:
-    """409 when the application cannot be awarded: a gate is unmet (`missing` names each) or its state does
-    not allow an award (`missing` is empty). 422 when no reason is given or the amount is not positive."""
+    """409 when the application cannot be awarded: a gate is unmet (`missing` names each), its state does
+    not allow an award, or it takes the round over its budget without `over_budget_approval` (`missing` is
+    empty). 422 when no reason is given or the amount is not positive or more than the amount requested."""
     app = Application.objects.filter(pk=application_id).first()
     if app is None or not may_see_application(request.user, app):
         return Status(404, {"detail": "No such application."})
@@ -397,9 +402,20 @@ def award(request: HttpRequest, application_id: int, body: AwardIn) -> Any:
     if body.amount is not None and body.amount <= 0:
         return Status(422, {"detail": "The amount awarded must be more than £0."})
     try:
-        app.award(by=request.user, why=body.reason, request=request, amount=body.amount, on=body.awarded_on)
+        app.award(
+            by=request.user,
+            why=body.reason,
+            request=request,
+            amount=body.amount,
+            on=body.awarded_on,
+            over_budget_approval=body.over_budget_approval,
+        )
     except GateNotMet as exc:
         return Status(409, {"detail": exc.messages[0], "missing": exc.missing})
+    except AwardRefused as exc:
+        if exc.field == "amount":
+            return Status(422, {"detail": exc.messages[0]})
+        return Status(409, {"detail": exc.messages[0], "missing": []})
     except TransitionRefused as exc:
         return Status(409, {"detail": exc.messages[0], "missing": []})
     return {

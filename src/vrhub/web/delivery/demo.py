@@ -560,7 +560,6 @@ def _voice(d: _Demo) -> None:
         (
             "There's nowhere to go at night that isn't the street.",
             "young_person",
-            "",
             dt.date(2021, 10, 14),
             ["Safe spaces", "Youth provision"],
             "We funded evening sessions in two youth clubs in Kirkby.",
@@ -568,7 +567,6 @@ def _voice(d: _Demo) -> None:
         (
             "My mentor is the only adult at school who listens.",
             "young_person",
-            "",
             dt.date(2021, 11, 3),
             ["Trusted adults"],
             "",
@@ -576,7 +574,6 @@ def _voice(d: _Demo) -> None:
         (
             "Waiting three months for CAMHS is too long for a teenager in crisis.",
             "community",
-            "A parent in Wirral",
             dt.date(2021, 11, 22),
             ["Waiting times", "Mental health support"],
             "We raised it with the ICS and are piloting drop-ins while young people wait.",
@@ -584,7 +581,6 @@ def _voice(d: _Demo) -> None:
         (
             "Teachers need to understand what trauma looks like in the classroom.",
             "professional",
-            "Head of year, Sefton",
             dt.date(2021, 12, 6),
             ["Trusted adults"],
             "Trauma-informed training is now offered to every school.",
@@ -592,7 +588,6 @@ def _voice(d: _Demo) -> None:
         (
             "The park lights have been out for weeks and people don't feel safe.",
             "community",
-            "",
             dt.date(2021, 12, 15),
             ["Safe spaces"],
             "",
@@ -600,17 +595,17 @@ def _voice(d: _Demo) -> None:
         (
             "Please pay young people for the time we give you.",
             "young_person",
-            "",
             dt.date(2022, 1, 6),
             ["Youth provision"],
             "",
         ),
     ]
-    for text, source, name, day, names, response in feedback:
+    for text, source, day, names, response in feedback:
+        # Recorded by the programme manager in the demo's story, so approved.
         f = Feedback.objects.create(
             text=text,
             source=source,
-            name=name,
+            approved=True,
             received_on=day,
             response=response,
             responded_on=day + dt.timedelta(days=21) if response else None,

@@ -6,6 +6,7 @@ the model refuses; the award gates are the model's too: the award form only show
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, cast
 
@@ -36,6 +37,54 @@ from vrhub.web.delivery.reference import borough_choices, measure_titles, valida
 
 DATE_HINT = "For example, 2022-03-31"
 MULTIPLE = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+ISO_DATE = "%Y-%m-%d"
+
+
+def field_words(field: forms.Field) -> tuple[str, bool]:
+    """The field's name as a sentence uses it ('Likelihood (1 to 5)' -> 'likelihood'), and whether it is
+    money (a label ending '(£)')."""
+    label = str(field.label or "this field")
+    money = "(£)" in label
+    words = re.sub(r"\s*\([^)]*\)", "", label).strip() or label
+    # Lower the first letter unless the first word is an acronym (KPI, YEF, VAWG).
+    first = words.split(" ", 1)[0]
+    if not (len(first) > 1 and first.isupper()):
+        words = words[0].lower() + words[1:]
+    return words, money
+
+
+def name_errors(field: forms.Field) -> None:
+    """Replace Django's generic messages ('Enter a valid date.', 'Ensure this value is less than or equal to
+    5.') with GOV.UK ones naming the field; messages a form sets itself are kept."""
+    words, money = field_words(field)
+    capital = words[0].upper() + words[1:]
+    defaults: dict[str, str] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    ours: dict[str, str] = {}
+    if isinstance(field, forms.DateField):
+        ours["invalid"] = f"Enter the {words} as a real date, for example 2022-03-31"
+        ours["required"] = f"Enter the {words}"
+    elif isinstance(field, forms.DecimalField | forms.IntegerField):
+        unit = "£" if money else ""
+        ours["invalid"] = f"Enter the {words} as a number" + (", in pounds" if money else "")
+        ours["required"] = f"Enter the {words}"
+        ours["min_value"] = f"{capital} must be {unit}%(limit_value)s or more"
+        fewer = "fewer" if isinstance(field, forms.IntegerField) else "less"
+        ours["max_value"] = f"{capital} must be {unit}%(limit_value)s or {fewer}"
+        ours["max_digits"] = f"{capital} must have no more than %(max)s digits"
+        ours["max_decimal_places"] = f"{capital} must have no more than %(max)s decimal places"
+        ours["max_whole_digits"] = f"{capital} must have no more than %(max)s digits before the point"
+    elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+        ours["required"] = f"Select the {words}"
+    else:
+        ours["required"] = f"Enter the {words}"
+    for code, message in ours.items():
+        current = field.error_messages.get(code)
+        if current is None or current == defaults.get(code):
+            field.error_messages[code] = message
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -94,6 +143,10 @@ class GovukForm:
             widget.attrs["class"] = css
             if field.help_text and not isinstance(widget, MULTIPLE):
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
+            if isinstance(field, forms.DateField):
+                # Pre-filled as the hint writes dates, not in the locale's 06/12/2026.
+                widget.format = ISO_DATE  # type: ignore[attr-defined]
+            name_errors(field)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -249,8 +302,8 @@ class FundingRoundForm(StyledModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
             "title": {"required": "Enter the round's title"},
-            "opens": {"required": "Enter the date the round opens", "invalid": "Enter a real date"},
-            "closes": {"required": "Enter the date the round closes", "invalid": "Enter a real date"},
+            "opens": {"required": "Enter the date the round opens"},
+            "closes": {"required": "Enter the date the round closes"},
             "budget": {"required": "Enter the round's budget"},
         }
 
@@ -387,6 +440,13 @@ class AwardForm(DecisionForm):
         error_messages={"required": "Enter the amount awarded", "invalid": "Enter an amount in pounds"},
     )
     awarded_on = forms.DateField(label="Date of the award", required=False)
+    over_budget_approval = forms.CharField(
+        label="Approval to exceed the round's budget",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when this award takes the round over its budget: who approved it, and why. "
+        "It is recorded with the award.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -394,7 +454,7 @@ class AwardForm(DecisionForm):
         self.fields["why"].required = True
         self.fields["why"].error_messages["required"] = "Give the reason for the decision to award"
 
-    field_order = ["amount", "awarded_on", "why"]
+    field_order = ["amount", "awarded_on", "why", "over_budget_approval"]
 
 
 # -- the action tracker --------------------------------------------------------------------------------------
@@ -405,12 +465,12 @@ class MilestoneForm(StyledModelForm):
         labels = {"tolerance_days": "Tolerance (days late before an exception report)"}
         error_messages = {
             "title": {"required": "Enter the milestone"},
-            "due_date": {"required": "Enter the due date", "invalid": "Enter a real date"},
+            "due_date": {"required": "Enter the due date"},
         }
 
 
 class KpiForm(StyledModelForm):
-    measure_id = forms.ChoiceField(required=False, label="Measure it feeds (optional)")
+    measure_id = forms.ChoiceField(required=False, label="Measure it feeds")
 
     class Meta:
         model = Kpi
@@ -440,6 +500,22 @@ class RiskForm(StyledModelForm):
         model = Risk
         fields = ["description", "likelihood", "impact", "owner", "mitigation", "status"]
         labels = {"likelihood": "Likelihood (1 to 5)", "impact": "Impact (1 to 5)"}
+        error_messages = {
+            "description": {"required": "Describe the risk"},
+            "likelihood": {
+                "required": "Enter the risk's likelihood, from 1 to 5",
+                "invalid": "Enter the risk's likelihood as a whole number from 1 to 5",
+                "min_value": "Risk likelihood must be 1 or more",
+                "max_value": "Risk likelihood must be 5 or fewer",
+            },
+            "impact": {
+                "required": "Enter the risk's impact, from 1 to 5",
+                "invalid": "Enter the risk's impact as a whole number from 1 to 5",
+                "min_value": "Risk impact must be 1 or more",
+                "max_value": "Risk impact must be 5 or fewer",
+            },
+            "owner": {"required": "Enter who owns the risk"},
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation": forms.Textarea(attrs={"rows": 3}),
@@ -553,8 +629,8 @@ class FeedbackForm(StyledModelForm):
 
     class Meta:
         model = Feedback
-        fields = ["text", "source", "name", "received_on", "intervention", "priority", "themes"]
-        labels = {"text": "Feedback", "name": "Name (optional)"}
+        fields = ["text", "source", "received_on", "intervention", "priority", "themes"]
+        labels = {"text": "Feedback"}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "source": forms.RadioSelect,
@@ -571,13 +647,10 @@ class PublicFeedbackForm(StyledModelForm):
 
     class Meta:
         model = Feedback
-        fields = ["text", "source", "name"]
-        labels = {
-            "text": "What would you like to tell us?",
-            "source": "Are you",
-            "name": "Your name (optional)",
-        }
-        help_texts = {"name": "Leave this blank to stay anonymous."}
+        # No name: feedback is anonymous, and a name kept in clear would be a personal identifier.
+        fields = ["text", "source"]
+        labels = {"text": "What would you like to tell us?", "source": "Are you"}
+        help_texts = {"text": "Do not include your name or contact details."}
         widgets = {"text": forms.Textarea(attrs={"rows": 6}), "source": forms.RadioSelect}
         error_messages = {
             "text": {"required": "Enter your feedback"},

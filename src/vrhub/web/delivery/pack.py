@@ -152,7 +152,11 @@ def gather(quarter: str, hub: Any = None, today: dt.date | None = None) -> dict[
         "themes": [(t["themes__name"] or "No theme given", t["n"]) for t in themes],
         "feedback_total": feedback.count(),
         "feedback_answered": feedback.exclude(response="").count(),
-        "responses": list(feedback.exclude(response="").order_by("received_on")[:5]),
+        # The pack is read by every role: approved feedback only, with contact details removed.
+        "responses": [
+            {"text": f.redacted_text, "response": f.response}
+            for f in feedback.filter(approved=True).exclude(response="").order_by("received_on")[:5]
+        ],
         "measures": measures,
         "measures_note": measures_note,
     }

@@ -64,25 +64,42 @@ def _kpi_report(k: Kpi) -> ExceptionReport:
     )
 
 
+def due_exceptions(
+    today: dt.date | None = None, intervention: Intervention | None = None
+) -> list[ExceptionReport]:
+    """The reports due now and not yet raised (unsaved): each milestone overdue beyond its tolerance and
+    each KPI whose forecast breaches its tolerance, on active or paused interventions (one, or all).
+
+    Pages show these as they are read, so what a page says agrees with its RAG whether or not the check
+    has run; only raise_exceptions (a POST, the scheduled check, the command) records them."""
+    today = today or timezone.localdate()
+    due: list[ExceptionReport] = []
+    milestones = Milestone.objects.filter(intervention__status__in=LIVE).exclude(status="complete")
+    kpis = Kpi.objects.filter(intervention__status__in=LIVE)
+    if intervention is not None:
+        milestones, kpis = (
+            milestones.filter(intervention=intervention),
+            kpis.filter(intervention=intervention),
+        )
+    for m in milestones.select_related("intervention"):
+        if m.is_beyond_tolerance(today) and not _already_raised(
+            {"milestone": m}, f"due {m.due_date.isoformat()}"
+        ):
+            due.append(_milestone_report(m, today))
+    for k in kpis.select_related("intervention").prefetch_related("values"):
+        latest = k.latest()
+        if latest and k.breaches() and not _already_raised({"kpi": k}, f"values to {latest[0]}"):
+            due.append(_kpi_report(k))
+    return due
+
+
 def raise_exceptions(
     today: dt.date | None = None, user: Any = None, request: Any = None
 ) -> list[ExceptionReport]:
-    """Raise a report for each milestone overdue beyond its tolerance and each KPI whose forecast breaches
-    its tolerance, on active or paused interventions. Idempotent: one open report per trigger, and a
+    """Record (and audit) the reports due_exceptions finds. Idempotent: one open report per trigger, and a
     resolved breach is not raised again. Returns the reports raised now."""
-    today = today or timezone.localdate()
-    raised: list[ExceptionReport] = []
     with transaction.atomic():
-        milestones = Milestone.objects.filter(intervention__status__in=LIVE).exclude(status="complete")
-        for m in milestones.select_related("intervention"):
-            if m.is_beyond_tolerance(today) and not _already_raised(
-                {"milestone": m}, f"due {m.due_date.isoformat()}"
-            ):
-                raised.append(_milestone_report(m, today))
-        for k in Kpi.objects.filter(intervention__status__in=LIVE).select_related("intervention"):
-            latest = k.latest()
-            if latest and k.breaches() and not _already_raised({"kpi": k}, f"values to {latest[0]}"):
-                raised.append(_kpi_report(k))
+        raised = due_exceptions(today)
         for report in raised:
             report.raised_at = timezone.now()
             report.save()

@@ -57,6 +57,7 @@ urlpatterns = [
     *listing("updates", tracker.updates, "updates"),
     *listing("exception-reports", tracker.exceptions, "exceptions"),
     path("exception-reports/<int:pk>/", tracker.exception_detail, name="exception"),
+    path("exception-reports/raise/", tracker.exceptions_raise, name="exceptions_raise"),
     path("steering/", tracker.steering, name="steering"),
     path("steering/pack/", tracker.pack_generate, name="pack_generate"),
     path(
@@ -87,6 +88,7 @@ urlpatterns = [
     path("feedback/new/", voice.feedback_new, name="feedback_new"),
     path("feedback/give/", voice.feedback_give, name="feedback_give"),
     path("feedback/<int:pk>/respond/", voice.feedback_respond, name="feedback_respond"),
+    path("feedback/<int:pk>/approve/", voice.feedback_approve, name="feedback_approve"),
     *listing("panels", voice.panels, "panels"),
     path("panels/new/", voice.panel_new, name="panel_new"),
     path("panels/<int:pk>/", voice.panel, name="panel"),

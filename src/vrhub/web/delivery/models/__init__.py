@@ -2,6 +2,7 @@
 
 from vrhub.web.delivery.models.funding import (
     Application,
+    AwardRefused,
     Decision,
     FundingRound,
     GateNotMet,
@@ -39,6 +40,7 @@ from vrhub.web.delivery.models.voice import (
 
 __all__ = [
     "Application",
+    "AwardRefused",
     "CaseStudy",
     "Decision",
     "DeliverySite",

@@ -24,7 +24,10 @@ from django_fsm import FSMField, TransitionNotAllowed, transition
 from vrhub.web.accounts.models import Organisation
 from vrhub.web.delivery.audit import audit
 from vrhub.web.delivery.models.programme import Intervention, PreventionTier, StrategicPriority, YefApproach
-from vrhub.web.delivery.reference import validate_boroughs
+from vrhub.web.delivery.reference import boroughs, validate_boroughs
+
+# Money is never negative: a minus sign typed by mistake would otherwise pass as a saving.
+NOT_NEGATIVE_BUDGET = MinValueValidator(Decimal("0"), message="The budget must be £0 or more")
 
 
 class GateNotMet(ValidationError):
@@ -39,6 +42,18 @@ class TransitionRefused(ValidationError):
     """A transition that the application's state (or a missing reason) does not allow."""
 
 
+class AwardRefused(TransitionRefused):
+    """An award refused for its amount; `.field` names the form field to show it on."""
+
+    def __init__(self, message: str, field: str) -> None:
+        self.field = field
+        super().__init__(message, code="award_refused")
+
+
+def pounds(value: Decimal) -> str:
+    return f"£{value:,.2f}"
+
+
 def gate_sentence(missing: list[str]) -> str:
     listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
     return f"This application cannot be awarded until it has {listed}."
@@ -49,7 +64,9 @@ class FundingRound(models.Model):
     description = models.TextField(blank=True)
     opens = models.DateField()
     closes = models.DateField()
-    budget = models.DecimalField(max_digits=12, decimal_places=2, help_text="GBP")
+    budget = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[NOT_NEGATIVE_BUDGET], help_text="GBP"
+    )
     published = models.BooleanField(default=False, help_text="An open call, published to all")
 
     class Meta:
@@ -62,9 +79,18 @@ class FundingRound(models.Model):
         if self.closes < self.opens:
             raise ValidationError({"closes": "The round closes before it opens."})
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.budget is not None and self.budget < 0:
+            raise ValidationError({"budget": "The budget must be £0 or more"})
+        super().save(*args, **kwargs)
+
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.published and self.opens <= today <= self.closes
+
+    def over_budget_by(self) -> Decimal:
+        """How far the awards exceed the budget (0 within it)."""
+        return max(self.awarded_total() - self.budget, Decimal("0"))
 
     def awarded_total(self) -> Decimal:
         total = self.applications.filter(state__in=Application.AWARDED_STATES).aggregate(
@@ -125,6 +151,9 @@ class Application(models.Model):
 
     state = FSMField(default=State.DRAFT, choices=State.choices)
     amount_awarded = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # An award that takes its round over budget needs an approval (who and why), recorded here and in the
+    # award's decision; public-sector grant practice allows no overspend without one.
+    over_budget_approval = models.TextField(blank=True)
     awarded_on = models.DateField(null=True, blank=True)
     intervention = models.OneToOneField(
         Intervention, null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
@@ -156,8 +185,14 @@ class Application(models.Model):
             missing.append("an evidence rationale")
         return missing
 
+    @property
+    def borough_names(self) -> list[str]:
+        return [boroughs().get(code, code) for code in self.boroughs]
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         validate_boroughs(self.boroughs)
+        if self.amount_awarded is not None and self.amount_awarded > self.amount_requested:
+            raise ValidationError({"amount_awarded": self._more_than_requested(self.amount_awarded)})
         if self.state in self.AWARDED_STATES:
             gaps = self.award_gaps()
             if gaps:
@@ -249,6 +284,12 @@ class Application(models.Model):
     def refuse(self, by: Any = None, why: str = "", request: HttpRequest | None = None) -> Decision:
         return self._move("refuse", by, why, request)
 
+    def _more_than_requested(self, amount: Decimal) -> str:
+        return (
+            f"The amount awarded ({pounds(amount)}) must not be more than the amount requested "
+            f"({pounds(self.amount_requested)})"
+        )
+
     def award(
         self,
         by: Any = None,
@@ -256,17 +297,37 @@ class Application(models.Model):
         request: HttpRequest | None = None,
         amount: Decimal | None = None,
         on: dt.date | None = None,
+        over_budget_approval: str = "",
     ) -> Decision:
-        """Award (refused with GateNotMet while a gate is unmet) and create or link the intervention."""
+        """Award (refused with GateNotMet while a gate is unmet) and create or link the intervention.
+
+        Refused (AwardRefused) above the amount requested, and where it takes the round over its budget
+        unless `over_budget_approval` says who approved the overspend and why (then recorded)."""
         amount = self.amount_requested if amount is None else Decimal(amount)
         # The field holds pounds and pence up to £9,999,999,999.99: anything else is refused, not rounded.
         if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-            raise TransitionRefused("The amount awarded must be more than £0, in pounds and pence.")
+            raise AwardRefused("The amount awarded must be more than £0, in pounds and pence.", "amount")
         if amount >= Decimal("1e10"):
-            raise TransitionRefused("The amount awarded must be less than £10,000,000,000.")
+            raise AwardRefused("The amount awarded must be less than £10,000,000,000.", "amount")
+        if amount > self.amount_requested:
+            raise AwardRefused(self._more_than_requested(amount), "amount")
+        approval = (over_budget_approval or "").strip()
+        round_ = self.funding_round
+        total = round_.awarded_total() + amount
+        over = total > round_.budget
+        if over and not approval:
+            raise AwardRefused(
+                f"This award of {pounds(amount)} takes the awards of {round_.title} to {pounds(total)}, "
+                f"over its budget of {pounds(round_.budget)}: give who approved exceeding the budget, "
+                "and why, or award less",
+                "over_budget_approval",
+            )
+        if over and (why or "").strip():
+            why = f"{why.strip()} (Over budget, approved: {approval})"
 
         def link() -> None:
             self.amount_awarded = amount
+            self.over_budget_approval = approval if over else ""
             self.awarded_on = on or timezone.localdate()
             self.intervention = self._create_or_link_intervention(amount, request, by)
 

@@ -3,6 +3,7 @@ logic model (activities -> outputs -> short-term outcomes -> longer-term outcome
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -101,7 +102,14 @@ class Intervention(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="GBP")
+    budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"), message="The budget must be £0 or more")],
+        help_text="GBP",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     theory_of_change = models.TextField(blank=True)
     short_term_measures = models.JSONField(default=list, blank=True, validators=[validate_measure_ids])
@@ -119,6 +127,8 @@ class Intervention(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Checked on every save, not only in forms: a bad borough or measure id would break the exports.
+        if self.budget is not None and self.budget < 0:
+            raise ValidationError({"budget": "The budget must be £0 or more"})
         validate_boroughs(self.boroughs)
         validate_measure_ids(self.short_term_measures)
         validate_measure_ids(self.long_term_measures)

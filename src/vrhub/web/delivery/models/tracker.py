@@ -292,7 +292,11 @@ class QuarterlyUpdate(models.Model):
     quarter = models.CharField(max_length=7, validators=[validate_quarter], help_text="e.g. 2021-Q4")
     narrative = models.TextField()
     spend_to_date = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0"), help_text="GBP spent by this partner so far"
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"), message="Spend to date must be £0 or more")],
+        help_text="GBP spent by this partner so far",
     )
     # People reached this quarter, as the strategy counts them (its measures, e.g. young people given a
     # mental-health intervention): partners report them here and they become catalogue measures.

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from vrhub.web.accounts.models import Organisation
+from vrhub.web.delivery.identifiers import describe, find_identifiers, redact
 from vrhub.web.delivery.models.programme import Intervention, PreventionTier, StrategicPriority
 
 
@@ -44,6 +45,27 @@ class CaseStudy(models.Model):
             missing.append("confirmation that it is anonymised")
         return missing
 
+    def problems(self) -> dict[str, str]:
+        """{field: message} for what may not be saved: consent dated in the future, and a story published
+        while it still holds likely identifiers (the "Anonymised" tick is a person's word; the text is
+        checked too). Refused rather than warned: a published story is read by anyone, and a false alarm
+        costs a rewording while a missed name can identify a child."""
+        found: dict[str, str] = {}
+        if self.consent_date and self.consent_date > timezone.localdate():
+            found["consent_date"] = "The date consent was recorded must be today or in the past"
+        if self.published:
+            identifiers = find_identifiers(f"{self.title}\n{self.story}")
+            if identifiers:
+                found["story"] = (
+                    "The story cannot be published while it contains what looks like "
+                    f"{describe(identifiers)}: remove or change them, or leave it unpublished"
+                )
+        return found
+
+    def clean(self) -> None:
+        if self.problems():
+            raise ValidationError(self.problems())
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.consent_recorded and not self.consent_date:
             raise ValidationError("Give the date consent was recorded.")
@@ -51,6 +73,8 @@ class CaseStudy(models.Model):
             raise ValidationError(
                 f"This case study cannot be published without {' and '.join(self.publish_gaps())}."
             )
+        if self.problems():
+            raise ValidationError(self.problems())
         super().save(*args, **kwargs)
 
 
@@ -72,7 +96,6 @@ class Feedback(models.Model):
 
     text = models.TextField()
     source = models.CharField(max_length=20, choices=Source.choices)
-    name = models.CharField(max_length=200, blank=True, help_text="Leave blank to stay anonymous")
     received_on = models.DateField(default=timezone.localdate)
     intervention = models.ForeignKey(
         Intervention, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
@@ -81,6 +104,11 @@ class Feedback(models.Model):
     themes = models.ManyToManyField(FeedbackTheme, blank=True, related_name="feedback")
     response = models.TextField(blank=True, help_text='"You said, we did"')
     responded_on = models.DateField(null=True, blank=True)
+    # Held for moderation: only programme managers and administrators read feedback until one of them
+    # approves it; others then read it with contact details redacted (`shown_text`).
+    approved = models.BooleanField(default=False)
+    approved_by_name = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -90,8 +118,18 @@ class Feedback(models.Model):
         return self.text[:80]
 
     @property
-    def anonymous(self) -> bool:
-        return not self.name.strip()
+    def redacted_text(self) -> str:
+        return redact(self.text)
+
+    def approve(self, by: Any = None, request: Any = None) -> None:
+        from vrhub.web.delivery.audit import audit
+
+        user = by if getattr(by, "is_authenticated", False) else None
+        self.approved = True
+        self.approved_by_name = user.get_username() if user else ""
+        self.approved_at = timezone.now()
+        self.save(update_fields=["approved", "approved_by_name", "approved_at"])
+        audit("approve", self, request, user)
 
     def respond(self, response: str, on: dt.date | None = None, by: Any = None, request: Any = None) -> None:
         from vrhub.web.delivery.audit import audit

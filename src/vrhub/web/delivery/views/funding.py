@@ -20,7 +20,13 @@ from vrhub.web.accounts.audit import record
 from vrhub.web.accounts.models import Role
 from vrhub.web.delivery.audit import save_audited
 from vrhub.web.delivery.forms import ApplicationForm, AwardForm, DecisionForm, FundingRoundForm, GatesForm
-from vrhub.web.delivery.models import Application, FundingRound, GateNotMet, TransitionRefused
+from vrhub.web.delivery.models import (
+    Application,
+    AwardRefused,
+    FundingRound,
+    GateNotMet,
+    TransitionRefused,
+)
 from vrhub.web.delivery.views.common import (
     CONTRIBUTORS,
     EDITORS,
@@ -49,6 +55,7 @@ def round_row(r: FundingRound) -> dict[str, Any]:
         "published": r.published,
         "open_now": r.is_open(),
         "awarded_total": r.awarded_total(),
+        "over_budget_by": r.over_budget_by(),
     }
 
 
@@ -72,7 +79,12 @@ def application_row(a: Application) -> dict[str, Any]:
 def rounds(request: HttpRequest, fmt: str = "") -> HttpResponse:
     found = FundingRound.objects.all()
     rows = [round_row(r) for r in found]
-    context = {"rounds": found, "may_edit": may_edit(request.user)}
+    context = {
+        "rounds": found,
+        "rows": rows,
+        "over": [r for r in rows if r["over_budget_by"] > 0],
+        "may_edit": may_edit(request.user),
+    }
     return twin(request, fmt, "delivery/rounds.html", context, rows, "funding-rounds")
 
 
@@ -362,10 +374,13 @@ def application_award(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
                 amount=data["amount"],
                 on=data.get("awarded_on"),
+                over_budget_approval=data.get("over_budget_approval", ""),
             )
         except GateNotMet as exc:
             refusal["missing"] = exc.missing
             raise ValidationError(exc.messages[0]) from None
+        except AwardRefused as exc:
+            raise ValidationError({exc.field: exc.messages}) from None
         except TransitionRefused as exc:
             raise ValidationError({"why": exc.messages}) from None
         messages.success(

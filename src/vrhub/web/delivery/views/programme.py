@@ -24,9 +24,11 @@ from vrhub.web.delivery.models import (
     Kpi,
     LogicModelElement,
     PreventionTier,
+    Rag,
     StrategicPriority,
 )
 from vrhub.web.delivery.reference import borough_choices, measure_titles
+from vrhub.web.delivery.tracking import LIVE, due_exceptions
 from vrhub.web.delivery.views import logic
 from vrhub.web.delivery.views.common import (
     CONTRIBUTORS,
@@ -243,13 +245,19 @@ def intervention(request: HttpRequest, pk: int) -> HttpResponse:
                 "rag_label": _rag(kpi.rag()),
             }
         )
+    milestones = [(m, m.rag(), _rag(m.rag())) for m in found.milestones.all()]
+    # The same test as the RAG columns: a red milestone or KPI is beyond tolerance.
+    red = sum(rag == Rag.RED for _, rag, _ in milestones) + sum(r["rag"] == Rag.RED for r in kpi_rows)
     context = {
         "intervention": found,
         "partners": found.partner_organisations.all(),
         "short_term": [(m, titles.get(m, m)) for m in found.short_term_measures],
         "long_term": [(m, titles.get(m, m)) for m in found.long_term_measures],
         "columns": logic.columns(found),
-        "milestones": [(m, m.rag(), _rag(m.rag())) for m in found.milestones.all()],
+        "milestones": milestones,
+        "red": red,
+        "live": found.status in LIVE,
+        "due": due_exceptions(intervention=found),
         "kpis": kpi_rows,
         "risks": found.risks.all(),
         "exceptions": found.exception_reports.all(),
@@ -259,14 +267,13 @@ def intervention(request: HttpRequest, pk: int) -> HttpResponse:
         "application": getattr(found, "application", None),
         "may_edit": may_edit_intervention(request.user, found),
         "is_editor": may_edit(request.user),
+        "may_edit_reports": may_edit(request.user),
         "crumbs": _trail(),
     }
     return render(request, "delivery/intervention.html", context)
 
 
 def _rag(value: str) -> str:
-    from vrhub.web.delivery.models import Rag
-
     return Rag(value).label
 
 

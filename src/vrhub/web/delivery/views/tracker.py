@@ -1,5 +1,6 @@
 """The action tracker: milestones, KPIs and their quarterly values, risks, exception reports, quarterly
-partner updates, and the steering group page (which raises any exception report now due) with its pack."""
+partner updates, and the steering group page (which shows the exception reports due; a programme manager's
+POST or the scheduled check records them) with its pack."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from vrhub.web.delivery.models import (
     Rag,
     Risk,
 )
-from vrhub.web.delivery.tracking import missing_updates, raise_exceptions
+from vrhub.web.delivery.tracking import due_exceptions, missing_updates, raise_exceptions
 from vrhub.web.delivery.views import pack_jobs
 from vrhub.web.delivery.views.common import (
     CONTRIBUTORS,
@@ -293,13 +294,12 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- the steering group --------------------------------------------------------------------------------------
-@role_required(*READERS)
-def steering(request: HttpRequest) -> HttpResponse:
+def _steering_page(request: HttpRequest, pack_form: PackForm | None = None) -> HttpResponse:
+    """The page; with a bound pack form in error it answers 400 with the GOV.UK error pattern."""
     today = dt.date.today()
-    # Viewing the page checks the tracker: a milestone that went overdue since the last visit gets its
-    # report now. Idempotent (one open report per trigger), so every view may call it. The tracker raises
-    # the report, not the person who happened to look, so the audit names no user.
-    raised = raise_exceptions(today)
+    # Reading the page records nothing: the reports due are shown as found now, and recorded by the hourly
+    # check or by a programme manager's "Raise" (a POST).
+    due = due_exceptions(today)
     quarter = request.GET.get("quarter") or quarter_of(today)
     try:
         missing = missing_updates(quarter)
@@ -322,9 +322,10 @@ def steering(request: HttpRequest) -> HttpResponse:
             }
         )
     statuses = Counter(Intervention.objects.values_list("status", flat=True))
+    errors = pack_form.error_list() if pack_form is not None and pack_form.is_bound else []
     context = {
         "today": today,
-        "raised": raised,
+        "due": due,
         "open_reports": ExceptionReport.objects.filter(status="open")
         .select_related("intervention")
         .order_by("raised_at"),
@@ -333,11 +334,34 @@ def steering(request: HttpRequest) -> HttpResponse:
         "kpis": kpis,
         "statuses": [(label, statuses.get(value, 0)) for value, label in Intervention.Status.choices],
         "may_edit": may_edit(request.user),
-        "pack_form": PackForm(initial={"quarter": quarter}),
+        "may_edit_reports": may_edit(request.user),
+        "pack_form": pack_form or PackForm(initial={"quarter": quarter}),
+        "errors": errors,
         "packs": pack_jobs.packs(),
         "pack_status": pack_jobs.status(),
     }
-    return render(request, "delivery/steering.html", context)
+    return render(request, "delivery/steering.html", context, status=400 if errors else 200)
+
+
+@role_required(*READERS)
+def steering(request: HttpRequest) -> HttpResponse:
+    return _steering_page(request)
+
+
+@role_required(*EDITORS)
+@require_POST
+def exceptions_raise(request: HttpRequest) -> HttpResponse:
+    """Record the exception reports due now (as the hourly check would), then go back to where the button
+    was: an intervention's page or the steering group's."""
+    raised = raise_exceptions(timezone.localdate(), user=request.user, request=request)
+    if raised:
+        messages.success(request, f"{len(raised)} exception report{'s' if len(raised) != 1 else ''} raised.")
+    else:
+        messages.info(request, "No exception report was due.")
+    back = request.POST.get("intervention", "")
+    if back.isdigit() and Intervention.objects.filter(pk=int(back)).exists():
+        return redirect(reverse("delivery:intervention", args=[int(back)]) + "#exceptions")
+    return redirect(reverse("delivery:steering") + "#exceptions")
 
 
 @role_required(*EDITORS)
@@ -345,8 +369,7 @@ def steering(request: HttpRequest) -> HttpResponse:
 def pack_generate(request: HttpRequest) -> HttpResponse:
     form = PackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(m for _, m in form.error_list()))
-        return redirect("delivery:steering")
+        return _steering_page(request, form)
     quarter = form.cleaned_data["quarter"]
     if pack_jobs.start(quarter):
         record(request, "delivery.pack", object_type="steering_pack", object_id=quarter)

@@ -10,7 +10,8 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vrhub.web.accounts.access import role_required
 from vrhub.web.delivery.audit import save_audited
@@ -131,25 +132,38 @@ def case_study_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- feedback ------------------------------------------------------------------------------------------------
-def feedback_row(f: Feedback) -> dict[str, Any]:
+def feedback_row(f: Feedback, moderator: bool = False) -> dict[str, Any]:
+    """A moderator reads what was sent; everyone else reads approved feedback with contact details removed."""
     return {
         "id": f.pk,
         "received_on": f.received_on,
         "source": f.get_source_display(),
-        "anonymous": f.anonymous,
-        "text": f.text,
+        "text": f.text if moderator else f.redacted_text,
         "themes": [t.name for t in f.themes.all()],
         "intervention": f.intervention.title if f.intervention else "",
         "response": f.response,
         "responded_on": f.responded_on,
+        **({"approved": f.approved} if moderator else {}),
     }
+
+
+def visible_feedback(user: Any) -> Any:
+    """Programme managers and administrators moderate: they see it all. Others see approved feedback only."""
+    found = Feedback.objects.select_related("intervention").prefetch_related("themes")
+    return found if may_edit(user) else found.filter(approved=True)
 
 
 @role_required(*READERS)
 def feedback(request: HttpRequest, fmt: str = "") -> HttpResponse:
-    found = Feedback.objects.select_related("intervention").prefetch_related("themes")
-    rows = [feedback_row(f) for f in found]
-    context = {"feedback": found, "may_edit": may_edit(request.user)}
+    moderator = may_edit(request.user)
+    found = visible_feedback(request.user)
+    rows = [feedback_row(f, moderator) for f in found]
+    context = {
+        "shown": [(f, row) for f, row in zip(found, rows, strict=True)],
+        "feedback": found,
+        "may_edit": moderator,
+        "held": sum(not f.approved for f in found) if moderator else 0,
+    }
     return twin(request, fmt, "delivery/feedback.html", context, rows, "feedback")
 
 
@@ -157,9 +171,26 @@ def feedback(request: HttpRequest, fmt: str = "") -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feedback_new(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None)
-    save = _saver(request, "The feedback is recorded.", reverse("delivery:feedback"))
+    # Recorded by a programme manager, who has read it: approved as it is saved.
+    save = _saver(
+        request,
+        "The feedback is recorded.",
+        reverse("delivery:feedback"),
+        approved=True,
+        approved_by_name=request.user.get_username(),
+        approved_at=timezone.now(),
+    )
     trail = [(reverse("delivery:feedback"), "Feedback")]
     return form_page(request, form, save, "Record feedback", trail=trail, cancel=reverse("delivery:feedback"))
+
+
+@role_required(*EDITORS)
+@require_POST
+def feedback_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Feedback, pk=pk)
+    found.approve(by=request.user, request=request)
+    messages.success(request, "The feedback is approved: others now see it, with contact details removed.")
+    return redirect("delivery:feedback")
 
 
 @role_required(*EDITORS)
@@ -188,7 +219,8 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def feedback_give(request: HttpRequest) -> HttpResponse:
-    """Anyone, signed in or not, may tell the partnership something; the name is optional."""
+    """Anyone, signed in or not, may tell the partnership something, anonymously; it is held until a
+    programme manager approves it."""
     form = PublicFeedbackForm(request.POST or None)
     # Only feedback that would be kept counts towards the limit, so a mistake in the form costs nothing.
     limit = FeedbackRate()
@@ -201,7 +233,7 @@ def feedback_give(request: HttpRequest) -> HttpResponse:
         )
 
     def save(form: PublicFeedbackForm) -> HttpResponse:
-        save_audited(form.save(commit=False), request, anonymous=not form.cleaned_data.get("name"))
+        save_audited(form.save(commit=False), request)
         return render(request, "delivery/feedback_thanks.html", {"public": True})
 
     response = form_page(
