@@ -19,6 +19,8 @@ def _numeric(shown: pd.Series) -> pd.Series:
 
 
 def _protected(df: pd.DataFrame, value: str, group: list[str], exempt: pd.Series | None = None) -> pd.Series:
+    if df.empty:  # nothing loaded: nothing to protect (and no rows to label)
+        return df[value].astype("object")
     labels = df[group].astype(str).agg("|".join, axis=1) if group else pd.Series("all", index=df.index)
     return protect(df[value], groups=[labels], exempt=exempt)
 
@@ -29,7 +31,11 @@ def public_copy(data: dict[str, Any]) -> dict[str, Any]:
     # rule on the same rows, so no two publications hide different cells. Their months are not: a
     # borough's year is the sum of its months, and hiding across both would differ from the API's table.
     places = data["places"].copy()
-    shown_places = public_measures(places, FORCE_CODE)["value"]
+    if places.empty:  # no offences loaded: the section says so
+        places["value"] = places["value"].astype("object")
+    shown_places = (
+        public_measures(places, FORCE_CODE)["value"] if not places.empty else places["value"].astype("object")
+    )
     shown_places.index = places.index
     ratio = _numeric(shown_places) / places["value"].where(places["value"] > 0)
     places["rate_per_100k"] = (places["rate_per_100k"] * ratio).round(1).where(shown_places != SUPPRESSED)
@@ -38,16 +44,23 @@ def public_copy(data: dict[str, Any]) -> dict[str, Any]:
     monthly = data["monthly"]
     out["monthly"] = monthly[monthly["area_code"] == FORCE_CODE].copy()
 
+    # A hidden cell stays in its table and chart, marked '*' (`suppressed`), never dropped.
     people = data["people"].copy()
-    people["value"] = _numeric(_protected(people, "value", ["who", "dimension"]))
+    shown = _protected(people, "value", ["who", "dimension"])
+    people["suppressed"] = shown == SUPPRESSED
+    people["value"] = _numeric(shown)
     out["people"] = people
 
     times = data["times"].copy()
-    times["n"] = _numeric(_protected(times, "n", []))
+    shown = _protected(times, "n", [])
+    times["suppressed"] = shown == SUPPRESSED
+    times["n"] = _numeric(shown)
     out["times"] = times
 
     weapons = data["weapons"].copy()
-    weapons["value"] = _numeric(_protected(weapons, "value", ["period"]))
+    shown = _protected(weapons, "value", ["period"])
+    weapons["suppressed"] = shown == SUPPRESSED
+    weapons["value"] = _numeric(shown)
     out["weapons"] = weapons
 
     if data["hotspots"] is not None:
