@@ -42,7 +42,8 @@ FOOTERS = {
 MARKINGS = {
     "partner": "OFFICIAL-SENSITIVE: for partnership use only",
     "public": "OFFICIAL: for publication. Figures below Merseyside level are rounded to the nearest 5; "
-    "'*' marks a count of 1 to 7 or a figure hidden beside one",
+    "'*' marks a count of 1 to 7 or a figure hidden beside one; Merseyside-wide counts under 10 read "
+    "'fewer than 10', and no change is read off them",
 }
 
 

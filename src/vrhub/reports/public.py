@@ -4,12 +4,16 @@ force-wide total (boroughs, LSOAs, age bands, sexes, hours, weapons)."""
 from __future__ import annotations
 
 import copy
+import re
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from vrhub.config import FORCE_CODE
+from vrhub.measures import periods
+from vrhub.stats.change import SMALL_COUNT
 from vrhub.reports.disclosure import SUPPRESSED, protect, public_measures
 
 
@@ -72,4 +76,50 @@ def public_copy(data: dict[str, Any]) -> dict[str, Any]:
     # Checks of borough and breakdown figures would publish exact small counts' changes: force-wide only.
     out["checks"] = [c for c in data["checks"] if c.what == "count" or c.what.startswith("change vs")]
     out["values"] = {k: v for k, v in data["values"].items() if k[2] == FORCE_CODE and not k[3]}
+    return _small_counts(out, data["catalogue"])
+
+
+def _small(value: Any) -> bool:
+    return value is not None and value == value and 0 < value < SMALL_COUNT
+
+
+def _small_counts(out: dict[str, Any], catalogue: Any) -> dict[str, Any]:
+    """The report's own rule, at every level (the force too): a count under SMALL_COUNT is not shown exactly
+    and no change is read off it. Percentages are not counts and pass unchanged."""
+    values = out["values"]
+
+    def is_count(measure_id: str) -> bool:
+        return measure_id in catalogue.measures and catalogue.get(measure_id).unit != "percent"
+
+    def small_at(measure_id: str, period: str | None) -> bool:
+        return bool(period) and is_count(measure_id) and _small(values.get((measure_id, period, FORCE_CODE, "")))
+
+    tables = []
+    for t in out["tables"]:
+        rows = []
+        for row in t["rows"]:
+            cells = {}
+            for column, cell in row.cells.items():
+                before = periods.previous(cell.period) if periods.kind_of(cell.period) else None
+                small = small_at(row.measure_id, cell.period)
+                hide_change = small or small_at(row.measure_id, before)
+                cells[column] = dataclasses.replace(
+                    cell, small=small, change=None if hide_change else cell.change
+                )
+            rows.append(dataclasses.replace(row, cells=cells))
+        tables.append({**t, "rows": rows})
+    out["tables"] = tables
+    out["summary"] = [s for s in out["summary"] if not s.small]
+    stats = out["stats"]
+    if not stats.empty and "small_count" in stats:
+        out["stats"] = stats[~stats["small_count"].fillna(False).astype(bool)]
+    checks = []
+    for c in out["checks"]:
+        against = re.match(r"change vs (\S+)", c.what)
+        years = [c.period, *([against.group(1)] if against else [])]
+        if any(small_at(c.measure_id, y) for y in years):
+            c = dataclasses.replace(c, computed=f"not shown (a count under {SMALL_COUNT})")
+        checks.append(c)
+    out["checks"] = checks
+    out["values"] = {k: v for k, v in values.items() if not (is_count(k[0]) and _small(v))}
     return out
