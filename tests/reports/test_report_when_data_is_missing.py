@@ -127,10 +127,27 @@ def test_every_edition_builds_on_an_empty_hub_and_says_what_is_not_loaded(
         report = write_report(wh, tmp_path / "out", edition, pdf=False)
     html = report.html.read_text()
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert html.count('class="missing">Not loaded<') == 6  # one row per source in section 3
     assert "No warnings" not in text
     assert "Nothing is loaded, so nothing was checked" in text
-    assert text.count("Not loaded") == 6  # one row per source in section 3
     assert "No police records loaded" in text  # the people section
     assert "no hot spot map" in text
     assert "2021" not in text.split("The year reported on:")[1][:40]  # no year assumed
     assert "0 differ" in text and "cannot be computed because their data are not loaded" in text
+
+
+@pytest.mark.slow
+def test_a_police_uk_only_hub_reports_its_months_not_a_fixed_2021(hub: Hub, tmp_path: Path) -> None:
+    """One month of police.uk data (September 2019): the report says it covers that month, that no source
+    holds a whole year, and draws what it can from it rather than falling back to 2021."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "police-uk" / "2019-09-merseyside-street-sample.csv"
+    list(hub.ingest("police-uk", [fixture]))
+    with hub.open(read_only=True) as wh:
+        report = write_report(wh, tmp_path / "out", "public", pdf=False)
+    html = report.html.read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "The year reported on: 2019 (September only: no source holds a whole year)" in text
+    assert "September 2019 to September 2019 (1 month)" in text  # section 3, beside the source
+    assert html.count('class="missing">Not loaded<') == 5  # every other source
+    assert "PROXY: police.uk" in text  # the places table counts the police.uk proxy
+    assert "Source: police.uk street-level crimes" in text

@@ -274,6 +274,12 @@ def gather(wh: Warehouse) -> dict[str, Any]:
     summary = latest_changes(values, catalogue, strategy_ids, year, partial, changes) if year else []
     if year:
         messages = key_messages(values, catalogue, strategy_ids, year, partial, changes)
+        missing = [c.title for c in found if not c.loaded]
+        if missing:
+            messages = KeyMessages(
+                messages.sentences,
+                [f"Not loaded: {', '.join(missing)}; the figures counted from them are blank.", *messages.caveats],
+            )
     else:
         messages = KeyMessages(["Nothing is loaded yet: no source holds any records, so there is nothing to "
                                 "report. Load data with vrhub ingest."], [])
@@ -412,8 +418,8 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             sort=["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+", "unknown"],
             notes=[
                 *what_it_counts(catalogue, "local_sv_victims", cov)[:1],
-                "Suspects: the same definition, each suspect once per crime. Not Table 2's reading (the "
-                "strategy's offence groups): see the note under the table below.",
+                "Suspects: the same definition, each suspect once per crime. Table 2 counts the strategy's "
+                "offence groups instead (far more offences).",
                 *what_it_counts(catalogue, "local_sv_victims", cov)[1:],
                 SUPPRESSED_NOTE if people["suppressed"].any() else "",
             ],
@@ -542,6 +548,7 @@ def write_report(
             main_unit=catalogue.get(data["main_measure"]).unit.replace("_", " "),
             main_counts=what_it_counts(catalogue, data["main_measure"], data["coverage"]),
             people_counts=what_it_counts(catalogue, "local_sv_victims", data["coverage"])[:1],
+            people_definition=_definition_named(catalogue, "local_sv_victims"),
             suppressed_note=SUPPRESSED_NOTE,
             force_code=FORCE_CODE,
             **_reconcile(data["places"]),
@@ -573,6 +580,13 @@ def write_report(
     )
     written = write_document(html, out_dir / f"vrhub-report-{edition}.html", pdf=pdf)
     return Report(written.html, written.pdf, sum(_differs(c) for c in found))
+
+
+def _definition_named(catalogue: Any, measure_id: str) -> str:
+    measure = catalogue.get(measure_id)
+    if not measure.definition:
+        return measure.title
+    return f"{get_definition(measure.definition).title} ({measure.definition_version})"
 
 
 def _reconcile(places: pd.DataFrame) -> dict[str, float | None]:

@@ -89,7 +89,12 @@ def _small_counts(out: dict[str, Any], catalogue: Any) -> dict[str, Any]:
     values = out["values"]
 
     def is_count(measure_id: str) -> bool:
-        return measure_id in catalogue.measures and catalogue.get(measure_id).unit != "percent"
+        # Reported indicators (schools, percentages) are the partner's own published figures, not counts of
+        # people made here: they pass unchanged, as in `public_measures`.
+        if measure_id not in catalogue.measures:
+            return False
+        measure = catalogue.get(measure_id)
+        return measure.unit != "percent" and measure.source != "indicators"
 
     def small_at(measure_id: str, period: str | None) -> bool:
         return bool(period) and is_count(measure_id) and _small(values.get((measure_id, period, FORCE_CODE, "")))
