@@ -22,8 +22,8 @@ from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.quality.recording import recording_changes, touching
 from vrhub.reports import charts, parts, sections
-from vrhub.reports.document import write_document
 from vrhub.reports.coverage import Coverage, coverage, report_year
+from vrhub.reports.document import write_document
 from vrhub.reports.public import public_copy
 from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
@@ -278,11 +278,19 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         if missing:
             messages = KeyMessages(
                 messages.sentences,
-                [f"Not loaded: {', '.join(missing)}; the figures counted from them are blank.", *messages.caveats],
+                [
+                    f"Not loaded: {', '.join(missing)}; the figures counted from them are blank.",
+                    *messages.caveats,
+                ],
             )
     else:
-        messages = KeyMessages(["Nothing is loaded yet: no source holds any records, so there is nothing to "
-                                "report. Load data with vrhub ingest."], [])
+        messages = KeyMessages(
+            [
+                "Nothing is loaded yet: no source holds any records, so there is nothing to "
+                "report. Load data with vrhub ingest."
+            ],
+            [],
+        )
     return {
         "year": year,
         "year_label": _year_label(when),
@@ -466,7 +474,9 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
     if "suppressed" not in weapons:
         weapons = weapons.assign(suppressed=False)
     shown_years = [y for y in ("2020", "2021") if y in set(weapons["period"])]
-    weapons = weapons[weapons["period"].isin(shown_years) & (weapons["value"].notna() | weapons["suppressed"])]
+    weapons = weapons[
+        weapons["period"].isin(shown_years) & (weapons["value"].notna() | weapons["suppressed"])
+    ]
     if not weapons.empty:
         found["weapons"] = charts.bars(
             weapons,

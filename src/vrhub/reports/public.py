@@ -4,8 +4,8 @@ force-wide total (boroughs, LSOAs, age bands, sexes, hours, weapons)."""
 from __future__ import annotations
 
 import copy
-import re
 import dataclasses
+import re
 from typing import Any
 
 import numpy as np
@@ -13,8 +13,8 @@ import pandas as pd
 
 from vrhub.config import FORCE_CODE
 from vrhub.measures import periods
-from vrhub.stats.change import SMALL_COUNT
 from vrhub.reports.disclosure import SUPPRESSED, protect, public_measures
+from vrhub.stats.change import SMALL_COUNT
 
 
 def _numeric(shown: pd.Series) -> pd.Series:
@@ -97,7 +97,9 @@ def _small_counts(out: dict[str, Any], catalogue: Any) -> dict[str, Any]:
         return measure.unit != "percent" and measure.source != "indicators"
 
     def small_at(measure_id: str, period: str | None) -> bool:
-        return bool(period) and is_count(measure_id) and _small(values.get((measure_id, period, FORCE_CODE, "")))
+        return (
+            bool(period) and is_count(measure_id) and _small(values.get((measure_id, period, FORCE_CODE, "")))
+        )
 
     tables = []
     for t in out["tables"]:

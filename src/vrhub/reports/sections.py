@@ -49,9 +49,11 @@ def places(wh: Warehouse, catalogue: Catalogue, measure_id: str, year: str | Non
     if df.empty or year is None:
         return pd.DataFrame(columns=["area_code", "area_name", "value", "rate_per_100k"])
     df = df[(df["period"] == year) & (df["breakdown"] == "")]
-    return df.assign(_b=df["area_code"] != FORCE_CODE).sort_values(
-        ["_b", "rate_per_100k"], ascending=[True, False]
-    ).drop(columns="_b")
+    return (
+        df.assign(_b=df["area_code"] != FORCE_CODE)
+        .sort_values(["_b", "rate_per_100k"], ascending=[True, False])
+        .drop(columns="_b")
+    )
 
 
 def population(wh: Warehouse, year: str | None) -> dict[str, object]:

@@ -137,7 +137,8 @@ def key_messages(
             return KeyMessages([f"There is no year after the baseline to compare {year} with yet."], [])
         # A later year whose measures' data are not loaded: not a year too early to compare.
         return KeyMessages(
-            [f"No strategy measure has figures for both {year} and its baseline year: nothing to compare."], []
+            [f"No strategy measure has figures for both {year} and its baseline year: nothing to compare."],
+            [],
         )
     stats = change_statistics(
         pd.Series([r[2] for r in rows], dtype="float64"),
