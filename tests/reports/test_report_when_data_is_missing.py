@@ -139,7 +139,8 @@ def test_every_edition_builds_on_an_empty_hub_and_says_what_is_not_loaded(
     assert "No police records loaded" in text  # the people section
     assert "no hot spot map" in text
     assert "2021" not in text.split("The year reported on:")[1][:40]  # no year assumed
-    assert "0 differ" in text and "cannot be computed because their data are not loaded" in text
+    assert "reproduced within rounding; 0 cannot be" in text and "0 differ" in text
+    assert "cannot be computed because their data are not loaded" in text
 
 
 @pytest.mark.slow
@@ -157,3 +158,12 @@ def test_a_police_uk_only_hub_reports_its_months_not_a_fixed_2021(hub: Hub, tmp_
     assert html.count('class="missing">Not loaded<') == 5  # every other source
     assert "PROXY: police.uk" in text  # the places table counts the police.uk proxy
     assert "Source: police.uk street-level crimes" in text
+
+
+def test_each_strategy_row_names_its_definition_and_version() -> None:
+    from vrhub.reports.strategy_tables import counts
+
+    catalogue = load_catalogue()
+    victims = catalogue.get("local_sv_victims_u25")
+    assert f"({victims.definition_version})" in counts(victims)
+    assert victims.definition_version.startswith(victims.definition or "")

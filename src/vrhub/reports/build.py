@@ -570,7 +570,7 @@ def write_report(
             disagreements=self_disagreements(),
             charts=_charts(data),
             checks_ok=sum(c.ok for c in found),
-            checks_contradictory=sum(c.self_contradictory and not c.ok for c in found),
+            checks_contradictory=sum(c.self_contradictory and not c.ok and not _not_loaded(c) for c in found),
             checks_failed=sum(_differs(c) for c in found),
             checks_missing=sum(_not_loaded(c) for c in found),
             not_loaded=_not_loaded,

@@ -122,7 +122,8 @@ def counts(measure: Measure) -> str:
     if measure.definition:
         from vrhub.definitions import get_definition
 
-        text += f", that meet the {get_definition(measure.definition).title}"
+        # With its version: two readings of "serious violence" sit side by side in the report.
+        text += f", that meet the {get_definition(measure.definition).title} ({measure.definition_version})"
     rules = [_filter(c, r) for c, r in (measure.where or {}).items()]
     person = measure.person or {}
     if "age_under" in person:
