@@ -167,3 +167,16 @@ def test_each_strategy_row_names_its_definition_and_version() -> None:
     victims = catalogue.get("local_sv_victims_u25")
     assert f"({victims.definition_version})" in counts(victims)
     assert victims.definition_version.startswith(victims.definition or "")
+
+
+def test_a_suppressed_hour_is_marked_on_the_heatmap_not_left_blank() -> None:
+    df = pd.DataFrame(
+        {
+            "hour": [0, 1, 2],
+            "weekday": ["Monday"] * 3,
+            "n": [20.0, float("nan"), 15.0],
+            "suppressed": [False, True, False],
+        }
+    )
+    svg = charts.heatmap(df, "hour", "weekday", "n", "By hour, 2021", flag="suppressed")
+    assert len(re.findall(r"<text[^>]*>\*</text>", svg)) == 1

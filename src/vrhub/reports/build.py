@@ -435,7 +435,10 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             category_title="Age band",
             flag="suppressed",
         )
-    times = data["times"].dropna(subset=["n"])
+    times = data["times"]
+    if "suppressed" not in times:
+        times = times.assign(suppressed=False)
+    times = times[times["n"].notna() | times["suppressed"]]
     if not times.empty:
         found["times"] = charts.heatmap(
             times,
@@ -446,11 +449,12 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             x_sort=list(range(24)),
             y_sort=sections.WEEKDAYS,
             notes=[
-                "Counts ED attendances for assault, by the hour of the assault; blank cells: suppressed "
-                "(public edition) or none.",
+                "Counts ED attendances for assault, by the hour of the assault; a blank cell: none.",
                 *what_it_counts(catalogue, "ed_assault_attendances", cov)[1:],
+                SUPPRESSED_NOTE if times["suppressed"].any() else "",
             ],
             count_title="Attendances",
+            flag="suppressed",
         )
     seasonal = data["trend"].seasonal
     if not seasonal.empty:

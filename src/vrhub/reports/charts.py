@@ -172,14 +172,23 @@ def heatmap(
     y_sort: list | None = None,
     notes: list[str] | None = None,
     count_title: str = "Count",
+    flag: str | None = None,
 ) -> str:
-    chart = (
-        alt.Chart(df, title=heading(title, notes), width=600, height=200)
-        .mark_rect()
-        .encode(
-            x=alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{y}:O", title="Weekday", sort=y_sort),
-            color=alt.Color(f"{value}:Q", title=count_title, scale=alt.Scale(scheme="blues")),
-        )
+    """A grid of counts; `flag`: a boolean column marking suppressed cells, drawn uncoloured with a '*'."""
+    base = alt.Chart(df, title=heading(title, notes), width=600, height=200)
+    position = {
+        "x": alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y(f"{y}:O", title="Weekday", sort=y_sort),
+    }
+    cells = base.mark_rect().encode(
+        **position, color=alt.Color(f"{value}:Q", title=count_title, scale=alt.Scale(scheme="blues"))
     )
-    return _svg(chart)
+    if not (flag and flag in df and df[flag].fillna(False).astype(bool).any()):
+        return _svg(cells)
+    hidden = df[df[flag].fillna(False).astype(bool)].assign(__mark="*")
+    stars = (
+        alt.Chart(hidden)
+        .mark_text(fontSize=11, fontWeight="bold", color="#0b0c0c", baseline="middle")
+        .encode(**position, text="__mark:N")
+    )
+    return _svg(alt.layer(cells, stars))
