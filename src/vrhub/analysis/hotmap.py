@@ -205,7 +205,7 @@ def _closer(
     )
     key = points.assign(
         line=[
-            f"{n}  {name}: {count:,} {unit}"
+            f"{n}  {name}: {count if isinstance(count, str) else format(count, ',')} {unit}"
             for n, name, count in zip(points["n"], points["lsoa_name"], points["count"], strict=True)
         ],
         row=range(len(points)),

@@ -22,21 +22,28 @@ from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.quality.recording import recording_changes, touching
 from vrhub.reports import charts, parts, sections
+from vrhub.reports.coverage import Coverage, coverage, report_year
 from vrhub.reports.document import write_document
 from vrhub.reports.public import public_copy
 from vrhub.reports.published import figures, self_disagreements
 from vrhub.reports.reproduction import checks, index
 from vrhub.reports.strategy_tables import HEADINGS, YEARS, strategy_table
-from vrhub.reports.summary import key_messages, latest_changes
+from vrhub.reports.summary import KeyMessages, key_messages, latest_changes
 from vrhub.stats.wording import WHEELER_NOTE, format_change, format_p, format_wheeler
 from vrhub.warehouse import Warehouse
 from vrhub.warehouse.areas import boroughs
 from vrhub.warehouse.history import snapshot
 
+# The page footer's marking: short enough for the footer's width, whole words (the full marking heads page 1).
+FOOTERS = {
+    "partner": "OFFICIAL-SENSITIVE: for partnership use only",
+    "public": "OFFICIAL: for publication (small numbers rounded or suppressed, see page 1)",
+}
 MARKINGS = {
     "partner": "OFFICIAL-SENSITIVE: for partnership use only",
     "public": "OFFICIAL: for publication. Figures below Merseyside level are rounded to the nearest 5; "
-    "'*' marks a count of 1 to 7 or a figure hidden beside one",
+    "'*' marks a count of 1 to 7 or a figure hidden beside one; Merseyside-wide counts under 10 read "
+    "'fewer than 10', and no change is read off them",
 }
 
 
@@ -54,10 +61,25 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _latest_full_year(partial: dict[str, dict[str, int]], values: dict) -> str:
-    years = sorted({p for (m, p, a, b) in values if m == "local_sv_offences" and p.isdigit()})
-    full = [y for y in years if y not in partial.get("police_records", {})]
-    return (full or years or ["2021"])[-1]
+def _year_label(when: Any) -> str:
+    """The report's year as headings give it: '2021', or '2019 (September to December only)'."""
+    if when.year is None:
+        return "no data loaded"
+    if when.whole:
+        return str(when.year)
+    months = sorted({m for ms in when.months.values() for m in ms})
+    first, last = (pd.Period(m, freq="M").strftime("%B") for m in (months[0], months[-1]))
+    span = first if first == last else f"{first} to {last}"
+    return f"{when.year} ({span} only: no source holds a whole year)"
+
+
+def _main_measure(found: list[Coverage]) -> str:
+    """The offence count the trend, places and hot spot sections show: police recorded crime where it is
+    loaded, else the police.uk proxy (public street-level data), so a police.uk-only hub is not blank."""
+    loaded = {c.source for c in found if c.loaded}
+    if "police_records" not in loaded and "police_uk_crimes" in loaded:
+        return "police_uk_sv_proxy"
+    return "local_sv_offences"
 
 
 def _quality(wh: Warehouse) -> pd.DataFrame:
@@ -94,11 +116,13 @@ def _agencies(wh: Warehouse, catalogue: Any, partial: dict[str, dict[str, int]])
     return {"years": years, "rows": rows}
 
 
-def _hotspots(wh: Warehouse, year: str) -> Any:
+def _hotspots(wh: Warehouse, year: str | None, measure: str) -> Any:
     from vrhub.analysis.hotspots import find_hotspots
 
+    if year is None:
+        return None
     try:
-        return find_hotspots(wh, measure="local_sv_offences", start=f"{year}-01", end=f"{year}-12")
+        return find_hotspots(wh, measure=measure, start=f"{year}-01", end=f"{year}-12")
     except Exception:  # no located records in that year: the section says so instead
         return None
 
@@ -120,8 +144,10 @@ def quality_notes(quality: pd.DataFrame, catalogue: Any, measure_ids: list[str])
     return notes
 
 
-def _cardiff(wh: Warehouse, catalogue: Any, year: str) -> dict[str, float] | None:
+def _cardiff(wh: Warehouse, catalogue: Any, year: str | None) -> dict[str, float] | None:
     """The share of ED assault attendances the police were never told of, where the ED recorded it."""
+    if year is None:
+        return None
     ids = ["ed_assaults_unknown_to_police", "ed_assaults_police_informed_recorded"]
     df = compute(
         wh, catalogue, MeasureRequest(measures=ids, period="year", area=FORCE_CODE)
@@ -161,11 +187,13 @@ def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.Data
 
 
 def _stats(
-    result: Any, values: dict, catalogue: Any, ids: list[str], year: str, changes: list
+    result: Any, values: dict, catalogue: Any, ids: list[str], year: str | None, changes: list
 ) -> pd.DataFrame:
     """The change statistics table: each strategy measure's `year` against the year before and the baseline,
     with whether a recording change falls between the years compared."""
     frame = result.table.to_pandas()
+    if year is None or frame.empty:
+        return pd.DataFrame(columns=["measure_id", "value", "rate_ratio"])
     rows = frame[
         (frame["area_code"] == FORCE_CODE)
         & (frame["breakdown"] == "")
@@ -233,19 +261,46 @@ def gather(wh: Warehouse) -> dict[str, Any]:
     values = index(result.table.to_pylist())
     indicator_ids = [m.id for m in catalogue.measures.values() if m.source == "indicators"]
     values.update(index(compute(wh, catalogue, MeasureRequest(measures=indicator_ids)).table.to_pylist()))
-    year = _latest_full_year(result.partial, values)
+    found = coverage(wh)
+    when = report_year(found)
+    year = when.year
+    main = _main_measure(found)
     strategy_ids = list(dict.fromkeys(f.measure_id for f in figures() if f.table in ("table1", "table2")))
-    monthly = sections.monthly(wh, catalogue, "local_sv_offences")
-    hot = _hotspots(wh, year)
+    monthly = sections.monthly(wh, catalogue, main)
+    hot = _hotspots(wh, year, main)
     quality = _quality(wh)
     changes = recording_changes(quality)
     partial = result.partial
+    summary = latest_changes(values, catalogue, strategy_ids, year, partial, changes) if year else []
+    if year:
+        messages = key_messages(values, catalogue, strategy_ids, year, partial, changes)
+        missing = [c.title for c in found if not c.loaded]
+        if missing:
+            messages = KeyMessages(
+                messages.sentences,
+                [
+                    f"Not loaded: {', '.join(missing)}; the figures counted from them are blank.",
+                    *messages.caveats,
+                ],
+            )
+    else:
+        messages = KeyMessages(
+            [
+                "Nothing is loaded yet: no source holds any records, so there is nothing to "
+                "report. Load data with vrhub ingest."
+            ],
+            [],
+        )
     return {
         "year": year,
+        "year_label": _year_label(when),
+        "report_year": when,
+        "coverage": found,
+        "main_measure": main,
         "values": values,
         "partial": partial,
-        "summary": latest_changes(values, catalogue, strategy_ids, year, partial, changes),
-        "key_messages": key_messages(values, catalogue, strategy_ids, year, partial, changes),
+        "summary": summary,
+        "key_messages": messages,
         "tables": [
             {
                 "caption": "Table 1: Home Office success measures",
@@ -259,9 +314,10 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "stats": _stats(result, values, catalogue, strategy_ids, year, changes),
         "monthly": monthly,
         "definitions": _definitions(wh),
-        "trend": monthly_trend(wh, catalogue, "local_sv_offences"),
+        "trend": monthly_trend(wh, catalogue, main),
         "people": sections.people(wh, catalogue, year),
-        "places": sections.places(wh, catalogue, "local_sv_offences", year),
+        "places": sections.places(wh, catalogue, main, year),
+        "population": sections.population(wh, year),
         "hotspots": hot,
         "times": sections.hour_by_weekday(wh, year),
         "weapons": sections.weapons(wh, catalogue),
@@ -283,8 +339,37 @@ def _borough_names(wh: Warehouse) -> dict[str, str]:
     return dict(zip(table["lad_code"].to_pylist(), table["lad_name"].to_pylist(), strict=True))
 
 
+UNIT_WORDS = {
+    "victim_incidents": "victim incidents (each victim once per crime)",
+    "suspect_incidents": "suspect incidents (each suspect once per crime)",
+}
+SUPPRESSED_NOTE = "* suppressed to protect a small number (a count of 1 to 7, or a cell hidden beside one)"
+
+
+def what_it_counts(catalogue: Any, measure_id: str, found: list[Coverage]) -> list[str]:
+    """A figure's footnote lines: what one unit is (the definition and its version), and its source with
+    the months that source covers."""
+    if measure_id not in catalogue.measures:
+        return []
+    m = catalogue.get(measure_id)
+    unit = UNIT_WORDS.get(m.unit, m.unit.replace("_", " "))
+    counts = f"Counts {unit}"
+    if m.definition:
+        counts += f" meeting the {get_definition(m.definition).title} ({m.definition_version})"
+    counts += f"; measure {m.id}."
+    source = next((c for c in found if c.source == m.source), None)
+    origin = source.title if source else m.source.replace("_", " ")
+    covered = f", {source.text}" if source else ""
+    return [counts, f"Source: {origin}{covered}."]
+
+
 def _charts(data: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
+    catalogue, cov, year = data["catalogue"], data["coverage"], data["year"]
+    main = data["main_measure"]
+    main_title = _name(catalogue, main)
+    main_unit = catalogue.get(main).unit.replace("_", " ")
+    main_notes = what_it_counts(catalogue, main, cov)
     monthly = data["monthly"]
     if not monthly.empty:
         force = monthly[monthly["area_code"] == FORCE_CODE]
@@ -293,49 +378,83 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             "month",
             "value",
             None,
-            "Serious violence offences (the offence groups Table 2 counted), Merseyside, by month",
+            f"{main_title}, Merseyside, by month",
+            y_title=f"{main_unit.capitalize()} a month",
+            notes=main_notes,
         )
         boroughs = monthly[monthly["area_code"] != FORCE_CODE]
         if not boroughs.empty:  # the public edition publishes boroughs by year only
             found["boroughs"] = charts.line(
-                boroughs, "month", "value", "area_name", "Serious violence offences by borough, by month"
+                boroughs,
+                "month",
+                "value",
+                "area_name",
+                f"{main_title}, by borough, by month",
+                y_title=f"{main_unit.capitalize()} a month",
+                notes=main_notes,
             )
     rolling = data["trend"].table
     if not rolling.empty:
         frame = rolling.assign(month=pd.to_datetime(rolling["month"] + "-01")).dropna(
             subset=["rolling_12_months"]
         )
-        found["rolling"] = charts.line(
-            frame,
-            "month",
-            "rolling_12_months",
-            None,
-            "Serious violence offences, Merseyside: 12-month rolling total",
-        )
-    people = data["people"].dropna(subset=["value"])
-    if not people.empty:
+        if not frame.empty:
+            found["rolling"] = charts.line(
+                frame,
+                "month",
+                "rolling_12_months",
+                None,
+                f"{main_title}, Merseyside: 12-month rolling total",
+                y_title=f"{main_unit.capitalize()} in the 12 months to the month",
+                notes=main_notes,
+            )
+    people = data["people"]
+    if "suppressed" not in people:
+        people = people.assign(suppressed=False)
+    people = people[people["value"].notna() | people["suppressed"]]
+    if not people.empty and year:
         ages = people[people["dimension"] == "age_band"]
         found["people"] = charts.bars(
             ages,
             "group",
             "value",
-            f"Victims and suspects by age band, {data['year']}",
+            f"Victims and suspects of serious violence by age band, Merseyside, {data['year_label']}",
             colour="who",
             horizontal=False,
             width=520,
             height=220,
             sort=["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+", "unknown"],
+            notes=[
+                *what_it_counts(catalogue, "local_sv_victims", cov)[:1],
+                "Suspects: the same definition, each suspect once per crime. Table 2 counts the strategy's "
+                "offence groups instead (far more offences).",
+                *what_it_counts(catalogue, "local_sv_victims", cov)[1:],
+                SUPPRESSED_NOTE if people["suppressed"].any() else "",
+            ],
+            value_title="Victim or suspect incidents",
+            category_title="Age band",
+            flag="suppressed",
         )
-    times = data["times"].dropna(subset=["n"])
+    times = data["times"]
+    if "suppressed" not in times:
+        times = times.assign(suppressed=False)
+    times = times[times["n"].notna() | times["suppressed"]]
     if not times.empty:
         found["times"] = charts.heatmap(
             times,
             "hour",
             "weekday",
             "n",
-            f"ED assault attendances by hour and weekday, {data['year']}",
+            f"ED assault attendances by hour and weekday, Merseyside, {data['year_label']}",
             x_sort=list(range(24)),
             y_sort=sections.WEEKDAYS,
+            notes=[
+                "Counts ED attendances for assault, by the hour of the assault; a blank cell: none.",
+                *what_it_counts(catalogue, "ed_assault_attendances", cov)[1:],
+                SUPPRESSED_NOTE if times["suppressed"].any() else "",
+            ],
+            count_title="Attendances",
+            flag="suppressed",
         )
     seasonal = data["trend"].seasonal
     if not seasonal.empty:
@@ -346,24 +465,58 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
             months,
             "month_name",
             "seasonal_index",
-            "Seasonal pattern of serious violence (1 = an average month)",
+            f"Seasonal pattern: {main_title} (1 = an average month)",
             horizontal=False,
             width=520,
             height=180,
             sort=list(months["month_name"]),
+            notes=main_notes,
+            value_title="Seasonal index",
+            category_title="Month",
         )
-    weapons = data["weapons"].dropna(subset=["value"])
+    weapons = data["weapons"]
+    if "suppressed" not in weapons:
+        weapons = weapons.assign(suppressed=False)
+    shown_years = [y for y in ("2020", "2021") if y in set(weapons["period"])]
+    weapons = weapons[
+        weapons["period"].isin(shown_years) & (weapons["value"].notna() | weapons["suppressed"])
+    ]
     if not weapons.empty:
         found["weapons"] = charts.bars(
-            weapons[weapons["period"].isin(["2020", "2021"])],
+            weapons,
             "method",
             "value",
-            "ED assault attendances by weapon or method",
+            f"ED assault attendances by weapon or method, Merseyside, {' and '.join(shown_years)}",
             colour="period",
+            notes=[
+                *what_it_counts(catalogue, "ed_weapon_change_2021", cov),
+                SUPPRESSED_NOTE if weapons["suppressed"].any() else "",
+            ],
+            value_title="Attendances in the year",
+            flag="suppressed",
         )
     if data["hotspots"] is not None:
-        found["hotmap"] = map_svg(data["hotspots"])
+        found["hotmap"] = _map(data["hotspots"])
     return found
+
+
+def _map(hot: Any) -> str:
+    """The hot spot map with its title wrapped at word boundaries rather than cut at the chart's width."""
+    import textwrap
+
+    import vl_convert as vlc
+
+    from vrhub.analysis.hotmap import map_spec
+
+    spec = map_spec(hot)
+    title = spec.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), list):
+        lines: list[str] = []
+        for line in title["text"]:
+            lines += textwrap.wrap(str(line), 70) or [""]
+        title["text"] = lines
+        return str(vlc.vegalite_to_svg(spec))
+    return map_svg(hot)
 
 
 def write_report(
@@ -399,6 +552,20 @@ def write_report(
             title="Merseyside serious violence: Strategic Needs Assessment",
             edition=edition,
             marking=MARKINGS[edition],
+            footer_marking=FOOTERS[edition],
+            loaded_sources=[c.title for c in data["coverage"] if c.loaded],
+            not_loaded_sources=[c.title for c in data["coverage"] if not c.loaded],
+            main_source_title=next(
+                (c.title for c in data["coverage"] if c.source == catalogue.get(data["main_measure"]).source),
+                "offences",
+            ),
+            main_unit=catalogue.get(data["main_measure"]).unit.replace("_", " "),
+            main_counts=what_it_counts(catalogue, data["main_measure"], data["coverage"]),
+            people_counts=what_it_counts(catalogue, "local_sv_victims", data["coverage"])[:1],
+            people_definition=_definition_named(catalogue, "local_sv_victims"),
+            suppressed_note=SUPPRESSED_NOTE,
+            force_code=FORCE_CODE,
+            **_reconcile(data["places"]),
             generated=dt.datetime.now().strftime("%d %B %Y %H:%M"),
             version=metadata.version("vrhub"),
             warehouse=Path(wh.url).name,
@@ -407,8 +574,10 @@ def write_report(
             disagreements=self_disagreements(),
             charts=_charts(data),
             checks_ok=sum(c.ok for c in found),
-            checks_contradictory=sum(c.self_contradictory and not c.ok for c in found),
-            checks_failed=sum(not c.ok and not c.self_contradictory for c in found),
+            checks_contradictory=sum(c.self_contradictory and not c.ok and not _not_loaded(c) for c in found),
+            checks_failed=sum(_differs(c) for c in found),
+            checks_missing=sum(_not_loaded(c) for c in found),
+            not_loaded=_not_loaded,
             caveats=caveats,
             definitions_version=definitions_version,
             catalogue_version=f"catalogue@{catalogue.sha256[:8]}",
@@ -424,7 +593,37 @@ def write_report(
         )
     )
     written = write_document(html, out_dir / f"vrhub-report-{edition}.html", pdf=pdf)
-    return Report(written.html, written.pdf, sum(not c.ok and not c.self_contradictory for c in found))
+    return Report(written.html, written.pdf, sum(_differs(c) for c in found))
+
+
+def _definition_named(catalogue: Any, measure_id: str) -> str:
+    measure = catalogue.get(measure_id)
+    if not measure.definition:
+        return measure.title
+    return f"{get_definition(measure.definition).title} ({measure.definition_version})"
+
+
+def _reconcile(places: pd.DataFrame) -> dict[str, float | None]:
+    """What the boroughs add up to and the force's records in no borough (no location, or outside them):
+    the force total is more than its boroughs' sum by exactly these."""
+    if places.empty:
+        return {"no_borough": None, "borough_sum": None}
+    values = pd.to_numeric(places["value"], errors="coerce")
+    force = values[places["area_code"] == FORCE_CODE]
+    boroughs_ = values[places["area_code"] != FORCE_CODE]
+    if force.empty or boroughs_.isna().any():  # a hidden borough: its share is not to be worked out
+        return {"no_borough": None, "borough_sum": None}
+    total = float(boroughs_.sum())
+    return {"no_borough": float(force.iloc[0]) - total, "borough_sum": total}
+
+
+def _not_loaded(check: Any) -> bool:
+    """A figure the data cannot give (its source or year is not loaded): not a disagreement."""
+    return not check.ok and check.computed in ("missing", "n/a")
+
+
+def _differs(check: Any) -> bool:
+    return not check.ok and not check.self_contradictory and not _not_loaded(check)
 
 
 def _name(catalogue: Any, measure_id: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -24,6 +25,21 @@ def _svg(chart: alt.TopLevelMixin) -> str:
     return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
 
 
+def heading(title: str, notes: list[str] | None = None) -> alt.TitleParams:
+    """A chart's title with what it counts and its source beneath: a chart copied out of the report
+    still says what it shows."""
+    # Vega does not wrap titles: wrap at word boundaries to the chart's width instead of letting it cut.
+    lines = [w for n in notes or [] if n for w in textwrap.wrap(n, 105)]
+    return alt.TitleParams(
+        text=textwrap.wrap(title, 80) or [""],
+        subtitle=lines or alt.Undefined,
+        anchor="start",
+        fontSize=13,
+        subtitleFontSize=10,
+        subtitleColor="#505a5f",
+    )
+
+
 def line(
     df: pd.DataFrame,
     x: str,
@@ -33,9 +49,11 @@ def line(
     y_title: str = "",
     width: int = 640,
     height: int = 220,
+    notes: list[str] | None = None,
+    x_title: str = "Month",
 ) -> str:
     encode: dict[str, Any] = {
-        "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
+        "x": alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
         "y": alt.Y(f"{y}:Q", title=y_title),
     }
     if colour:
@@ -45,8 +63,8 @@ def line(
             scale=alt.Scale(range=PALETTE),
             legend=alt.Legend(orient="bottom", columns=6),
         )
-    chart = alt.Chart(df, title=title, width=width, height=height).mark_line(strokeWidth=2).encode(**encode)
-    return _svg(chart)
+    chart = alt.Chart(df, title=heading(title, notes), width=width, height=height)
+    return _svg(chart.mark_line(strokeWidth=2).encode(**encode))
 
 
 def bars(
@@ -59,19 +77,37 @@ def bars(
     width: int = 560,
     height: int | None = None,
     sort: list[str] | None = None,
+    notes: list[str] | None = None,
+    value_title: str | None = None,
+    category_title: str | None = None,
+    flag: str | None = None,
 ) -> str:
-    """Bars, side by side per `colour` group; horizontal bars sort by size unless `sort` is given."""
+    """Bars, side by side per `colour` group; horizontal bars sort by size unless `sort` is given.
+    `flag`: a boolean column marking suppressed cells, drawn as a '*' where the bar would be (the
+    category stays on the axis, not silently dropped)."""
     encode: dict[str, Any]
+    df = df.copy()
+    if flag and flag in df:
+        df[flag] = df[flag].fillna(False).astype(bool)
+        df["__mark"] = df[flag].map({True: "*", False: ""})
+        df[value] = df[value].where(~df[flag], 0)
+    # Every category on the axis, even one whose every value is hidden.
+    domain = sort or list(dict.fromkeys(df[category]))
     if horizontal:
         encode = {
-            "y": alt.Y(f"{category}:N", title=None, sort=sort or "-x"),
-            "x": alt.X(f"{value}:Q", title=None),
+            "y": alt.Y(
+                f"{category}:N",
+                title=category_title,
+                sort=sort or "-x",
+                scale=alt.Scale(domain=domain) if sort else alt.Undefined,
+            ),
+            "x": alt.X(f"{value}:Q", title=value_title),
         }
     else:
         axis = alt.Axis(labelAngle=0)
         encode = {
-            "x": alt.X(f"{category}:N", title=None, sort=sort, axis=axis),
-            "y": alt.Y(f"{value}:Q", title=None),
+            "x": alt.X(f"{category}:N", title=category_title, sort=sort, axis=axis),
+            "y": alt.Y(f"{value}:Q", title=value_title),
         }
     if colour:
         scale, legend = alt.Scale(range=PALETTE), alt.Legend(orient="bottom")
@@ -81,8 +117,21 @@ def bars(
     rows = df[category].nunique() * (df[colour].nunique() if colour else 1)
     # Horizontal bars need room for each row's label; vertical ones spread along the width instead.
     tall = height or (max(120, 18 * rows) if horizontal else 220)
-    chart = alt.Chart(df, title=title, width=width, height=tall)
-    return _svg(chart.mark_bar(color=PALETTE[0]).encode(**encode))
+    chart = alt.Chart(df, title=heading(title, notes), width=width, height=tall)
+    bars_ = chart.mark_bar(color=PALETTE[0]).encode(**encode)
+    if not (flag and flag in df and df[flag].any()):
+        return _svg(bars_)
+    marks = {k: v for k, v in encode.items() if k != "color"}
+    stars = chart.mark_text(
+        align="left" if horizontal else "center",
+        baseline="middle" if horizontal else "bottom",
+        dx=3 if horizontal else 0,
+        dy=0 if horizontal else -2,
+        fontSize=13,
+        fontWeight="bold",
+        color="#0b0c0c",
+    ).encode(**marks, text="__mark:N")
+    return _svg(alt.layer(bars_, stars))
 
 
 def histogram(
@@ -121,14 +170,25 @@ def heatmap(
     title: str,
     x_sort: list | None = None,
     y_sort: list | None = None,
+    notes: list[str] | None = None,
+    count_title: str = "Count",
+    flag: str | None = None,
 ) -> str:
-    chart = (
-        alt.Chart(df, title=title, width=600, height=200)
-        .mark_rect()
-        .encode(
-            x=alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{y}:O", title=None, sort=y_sort),
-            color=alt.Color(f"{value}:Q", title="Count", scale=alt.Scale(scheme="blues")),
-        )
+    """A grid of counts; `flag`: a boolean column marking suppressed cells, drawn uncoloured with a '*'."""
+    base = alt.Chart(df, title=heading(title, notes), width=600, height=200)
+    position = {
+        "x": alt.X(f"{x}:O", title="Hour of day", sort=x_sort, axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y(f"{y}:O", title="Weekday", sort=y_sort),
+    }
+    cells = base.mark_rect().encode(
+        **position, color=alt.Color(f"{value}:Q", title=count_title, scale=alt.Scale(scheme="blues"))
     )
-    return _svg(chart)
+    if not (flag and flag in df and df[flag].fillna(False).astype(bool).any()):
+        return _svg(cells)
+    hidden = df[df[flag].fillna(False).astype(bool)].assign(__mark="*")
+    stars = (
+        alt.Chart(hidden)
+        .mark_text(fontSize=11, fontWeight="bold", color="#0b0c0c", baseline="middle")
+        .encode(**position, text="__mark:N")
+    )
+    return _svg(alt.layer(cells, stars))

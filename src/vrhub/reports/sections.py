@@ -25,8 +25,10 @@ def monthly(wh: Warehouse, catalogue: Catalogue, measure_id: str) -> pd.DataFram
     return df
 
 
-def people(wh: Warehouse, catalogue: Catalogue, year: str) -> pd.DataFrame:
+def people(wh: Warehouse, catalogue: Catalogue, year: str | None) -> pd.DataFrame:
     """Victims and suspects of serious violence by age band and sex, force-wide, in one year."""
+    if year is None:
+        return pd.DataFrame(columns=["who", "dimension", "group", "value"])
     frames = []
     for by in ("age_band", "sex"):
         df = _measures(
@@ -41,13 +43,43 @@ def people(wh: Warehouse, catalogue: Catalogue, year: str) -> pd.DataFrame:
     return df[["who", "dimension", "group", "value"]]
 
 
-def places(wh: Warehouse, catalogue: Catalogue, measure_id: str, year: str) -> pd.DataFrame:
+def places(wh: Warehouse, catalogue: Catalogue, measure_id: str, year: str | None) -> pd.DataFrame:
+    """The force first, then its boroughs by rate: the force is their total, not one of them."""
     df = _measures(wh, catalogue, [measure_id], period="year")
-    return df[(df["period"] == year) & (df["breakdown"] == "")].sort_values("rate_per_100k", ascending=False)
+    if df.empty or year is None:
+        return pd.DataFrame(columns=["area_code", "area_name", "value", "rate_per_100k"])
+    df = df[(df["period"] == year) & (df["breakdown"] == "")]
+    return (
+        df.assign(_b=df["area_code"] != FORCE_CODE)
+        .sort_values(["_b", "rate_per_100k"], ascending=[True, False])
+        .drop(columns="_b")
+    )
 
 
-def hour_by_weekday(wh: Warehouse, year: str) -> pd.DataFrame:
+def population(wh: Warehouse, year: str | None) -> dict[str, object]:
+    """The all-ages population each area's rate divides by, and its year: the latest population year
+    no later than `year` (the engine's choice), or the earliest there is."""
+    if year is None or not wh.has_table("population"):
+        return {"year": None, "areas": {}}
+    pop = wh.to_arrow(wh.table("population")).to_pandas()
+    if "sex" in pop:
+        pop = pop[pop["sex"].isin(["all"])] if (pop["sex"] == "all").any() else pop
+    years = sorted(int(y) for y in pop["year"].unique())
+    if not years:
+        return {"year": None, "areas": {}}
+    used = max([y for y in years if y <= int(year)], default=years[0])
+    by_area = pop[pop["year"] == used].groupby("area_code")["population"].sum()
+    areas = {str(a): float(v) for a, v in by_area.items()}
+    lads = [a for a in areas if a != FORCE_CODE]
+    if FORCE_CODE not in areas and lads:
+        areas[FORCE_CODE] = sum(areas[a] for a in lads)
+    return {"year": used, "areas": areas}
+
+
+def hour_by_weekday(wh: Warehouse, year: str | None) -> pd.DataFrame:
     """ED assault attendances by hour of the assault and weekday: the police extract has dates, not times."""
+    if year is None:
+        return pd.DataFrame(columns=["hour", "weekday", "n"])
     t = wh.table("ed_attendances")
     t = t.filter(t.assault_at.year() == int(year))
     grouped = t.group_by(hour=t.assault_at.hour(), weekday=t.assault_at.day_of_week.index()).aggregate(
@@ -60,6 +92,8 @@ def hour_by_weekday(wh: Warehouse, year: str) -> pd.DataFrame:
 
 def weapons(wh: Warehouse, catalogue: Catalogue) -> pd.DataFrame:
     df = _measures(wh, catalogue, ["ed_weapon_change_2021"], period="year", area=FORCE_CODE)
+    if df.empty:
+        return pd.DataFrame(columns=["period", "method", "value"])
     df["method"] = df["breakdown"].str.split("=", n=1).str[1].str.replace("_", " ")
     return df[["period", "method", "value"]]
 
@@ -75,6 +109,8 @@ AGENCY_MEASURES = {
 
 def agencies(wh: Warehouse, catalogue: Catalogue) -> pd.DataFrame:
     df = _measures(wh, catalogue, list(AGENCY_MEASURES), period="year", area=FORCE_CODE)
-    df = df[df["breakdown"] == ""]
+    df = df[df["breakdown"] == ""].copy() if not df.empty else df
+    if df.empty:
+        return pd.DataFrame(columns=["agency"])
     df["agency"] = df["measure_id"].map(AGENCY_MEASURES)
     return df.pivot_table(index="agency", columns="period", values="value", aggfunc="sum").reset_index()

@@ -16,6 +16,7 @@ from vrhub.quality.recording import RecordingChange, touching
 from vrhub.reports import parts
 from vrhub.reports.published import figures
 from vrhub.reports.reproduction import Values
+from vrhub.stats.change import SMALL_COUNT
 from vrhub.stats.wording import change_words
 
 YEARS = ("2019", "2020", "2021")
@@ -33,11 +34,14 @@ class Cell:
     months: int | None = None  # of data in this period, where it is a part period
     per_month: bool = False  # the change compares the average month (one of the periods is a part period)
     recording_change: bool = False  # a recording change between the two periods may explain the change
+    small: bool = False  # public edition: a count under SMALL_COUNT, not shown exactly
 
     @property
     def text(self) -> str:
         if self.value is None:
             return "Data not yet available"
+        if self.small:
+            return f"fewer than {SMALL_COUNT}"
         shown = f"{self.value:,.10g}%" if self.unit == "percent" else f"n={self.value:,.10g}"
         if self.months is not None:
             shown += f" ({self.months} months of data)"
@@ -118,7 +122,8 @@ def counts(measure: Measure) -> str:
     if measure.definition:
         from vrhub.definitions import get_definition
 
-        text += f", that meet the {get_definition(measure.definition).title}"
+        # With its version: two readings of "serious violence" sit side by side in the report.
+        text += f", that meet the {get_definition(measure.definition).title} ({measure.definition_version})"
     rules = [_filter(c, r) for c, r in (measure.where or {}).items()]
     person = measure.person or {}
     if "age_under" in person:

@@ -133,7 +133,13 @@ def key_messages(
             )
         )
     if not rows:
-        return KeyMessages([f"There is no year after the baseline to compare {year} with yet."], [])
+        if all(str(catalogue.get(m).baseline) >= year for m in measure_ids):
+            return KeyMessages([f"There is no year after the baseline to compare {year} with yet."], [])
+        # A later year whose measures' data are not loaded: not a year too early to compare.
+        return KeyMessages(
+            [f"No strategy measure has figures for both {year} and its baseline year: nothing to compare."],
+            [],
+        )
     stats = change_statistics(
         pd.Series([r[2] for r in rows], dtype="float64"),
         pd.Series([r[3] for r in rows], dtype="float64"),
