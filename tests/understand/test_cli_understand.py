@@ -21,8 +21,19 @@ HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
     "Last outcome category,Context"
 )
-PLACE = "Merseyside Police,Merseyside Police,-2.873875,53.485290,On or near Harleston Road,E01006448,Knowsley 001A"
-SOURCES = ["police-records", "police-uk", "ed-attendances", "hospital-admissions", "ambulance", "fire", "indicators"]
+PLACE = (
+    "Merseyside Police,Merseyside Police,-2.873875,53.485290,On or near Harleston Road,E01006448,"
+    "Knowsley 001A"
+)
+SOURCES = [
+    "police-records",
+    "police-uk",
+    "ed-attendances",
+    "hospital-admissions",
+    "ambulance",
+    "fire",
+    "indicators",
+]
 
 
 def street(month: str, n: int, crime_type: str = "Robbery", start: int = 0) -> list[str]:
@@ -39,7 +50,9 @@ def two_months(tmp_path_factory: pytest.TempPathFactory, _initialised_warehouse:
     """police.uk for 2019-09 (3 robberies, 1 anti-social behaviour) and 2019-12 (2 robberies): 2019-10 and
     2019-11 missing between them."""
     folder = copy_warehouse(_initialised_warehouse, tmp_path_factory.mktemp("understand-police-uk"))
-    rows = street("2019-09", 3) + [f",2019-09,{PLACE},Anti-social behaviour,,"] + street("2019-12", 2, start=10)
+    rows = (
+        street("2019-09", 3) + [f",2019-09,{PLACE},Anti-social behaviour,,"] + street("2019-12", 2, start=10)
+    )
     path = folder / "street.csv"
     path.write_text("\n".join([HEADER, *rows]) + "\n")
     list(Hub(settings(data_dir=folder)).ingest("police-uk", [path]))
@@ -59,21 +72,28 @@ def test_quality_on_an_empty_warehouse_says_each_source_is_not_loaded(empty: Pat
     assert "not loaded, so not checked: " + ", ".join(SOURCES) + "." in said.lower()
     code, text = vrhub("quality", "--data-dir", str(empty), "--format", "json")
     doc = json.loads(runner.invoke(app, ["quality", "--data-dir", str(empty), "--format", "json"]).stdout)
-    assert [(s["source"], s["status"], s["rows"]) for s in doc["sources"]] == [(s, "not loaded", 0) for s in SOURCES]
+    assert [(s["source"], s["status"], s["rows"]) for s in doc["sources"]] == [
+        (s, "not loaded", 0) for s in SOURCES
+    ]
     assert not [f for f in doc["findings"] if f["check"] != "private_files"]
 
 
 def test_trends_on_an_empty_warehouse_says_what_is_not_loaded(empty: Path) -> None:
     code, said = vrhub("trends", "--data-dir", str(empty))
     assert code == 0, said
-    assert "Nothing is loaded for police_records (source police-records), which local_sv_offences counts" in said
+    assert (
+        "Nothing is loaded for police_records (source police-records), which local_sv_offences counts" in said
+    )
     assert not said.endswith("none.")
 
 
 def test_trends_of_a_reported_indicator_says_so(empty: Path) -> None:
     code, said = vrhub("trends", "--data-dir", str(empty), "-m", "local_absence_primary")
     assert code == 0, said
-    assert "local_absence_primary (School absence, primary (average across Merseyside)) is a reported indicator" in said
+    assert (
+        "local_absence_primary (School absence, primary (average across Merseyside)) is a reported indicator"
+        in said
+    )
     assert "no monthly series to trend" in said and "None of its values is loaded" in said
 
 
@@ -96,12 +116,19 @@ def test_quality_json_gives_each_source_its_months_gaps_lateness_and_fields(two_
     assert uk["months_behind"] == behind
     fields = {f["field"]: f for f in uk["fields"]}
     # Crime ID applies to the 5 crimes, not the anti-social behaviour row; Context is blank on all 6.
-    assert (fields["crime_id"]["rows"], fields["crime_id"]["filled"], fields["crime_id"]["share"]) == (5, 5, 1.0)
+    assert (fields["crime_id"]["rows"], fields["crime_id"]["filled"], fields["crime_id"]["share"]) == (
+        5,
+        5,
+        1.0,
+    )
     assert (fields["context"]["rows"], fields["context"]["filled"], fields["context"]["share"]) == (6, 0, 0.0)
     assert fields["crime_type"]["lowest"] == 1.0
     [late] = [f for f in doc["findings"] if f["check"] == "late"]
     assert late["source"] == "police-uk" and late["severity"] == "warning" and late["value"] == behind
-    assert f"The latest police.uk month loaded is 2019-12, {behind} months before {today:%Y-%m}" in late["message"]
+    assert (
+        f"The latest police.uk month loaded is 2019-12, {behind} months before {today:%Y-%m}"
+        in late["message"]
+    )
     others = [s for s in doc["sources"] if s["source"] != "police-uk"]
     assert {s["status"] for s in others} == {"not loaded"}
 
@@ -129,9 +156,14 @@ def test_trends_marks_the_months_with_no_data(two_months: Path) -> None:
     code, said = vrhub("trends", "--data-dir", str(two_months), "-m", "police_uk_sv_proxy")
     assert code == 0, said
     assert "no data: 2019-10 to 2019-11 (2 months with nothing loaded" in said
-    result = runner.invoke(app, ["trends", "--data-dir", str(two_months), "-m", "police_uk_sv_proxy", "-f", "csv"])
+    result = runner.invoke(
+        app, ["trends", "--data-dir", str(two_months), "-m", "police_uk_sv_proxy", "-f", "csv"]
+    )
     # 3 robberies in 2019-09, 2 in 2019-12: the CSV keeps its rows only, the gap goes to stderr.
-    assert [line.split(",")[:2] for line in result.stdout.splitlines()[1:]] == [["2019-09", "3.0"], ["2019-12", "2.0"]]
+    assert [line.split(",")[:2] for line in result.stdout.splitlines()[1:]] == [
+        ["2019-09", "3.0"],
+        ["2019-12", "2.0"],
+    ]
 
 
 def test_hotspots_names_a_start_after_the_end(two_months: Path) -> None:

@@ -50,7 +50,8 @@ def test_a_single_record_inside_a_cluster_is_not_called_a_hot_spot() -> None:
     assert (withheld["p_fdr"] < 0.05).all() and (withheld["gi_z"] > 0).all()
     assert result.metadata["withheld"] == len(withheld) and result.metadata["hot"] == len(result.hotspots)
     assert result.metadata["warnings"][0].startswith(
-        f"{len(withheld)} LSOAs significant by Gi* but with fewer than 5 records each were not called hot spots"
+        f"{len(withheld)} LSOAs significant by Gi* but with fewer than 5 records each were not called hot "
+        "spots"
     )
 
 
@@ -59,7 +60,9 @@ def test_one_month_hot_spot_says_why_its_class_is_none() -> None:
     result = hotspots_from_counts(one_month(block), grid())
     hot = result.hotspots
     assert len(hot) >= 1 and set(hot["class"]) == {"none"}
-    assert set(hot["note"]) == {"class none: one month only, and a space-time class needs two or more monthly maps"}
+    assert set(hot["note"]) == {
+        "class none: one month only, and a space-time class needs two or more monthly maps"
+    }
     quiet = result.table.loc[~result.table["hot"], "note"]
     assert (quiet.eq("") | quiet.str.startswith("not called a hot spot")).all()
 

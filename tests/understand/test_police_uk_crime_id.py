@@ -12,7 +12,10 @@ HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
     "Last outcome category,Context"
 )
-PLACE = "Merseyside Police,Merseyside Police,-2.873875,53.485290,On or near Harleston Road,E01006448,Knowsley 001A"
+PLACE = (
+    "Merseyside Police,Merseyside Police,-2.873875,53.485290,On or near Harleston Road,E01006448,"
+    "Knowsley 001A"
+)
 
 
 def test_a_crime_without_its_id_is_quarantined(tmp_path: Path, _initialised_warehouse: Path) -> None:

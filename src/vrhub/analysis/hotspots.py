@@ -394,8 +394,9 @@ def _warnings(table: pd.DataFrame, withheld: int, unit: str) -> list[str]:
     said = []
     if withheld:
         said.append(
-            f"{withheld} LSOA{'s' if withheld != 1 else ''} significant by Gi* but with fewer than {MIN_COUNT} "
-            f"{unit} each {'were' if withheld != 1 else 'was'} not called hot spots (the note column of the CSV or GeoJSON names them)."
+            f"{withheld} LSOA{'s' if withheld != 1 else ''} significant by Gi* but with fewer than "
+            f"{MIN_COUNT} {unit} each {'were' if withheld != 1 else 'was'} not called hot spots (the note "
+            "column of the CSV or GeoJSON names them)."
         )
     total, lsoas = int(table["count"].sum()), len(table)
     if lsoas and total < SPARSE_PER_LSOA * lsoas:

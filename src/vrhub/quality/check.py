@@ -56,5 +56,8 @@ def check_quality(
         findings += implausible(wh, profile, th)
     filled = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COMPLETENESS_COLUMNS)
     return QualityReport(
-        findings=findings_frame(findings), completeness=filled, thresholds=th, coverage=coverage_frame(covered)
+        findings=findings_frame(findings),
+        completeness=filled,
+        thresholds=th,
+        coverage=coverage_frame(covered),
     )

@@ -49,7 +49,13 @@ def indicator_coverage(wh: Warehouse, profile: Profile, rows: int) -> dict:
     """Indicators carry the period they were published for (e.g. 2019/20), not an event month."""
     t = wh.table(profile.table)
     span = wh.to_arrow(t.aggregate(first=t.period.min(), last=t.period.max())).to_pylist()[0]
-    return {**not_loaded(profile), "status": "loaded", "rows": rows, "first": span["first"], "last": span["last"]}
+    return {
+        **not_loaded(profile),
+        "status": "loaded",
+        "rows": rows,
+        "first": span["first"],
+        "last": span["last"],
+    }
 
 
 def monthly_coverage(
@@ -92,4 +98,6 @@ def monthly_coverage(
 
 def coverage_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
-    return frame.astype({"rows": "int64", "months": "int64", "missing_months": "int64", "months_behind": "Int64"})
+    return frame.astype(
+        {"rows": "int64", "months": "int64", "missing_months": "int64", "months_behind": "Int64"}
+    )

@@ -109,9 +109,9 @@ SPEC = SourceSpec(
     # events, and the ordinal keeps a re-export's rows matching.
     key=("crime_id",),
     checks=(
-        # police.uk leaves the Crime ID blank on anti-social behaviour only. A crime without it is quarantined,
-        # not loaded: with no key, the same crime in police.uk's republished month (updated outcomes) could
-        # not supersede it and would count twice; in quarantine it is listed and can be fixed and reloaded.
+        # police.uk leaves the Crime ID blank on anti-social behaviour only. A crime without it is
+        # quarantined, not loaded: with no key, the same crime in a republished month (updated outcomes)
+        # could not supersede it and would count twice; in quarantine it is listed, to fix and reload.
         RowCheck(
             "Crime ID",
             "blank on a crime that is not anti-social behaviour: police.uk leaves it blank on anti-social "
