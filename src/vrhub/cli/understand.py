@@ -51,6 +51,7 @@ def show_quality(report: QualityReport, fmt: str) -> None:
     loaded = coverage.loc[coverage["status"] != NOT_LOADED, "source"].tolist()
     if fmt != "table":  # csv: the findings, one shape a spreadsheet takes; what is not loaded on stderr
         emit(pa.Table.from_pandas(findings, preserve_index=False), fmt)
+        sys.stdout.flush()  # the CSV first, where stdout and stderr share a terminal
         if missing:
             err.print(f"Not loaded, so not checked: {', '.join(missing)}.", highlight=False)
         return
@@ -99,6 +100,7 @@ def show_trend(trend: Trend, fmt: str) -> None:
     elif trend.reported:
         err.print(trend.notice, highlight=False)
     emit(pa.Table.from_pandas(trend.table, preserve_index=False), fmt, title=title)
+    sys.stdout.flush()
     for first, last, n in trend.gaps:
         span = first if n == 1 else f"{first} to {last}"
         err.print(
