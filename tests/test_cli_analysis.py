@@ -32,7 +32,7 @@ def test_hotspots_csv_has_the_documented_columns(data_dir: Path) -> None:
     result = runner.invoke(app, ["hotspots", "--data-dir", str(data_dir), "--format", "csv"])
     assert result.exit_code == 0, result.output
     header = result.output.splitlines()[0]
-    assert header == "lsoa_code,lsoa_name,lad_code,count,gi_z,p_value,p_fdr,hot,class"
+    assert header == "lsoa_code,lsoa_name,lad_code,count,gi_z,p_value,p_fdr,hot,class,note"
 
 
 @pytest.mark.slow

@@ -49,11 +49,11 @@ def test_quality_warns_about_a_data_folder_others_can_read(data_dir: Path, key: 
     assert result.exit_code == 0, result.output
     import json
 
-    findings = [f for f in json.loads(result.stdout) if f["check"] == "private_files"]
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["check"] == "private_files"]
     assert len(findings) == 1 and findings[0]["severity"] == "warning"
     assert "warehouse.duckdb (-rw-r--r--)" in findings[0]["message"]
     assert f"chmod -R go-rwx {data_dir}" in findings[0]["message"]
     data_dir.chmod(0o700)
     (data_dir / "warehouse.duckdb").chmod(0o600)
     again = runner.invoke(app, ["quality", "--format", "json", "--data-dir", str(data_dir)])
-    assert not [f for f in json.loads(again.stdout) if f["check"] == "private_files"]
+    assert not [f for f in json.loads(again.stdout)["findings"] if f["check"] == "private_files"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +21,14 @@ def load(hub: Hub, source: str, path: Path) -> None:
         pass
 
 
+# The factory's series end in 2020-12: checked as of the next month, so only planted defects are found
+# (test_coverage.py checks timeliness against other dates).
+AS_OF = dt.date(2021, 1, 15)
+
+
 def check(hub: Hub, source: str | None = None) -> QualityReport:
     with hub.open(read_only=True) as wh:
-        return check_quality(wh, source)
+        return check_quality(wh, source, today=AS_OF)
 
 
 def found(report: QualityReport, check: str, **equal: object) -> pd.DataFrame:

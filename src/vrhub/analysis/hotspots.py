@@ -39,8 +39,26 @@ from vrhub.measures.catalogue import EVENT_DATE, builtin_catalogue
 from vrhub.measures.expressions import row_filter
 from vrhub.warehouse import Warehouse
 
-TABLE_COLUMNS = ["lsoa_code", "lsoa_name", "lad_code", "count", "gi_z", "p_value", "p_fdr", "hot", "class"]
+TABLE_COLUMNS = [
+    "lsoa_code",
+    "lsoa_name",
+    "lad_code",
+    "count",
+    "gi_z",
+    "p_value",
+    "p_fdr",
+    "hot",
+    "class",
+    "note",
+]
 ALPHA = 0.05
+# An LSOA with fewer records than this over the period is never called a hot spot, whatever its Gi*: Gi*
+# tests the neighbourhood (the LSOA and those touching it), so one record beside a few others passes in a
+# sparse month, yet a handful of records is no concentration (one incident can make it). 5 is the usual
+# least expected count for a normal approximation. docs/architecture.md, "Hot spots", states the rule.
+MIN_COUNT = 5
+# Fewer records than LSOAs over the period (most LSOAs empty): the map is too sparse for Gi* to be read alone.
+SPARSE_PER_LSOA = 1.0
 ALL_POLICE_UK = "All police.uk crimes and anti-social behaviour"
 SEED = 2019  # permutation p-values only: the same data give the same answer every run
 # police.uk files up to this month use 2011 LSOA codes, later ones 2021 codes; used only to break a tie.
@@ -113,6 +131,13 @@ def lsoa_counts(
     """
     source, where, unit, label = _subject(measure, crime_type)
     start, end = _month_bound(start, "start"), _month_bound(end, "end")
+    if start and end and start > end:
+        raise BadValue(
+            f"the start ({start}) is after the end ({end})",
+            f"Give the earlier month first, e.g. --from {end} --to {start}.",
+            parameter="start",
+            value=start,
+        )
     t = wh.table(source)
     t = t.mutate(__month=t[EVENT_DATE[source]].cast("date").truncate("M"))
     in_period = ibis.literal(True)
@@ -125,10 +150,7 @@ def lsoa_counts(
         for m in wh.to_arrow(t.filter(in_period).select("__month").distinct()).column(0).to_pylist()
     )
     if not months:
-        raise VrhubError(
-            f"no {source} rows loaded for {start or 'the start'} to {end or 'the end'}",
-            "Load data first (vrhub ingest), or choose a period that was loaded.",
-        )
+        raise _nothing_loaded(wh, t, source, start, end)
     rows = t.filter(in_period & where(t))
     agg = rows.crime_key.nunique() if unit == "offences" else rows.count()
     grouped = rows.group_by(["__month", "lsoa_code", "out_of_area"]).aggregate(count=agg)
@@ -165,6 +187,28 @@ def lsoa_counts(
         },
     }
     return out
+
+
+def _nothing_loaded(wh: Warehouse, t: Any, source: str, start: str | None, end: str | None) -> VrhubError:
+    """The error for a period with no rows, naming the months asked for and the months there are."""
+    from vrhub.sources import SOURCES
+
+    name = next((n for n, spec in SOURCES.items() if spec.table == source), source)
+    span = wh.to_arrow(t.aggregate(first=t.__month.min(), last=t.__month.max())).to_pylist()[0]
+    if span["first"] is None:
+        return VrhubError(
+            f"no {source} rows are loaded",
+            f"Load some first: vrhub ingest {name} FILE (or choose --measure or --crime-type for a source "
+            "that is loaded).",
+        )
+    asked = (
+        f"{start} to {end}" if start and end else f"from {start}" if start else f"up to {end}" if end else ""
+    )
+    loaded = f"{span['first']:%Y-%m} to {span['last']:%Y-%m}"
+    return VrhubError(
+        f"no {source} rows loaded {asked}: the months loaded are {loaded}",
+        f"Choose months from {loaded}, or load the months you want (vrhub ingest {name} FILE).",
+    )
 
 
 def _vintage(counts: pd.DataFrame, months: list[str]) -> int:
@@ -326,6 +370,45 @@ def find_hotspots(
     )
 
 
+def _notes(table: pd.DataFrame, withheld: pd.Series, months: int, params: spacetime.ClassifyParams) -> Any:
+    """Why a row reads as it does, where it could mislead: a significant LSOA not called a hot spot, and a
+    hot spot whose space-time class is "none"."""
+    note = pd.Series("", index=table.index, dtype=object)
+    count = table["count"]
+    note[withheld] = [
+        f"not called a hot spot: {n} record{'s' if n != 1 else ''} here, fewer than {MIN_COUNT}; Gi* found "
+        "the neighbourhood high, but so few records are no concentration"
+        for n in count[withheld]
+    ]
+    unclassed = table["hot"] & (table["class"] == "none")
+    note[unclassed] = (
+        "class none: one month only, and a space-time class needs two or more monthly maps"
+        if months < 2
+        else f"class none: hot over the whole period, but in under {params.hotspot_prop:.0%} of the monthly "
+        "maps (each month alone too few records to be significant)"
+    )
+    return note
+
+
+def _warnings(table: pd.DataFrame, withheld: int, unit: str) -> list[str]:
+    said = []
+    if withheld:
+        said.append(
+            f"{withheld} LSOA{'s' if withheld != 1 else ''} significant by Gi* but with fewer than "
+            f"{MIN_COUNT} {unit} each {'were' if withheld != 1 else 'was'} not called hot spots (the note "
+            "column of the CSV or GeoJSON names them)."
+        )
+    total, lsoas = int(table["count"].sum()), len(table)
+    if lsoas and total < SPARSE_PER_LSOA * lsoas:
+        empty = float((table["count"] == 0).mean())
+        said.append(
+            f"Only {total:,} {unit} over {lsoas:,} LSOAs ({total / lsoas:.2f} per LSOA; {empty:.0%} of LSOAs "
+            "have none): counts this sparse make Gi* fragile. Widen the period or the offences counted "
+            "before reading any hot spot."
+        )
+    return said
+
+
 def hotspots_from_counts(
     counts: pd.DataFrame,
     boundaries: gpd.GeoDataFrame,
@@ -334,7 +417,11 @@ def hotspots_from_counts(
 ) -> HotspotResult:
     """The analysis of `find_hotspots` on counts already made (month, lsoa_code, count; `counts.attrs`
     as `lsoa_counts` sets them, or at least `months`). `boundaries`: lsoa_code, lsoa_name, lad_code,
-    geometry for every LSOA of the area."""
+    geometry for every LSOA of the area.
+
+    hot = Gi* significant and high (p_fdr < alpha, z > 0) and at least MIN_COUNT records in the LSOA itself;
+    `note` says why a significant LSOA is not hot, or why a hot one has no class; `metadata["warnings"]`
+    says when the counts are too sparse to read."""
     params = params or spacetime.ClassifyParams()
     meta = dict(counts.attrs)
     months = meta.setdefault("months", sorted(counts["month"].unique()))
@@ -350,6 +437,9 @@ def hotspots_from_counts(
     hot_months = spacetime.hot_matrix(cube, w, params.critical_p)
     table = boundaries[["lsoa_code", "lsoa_name", "lad_code"]].merge(gi, on="lsoa_code", validate="1:1")
     table["class"] = spacetime.classify(hot_months, params)
+    withheld = table["hot"] & (table["count"] < MIN_COUNT)
+    table["hot"] = table["hot"] & ~withheld
+    table["note"] = _notes(table, withheld, len(months), params)
     cold = table.pop("cold")
     table = table.sort_values(["gi_z", "lsoa_code"], ascending=[False, True], ignore_index=True)
     table = table[TABLE_COLUMNS]
@@ -360,6 +450,9 @@ def hotspots_from_counts(
             "hot": int(table["hot"].sum()),
             "cold": int(cold.sum()),
             "alpha": params.critical_p,
+            "min_count": MIN_COUNT,
+            "withheld": int(withheld.sum()),
+            "warnings": _warnings(table, int(withheld.sum()), meta.get("unit", "records")),
             "method": (
                 "Getis-Ord Gi* (esda.G_Local, star=True) on counts per LSOA; binary queen contiguity "
                 "with self; "
@@ -368,7 +461,8 @@ def hotspots_from_counts(
                     if permutations
                     else "analytical two-sided p-values, at least the exact binomial p"
                 )
-                + "; Benjamini-Hochberg FDR across LSOAs; hot = p_fdr < alpha and z > 0"
+                + "; Benjamini-Hochberg FDR across LSOAs; hot = p_fdr < alpha and z > 0 and at least "
+                + f"{MIN_COUNT} records in the LSOA"
             ),
             "classes": (
                 f"sfhotspot hotspot_classify over {len(months)} monthly Gi* maps (FDR per month): "

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vrhub.cli import cohort, delivery, evaluate, export, link, stdin
+from vrhub.cli import cohort, delivery, evaluate, export, link, stdin, understand
 from vrhub.cli.advice import emit, err, friendly, out, status
 from vrhub.cli.options import (
     AreaOpt,
@@ -478,6 +478,8 @@ def hotspots(
             title=f"Hot spots: {result.period_label}, {len(hot)} of {len(result.table)} LSOAs",
         )
         err.print(result.vintage_note, highlight=False)
+        for warning in result.metadata.get("warnings", []):
+            err.print(f"Warning: {warning}", highlight=False)
     else:
         emit(pa.Table.from_pandas(result.table, preserve_index=False), fmt)
     if map_path:
@@ -500,17 +502,7 @@ def trends(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """A measure by month: 12-month rolling total, same month last year, level shifts (recording changes)."""
-    import pyarrow as pa
-
-    trend = _hub(data_dir, warehouse).trend(measure, area)
-    emit(pa.Table.from_pandas(trend.table, preserve_index=False), fmt, title=f"{measure}, {trend.area_code}")
-    for step in trend.steps:
-        err.print(
-            f"Level shift from {step.month:%Y-%m}: "
-            f"{step.level_before:,.1f} to {step.level_after:,.1f} a month "
-            "(check for a recording change before reading it as a real change).",
-            highlight=False,
-        )
+    understand.show_trend(_hub(data_dir, warehouse).trend(measure, area), fmt)
 
 
 @app.command()
@@ -521,14 +513,10 @@ def quality(
     data_dir: DataDirOpt = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Data quality by source and month: completeness, duplicates, unplaced LSOAs, missing months, drift."""
-    import pyarrow as pa
-
-    report = _hub(data_dir, warehouse).quality(source)
-    findings = report.findings
-    if fmt == "table":
-        findings = findings[["severity", "source", "month", "check", "message"]]
-    emit(pa.Table.from_pandas(findings, preserve_index=False), fmt, title="Data quality findings")
+    """Data quality by source: what is loaded (months covered, gaps, how far behind today), fields filled,
+    and findings by month: completeness, duplicates, unplaced LSOAs, missing or late months, drift. CSV gives
+    the findings; JSON one object with every source's coverage and fields, and the findings."""
+    understand.show_quality(_hub(data_dir, warehouse).quality(source), fmt)
 
 
 @definitions_app.command("show")

@@ -51,6 +51,18 @@ def completeness(wh: Warehouse, profile: Profile) -> pd.DataFrame:
     return long[model.COMPLETENESS_COLUMNS].sort_values(["month", "field"]).reset_index(drop=True)
 
 
+def field_summary(filled: pd.DataFrame) -> pd.DataFrame:
+    """Per source and field over all months (the web page's "Fields filled, by source", `vrhub quality`):
+    rows, filled, share filled, and `lowest`, the share in its worst month. `filled`: `completeness` rows."""
+    columns = ["source", "field", "rows", "filled", "share", "lowest"]
+    if filled.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = filled.groupby(["source", "field"], as_index=False)[["rows", "filled"]].sum()
+    grouped["share"] = grouped["filled"] / grouped["rows"].where(grouped["rows"] > 0)
+    lowest = filled.groupby(["source", "field"])["share"].min().rename("lowest").reset_index()
+    return grouped.merge(lowest, on=["source", "field"])[columns]
+
+
 def completeness_findings(profile: Profile, table: pd.DataFrame, th: Thresholds) -> list[Finding]:
     monthly = table.dropna(subset=["month"])
     if monthly.empty:

@@ -55,16 +55,20 @@ class Thresholds:
     unplaced_share: float = 0.05  # a month with this share of rows not placed in a borough...
     unplaced_ratio: float = 2.0  # ...and this many times the usual share is flagged
     old_age: int = 100  # ages above this are valid but rare enough to check
+    late_months: int = 3  # a monthly source whose latest month is more months than this before today is late
 
 
 @dataclass
 class QualityReport:
     """`findings`: one row per finding (FINDING_COLUMNS), most severe first. `completeness`: per source, month
-    and field the rows, the rows with the field filled and the share filled (COMPLETENESS_COLUMNS)."""
+    and field the rows, the rows with the field filled and the share filled (COMPLETENESS_COLUMNS).
+    `coverage`: one row per source checked, loaded or not (`coverage.COVERAGE_COLUMNS`): its status (loaded,
+    late or not loaded), rows, first and last month, the months missing between and how far behind today."""
 
     findings: pd.DataFrame
     completeness: pd.DataFrame
     thresholds: Thresholds = field(default_factory=Thresholds)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def items(self) -> list[Finding]:
         return [Finding(**row) for row in self.findings.to_dict("records")]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from vrhub.definitions import definitions as definitions_in_force
 from vrhub.errors import VrhubError
 from vrhub.measures.catalogue import EVENT_DATE
+from vrhub.quality.completeness import field_summary
 from vrhub.sources.police_uk import CRIME_TYPES
 from vrhub.web.accounts.access import role_required
 from vrhub.web.dashboard import data, tables
@@ -90,14 +91,8 @@ def quality(request: HttpRequest) -> HttpResponse:
         {**{k: tables.clean(v) for k, v in r.items()}, "tag": SEVERITY_TAGS.get(r["severity"], "")}
         for r in report.findings.to_dict("records")
     ]
-    filled = report.completeness
-    summary = []
-    if not filled.empty:
-        grouped = filled.groupby(["source", "field"], as_index=False)[["rows", "filled"]].sum()
-        grouped["share"] = grouped["filled"] / grouped["rows"].where(grouped["rows"] > 0)
-        lowest = filled.groupby(["source", "field"])["share"].min().rename("lowest").reset_index()
-        grouped = grouped.merge(lowest, on=["source", "field"])
-        summary = [{k: tables.clean(v) for k, v in r.items()} for r in grouped.to_dict("records")]
+    grouped = field_summary(report.completeness)
+    summary = [{k: tables.clean(v) for k, v in r.items()} for r in grouped.to_dict("records")]
     context = {
         "findings": findings,
         "counts": {s: report.count(s) for s in ("error", "warning", "info")},
