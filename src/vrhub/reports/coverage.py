@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from vrhub.measures.catalogue import EVENT_DATE
+from vrhub.stats.months import gap_text, month_gaps
 from vrhub.warehouse import Warehouse
 
 # The sources as the report names them (one record of each).
@@ -42,12 +43,9 @@ class Coverage:
 
     @property
     def gaps(self) -> list[str]:
-        """Runs of missing months between the first and the last, as '2014-05 to 2019-08'."""
-        if not self.months:
-            return []
-        every = pd.period_range(self.first, self.last, freq="M").strftime("%Y-%m")
-        missing = [m for m in every if m not in set(self.months)]
-        return _runs(missing)
+        """Runs of missing months between the first and the last, as '2014-05 to 2019-08 (64 months)'
+        (the rule `vrhub quality` and `vrhub trends` use)."""
+        return [gap_text(gap) for gap in month_gaps(self.months)]
 
     def whole_years(self) -> list[str]:
         years = pd.Series([m[:4] for m in self.months]).value_counts()
@@ -70,16 +68,6 @@ class Coverage:
 
 def _month(m: str) -> str:
     return pd.Period(m, freq="M").strftime("%B %Y")
-
-
-def _runs(months: list[str]) -> list[str]:
-    runs: list[list[str]] = []
-    for m in months:
-        if runs and pd.Period(m, freq="M") - pd.Period(runs[-1][-1], freq="M") == pd.offsets.MonthEnd(1):
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    return [r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs]
 
 
 def coverage(wh: Warehouse) -> list[Coverage]:
