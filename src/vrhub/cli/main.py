@@ -297,6 +297,8 @@ def measures(
     if fmt == "table":
         table = table.select([c for c in AT_A_GLANCE if c in table.column_names])
     emit(table, fmt, title="Measures")
+    for measure_id, why in result.excluded.items():
+        err.print(f"Note: {measure_id} is not shown: {why}.", highlight=False)
     for source, partial in result.partial.items():
         for label, months in sorted(partial.items()):
             err.print(f"Note: {source} has data for {months} month(s) of {label}.", highlight=False)
