@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import pandas as pd
+import pytest
 from scipy.stats import binomtest
 
 from tests.conftest import copy_warehouse
@@ -110,8 +110,9 @@ def test_periods_with_no_calendar_month_in_common_are_not_compared(hub: Hub) -> 
     # 2014 (April) against the 2019 baseline (Sep-Dec): nothing like for like.
     assert row["change_vs_baseline_pct"] is None
     assert row["rate_ratio_vs_baseline"] is None and row["p_value_vs_baseline"] is None
-    assert "no change on 2019: 2014 holds Apr and 2019 holds Sep-Dec, no calendar month in common" in (
-        row["notes"]
+    assert (
+        "no change on 2019: 2014 holds Apr and 2019 holds Sep-Dec, no calendar month in common"
+        in (row["notes"])
     )
     assert row["notes"].startswith("part period: 1 of 12 months of data (Apr)")
 
@@ -148,8 +149,9 @@ def test_a_rate_names_its_population_and_estimate_year(hub: Hub) -> None:
     assert got["2021"]["rate_denominator"] == "residents, mid-2020 estimate"  # latest not after 2021
     # Before the first estimate, the first, saying so.
     assert got["2014"]["rate_denominator"] == "residents, mid-2019 estimate"
-    assert "rate over the mid-2019 population, the earliest estimate loaded (none for 2014)" in (
-        got["2014"]["notes"]
+    assert (
+        "rate over the mid-2019 population, the earliest estimate loaded (none for 2014)"
+        in (got["2014"]["notes"])
     )
     # A part period's rate is of its months, not annualised.
     assert "rate over 1 month, not annualised" in got["2014"]["notes"]

@@ -74,6 +74,12 @@ AT_A_GLANCE = [
 _REASONS = (
     *("_why_period", "_why_previous", "_why_baseline", "_why_wheeler", "_why_band", "_why_rate", "_why_area"),
     "_why_unrecorded",  # records a measure cannot count: their file has no age, sex or admitted (ISTV)
+    "_why_share",  # what a share's change is
+)
+# The strategy states every change in per cent of what it changes (ED attendances by weapon, fists -33%),
+# never in points: a share's change is so too, of the unrounded share.
+SHARE_CHANGE = (
+    "a share's change is its relative change in per cent (not percentage points), of the unrounded share"
 )
 
 
@@ -194,6 +200,18 @@ def _excluded(
         else:
             out[m.id] = f"no {m.source} data loaded"
     return out
+
+
+def shown_values(table: pa.Table) -> list[int | float | None]:
+    """Each row's value as a reader takes it: a count (an event measure's, not a share) as a whole number,
+    so that CSV and JSON print 230, not 230.0, beside reported indicators' 4.4 in the same column."""
+    values = table.column("value").to_pylist()
+    months = table.column("months").to_pylist()
+    units = table.column("unit").to_pylist()
+    return [
+        int(v) if isinstance(v, float) and n is not None and u != "percent" and v.is_integer() else v
+        for v, n, u in zip(values, months, units, strict=True)
+    ]
 
 
 def _check_area(code: str, areas: dict, reported: set[str]) -> None:
@@ -499,6 +517,10 @@ def _changes(data: pd.DataFrame, meta: dict[str, Measure], months: _Months) -> p
             # Wheeler's z compares two Poisson counts of equal exposure: a share's totals differ.
             data.loc[share, "wheeler_z"] = np.nan
             data.loc[share & before.notna(), "_why_wheeler"] = "no Wheeler z for a share (its totals differ)"
+    data.loc[
+        share & (data["change_vs_previous_pct"].notna() | data["change_vs_baseline_pct"].notna()),
+        "_why_share",
+    ] = SHARE_CHANGE
     # True where any count the row's figures rest on (its own, or one it is compared with) is small.
     flags = [c.lt(SMALL_COUNT) & c.notna() for c in resting]
     data["small_count"] = np.logical_or.reduce(flags) & (counted | share)
