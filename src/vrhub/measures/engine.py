@@ -429,6 +429,8 @@ def _like_for_like(months: _Months, source: str, period: str, other: str) -> tup
     """The months of `period` and of `other` to compare (the calendar months both hold) and the note
     saying so; None where both hold their whole span (nothing to say). Empty lists: nothing in common."""
     kind = periods.kind_of(period)
+    if period == other:  # the baseline period against itself: the same months, nothing to say
+        return None
     now, then = months.held.get(source, {}).get(period), months.held.get(source, {}).get(other)
     if kind is None or not now or not then:
         return None
