@@ -319,7 +319,7 @@ def _emit_measures(table: pa.Table, fmt: str) -> None:
         sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
         return
     # Row by row, not through pandas, which would make the mixed column floats again.
-    spreadsheet.write_csv(sys.stdout, table.column_names, (r.values() for r in rows))
+    spreadsheet.write_csv(sys.stdout, table.column_names, (list(r.values()) for r in rows))
 
 
 @app.command()

@@ -3,9 +3,14 @@
 Every figure is of what was counted, and says so in `notes` where that is not the obvious thing:
 
 - a part period (the demo's 2018 holds April to December) is marked by `months`, the months of data its
-  source holds there; its count and rate are of those months. Compared with a period of other months,
-  the change, rate ratio, interval and p-value compare counts per month of data (the months are the
-  exposure of the exact test); Wheeler z, which needs equal exposure, is blank.
+  source holds there; its count and rate are of those months (the rate not annualised). Compared with a
+  period holding other calendar months, the change and its statistics compare the calendar months both
+  hold, like for like (April-December 2019 against April-December 2018), re-summed from monthly counts;
+  with none in common, they are blank.
+- a share's changes and statistics read the unrounded share (its count over its total); the shown value
+  alone is rounded.
+- a rate names what it divides by (`rate_denominator`); the force's row says how many it counts in no
+  reported borough.
 - a rate for an age band divides by that band's population (within the measure's own population: an
   under-25 measure has no bands above 24); for a sex, by that sex's population, blank where the
   population data has no sex. Bands of unknown or unrecorded people have no rate.
