@@ -515,6 +515,8 @@ def _changes(data: pd.DataFrame, meta: dict[str, Measure], months: _Months) -> p
         for column in STAT_COLUMNS if name == "previous" else BASELINE_STAT_COLUMNS:
             if column != "small_count":
                 data[column + suffix] = _round(stats[column], 4)
+        if name == "previous":
+            reported_small = stats["small_count"]
         resting += [now.where(events & before.notna()), before.where(events)]
         zero = before.eq(0) & now.notna()
         why[zero & (why == "")] = "no percentage change or rate ratio from 0 (" + label[zero] + " is 0)"
@@ -530,7 +532,8 @@ def _changes(data: pd.DataFrame, meta: dict[str, Measure], months: _Months) -> p
     ] = SHARE_CHANGE
     # True where any count the row's figures rest on (its own, or one it is compared with) is small.
     flags = [c.lt(SMALL_COUNT) & c.notna() for c in resting]
-    data["small_count"] = np.logical_or.reduce(flags) & (counted | share)
+    # A reported figure has no counts behind it here: flagged, as ever, by the two figures compared.
+    data["small_count"] = np.where(counted | share, np.logical_or.reduce(flags), reported_small)
     # The previous period may be the baseline one: say it once.
     same = data["_why_previous"] == data["_why_baseline"]
     data.loc[same, "_why_baseline"] = ""
