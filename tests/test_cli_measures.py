@@ -1,4 +1,4 @@
-"""`vrhub measures`: the CSV has every column of the engine, a part period compared per month of data with
+"""`vrhub measures`: the CSV has every column of the engine, a part period compared like for like with
 its reason in `notes`; the terminal table keeps months and notes."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def vrhub(data_dir: Path, *args: str | Path) -> str:
     return result.stdout
 
 
-def test_measures_csv_compares_a_part_year_per_month(data_dir: Path, key: bytes, tmp_path: Path) -> None:
+def test_measures_csv_compares_a_part_year_like_for_like(data_dir: Path, key: bytes, tmp_path: Path) -> None:
     (tmp_path / "extract.csv").write_text(extract())
     (tmp_path / "mine.yaml").write_text(MEASURE)
     vrhub(data_dir, "ingest", "police-records", tmp_path / "extract.csv")
@@ -34,9 +34,9 @@ def test_measures_csv_compares_a_part_year_per_month(data_dir: Path, key: bytes,
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == COLUMNS
     row = next(r for r in rows if r["period"] == "2019")
-    # 24 robberies in 12 months against 9 in the 9 months of 2018: +100% per month, not +166.7%.
+    # 18 robberies in April-December 2019 against 9 in those of 2018: +100%, not +166.7%.
     assert (row["months"], row["value"], row["change_vs_previous_pct"]) == ("12", "24", "100.0")
-    assert row["wheeler_z"] == "" and "no Wheeler z" in row["notes"]
+    assert row["wheeler_z"] == "2.4853" and "like for like: on Apr-Dec of both, 9 months" in row["notes"]
     assert next(r for r in rows if r["period"] == "2018")["months"] == "9"
     table = vrhub(data_dir, *args)
     assert "months" in table and "notes" in table and "rate_ratio_vs_baseline" not in table

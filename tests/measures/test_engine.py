@@ -69,9 +69,13 @@ def test_serious_violence_offences_by_year_and_area(hub: Hub) -> None:
     assert got[("2019", "E08000015", "")] == 0  # Wirral: nothing, reported as zero not missing
     row = next(r for r in table.to_pylist() if r["period"] == "2020" and r["area_code"] == FORCE)
     # The extract holds 3 months of 2019 (Mar, Jul, Dec) and 4 of 2020 (Feb, May, Jun, Aug): 3 crimes in
-    # 3 months against 1 in 4 is 1 a month against 0.25, a change of -75% per month of data, not -66.7%.
-    assert row["months"] == 4 and row["change_vs_previous_pct"] == -75.0
-    assert row["change_vs_baseline_pct"] == -75.0
+    # 3 months against 1 in 4: no calendar month in common, so no change (not -66.7%, nor -75% a month).
+    assert row["months"] == 4 and row["change_vs_previous_pct"] is None
+    assert row["change_vs_baseline_pct"] is None and row["rate_ratio"] is None
+    assert (
+        "no change on 2019: 2020 holds Feb, May-Jun, Aug and 2019 holds Mar, Jul, Dec, no calendar month in "
+        "common"
+    ) in row["notes"]
     assert row["area_name"] == "Merseyside"
     assert row["definition_version"].startswith("merseyside_local@")
 
@@ -167,14 +171,21 @@ def test_every_row_names_its_snapshot_and_change_statistics(hub: Hub) -> None:
     snapshots = {r["snapshot"] for r in table}
     assert len(snapshots) == 1 and snapshots.pop().startswith("loads 1-4 (")
     row = next(r for r in table if r["period"] == "2020")
-    # 1 crime over 4 months against 3 over 3; no Wheeler z across unequal months, and the notes say so.
-    assert row["rate_ratio"] == 0.25 and row["wheeler_z"] is None and row["small_count"] is True
-    assert row["rate_ratio_vs_baseline"] == 0.25 and row["p_value_vs_baseline"] == row["p_value"]
+    # 1 crime over Feb, May, Jun and Aug against 3 over Mar, Jul and Dec: no month in common, nothing
+    # compared, and the notes say so; 1 and 3 are small counts all the same.
+    assert row["rate_ratio"] is None and row["wheeler_z"] is None and row["small_count"] is True
+    assert row["rate_ratio_vs_baseline"] is None and row["p_value_vs_baseline"] is None
     assert row["notes"].endswith(
-        "part period: 4 of 12 months of data, counted and rated over those 4; "
-        "change on 2019 per month of data (4 months against 3); "
-        "no Wheeler z across periods of unequal months"
+        "part period: 4 of 12 months of data (Feb, May-Jun, Aug), counted over those months; "
+        "no change on 2019: 2020 holds Feb, May-Jun, Aug and 2019 holds Mar, Jul, Dec, no calendar month "
+        "in common; rate over 4 months, not annualised"
     )
+    # 2019's C7 lies outside the boroughs: the force's row says so.
+    row_2019 = next(r for r in table if r["period"] == "2019")
+    assert (
+        "includes 1 counted in no reported borough (outside the five boroughs, or unplaced): the boroughs "
+        "add up to 2; its rate divides all by the five boroughs' population"
+    ) in row_2019["notes"]
 
 
 def test_suspect_breakdowns_count_suspects(hub: Hub) -> None:

@@ -1,5 +1,5 @@
 """A part period (9 months of 2018) is never compared as if it were whole: changes, rate ratios, intervals
-and p-values compare counts per month of data, and Wheeler z is blank, with the reason in `notes`."""
+and p-values compare the calendar months both periods hold, with the months named in `notes`."""
 
 from __future__ import annotations
 
@@ -74,34 +74,32 @@ def test_each_row_says_how_many_months_of_data_its_period_holds(hub: Hub) -> Non
 
 
 @pytest.mark.slow
-def test_a_whole_year_against_a_part_year_is_compared_per_month(hub: Hub) -> None:
+def test_a_whole_year_against_a_part_year_is_compared_like_for_like(hub: Hub) -> None:
     row = rows(hub)["2019"]
-    # 24 in 12 months against 9 in 9: 2 a month against 1, +100% (the count alone would say +166.7%).
+    # 2019 against 2018 (April to December): April-December 2019, 18, against 9: +100% (the whole count
+    # would say +166.7%).
     assert row["change_vs_previous_pct"] == 100.0
     assert row["rate_ratio"] == 2.0
-    # The exact conditional test with the months as exposures: 24 of the 33 crimes fall in the 12 of the
-    # 21 months under equal monthly rates.
-    assert row["p_value"] == pytest.approx(binomtest(24, 33, 12 / 21).pvalue, abs=1e-4)
-    low, high = proportion_confint(24, 33, alpha=0.05, method="beta")
-    assert row["ci_low"] == pytest.approx(low / (1 - low) * 9 / 12, abs=1e-4)
-    assert row["ci_high"] == pytest.approx(high / (1 - high) * 9 / 12, abs=1e-4)
+    # The exact conditional test over equal months: 18 of the 27 crimes fall in 2019's nine.
+    assert row["p_value"] == pytest.approx(binomtest(18, 27, 0.5).pvalue, abs=1e-4)
+    low, high = proportion_confint(18, 27, alpha=0.05, method="beta")
+    assert row["ci_low"] == pytest.approx(low / (1 - low), abs=1e-4)
+    assert row["ci_high"] == pytest.approx(high / (1 - high), abs=1e-4)
     assert row["ci_low"] < 2.0 < row["ci_high"]
-    # Wheeler z needs equal exposure: blank, and the notes say why.
-    assert row["wheeler_z"] is None
-    assert row["notes"] == (
-        "change on 2018 per month of data (12 months against 9); "
-        "no Wheeler z across periods of unequal months"
-    )
+    # Equal months, equal exposure: Wheeler z holds, on the counts compared.
+    assert row["wheeler_z"] == pytest.approx(2 * (18**0.5 - 9**0.5), abs=1e-4)
+    assert row["notes"] == "change on 2018 like for like: on Apr-Dec of both, 9 months"
 
 
-def test_the_part_year_against_the_baseline_is_compared_per_month_too(hub: Hub) -> None:
+def test_the_part_year_against_the_baseline_is_compared_like_for_like_too(hub: Hub) -> None:
     got = rows(hub)
-    # 2018 against the 2019 baseline: 1 a month against 2, -50%; 2020 (6 months, 2 a month): 0%.
+    # 2018 against the 2019 baseline, April-December: 9 against 18, -50%; 2020 (January-June) against
+    # January-June 2019: 12 against 12, 0%.
     assert got["2018"]["change_vs_baseline_pct"] == -50.0 and got["2018"]["rate_ratio_vs_baseline"] == 0.5
     assert got["2020"]["change_vs_baseline_pct"] == 0.0 and got["2020"]["rate_ratio_vs_baseline"] == 1.0
-    assert got["2020"]["p_value_vs_baseline"] == pytest.approx(binomtest(12, 36, 6 / 18).pvalue, abs=1e-4)
+    assert got["2020"]["p_value_vs_baseline"] == pytest.approx(binomtest(12, 24, 0.5).pvalue, abs=1e-4)
     # 2020 against 2019 is both its previous period and its baseline: said once.
-    assert got["2020"]["notes"].count("change on 2019") == 1
+    assert got["2020"]["notes"].count("change on 2019 like for like: on Jan-Jun of both, 6 months") == 1
     # The first period has nothing before it: no comparison, not a comparison with zero.
     assert got["2018"]["change_vs_previous_pct"] is None and got["2018"]["rate_ratio"] is None
 
@@ -113,14 +111,15 @@ def test_whole_periods_are_compared_as_counts_with_wheeler_z(hub: Hub) -> None:
     assert row["months"] == 3 and row["change_vs_previous_pct"] == 0.0 and row["wheeler_z"] == 0.0
     assert row["notes"] == ""
     # 2018-Q2 (April to June) is whole: the months the source holds, not the calendar's, make a part period.
-    assert quarters["2018-Q2"]["months"] == 3 and quarters["2018-Q2"]["notes"] == ""
+    # (Its rate is over the first population estimate loaded, mid-2019, and says so.)
+    assert quarters["2018-Q2"]["months"] == 3 and "part period" not in quarters["2018-Q2"]["notes"]
 
 
 def test_the_rate_of_a_part_period_is_of_what_was_counted(hub: Hub) -> None:
     row = rows(hub)["2018"]
     liverpool_and_boroughs_2019 = 150_862 + 498_042 + 276_410 + 180_585 + 324_011  # ONS mid-2019, all ages
     assert row["rate_per_100k"] == round(9 / liverpool_and_boroughs_2019 * 100_000, 1)
-    assert "counted and rated over those 9" in row["notes"]
+    assert "rate over 9 months, not annualised" in row["notes"]
 
 
 def test_partial_periods_are_still_reported_per_source(hub: Hub, tmp_path: Path) -> None:

@@ -30,6 +30,8 @@ from vrhub.errors import BadValue, VrhubError
 # The library (Hub, and through it pandas, scipy, Ibis, DuckDB) is imported by the commands that use it, not
 # here: `vrhub --help` and a mistyped option answer in a fraction of a second, not after seconds of imports.
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from vrhub.hub import Hub
 
 app = typer.Typer(
@@ -296,10 +298,28 @@ def measures(
     table = result.table
     if fmt == "table":
         table = table.select([c for c in AT_A_GLANCE if c in table.column_names])
-    emit(table, fmt, title="Measures")
+    if fmt in ("csv", "json") and table.num_rows:
+        _emit_measures(table, fmt)
+    else:
+        emit(table, fmt, title="Measures")
+    for measure_id, why in result.excluded.items():
+        err.print(f"Note: {measure_id} is not shown: {why}.", highlight=False)
     for source, partial in result.partial.items():
         for label, months in sorted(partial.items()):
             err.print(f"Note: {source} has data for {months} month(s) of {label}.", highlight=False)
+
+
+def _emit_measures(table: pa.Table, fmt: str) -> None:
+    """CSV or JSON with counts as whole numbers beside reported indicators' decimals (one column)."""
+    from vrhub import spreadsheet
+    from vrhub.measures.engine import shown_values
+
+    rows = [{**r, "value": v} for r, v in zip(table.to_pylist(), shown_values(table), strict=True)]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
+        return
+    # Row by row, not through pandas, which would make the mixed column floats again.
+    spreadsheet.write_csv(sys.stdout, table.column_names, (list(r.values()) for r in rows))
 
 
 @app.command()

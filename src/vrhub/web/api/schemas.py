@@ -45,13 +45,14 @@ class MeasureRow(Schema):
     change_vs_previous_pct: float | None
     change_vs_baseline_pct: float | None
     rate_per_100k: float | None
+    rate_denominator: str | None  # whom the rate divides by, and the population estimate's year
     definition_version: str
-    # Against the previous period (per month of data where the two hold different months):
+    # Against the previous period (over the calendar months both hold where they differ):
     rate_ratio: float | None
     ci_low: float | None
     ci_high: float | None
     p_value: float | None
-    wheeler_z: float | None  # read against |z| >= 3; None across periods of unequal months
+    wheeler_z: float | None  # read against |z| >= 3; None for a share
     small_count: bool | None
     # Against the same period of the baseline year:
     rate_ratio_vs_baseline: float | None
