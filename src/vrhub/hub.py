@@ -288,8 +288,7 @@ class Hub:
         note = progress or (lambda _message: None)
         folder = self.settings.data_dir / "demo-input"
         note(f"Generating demo data in {folder}...")
-        from vrhub import spreadsheet
-        from vrhub.measures import MeasureRequest
+        from vrhub.measures import MeasureRequest, output
         from vrhub.synth import generate_demo
 
         files = generate_demo(folder, seed=seed)
@@ -311,7 +310,7 @@ class Hub:
         note("Computing the measures...")
         result = self.measures(MeasureRequest())
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        spreadsheet.write_table_csv(result.table, self.settings.reports_dir / "measures.csv")
+        output.write_csv(result.table, self.settings.reports_dir / "measures.csv")
         note("Writing the report (HTML and PDF)...")
         return self.report()
 
@@ -502,12 +501,21 @@ class Hub:
         self, request: MeasureRequest, out: Path, fmt: str | None = None, catalogue: Path | None = None
     ) -> Export:
         """The measures `vrhub measures` gives (every column) as Parquet, CSV or XLSX."""
-        from vrhub.exports import TABLE_FORMATS, chosen_format
+        from vrhub.exports import TABLE_FORMATS, Export, chosen_format
         from vrhub.exports.tables import write_table
 
         fmt = chosen_format(out, fmt, TABLE_FORMATS)  # before the minutes of computing, not after
         result = self.measures(request, catalogue)
-        written = write_table(result.table, out, fmt, sheet="Measures")
+        if fmt == "csv":
+            # As `vrhub measures --format csv` prints it: counts whole beside indicators' decimals.
+            from vrhub.exports import replacing
+            from vrhub.measures import output
+
+            with replacing(out) as work:
+                output.write_csv(result.table, work)
+            written = Export(out, fmt, result.table.num_rows)
+        else:
+            written = write_table(result.table, out, fmt, sheet="Measures")
         for source, partial in result.partial.items():
             written.notes += [
                 f"{source} has data for {n} month(s) of {p}." for p, n in sorted(partial.items())

@@ -59,3 +59,27 @@ def test_a_measure_left_out_by_the_period_is_named_on_stderr(loaded: tuple[Path,
     result = measures(loaded, "-m", "robberies", "-m", "local_neet_16_17", "--period", "quarter")
     assert "Note: local_neet_16_17 is not shown: reported by year, not by quarter." in result.stderr
     assert "local_neet_16_17" not in result.stdout
+
+
+def test_the_csv_export_prints_counts_as_the_command_does(loaded: tuple[Path, Path], tmp_path: Path) -> None:
+    data_dir, catalogue = loaded
+    args = ["-m", "robberies", "-m", "local_neet_16_17", "--area", "E23000004"]
+    out = tmp_path / "measures.csv"
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "measures",
+            "-o",
+            str(out),
+            *args,
+            "--catalogue",
+            str(catalogue),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == measures(loaded, *args, "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert next(r for r in rows if r["measure_id"] == "robberies" and r["period"] == "2019")["value"] == "24"

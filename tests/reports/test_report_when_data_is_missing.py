@@ -29,7 +29,9 @@ def test_coverage_names_first_last_and_gaps() -> None:
     police_uk = Coverage("police_uk_crimes", "police.uk", 68_602, ("2014-04", *_months("2019-09", "2019-12")))
     assert (police_uk.first, police_uk.last) == ("2014-04", "2019-12")
     assert police_uk.gaps == ["2014-05 to 2019-08 (64 months)"]
-    assert police_uk.text == "April 2014 to December 2019 (5 months); no data for 2014-05 to 2019-08 (64 months)"
+    assert police_uk.text == (
+        "April 2014 to December 2019 (5 months); no data for 2014-05 to 2019-08 (64 months)"
+    )
     assert Coverage("fire_incidents", "Fire", 0).text == "not loaded"
 
 

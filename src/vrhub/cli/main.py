@@ -311,15 +311,12 @@ def measures(
 
 def _emit_measures(table: pa.Table, fmt: str) -> None:
     """CSV or JSON with counts as whole numbers beside reported indicators' decimals (one column)."""
-    from vrhub import spreadsheet
-    from vrhub.measures.engine import shown_values
+    from vrhub.measures import output
 
-    rows = [{**r, "value": v} for r, v in zip(table.to_pylist(), shown_values(table), strict=True)]
     if fmt == "json":
-        sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
+        sys.stdout.write(json.dumps(output.records(table), default=str, indent=1) + "\n")
         return
-    # Row by row, not through pandas, which would make the mixed column floats again.
-    spreadsheet.write_csv(sys.stdout, table.column_names, (list(r.values()) for r in rows))
+    output.write_csv(table, sys.stdout)
 
 
 @app.command()

@@ -207,18 +207,6 @@ def _excluded(
     return out
 
 
-def shown_values(table: pa.Table) -> list[int | float | None]:
-    """Each row's value as a reader takes it: a count (an event measure's, not a share) as a whole number,
-    so that CSV and JSON print 230, not 230.0, beside reported indicators' 4.4 in the same column."""
-    values = table.column("value").to_pylist()
-    months = table.column("months").to_pylist()
-    units = table.column("unit").to_pylist()
-    return [
-        int(v) if isinstance(v, float) and n is not None and u != "percent" and v.is_integer() else v
-        for v, n, u in zip(values, months, units, strict=True)
-    ]
-
-
 def _check_area(code: str, areas: dict, reported: set[str]) -> None:
     """A mistyped area code is an error, not an empty answer."""
     if code in areas["names"] or code in reported:
