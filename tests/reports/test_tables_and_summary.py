@@ -6,9 +6,11 @@ from __future__ import annotations
 from vrhub.config import FORCE_CODE
 from vrhub.measures import load_catalogue
 from vrhub.quality.recording import RecordingChange
+from vrhub.reports.comparisons import Rows, force_rows
 from vrhub.reports.reproduction import checks
 from vrhub.reports.strategy_tables import counts, strategy_table
 from vrhub.reports.summary import latest_changes
+from vrhub.stats.change import change_statistics
 
 # The demo's 2018 holds April to December only.
 PARTIAL = {"police_records": {"2018": 9}, "ed_attendances": {"2018": 9}}
@@ -16,6 +18,26 @@ PARTIAL = {"police_records": {"2018": 9}, "ed_attendances": {"2018": 9}}
 
 def _values(measure: str, by_year: dict[str, float]) -> dict:
     return {(measure, year, FORCE_CODE, ""): value for year, value in by_year.items()}
+
+
+def _engine_rows(values: dict) -> Rows:
+    """The engine's rows for whole years: each year's statistics against the year before."""
+    found = []
+    for (measure, year, area, breakdown), value in values.items():
+        row = {
+            "measure_id": measure,
+            "period": year,
+            "area_code": area,
+            "breakdown": breakdown,
+            "value": value,
+        }
+        before = values.get((measure, str(int(year) - 1), area, breakdown))
+        if before is not None:
+            [stats] = change_statistics([value], [before]).to_dict("records")
+            row["change_vs_previous_pct"] = round(stats["pct_change"], 1)
+            row |= {c: stats[c] for c in ("rate_ratio", "ci_low", "ci_high", "p_value", "small_count")}
+        found.append(row)
+    return force_rows(found)
 
 
 def test_table2_compares_2019_with_a_part_2018_per_month_never_by_the_totals() -> None:
@@ -57,7 +79,7 @@ def test_a_recording_change_marks_the_cells_and_the_summary_of_the_measures_it_t
     said = {
         s.measure_id: s
         for s in latest_changes(
-            values, catalogue, ["ho_knife_admissions", "ho_knife_sv"], "2021", {}, [change]
+            _engine_rows(values), catalogue, ["ho_knife_admissions", "ho_knife_sv"], "2021", [change]
         )
     }
     assert said["ho_knife_admissions"].recording_change

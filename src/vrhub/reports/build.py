@@ -22,6 +22,7 @@ from vrhub.definitions import describe, exclusion_effect, get_definition
 from vrhub.measures import MeasureRequest, compute, load_catalogue
 from vrhub.quality.recording import recording_changes, touching
 from vrhub.reports import charts, parts, sections
+from vrhub.reports.comparisons import Rows, compared, force_rows
 from vrhub.reports.coverage import Coverage, coverage, report_year
 from vrhub.reports.document import write_document
 from vrhub.reports.public import public_copy
@@ -163,69 +164,45 @@ def _cardiff(wh: Warehouse, catalogue: Any, year: str | None) -> dict[str, float
     }
 
 
-BASELINE_COLUMNS = (
-    "rate_ratio_vs_baseline",
-    "ci_low_vs_baseline",
-    "ci_high_vs_baseline",
-    "p_value_vs_baseline",
-)
+NUMBERS = [
+    *("value", "rate_ratio", "ci_low", "ci_high", "p_value", "wheeler_z"),
+    *(f"{c}_vs_baseline" for c in ("rate_ratio", "ci_low", "ci_high", "p_value")),
+]
 
 
-def _with_baseline(stats: pd.DataFrame, values: dict, catalogue: Any) -> pd.DataFrame:
-    """The statistics against each measure's baseline year (2019) beside those against last year: the
-    engine's columns where it gives them, else computed here the same way (both years are whole years)."""
-    from vrhub.stats.change import change_statistics
-
-    stats = stats.reset_index(drop=True).copy()
-    if all(c in stats for c in BASELINE_COLUMNS):
-        return stats
-    baseline = [values.get((m, str(catalogue.get(m).baseline), FORCE_CODE, "")) for m in stats["measure_id"]]
-    against = change_statistics(stats["value"], pd.Series(baseline, dtype="float64"))
-    for column in ("rate_ratio", "ci_low", "ci_high", "p_value"):
-        stats[f"{column}_vs_baseline"] = against[column]
-    return stats
-
-
-def _stats(
-    result: Any, values: dict, catalogue: Any, ids: list[str], year: str | None, changes: list
-) -> pd.DataFrame:
+def _stats(rows: Rows, catalogue: Any, ids: list[str], year: str | None, changes: list) -> pd.DataFrame:
     """The change statistics table: each strategy measure's `year` against the year before and the baseline,
-    with whether a recording change falls between the years compared."""
-    frame = result.table.to_pandas()
-    if year is None or frame.empty:
+    the engine's row as it compared them (like for like where the two years hold different calendar months,
+    said in `compared_previous` and `compared_baseline`), with whether a recording change falls between."""
+    found = [rows[(m, year)] for m in ids if year is not None and (m, year) in rows]
+    if not found:
         return pd.DataFrame(columns=["measure_id", "value", "rate_ratio"])
-    rows = frame[
-        (frame["area_code"] == FORCE_CODE)
-        & (frame["breakdown"] == "")
-        & (frame["period"] == year)
-        & frame["measure_id"].isin(ids)
-    ]
-    stats = _with_baseline(rows, values, catalogue)
-    before = str(int(year) - 1)
-    partial = result.partial
-
-    def change(measure_id: str, now: float, against: str) -> float | None:
-        # From the counts, not the engine's column (rounded to 0.1): one rounding, as the sentences round.
-        source = catalogue.get(measure_id).source
-        old = values.get((measure_id, against, FORCE_CODE, ""))
-        return parts.per_month_change(
-            now, old, parts.months(partial, source, year), parts.months(partial, source, against)
-        )
-
-    stats["pct_previous"] = [
-        change(m, v, before) for m, v in zip(stats["measure_id"], stats["value"], strict=True)
-    ]
-    stats["pct_baseline"] = [
-        change(m, v, str(catalogue.get(m).baseline))
-        for m, v in zip(stats["measure_id"], stats["value"], strict=True)
-    ]
-    stats["recording_previous"] = [
-        bool(touching(changes, catalogue.get(m), before, year)) for m in stats["measure_id"]
-    ]
-    stats["recording_baseline"] = [
-        bool(touching(changes, catalogue.get(m), str(catalogue.get(m).baseline), year))
-        for m in stats["measure_id"]
-    ]
+    stats = pd.DataFrame(found).reset_index(drop=True)
+    for column in NUMBERS:  # a blank figure is NaN, as the template's tests of it expect, never None
+        stats[column] = pd.to_numeric(stats[column], errors="coerce")
+    stats["small_count"] = stats["small_count"].fillna(False).astype(bool)
+    before = str(int(str(year)) - 1)
+    for name, against, baseline in (
+        ("previous", [before] * len(stats), False),
+        ("baseline", [str(catalogue.get(m).baseline) for m in stats["measure_id"]], True),
+    ):
+        said = [compared(r, a, baseline) for r, a in zip(found, against, strict=True)]
+        stats[f"pct_{name}"] = [c.pct for c in said]
+        stats[f"compared_{name}"] = [
+            f"{year} against {c.against}: "
+            + (
+                f"like for like, on {c.like_for_like}"
+                if c.like_for_like
+                else f"cannot be compared, {c.blank}"
+            )
+            if c.like_for_like or c.blank
+            else ""
+            for c in said
+        ]
+        stats[f"recording_{name}"] = [
+            bool(touching(changes, catalogue.get(m), a, str(year)))
+            for m, a in zip(stats["measure_id"], against, strict=True)
+        ]
     return stats
 
 
@@ -260,7 +237,8 @@ def gather(wh: Warehouse) -> dict[str, Any]:
     result = compute(wh, catalogue, MeasureRequest(period="year"))
     values = index(result.table.to_pylist())
     indicator_ids = [m.id for m in catalogue.measures.values() if m.source == "indicators"]
-    values.update(index(compute(wh, catalogue, MeasureRequest(measures=indicator_ids)).table.to_pylist()))
+    indicators = compute(wh, catalogue, MeasureRequest(measures=indicator_ids))
+    values.update(index(indicators.table.to_pylist()))
     found = coverage(wh)
     when = report_year(found)
     year = when.year
@@ -271,9 +249,10 @@ def gather(wh: Warehouse) -> dict[str, Any]:
     quality = _quality(wh)
     changes = recording_changes(quality)
     partial = result.partial
-    summary = latest_changes(values, catalogue, strategy_ids, year, partial, changes) if year else []
+    rows = force_rows([*result.table.to_pylist(), *indicators.table.to_pylist()])
+    summary = latest_changes(rows, catalogue, strategy_ids, year, changes) if year else []
     if year:
-        messages = key_messages(values, catalogue, strategy_ids, year, partial, changes)
+        messages = key_messages(rows, catalogue, strategy_ids, year, changes)
         missing = [c.title for c in found if not c.loaded]
         if missing:
             messages = KeyMessages(
@@ -311,7 +290,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
                 "rows": strategy_table("table2", values, catalogue, partial, changes),
             },
         ],
-        "stats": _stats(result, values, catalogue, strategy_ids, year, changes),
+        "stats": _stats(rows, catalogue, strategy_ids, year, changes),
         "monthly": monthly,
         "definitions": _definitions(wh),
         "trend": monthly_trend(wh, catalogue, main),

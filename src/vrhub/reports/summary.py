@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-import pandas as pd
-
-from vrhub.config import FORCE_CODE
 from vrhub.measures import Catalogue
+from vrhub.measures.catalogue import Measure
 from vrhub.quality.recording import RecordingChange, caveat, touching
-from vrhub.reports import parts
-from vrhub.reports.reproduction import Values
-from vrhub.stats.change import SMALL_COUNT, change_statistics
+from vrhub.reports.comparisons import Comparison, Rows, compared
+from vrhub.stats.change import SMALL_COUNT
 from vrhub.stats.wording import describe_change
 
 
@@ -26,63 +25,39 @@ class Sentence:
 
 
 def latest_changes(
-    values: Values,
+    rows: Rows,
     catalogue: Catalogue,
     measure_ids: list[str],
     year: str,
-    partial: parts.Partial | None = None,
     changes: list[RecordingChange] | None = None,
 ) -> list[Sentence]:
-    """One sentence per measure on `year` against the year before: per month of data where either is a part
-    year, and with any recording change between the two years in place of the verdict."""
+    """One sentence per measure on `year` against the year before, as the engine compared them (like for like
+    where the two hold different calendar months), with any recording change between them in place of the
+    verdict."""
     before = str(int(year) - 1)
-    rows = []
-    for measure_id in measure_ids:
-        now = values.get((measure_id, year, FORCE_CODE, ""))
-        then = values.get((measure_id, before, FORCE_CODE, ""))
-        if now is None or then is None:
-            continue
-        source = catalogue.get(measure_id).source
-        rows.append(
-            (
-                measure_id,
-                now,
-                then,
-                parts.months(partial, source, year),
-                parts.months(partial, source, before),
-            )
-        )
-    if not rows:
-        return []
-    # Months of data as the exposure: the rate per month is compared, so a part year is like for like.
-    stats = change_statistics(
-        pd.Series([r[1] for r in rows]),
-        pd.Series([r[2] for r in rows]),
-        [r[3] or 12 for r in rows],
-        [r[4] or 12 for r in rows],
-    )
     found = []
-    for (measure_id, now, then, m_now, m_then), (_, row) in zip(rows, stats.iterrows(), strict=True):
+    for measure_id in measure_ids:
+        now, then = rows.get((measure_id, year)), rows.get((measure_id, before))
+        if now is None or (then is None and not compared(now, before).blank):
+            continue
         measure = catalogue.get(measure_id)
+        change = compared(now, before)
         why = caveat(touching(changes or [], measure, before, year))
+        significant = change.p_value is not None and change.p_value < 0.05 and not change.blank
         text = describe_change(
-            now,
-            then,
+            now["value"],
+            then["value"] if then is not None else None,
             before,
-            row,
+            change.stats,
             polarity=measure.polarity,
             unit=measure.unit,
-            months=(m_now, m_then),
             caveat=why,
+            like_for_like=change.like_for_like,
+            not_compared=change.blank,
         )
         found.append(
             Sentence(
-                measure_id,
-                measure.title,
-                text,
-                bool(row["p_value"] < 0.05),
-                bool(row["small_count"]),
-                why is not None and bool(row["p_value"] < 0.05),
+                measure_id, measure.title, text, significant, change.small, why is not None and significant
             )
         )
     # Significant changes first: those are what a steering group must hear.
@@ -103,36 +78,31 @@ class KeyMessages:
 
 
 def key_messages(
-    values: Values,
+    rows: Rows,
     catalogue: Catalogue,
     measure_ids: list[str],
     year: str,
-    partial: parts.Partial | None = None,
     changes: list[RecordingChange] | None = None,
     most: int = 3,
 ) -> KeyMessages:
     """The `most` largest changes of `year` on each measure's baseline year that are larger than chance alone
-    would give (per month of data where either is a part year; counts under 10 left out as too few to read),
-    each in plain words with its verdict, then how many measures moved and the caveats."""
-    rows = []
+    would give, as the engine compared them (like for like where the two years hold different calendar
+    months; counts under 10 left out as too few to read), each in plain words with its verdict, then how
+    many measures moved and the caveats."""
+    chosen: list[tuple[Measure, str, Mapping[str, Any], Comparison]] = []
+    apart = []  # measures the engine could not compare with their baseline, and why
     for measure_id in measure_ids:
         measure = catalogue.get(measure_id)
         base = str(measure.baseline)
-        now = values.get((measure_id, year, FORCE_CODE, ""))
-        then = values.get((measure_id, base, FORCE_CODE, ""))
-        if base == year or now is None or then is None or measure.unit == "percent":
+        now, then = rows.get((measure_id, year)), rows.get((measure_id, base))
+        if base == year or now is None or measure.unit == "percent":
             continue
-        rows.append(
-            (
-                measure,
-                base,
-                now,
-                then,
-                parts.months(partial, measure.source, year),
-                parts.months(partial, measure.source, base),
-            )
-        )
-    if not rows:
+        change = compared(now, base, baseline=True)
+        if change.blank:
+            apart.append(f"{measure.title} cannot be compared with the {base} baseline: {change.blank}.")
+        elif then is not None:
+            chosen.append((measure, base, now, change))
+    if not chosen and not apart:
         if all(str(catalogue.get(m).baseline) >= year for m in measure_ids):
             return KeyMessages([f"There is no year after the baseline to compare {year} with yet."], [])
         # A later year whose measures' data are not loaded: not a year too early to compare.
@@ -140,42 +110,33 @@ def key_messages(
             [f"No strategy measure has figures for both {year} and its baseline year: nothing to compare."],
             [],
         )
-    stats = change_statistics(
-        pd.Series([r[2] for r in rows], dtype="float64"),
-        pd.Series([r[3] for r in rows], dtype="float64"),
-        [r[4] or 12 for r in rows],
-        [r[5] or 12 for r in rows],
-    )
     moved = []
-    for row, (_, stat) in zip(rows, stats.iterrows(), strict=True):
-        measure, base, now, then, m_now, m_then = row
-        p_value = stat["p_value"]
-        if pd.isna(p_value) or p_value >= 0.05 or bool(stat["small_count"]):
+    for measure, base, now, change in chosen:
+        if change.p_value is None or change.p_value >= 0.05 or change.small:
             continue
-        # The change per month of data, as the sentence gives it, orders the list.
-        pct = parts.per_month_change(now, then, m_now, m_then)
         why = caveat(touching(changes or [], measure, base, year))
-        moved.append((abs(pct or 0.0), measure, base, now, then, m_now, m_then, stat, why, pct))
+        moved.append((measure, base, now, change, why))
     # Changes on the ground lead; those a recording change may explain follow, largest first within each.
-    moved.sort(key=lambda m: (bool(m[8]), -m[0]))
+    moved.sort(key=lambda m: (bool(m[4]), -abs(m[3].pct or 0.0)))
     sentences = []
-    for _, measure, base, now, then, m_now, m_then, stat, why, _pct in moved[:most]:
+    for measure, base, now, change, why in moved[:most]:
+        then = rows[(measure.id, base)]
         clause = describe_change(
-            now,
-            then,
+            now["value"],
+            then["value"],
             f"the {base} baseline",
-            stat,
+            change.stats,
             polarity=measure.polarity,
             unit=measure.unit,
-            months=(m_now, m_then),
             caveat=why,
+            like_for_like=change.like_for_like,
         )
         sentences.append(f"{measure.title} {clause}.")
-    better = sum(1 for m in moved if _better(m[1].polarity, m[9]) is True and not m[8])
-    worse = sum(1 for m in moved if _better(m[1].polarity, m[9]) is False and not m[8])
-    recorded = sum(1 for m in moved if m[8])
+    better = sum(1 for m in moved if _better(m[0].polarity, m[3].pct) is True and not m[4])
+    worse = sum(1 for m in moved if _better(m[0].polarity, m[3].pct) is False and not m[4])
+    recorded = sum(1 for m in moved if m[4])
     other = len(moved) - better - worse - recorded  # a neutral measure's change
-    within = len(rows) - len(moved)
+    within = len(chosen) - len(moved)
     if moved:
         parts_said = [f"{better} improved and {worse} worsened by more than chance alone would give"]
         if other:
@@ -183,35 +144,29 @@ def key_messages(
         if recorded:
             parts_said.append(f"{recorded} changed where a recording change may explain it")
         sentences.append(
-            f"Of {len(rows)} measure{'s' if len(rows) != 1 else ''} compared with their baseline, "
+            f"Of {len(chosen)} measure{'s' if len(chosen) != 1 else ''} compared with their baseline, "
             + ", ".join(parts_said)
             + f"; {within} moved no more than chance would, or count too few to tell."
         )
-    else:
+    elif chosen:
         sentences.append(
-            f"None of the {len(rows)} measures compared with their baseline moved by more than chance alone "
-            "would give."
+            f"None of the {len(chosen)} measures compared with their baseline moved by more than chance "
+            "alone would give."
         )
     notes = [
         f"Counts under {SMALL_COUNT} are not read as a trend, and a change is called larger than chance "
         "where p < 0.05 (exact test for two Poisson counts)."
     ]
-    found = partial or {}
-    part = sorted(
-        {
-            (r[0].source, p, found[r[0].source][p])
-            for r in rows
-            for p in (year, r[1])
-            if p in found.get(r[0].source, {})
-        }
-    )
-    if part:
+    like = sorted({(year, c.against, c.like_for_like) for _, _, _, c in chosen if c.like_for_like})
+    if like:
         notes.append(
-            "A part year is compared per month of data, never by its total: "
-            + "; ".join(f"{p} holds {m} months of {src.replace('_', ' ')} data" for src, p, m in part)
+            "Where two years hold different months of data, the change compares the calendar months both "
+            "hold, like for like, never the totals: "
+            + "; ".join(f"{now} against {then} on {on}" for now, then, on in like)
             + "."
         )
-    if any(m[8] for m in moved):
+    notes += apart
+    if any(m[4] for m in moved):
         notes.append(
             "A change marked as a possible recording artefact may come from how the data were recorded, "
             "not a change on the ground (see the data-quality findings)."

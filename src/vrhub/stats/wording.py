@@ -34,6 +34,8 @@ def describe_change(
     alpha: float = 0.05,
     months: tuple[int | None, int | None] | None = None,
     caveat: str | None = None,
+    like_for_like: str | None = None,
+    not_compared: str | None = None,
 ) -> str:
     """One clause saying how a figure moved since an earlier period and whether chance explains it.
 
@@ -55,6 +57,10 @@ def describe_change(
         caveat: What may explain the change other than a change on the ground (a recording change the
             quality checks found in the data the measure counts). A change larger than chance is then said
             to be possibly a recording artefact instead of an improvement or a worsening.
+        like_for_like: The calendar months the change compares where the periods hold different ones
+            (the measures engine's note, "Apr-Dec of both, 9 months"); ``stats_row`` is then that
+            like-for-like comparison, and the clause gives the current total and the change so compared.
+        not_compared: Why the change cannot be given (the engine's note: no calendar month in common).
 
     Returns:
         A clause such as "rose from 13 in 2020 to 19 (+46%), within the range chance alone would give
@@ -69,9 +75,17 @@ def describe_change(
     percent = unit == "percent"
     if _missing(current) or _missing(previous):
         return f"cannot be compared with {previous_label}: a figure is missing"
+    if not_compared:
+        return f"cannot be compared with {previous_label}: {not_compared}"
     current, previous = cast(float, current), cast(float, previous)  # neither is missing now
-    per_month = _per_month(months) if not percent else None
-    if per_month is not None:
+    per_month = _per_month(months) if not percent and not like_for_like else None
+    if like_for_like and not percent:
+        clause, rose = _like_for_like_clause(
+            current, previous_label, like_for_like, stats_row.get("pct_change")
+        )
+        if clause is None:
+            return f"was {_figure(current)}, unchanged like for like ({like_for_like}) on {previous_label}"
+    elif per_month is not None:
         clause, rose = _monthly_clause(current, previous, previous_label, per_month)
         if clause is None:
             return (
@@ -133,6 +147,23 @@ def _monthly_clause(
     if then != 0:
         clause += f" ({format_change((now / then - 1) * 100)})"
     return clause, now > then
+
+
+def _like_for_like_clause(current: float, label: str, on: str, pct: Any) -> tuple[str | None, bool]:
+    """The change over the months both periods hold: the totals (a 9-month year and a 12-month one) are
+    not compared, so only the current one is given."""
+    if _missing(pct):  # none in those months of the earlier period: no percentage of 0
+        return f"was {_figure(current)}; like for like ({on}) on {label} it rose from none", True
+    pct = float(pct)
+    if pct == 0:
+        return None, False
+    whole = abs(whole_percent(pct))
+    size = f"{whole:,}%" if whole else "less than 1%"
+    rose = pct > 0
+    return (
+        f"was {_figure(current)}; like for like ({on}) on {label} it {'rose' if rose else 'fell'} {size}",
+        rose,
+    )
 
 
 def _average(value: float) -> str:
