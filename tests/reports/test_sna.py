@@ -69,10 +69,10 @@ def test_the_pdf_has_every_section_and_the_tables(hub: Hub) -> None:
     html = (hub.settings.reports_dir / "vrhub-report-partner.html").read_text("utf-8")
     # The demo's 2018 is April to December: marked, and no change from its total anywhere in the report's
     # own tables (section 11 reproduces the strategy's +45% and +336%, labelled and with the monthly change).
-    assert "2018 (9 months of data), per month of data" in html
+    assert "2018 (9 months of data), like for like (Apr-Dec of both, 9 months)" in html
     tables = html[html.index('id="tables"') : html.index('id="people"')]
     assert "45% increase" not in tables and "336% increase" not in tables
-    assert "Not like for like; per month of data: +9%" in html
+    assert "Not like for like; like for like (Apr-Dec of both, 9 months): +13%" in html
     assert "|z| \u2265 3" in html and "0.000" not in tables  # Wheeler's threshold said; p never 0.000
     # Both definitions, and what the appendix's domestic exclusion removes each year.
     definitions = html[html.index('id="definition"') : html.index('id="sources"')]

@@ -1,5 +1,6 @@
 """The report's success-measure tables, summary and reproduction on hand-made figures: a part year compared
-per month of data and marked, a recording change in place of the verdict, and what each row counts."""
+like for like as the engine compares it, and marked; a recording change in place of the verdict; and what
+each row counts."""
 
 from __future__ import annotations
 
@@ -40,21 +41,33 @@ def _engine_rows(values: dict) -> Rows:
     return force_rows(found)
 
 
-def test_table2_compares_2019_with_a_part_2018_per_month_never_by_the_totals() -> None:
-    # The strategy's figures: 1,386 victims under 25 in 9 months of 2018 and 9,234 in 2019; 11 -> 48 knife.
-    values = {
-        **_values("local_sv_offences", {"2018": 25_431, "2019": 36_875, "2020": 39_386, "2021": 40_490}),
-        **_values("local_knife_victims_u25", {"2018": 11, "2019": 48, "2020": 70, "2021": 34}),
+def _like_for_like(rows: Rows, measure: str, pct: float, ratio: float) -> Rows:
+    """The engine's row for 2019 against the demo's part 2018, as the engine gives it (like for like)."""
+    key = (measure, "2019")
+    rows[key] = {
+        **rows[key],
+        "change_vs_previous_pct": pct,
+        "rate_ratio": ratio,
+        "notes": "part period: ...; change on 2018 like for like: on Apr-Dec of both, 9 months",
     }
-    rows = {r.measure_id: r for r in strategy_table("table2", values, load_catalogue(), PARTIAL)}
-    sv, knife = rows["local_sv_offences"].cells, rows["local_knife_victims_u25"].cells
-    # 25,431 / 9 = 2,825.7 a month; 36,875 / 12 = 3,072.9: +8.75%, shown 9%, not the totals' 45%.
-    assert sv["2019"].change_text == "9% increase from 2018 (9 months of data), per month of data"
-    # 11 / 9 = 1.22 a month; 48 / 12 = 4: +227%, not the published 336%.
-    assert knife["2019"].change_text == "227% increase from 2018 (9 months of data), per month of data"
+    return rows
+
+
+def test_table2_shows_the_engines_like_for_like_change_never_the_totals() -> None:
+    # The strategy's figures: 25,431 offences in 9 months of 2018 and 36,875 in 2019 (its +45% compares
+    # the totals). The engine compares April to December of both: 28,692 against 25,431, +12.8%.
+    values = _values("local_sv_offences", {"2018": 25_431, "2019": 36_875, "2020": 39_386, "2021": 40_490})
+    rows = _like_for_like(_engine_rows(values), "local_sv_offences", 12.8, 28_692 / 25_431)
+    table = {r.measure_id: r for r in strategy_table("table2", values, load_catalogue(), PARTIAL, rows=rows)}
+    sv = table["local_sv_offences"].cells
+    assert sv["2019"].change_text == (
+        "13% increase from 2018 (9 months of data), like for like (Apr-Dec of both, 9 months)"
+    )
     assert sv["2020"].change_text == "7% increase from 2019"  # whole years: as before
-    text = " ".join(c.change_text for r in rows.values() for c in r.cells.values())
-    assert "45%" not in text and "336%" not in text
+    assert "45%" not in " ".join(c.change_text for c in sv.values())
+    # No engine row, no change: the table never works one out from the totals itself.
+    bare = {r.measure_id: r for r in strategy_table("table2", values, load_catalogue(), PARTIAL)}
+    assert all(c.change_text == "" for c in bare["local_sv_offences"].cells.values())
 
 
 def test_a_recording_change_marks_the_cells_and_the_summary_of_the_measures_it_touches() -> None:
@@ -70,7 +83,10 @@ def test_a_recording_change_marks_the_cells_and_the_summary_of_the_measures_it_t
         **_values("ho_knife_admissions", {"2019": 309, "2020": 293, "2021": 148}),
         **_values("ho_knife_sv", {"2019": 634, "2020": 673, "2021": 529}),
     }
-    rows = {r.measure_id: r for r in strategy_table("table1", values, catalogue, {}, [change])}
+    rows = {
+        r.measure_id: r
+        for r in strategy_table("table1", values, catalogue, {}, [change], rows=_engine_rows(values))
+    }
     assert rows["ho_knife_admissions"].cells["2021"].change_text == (
         "49% reduction from 2020 (may be a recording change: see the data-quality note)"
     )
@@ -87,17 +103,18 @@ def test_a_recording_change_marks_the_cells_and_the_summary_of_the_measures_it_t
     assert said["ho_knife_sv"].text.endswith("an improvement") and not said["ho_knife_sv"].recording_change
 
 
-def test_the_reproduced_part_year_change_is_labelled_with_the_per_month_change() -> None:
+def test_the_reproduced_part_year_change_is_labelled_with_the_like_for_like_change() -> None:
     values = _values("local_sv_offences", {"2018": 25_431, "2019": 36_875})
+    rows = _like_for_like(_engine_rows(values), "local_sv_offences", 12.8, 28_692 / 25_431)
     [check] = [
         c
-        for c in checks(values, PARTIAL)
+        for c in checks(values, PARTIAL, rows)
         if c.measure_id == "local_sv_offences" and c.period == "2019" and c.what.startswith("change")
     ]
     # The strategy's +45% is reproduced as published, and said not to be like for like.
     assert check.ok and check.published == "+45% vs 2018" and check.computed == "+45.0%"
     assert check.what == "change vs 2018 (9 months of data)"
-    assert check.note == "Not like for like; per month of data: +9%"
+    assert check.note == "Not like for like; like for like (Apr-Dec of both, 9 months): +13%"
 
 
 def test_each_row_says_what_it_counts() -> None:

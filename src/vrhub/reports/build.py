@@ -283,11 +283,11 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "tables": [
             {
                 "caption": "Table 1: Home Office success measures",
-                "rows": strategy_table("table1", values, catalogue, partial, changes),
+                "rows": strategy_table("table1", values, catalogue, partial, changes, rows),
             },
             {
                 "caption": "Table 2: local success measures",
-                "rows": strategy_table("table2", values, catalogue, partial, changes),
+                "rows": strategy_table("table2", values, catalogue, partial, changes, rows),
             },
         ],
         "stats": _stats(rows, catalogue, strategy_ids, year, changes),
@@ -304,7 +304,7 @@ def gather(wh: Warehouse) -> dict[str, Any]:
         "cardiff": _cardiff(wh, catalogue, year),
         "quality": quality,
         "notes": quality_notes(quality, catalogue, strategy_ids),
-        "checks": checks(values, partial),
+        "checks": checks(values, partial, rows),
         "loads": wh.to_arrow(wh.table("loads").order_by("load_id")).to_pylist(),
         "catalogue": catalogue,
         "snapshot": snapshot(wh),

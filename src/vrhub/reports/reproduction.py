@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from vrhub.config import FORCE_CODE
+from vrhub.reports.comparisons import Rows, compared
 from vrhub.reports.published import (
     BOROUGHS,
     OFFENCE_GROUPS,
@@ -52,10 +53,11 @@ def _fmt(change: float | None) -> str:
 
 
 def _part_year_note(
-    values: Values, f: Figure, against: str, partial: dict[str, dict[str, int]] | None
+    f: Figure, against: str, partial: dict[str, dict[str, int]] | None, rows: Rows | None
 ) -> tuple[str, str]:
-    """For a change against a part year: the label saying so, and the change per month of data beside it.
-    The strategy's figure is reproduced as published; it compares unlike periods, so is not to be quoted."""
+    """For a change against a part year: the label saying so, and beside it the change vrhub gives (the
+    engine's, over the calendar months both years hold). The strategy's figure is reproduced as published;
+    it compares unlike periods, so is not to be quoted."""
     from vrhub.measures.catalogue import builtin_catalogue
     from vrhub.reports import parts
     from vrhub.stats.wording import format_change
@@ -67,18 +69,23 @@ def _part_year_note(
     m_then, m_now = parts.months(partial, source, against), parts.months(partial, source, f.period)
     if m_then is None or m_now is None or m_then == m_now:
         return f"change vs {against}", ""
-    new, old = (
-        values.get((f.measure_id, f.period, FORCE_CODE, "")),
-        values.get((f.measure_id, against, FORCE_CODE, "")),
-    )
-    monthly = parts.per_month_change(new, old, m_now, m_then)
-    return (
-        f"change vs {parts.label(against, m_then)}",
-        f"Not like for like; per month of data: {format_change(monthly) or 'none'}",
-    )
+    what = f"change vs {parts.label(against, m_then)}"
+    row = (rows or {}).get((f.measure_id, f.period))
+    if row is None:
+        return what, "Not like for like"
+    found = compared(row, against)
+    if found.like_for_like and found.pct is not None:
+        return what, f"Not like for like; like for like ({found.like_for_like}): {format_change(found.pct)}"
+    if found.blank:
+        return what, f"Not like for like; no like-for-like change: {found.blank}"
+    return what, "Not like for like"
 
 
-def checks(values: Values, partial: dict[str, dict[str, int]] | None = None) -> list[Check]:
+def checks(
+    values: Values, partial: dict[str, dict[str, int]] | None = None, rows: Rows | None = None
+) -> list[Check]:
+    """Every figure the strategy publishes against vrhub's; `rows`, the engine's force-wide rows
+    (`comparisons.force_rows`), give the like-for-like change beside a change against a part year."""
     contradicted = {(d.measure_id, d.period) for d in self_disagreements()}
     found: list[Check] = []
     for f in figures():
@@ -98,7 +105,7 @@ def checks(values: Values, partial: dict[str, dict[str, int]] | None = None) -> 
         if f.change:
             stated, against = f.change
             got = _change(values, f.measure_id, f.period, against)
-            what, note = _part_year_note(values, f, against, partial)
+            what, note = _part_year_note(f, against, partial, rows)
             found.append(
                 Check(
                     f.measure_id,

@@ -1,8 +1,10 @@
 """Table 1 (Home Office success measures) and Table 2 (local measures) laid out as the strategy lays them
 out: a row per measure, a column per year, each cell the figure and its change, computed.
 
-A change against a part period (the demo's 2018 is April to December) is the change per month of data,
-and says so; a change that a recording change in the measure's data may explain says that too.
+Each change is the measures engine's (`vrhub measures`, its CSV and the API give the same): against a part
+period (the demo's 2018 is April to December) it compares the calendar months both periods hold, like for
+like, and says so; where they hold none in common it is blank with the reason. A change that a recording
+change in the measure's data may explain says that too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from vrhub.measures import periods
 from vrhub.measures.catalogue import Catalogue, Measure
 from vrhub.quality.recording import RecordingChange, touching
 from vrhub.reports import parts
+from vrhub.reports.comparisons import Rows, compared
 from vrhub.reports.published import figures
 from vrhub.reports.reproduction import Values
 from vrhub.stats.change import SMALL_COUNT
@@ -28,11 +31,11 @@ class Cell:
     period: str
     value: float | None
     unit: str
-    change: float | None  # vs the previous period, per month of data where the two hold different months
+    change: float | None  # vs the previous period, the engine's (like for like where the months differ)
     against: str
     published: float | None
     months: int | None = None  # of data in this period, where it is a part period
-    per_month: bool = False  # the change compares the average month (one of the periods is a part period)
+    like_for_like: str | None = None  # the months compared where the periods hold different ones
     recording_change: bool = False  # a recording change between the two periods may explain the change
     small: bool = False  # public edition: a count under SMALL_COUNT, not shown exactly
 
@@ -52,8 +55,8 @@ class Cell:
         if self.change is None:
             return ""
         text = change_words(self.change, self.against)
-        if self.per_month:
-            text += ", per month of data"
+        if self.like_for_like:
+            text += f", like for like ({self.like_for_like})"
         if self.recording_change:
             text += " (may be a recording change: see the data-quality note)"
         return text
@@ -146,9 +149,12 @@ def strategy_table(
     catalogue: Catalogue,
     partial: parts.Partial | None = None,
     changes: list[RecordingChange] | None = None,
+    rows: Rows | None = None,
 ) -> list[Row]:
+    """The strategy's `table` with vrhub's figures; `rows` are the engine's force-wide rows
+    (`comparisons.force_rows`), whose changes the cells show."""
     published = {(f.measure_id, f.period): f.value for f in figures()}
-    rows = []
+    found = []
     for measure_id in dict.fromkeys(f.measure_id for f in figures() if f.table == table):
         measure = catalogue.get(measure_id)
         own = sorted({p for (m, p, a, b) in values if m == measure_id and a == FORCE_CODE and not b})
@@ -161,22 +167,21 @@ def strategy_table(
             )
             value = values.get((measure_id, period, FORCE_CODE, ""))
             against = periods.previous(period) if periods.kind_of(period) else ""
-            old = values.get((measure_id, against, FORCE_CODE, ""))
             m_now = parts.months(partial, measure.source, period)
             m_then = parts.months(partial, measure.source, against) if against else None
-            per_month = m_now is not None and m_then is not None and m_now != m_then
-            change = parts.per_month_change(value, old, m_now, m_then)
+            row = (rows or {}).get((measure_id, period))
+            change = compared(row, against) if row is not None and against and value is not None else None
             touched = bool(touching(changes or [], measure, against, period)) if against else False
             cells[column] = Cell(
                 period,
                 value,
                 measure.unit,
-                change,
+                change.pct if change else None,
                 parts.label(against, m_then),
                 published.get((measure_id, period)),
                 m_now if parts.is_part(partial, measure.source, period) else None,
-                per_month,
-                touched and change is not None,
+                change.like_for_like if change else None,
+                touched and change is not None and change.pct is not None,
             )
-        rows.append(Row(measure_id, measure.title, cells, measure.note, counts(measure)))
-    return rows
+        found.append(Row(measure_id, measure.title, cells, measure.note, counts(measure)))
+    return found
