@@ -40,7 +40,10 @@ class MeasureRow(Schema):
     area_name: str
     breakdown: str
     breakdown_person: str  # whose age or sex the breakdown counts: victim, suspect, patient; '' for none
-    value: int | float | None  # a count stays an integer; shares and indicators are not counts
+    # A count stays an integer; shares and indicators are not counts. For a role given the public edition,
+    # '*' where suppressed and counts below the force area rounded to 5, as /public/measures publishes them
+    # (the row keeps the engine's columns, so a '*' is the mark; /public/measures adds `suppressed`).
+    value: int | float | str | None
     unit: str
     change_vs_previous_pct: float | None
     change_vs_baseline_pct: float | None
