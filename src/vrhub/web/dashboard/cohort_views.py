@@ -141,8 +141,8 @@ def matched_range(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     published figures already say of them, in words: no fewer than the most cohort members followed at any
     horizon, no more than the members. '' where either end is itself hidden: then a '*' is a small count.
 
-    Both ends are published figures rounded to 5, so this tells a reader nothing the page does not: it only
-    saves them reading '*' as 'almost none'."""
+    Both ends are published figures rounded to 5 (the followed in the CSV twin and the API), so this tells a
+    reader nothing the published figures do not: it only saves them reading '*' as 'almost none'."""
     members = _published_number(summary.get("members"))
     followed = [_published_number(r.get("cohort_followed")) for r in rows]
     known = [f for f in followed if f is not None]
