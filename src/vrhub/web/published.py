@@ -11,11 +11,14 @@ hidden in one table would come back by subtraction from another protected on its
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from vrhub.config import FORCE_CODE
-from vrhub.reports.disclosure import public_measures
+from vrhub.reports.disclosure import protect, public_measures
 from vrhub.web import figures
 
 BOROUGH_PERIODS = (None, "year")
@@ -69,3 +72,34 @@ def frame(measure: str | None = None, period: str | None = None, by: str | None 
         return out
 
     return figures.cached(("published", measure, period, by), make)
+
+
+def hotspots(
+    measure: str | None = None,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Any:
+    """The hot spots as the public report publishes them (reports.public.public_copy): each LSOA's count
+    under the HES rule, with the LSOAs' total as the relation that secondary suppression guards."""
+
+    def make() -> Any:
+        result = copy.copy(figures.hotspots(measure, crime_type, start, end))
+        table = result.table.copy()
+        table["count"] = protect(table["count"], groups=[pd.Series("all", index=table.index)])
+        result.table = table
+        return result
+
+    return figures.cached(("published-hotspots", measure, crime_type, start, end), make)
+
+
+def hotspots_geojson(
+    measure: str | None = None,
+    crime_type: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> str:
+    return figures.cached(
+        ("published-hotspots.geojson", measure, crime_type, start, end),
+        lambda: hotspots(measure, crime_type, start, end).geojson(),
+    )

@@ -206,7 +206,7 @@ class HotspotRow(Schema):
     lsoa_code: str
     lsoa_name: str
     lad_code: str
-    count: int
+    count: int | str  # '*' (and counts rounded to 5) for a role given the public edition
     gi_z: float | None
     p_value: float | None
     p_fdr: float | None  # Benjamini-Hochberg across the area's LSOAs

@@ -61,8 +61,8 @@ def quality() -> Any:
     return figures.quality()
 
 
-def hotspots(measure: str | None, crime_type: str | None) -> Any:
-    return figures.hotspots(measure, crime_type)
+def hotspots(measure: str | None, crime_type: str | None, exact: bool = True) -> Any:
+    return figures.hotspots(measure, crime_type) if exact else published.hotspots(measure, crime_type)
 
 
 def definition_effect(name: str) -> list[dict[str, Any]]:
@@ -72,5 +72,7 @@ def definition_effect(name: str) -> list[dict[str, Any]]:
     )
 
 
-def hotspots_geojson(measure: str | None, crime_type: str | None) -> str:
+def hotspots_geojson(measure: str | None, crime_type: str | None, exact: bool = True) -> str:
+    if not exact:
+        return published.hotspots_geojson(measure, crime_type)
     return figures.hotspots_geojson(measure, crime_type)
