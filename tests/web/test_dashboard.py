@@ -206,6 +206,9 @@ def test_hotspots_page_and_geojson(web_data, client_as) -> None:
     doc = json.loads(viewer.get("/hotspots.geojson?measure=local_sv_offences", secure=True).content)
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) > 900  # every Merseyside LSOA
     counted = {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in doc["features"]}
+    assert counted["E01006412"] == "*"  # a viewer has the public edition: 1 to 7 hidden
+    exact = client_as("analyst").get("/hotspots.geojson?measure=local_sv_offences", secure=True).json()
+    counted = {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in exact["features"]}
     assert counted["E01006412"] == 1  # crime 000123, the one SV offence placed in that LSOA
     # No police.uk rows are loaded: a crime type explains that instead of failing.
     none = viewer.get("/hotspots/?crime_type=Robbery", secure=True)
