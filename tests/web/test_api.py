@@ -58,7 +58,7 @@ def test_measure_rows_are_the_engines_with_hand_checked_values(web_data, token_f
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_area_filter_limit_and_offset(web_data, token_for) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     client = bearer(key)
     knowsley = get(client, "/api/measures", measure="ed_assault_attendances", area=KNOWSLEY).json()
     # Calendar years by default; the fixture's ED data are all in 2019.
@@ -76,7 +76,7 @@ def test_measures_are_served_from_the_cache_not_recomputed_per_request(
 ) -> None:
     from vrhub.hub import Hub
 
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     client = bearer(key)
     assert get(client, "/api/measures", measure="ed_assault_attendances").status_code == 200
     calls = []
@@ -92,7 +92,7 @@ def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
     from vrhub.definitions import get_definition
     from vrhub.measures import load_catalogue as figures_catalogue
 
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     client = bearer(key)
     entry = get(client, "/api/measures/local_sv_offences").json()
     groups = get_definition("merseyside_offence_groups")
@@ -150,7 +150,7 @@ def test_catalogue_entry_areas_and_definitions(web_data, token_for) -> None:
 def test_quality_findings_with_filters(web_data, token_for) -> None:
     from vrhub.web.warehouse import hub
 
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     client = bearer(key)
     findings = get(client, "/api/quality").json()
     assert len(findings) == len(hub().quality().findings)
@@ -166,7 +166,7 @@ def test_quality_findings_with_filters(web_data, token_for) -> None:
 @pytest.mark.django_db
 @pytest.mark.slow
 def test_breakdown_of_every_measure_leaves_out_sources_without_ages(web_data, token_for) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     for url in ("/api/measures", "/api/public/measures"):
         body = get(bearer(key), url, by="age_band", limit=10000).json()
         measures = {r["measure_id"] for r in body["items"]}
@@ -193,7 +193,7 @@ def test_breakdown_of_every_measure_leaves_out_sources_without_ages(web_data, to
     ],
 )
 def test_bad_parameters_are_named(web_data, token_for, params, status, named) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     for url in ("/api/measures", "/api/public/measures"):
         response = get(bearer(key), url, **params)
         assert response.status_code == status, (url, response.content)
@@ -203,7 +203,7 @@ def test_bad_parameters_are_named(web_data, token_for, params, status, named) ->
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_unknown_measure_and_definition_are_404(web_data, token_for) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     client = bearer(key)
     response = get(client, "/api/measures/no_such_measure")
     assert response.status_code == 404 and "no_such_measure" in response.json()["detail"]

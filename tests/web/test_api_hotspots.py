@@ -36,7 +36,7 @@ def police_uk_loaded(web_data):
 def test_every_lsoas_count_is_the_files_and_the_table_is_the_librarys(police_uk_loaded, token_for) -> None:
     from vrhub.web.warehouse import hub
 
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     answer = bearer(key).get(
         "/api/hotspots", {"crime_type": "drugs", "all": "true", "limit": 10_000}, secure=True
     )
@@ -73,7 +73,7 @@ def test_every_lsoas_count_is_the_files_and_the_table_is_the_librarys(police_uk_
     ],
 )
 def test_a_bad_choice_is_a_422_naming_its_parameter(web_data, token_for, params, parameter) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     answer = bearer(key).get("/api/hotspots", params, secure=True)
     assert answer.status_code == 422, answer.content
     assert answer.json()["parameter"] == parameter
@@ -94,7 +94,7 @@ def test_hotspots_need_a_sign_in(web_data, client) -> None:
 def test_an_unknown_query_parameter_is_a_422_naming_it_and_the_known_ones(
     web_data, token_for, path, params, known
 ) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     answer = bearer(key).get(path, params, secure=True)
     assert answer.status_code == 422, answer.content
     body = answer.json()
@@ -110,10 +110,35 @@ def test_an_unknown_query_parameter_is_a_422_naming_it_and_the_known_ones(
 
 
 def test_known_parameters_still_answer(web_data, token_for) -> None:
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     assert (
         bearer(key)
         .get("/api/measures", {"measure": "local_sv_offences", "limit": 1}, secure=True)
         .status_code
         == 200
     )
+
+
+@pytest.mark.slow
+def test_a_viewer_gets_the_public_editions_hotspot_counts(police_uk_loaded, token_for) -> None:
+    """One disclosure rule per role (QA stop 16, item 1): a viewer has the public edition, whose hot-spot
+    counts follow the HES rule (reports.public.public_copy): 1 to 7 as '*', others rounded to 5."""
+    with SAMPLE.open(newline="") as f:
+        by_lsoa = Counter(r["LSOA code"] for r in csv.DictReader(f) if r["Crime type"] == "Drugs")
+    assert any(1 <= n <= 7 for n in by_lsoa.values())  # small counts to hide
+    token, key = token_for("viewer")
+    body = bearer(key).get(
+        "/api/hotspots", {"crime_type": "drugs", "all": "true", "limit": 10_000}, secure=True
+    )
+    got = {r["lsoa_code"]: r["count"] for r in body.json()["items"]}
+    assert all(c == "*" or c % 5 == 0 for c in got.values())
+    assert all(got[lsoa] == "*" for lsoa, n in by_lsoa.items() if 1 <= n <= 7 and lsoa in got)
+    geo = bearer(key).get("/api/hotspots.geojson", {"crime_type": "drugs"}, secure=True).json()
+    assert {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in geo["features"]} == got
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(token.user)
+    # The page's map reads the same published counts as the API's GeoJSON.
+    mapped = browser.get("/hotspots.geojson", {"crime_type": "Drugs"}, secure=True).json()
+    assert {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in mapped["features"]} == got

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_measure_rows_carry_months_people_baseline_statistics_and_notes(web_data, token_for) -> None:
     from vrhub.measures import COLUMNS
 
-    _, key = token_for("viewer")
+    _, key = token_for("analyst")
     response = bearer(key).get(
         "/api/measures", {"measure": "ed_assault_attendances", "by": "age_band"}, secure=True
     )

@@ -77,7 +77,7 @@ def test_overview_shows_the_hand_counted_figure_and_its_wording(web_data, client
 @pytest.mark.slow
 def test_overview_borough_selector_shows_that_borough(web_data, client_as) -> None:
     assert _engine_value("local_sv_offences", KNOWSLEY) == 2
-    viewer = client_as("viewer")
+    viewer = client_as("analyst")
     html = viewer.get(f"/dashboard/?area={KNOWSLEY}", secure=True).content.decode()
     assert "Success measures: Knowsley" in html
     assert f'<option value="{KNOWSLEY}" selected>Knowsley</option>' in html
@@ -91,7 +91,7 @@ def test_overview_borough_selector_shows_that_borough(web_data, client_as) -> No
 def test_measure_page_tables_versions_and_quality_notes(web_data, client_as) -> None:
     from vrhub.web.warehouse import hub
 
-    html = client_as("viewer").get("/measures/local_sv_offences/", secure=True).content.decode()
+    html = client_as("analyst").get("/measures/local_sv_offences/", secure=True).content.decode()
     assert "merseyside_offence_groups@2022.1+" in html
     assert 'id="area-E08000011"' in html  # the borough table's Knowsley row, which borough pages link to
     # Knowsley: 2 offences; its rate per 100,000 is the engine's.
@@ -125,7 +125,7 @@ def test_measure_downloads_parse_back_to_the_same_rows(web_data, client_as) -> N
     from vrhub.web.dashboard import data
 
     expected = data.measure_rows(data.catalogue().get("local_sv_offences"))
-    viewer = client_as("viewer")
+    viewer = client_as("analyst")
     response = viewer.get("/measures/local_sv_offences.csv", secure=True)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -206,6 +206,9 @@ def test_hotspots_page_and_geojson(web_data, client_as) -> None:
     doc = json.loads(viewer.get("/hotspots.geojson?measure=local_sv_offences", secure=True).content)
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) > 900  # every Merseyside LSOA
     counted = {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in doc["features"]}
+    assert counted["E01006412"] == "*"  # a viewer has the public edition: 1 to 7 hidden
+    exact = client_as("analyst").get("/hotspots.geojson?measure=local_sv_offences", secure=True).json()
+    counted = {f["properties"]["lsoa_code"]: f["properties"]["count"] for f in exact["features"]}
     assert counted["E01006412"] == 1  # crime 000123, the one SV offence placed in that LSOA
     # No police.uk rows are loaded: a crime type explains that instead of failing.
     none = viewer.get("/hotspots/?crime_type=Robbery", secure=True)

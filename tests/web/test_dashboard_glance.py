@@ -145,7 +145,7 @@ def test_thousands_separators_on_the_page_none_in_the_csv(web_data, client_as, m
         (frame.measure_id == "local_sv_offences") & (frame.area_code == FORCE_CODE) & (frame.breakdown == "")
     )
     frame.loc[mine & (frame.period == "2019"), "value"] = 12_345.0
-    monkeypatch.setattr(data, "annual", lambda: frame)
+    monkeypatch.setattr(data, "annual", lambda exact=True: frame)
     viewer = client_as("viewer")
     html = viewer.get("/dashboard/", secure=True).content.decode()
     assert '<span class="vrhub-figure">12,345</span>' in html

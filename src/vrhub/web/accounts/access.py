@@ -5,6 +5,11 @@
 - programme manager: aggregates and delivery
 - viewer: aggregates only
 
+Which counts each role sees (sees_exact_counts, the one rule the reports page, the dashboard and the API
+obey): admins, analysts and partners have the partner edition (OFFICIAL-SENSITIVE) and see exact counts;
+programme managers, viewers and the public have the public edition, so every page and API answer shows them
+small numbers as the public edition does ('*', rounded to 5 below the force area; vrhub.web.published).
+
 Who may load what (uploadable_sources, the one rule every path that queues or loads an upload obeys):
 - record-level sources: only those the person's organisation is allowed (Organisation.allowed_sources, set by
   an administrator), whatever the role. So an analyst or administrator of the VRP loads what the VRP owns
@@ -35,6 +40,7 @@ from vrhub.web.accounts.models import Organisation, Role
 RECORD_ROLES = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
 UPLOAD_ROLES = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
 ALL_DATA_ROLES = {Role.ADMIN, Role.ANALYST}
+EXACT_COUNT_ROLES = {Role.ADMIN, Role.ANALYST, Role.PARTNER}  # the partner edition's readers
 
 
 def role_of(user: Any) -> str | None:
@@ -53,6 +59,11 @@ def organisation_of(user: Any) -> Organisation | None:
 
 def sees_all_records(user: Any) -> bool:
     return role_of(user) in ALL_DATA_ROLES
+
+
+def sees_exact_counts(user: Any) -> bool:
+    """The partner edition's exact counts; everyone else (anonymous included) the public edition's."""
+    return role_of(user) in EXACT_COUNT_ROLES
 
 
 def may_see_records(user: Any) -> bool:
@@ -154,4 +165,5 @@ def role_context(request: HttpRequest) -> dict[str, Any]:
         "vrhub_may_see_records": may_see_records(user),
         "vrhub_may_upload": may_upload(user),
         "vrhub_is_admin": role == Role.ADMIN,
+        "vrhub_exact_counts": sees_exact_counts(user),
     }

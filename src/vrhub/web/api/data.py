@@ -7,10 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from vrhub.config import FORCE_CODE
 from vrhub.measures import MeasureResult
-from vrhub.reports.disclosure import public_measures
-from vrhub.web import figures
+from vrhub.reports.disclosure import PUBLIC_COLUMNS
+from vrhub.web import figures, published
 from vrhub.web.warehouse import hub
 
 
@@ -40,24 +39,29 @@ def partial_periods(measure: str | None, period: str | None, area: str | None, b
     return result(measure, period, area, by).partial
 
 
-# Below the force, the public see each measure by calendar year (or a reported indicator's own period) and
-# for the whole population only. Every other table (by age or sex, by month, quarter or financial year) is
-# published force-wide: a borough's months add up to its year and its bands to its whole figure, so a
-# figure hidden in one table would come back by subtraction from another protected on its own.
-BOROUGH_PERIODS = (None, "year")
-
-
 def public_rows(measure: str | None, period: str | None, by: str | None) -> list[dict]:
-    """Every area's published rows. Disclosure control needs all boroughs at once (a suppressed borough
-    is protected by suppressing a second one), so an area filter is applied to this, never before it."""
+    """Every area's published rows (see vrhub.web.published). Disclosure control needs all boroughs at once (a
+    suppressed borough is protected by suppressing a second one), so an area filter is applied to this,
+    never before it."""
 
-    def published() -> list[dict]:
-        frame = _frame(measure, period, None, by)
-        if by is not None or period not in BOROUGH_PERIODS:
-            frame = frame[frame["area_code"] == FORCE_CODE]
-        return records(public_measures(frame, FORCE_CODE))
+    def make() -> list[dict]:
+        shown = published.frame(measure, period, by)
+        return records(shown[[c for c in PUBLIC_COLUMNS if c in shown.columns]])
 
-    return figures.cached(("api-public", measure, period, by), published)
+    return figures.cached(("api-public", measure, period, by), make)
+
+
+def protected_rows(measure: str | None, period: str | None, area: str | None, by: str | None) -> list[dict]:
+    """The engine's rows as a role given the public edition may see them: the public edition's rows and
+    values, with the engine's other columns (months, notes) beside them."""
+
+    def make() -> list[dict]:
+        shown = published.frame(measure, period, by)
+        if area is not None:
+            shown = shown[shown["area_code"] == area]
+        return records(shown)
+
+    return figures.cached(("api-protected", measure, period, area, by), make)
 
 
 def areas() -> list[dict[str, str]]:

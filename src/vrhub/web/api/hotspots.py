@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from vrhub.web import figures
+from vrhub.reports.disclosure import SUPPRESSED
+from vrhub.web import figures, published
+from vrhub.web.accounts.access import sees_exact_counts
 from vrhub.web.api.auth import SIGNED_IN
 from vrhub.web.api.measures import known_measure, page
 from vrhub.web.api.params import LimitParam, OffsetParam
@@ -42,7 +44,7 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
         "lsoa_code": record["lsoa_code"],
         "lsoa_name": record["lsoa_name"],
         "lad_code": record["lad_code"],
-        "count": int(record["count"]),
+        "count": record["count"] if record["count"] == SUPPRESSED else int(record["count"]),
         "gi_z": _number(record["gi_z"]),
         "p_value": _number(record["p_value"]),
         "p_fdr": _number(record["p_fdr"]),
@@ -71,7 +73,10 @@ def list_hotspots(
     hottest first, each with its space-time class over the months, and the method in words. With neither
     measure nor crime_type: every police.uk crime."""
     known_measure(measure)
-    result = figures.hotspots(measure, crime_type, start, end)
+    if sees_exact_counts(request.user):
+        result = figures.hotspots(measure, crime_type, start, end)
+    else:  # the public edition's counts ('*', rounded to 5): see vrhub.web.published
+        result = published.hotspots(measure, crime_type, start, end)
     table = result.table if all else result.hotspots
     rows = [_row(r) for r in table.to_dict("records")]
     meta = result.metadata
@@ -103,6 +108,8 @@ def hotspots_geojson(
     end: EndParam = None,
 ) -> HttpResponse:
     known_measure(measure)
+    exact = sees_exact_counts(request.user)
+    source = figures if exact else published
     return HttpResponse(
-        figures.hotspots_geojson(measure, crime_type, start, end), content_type="application/geo+json"
+        source.hotspots_geojson(measure, crime_type, start, end), content_type="application/geo+json"
     )

@@ -7,6 +7,7 @@ from ninja import Router
 
 from vrhub.errors import UnknownArea
 from vrhub.web import figures
+from vrhub.web.accounts.access import sees_exact_counts
 from vrhub.web.api import data
 from vrhub.web.api.auth import SIGNED_IN
 from vrhub.web.api.params import AreaParam, ByParam, LimitParam, MeasureParam, OffsetParam, PeriodParam
@@ -53,10 +54,18 @@ def list_measures(
     """The engine's rows: value, months of data, changes against the previous period and the baseline,
     rate per 100,000 of the population the row is about, and the statistics of each change (rate ratio with
     its confidence interval and p-value; Wheeler z against the previous period), with notes saying why a
-    figure is blank or adjusted (a part period compared per month of data)."""
+    figure is blank or adjusted (a part period compared per month of data).
+
+    A caller whose role is given the public edition (programme manager, viewer) gets the rows and values
+    the public edition publishes: below the force area, counts of 1 to 7 and the cells hidden beside them
+    as '*', other counts rounded to the nearest 5, no change statistics; borough rows
+    by calendar year and for the whole population only."""
     known_measure(measure)
     known_area(area)
-    rows = data.measure_rows(measure, period, area, by)
+    if sees_exact_counts(request.user):
+        rows = data.measure_rows(measure, period, area, by)
+    else:
+        rows = data.protected_rows(measure, period, area, by)
     partial = data.partial_periods(measure, period, area, by)
     return {**page(rows, limit, offset), "partial_periods": partial}
 

@@ -40,7 +40,10 @@ class MeasureRow(Schema):
     area_name: str
     breakdown: str
     breakdown_person: str  # whose age or sex the breakdown counts: victim, suspect, patient; '' for none
-    value: int | float | None  # a count stays an integer; shares and indicators are not counts
+    # A count stays an integer; shares and indicators are not counts. For a role given the public edition,
+    # '*' where suppressed and counts below the force area rounded to 5, as /public/measures publishes them
+    # (the row keeps the engine's columns, so a '*' is the mark; /public/measures adds `suppressed`).
+    value: int | float | str | None
     unit: str
     change_vs_previous_pct: float | None
     change_vs_baseline_pct: float | None
@@ -204,7 +207,7 @@ class HotspotRow(Schema):
     lsoa_code: str
     lsoa_name: str
     lad_code: str
-    count: int
+    count: int | str  # '*' (and counts rounded to 5) for a role given the public edition
     gi_z: float | None
     p_value: float | None
     p_fdr: float | None  # Benjamini-Hochberg across the area's LSOAs

@@ -13,7 +13,7 @@ from vrhub.errors import VrhubError
 from vrhub.measures.catalogue import EVENT_DATE
 from vrhub.quality.completeness import field_summary
 from vrhub.sources.police_uk import CRIME_TYPES
-from vrhub.web.accounts.access import role_required
+from vrhub.web.accounts.access import role_required, sees_exact_counts
 from vrhub.web.dashboard import data, tables
 
 DEFAULT_MEASURE = "local_sv_offences"
@@ -56,7 +56,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "result": None,
     }
     try:
-        result = data.hotspots(measure, crime_type)
+        result = data.hotspots(measure, crime_type, sees_exact_counts(request.user))
     except VrhubError as exc:
         context["error"] = exc
     else:
@@ -76,7 +76,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
 def hotspots_geojson(request: HttpRequest) -> HttpResponse:
     measure, crime_type = _hotspot_choice(request)
     try:
-        text = data.hotspots_geojson(measure, crime_type)
+        text = data.hotspots_geojson(measure, crime_type, sees_exact_counts(request.user))
     except VrhubError as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(text, content_type="application/geo+json")

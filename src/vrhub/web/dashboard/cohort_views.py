@@ -128,6 +128,30 @@ def _balance_row(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _published_number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):  # '*', None
+        return None
+    return None if number != number else number
+
+
+def matched_range(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """Where the matched members are hidden beside a small number (the few members left unmatched), what the
+    published figures already say of them, in words: no fewer than the most cohort members followed at any
+    horizon, no more than the members. '' where either end is itself hidden: then a '*' is a small count.
+
+    Both ends are published figures rounded to 5 (the followed in the CSV twin and the API), so this tells a
+    reader nothing the published figures do not: it only saves them reading '*' as 'almost none'."""
+    members = _published_number(summary.get("members"))
+    followed = [_published_number(r.get("cohort_followed")) for r in rows]
+    known = [f for f in followed if f is not None]
+    if summary.get("matched") != SUPPRESSED or members is None or not known:
+        return ""
+    low = max(known)
+    return f"about {low:,.0f} to {members:,.0f}" if low < members else f"about {members:,.0f}"
+
+
 def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:
     result = cohort_data.outcomes(name, months)
     rows = cohort_data.records(result.estimates)
@@ -153,12 +177,20 @@ def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:
         )
     balance = [_balance_row(r) for r in cohort_data.records(result.balance)]
     summary = result.summary
+    matched = matched_range(summary, rows)
+    if matched:
+        # The cohort's people at each horizon are the matched members, hidden with them.
+        for o in outcomes:
+            for r in [*o["estimates"], *o["curve"]]:
+                if r["cohort"]["people"] == SUPPRESSED:
+                    r["cohort"]["people"] = matched
     return {
         "name": name,
         "title": result.title,
         "months": months,
         "follow_up": ",".join(map(str, months)),
         "summary": {k: count(summary.get(k)) for k in ("members", "matched", "comparison_pool")},
+        "matched_range": matched,
         "label": summary.get("cohort_label", name),
         "kind": _kind(name),
         "data_ends": {

@@ -1,5 +1,8 @@
 """The warehouse results the dashboard reads, each computed once per warehouse generation (figures.cached),
-so a page view never rescans the warehouse."""
+so a page view never rescans the warehouse.
+
+The measure frames come in two forms: `exact` (the engine's counts, for the roles given the partner edition)
+and not (the public edition's rows and values, vrhub.web.published, for everyone else)."""
 
 from __future__ import annotations
 
@@ -8,17 +11,18 @@ from typing import Any
 import pandas as pd
 
 from vrhub.measures.expressions import BREAKDOWNS
-from vrhub.web import figures
+from vrhub.web import figures, published
 from vrhub.web.warehouse import hub
 
 
-def annual() -> pd.DataFrame:
+def annual(exact: bool = True) -> pd.DataFrame:
     """Every measure by calendar year (event counts) or its own period (reported indicators)."""
-    return figures.measures_frame()
+    return figures.measures_frame() if exact else published.frame()
 
 
-def monthly() -> pd.DataFrame:
-    return figures.measures_frame(period="month")
+def monthly(exact: bool = True) -> pd.DataFrame:
+    """By month: every area, or (not `exact`) the force area alone, as the public edition publishes it."""
+    return figures.measures_frame(period="month") if exact else published.frame(period="month")
 
 
 def partial() -> dict[str, dict[str, int]]:
@@ -30,22 +34,22 @@ def catalogue() -> Any:
     return figures.catalogue()
 
 
-def breakdown(measure: Any, by: str) -> pd.DataFrame:
+def breakdown(measure: Any, by: str, exact: bool = True) -> pd.DataFrame:
     """One measure by year and age band or sex."""
     if by not in measure.breakdowns:
-        return annual().iloc[0:0]
+        return annual(exact).iloc[0:0]
     # One pass over every measure that records people, shared by all measure pages.
-    frame = figures.measures_frame(by=by)
+    frame = figures.measures_frame(by=by) if exact else published.frame(by=by)
     return frame[(frame["measure_id"] == measure.id) & frame["breakdown"].fillna("").str.startswith(by + "=")]
 
 
-def measure_rows(measure: Any) -> pd.DataFrame:
+def measure_rows(measure: Any, exact: bool = True) -> pd.DataFrame:
     """Every row the dashboard holds for a measure: yearly (whole population, its own split, age bands and
     sexes) then monthly, in the engine's columns. What the measure page's downloads contain."""
-    yearly = annual()
+    yearly = annual(exact)
     parts = [yearly[yearly["measure_id"] == measure.id]]
-    parts += [breakdown(measure, by) for by in BREAKDOWNS]
-    months = monthly()
+    parts += [breakdown(measure, by, exact) for by in BREAKDOWNS]
+    months = monthly(exact)
     parts.append(months[months["measure_id"] == measure.id])
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -57,8 +61,8 @@ def quality() -> Any:
     return figures.quality()
 
 
-def hotspots(measure: str | None, crime_type: str | None) -> Any:
-    return figures.hotspots(measure, crime_type)
+def hotspots(measure: str | None, crime_type: str | None, exact: bool = True) -> Any:
+    return figures.hotspots(measure, crime_type) if exact else published.hotspots(measure, crime_type)
 
 
 def definition_effect(name: str) -> list[dict[str, Any]]:
@@ -68,5 +72,7 @@ def definition_effect(name: str) -> list[dict[str, Any]]:
     )
 
 
-def hotspots_geojson(measure: str | None, crime_type: str | None) -> str:
+def hotspots_geojson(measure: str | None, crime_type: str | None, exact: bool = True) -> str:
+    if not exact:
+        return published.hotspots_geojson(measure, crime_type)
     return figures.hotspots_geojson(measure, crime_type)

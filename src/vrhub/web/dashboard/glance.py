@@ -36,6 +36,8 @@ def series(
     found: dict[str, list[tuple[str, float]]] = {}
     for frame, by_month in ((monthly, True), (annual, False)):
         rows = frame[(frame["area_code"] == area) & (frame["breakdown"].fillna("") == "")]
+        # A published '*' is a gap in the line, not a point.
+        rows = rows.assign(value=pd.to_numeric(rows["value"], errors="coerce"))
         rows = rows[rows["value"].notna()]
         labels = rows["period"].astype(str)
         if by_month:

@@ -12,17 +12,15 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from vrhub.web.accounts.access import role_of, role_required
+from vrhub.web.accounts.access import role_required, sees_exact_counts
 from vrhub.web.accounts.audit import record
-from vrhub.web.accounts.models import Role
 from vrhub.web.dashboard import report_jobs
 
-PARTNER_EDITION_ROLES = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 def editions_for(user: object) -> list[str]:
-    return ["partner", "public"] if role_of(user) in PARTNER_EDITION_ROLES else ["public"]
+    return ["partner", "public"] if sees_exact_counts(user) else ["public"]
 
 
 @role_required()

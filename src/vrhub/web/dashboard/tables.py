@@ -90,8 +90,9 @@ def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
 def _changes(
     pairs: list[tuple[float | None, float | None]], months: list[tuple[Any, Any]] | None = None
 ) -> pd.DataFrame:
-    now = pd.Series([math.nan if a is None or missing(a) else float(a) for a, _ in pairs], dtype="float64")
-    then = pd.Series([math.nan if b is None or missing(b) else float(b) for _, b in pairs], dtype="float64")
+    # A published '*' is no number to compare.
+    now = pd.to_numeric(pd.Series([a for a, _ in pairs], dtype="object"), errors="coerce").astype("float64")
+    then = pd.to_numeric(pd.Series([b for _, b in pairs], dtype="object"), errors="coerce").astype("float64")
     if months is None:
         return change_statistics(now, then)
     # Months of data as the exposure: a part period is compared per month, never by its total.
@@ -105,12 +106,18 @@ def summary_rows(
     area: str,
     measure_ids: Iterable[str],
     changes: list[RecordingChange] | None = None,
+    exact: bool = True,
 ) -> list[dict[str, Any]]:
     """One row per measure for `area`: its latest full period's value, rate, change against the previous
     period and the baseline (per month of data where either is a part period), the significance of each,
     and the change in words, naming a recording change (`changes`, from the quality checks) that touches
-    the measure between the periods compared instead of calling the change an improvement."""
+    the measure between the periods compared instead of calling the change an improvement.
+
+    `frame` not `exact` (the public edition's, vrhub.web.published): below the force area its values are
+    published counts, and no change is given, as the public edition gives none (a change of exact counts
+    would undo the rounding; one of rounded counts would mislead)."""
     values = index(frame)
+    compare = exact or area == FORCE_CODE
     chosen = []
     for measure_id in measure_ids:
         measure = catalogue.get(measure_id)
@@ -122,7 +129,7 @@ def summary_rows(
     months_prev: list[tuple[int | None, int | None]] = []
     months_base: list[tuple[int | None, int | None]] = []
     for measure, period, row in chosen:
-        if row is None or period is None:
+        if row is None or period is None or not compare:
             previous.append(("", None))
             baseline.append(("", None))
             months_prev.append((None, None))

@@ -1,10 +1,18 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from vrhub.web.dashboard import analysis_views, report_views, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.public, name="public"),
+    # Browsers ask for /favicon.ico on pages that name no icon (Django's admin): GOV.UK's, from the assets.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("vendor/govuk/assets/images/favicon.ico"), permanent=True),
+        name="favicon",
+    ),
     path("published.csv", views.published_csv, name="published_csv"),
     path("dashboard/", views.overview, name="overview"),
     path("measures/<str:measure_id>/", views.measure, name="measure"),

@@ -1,4 +1,7 @@
-"""The figures pages: the public page, the overview, a measure and a borough. Aggregates only."""
+"""The figures pages: the public page, the overview, a measure and a borough. Aggregates only.
+
+A role given the public edition (accounts.access.sees_exact_counts) sees every figure as the public edition
+publishes it: the public page's rule on the public page's rows (vrhub.web.published)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from vrhub.errors import UnknownArea
 from vrhub.quality.recording import recording_changes
 from vrhub.reports.build import quality_notes
 from vrhub.web import figures
-from vrhub.web.accounts.access import role_required
+from vrhub.web.accounts.access import role_required, sees_exact_counts
 from vrhub.web.dashboard import changes, data, downloads, glance, report_jobs, tables
 from vrhub.web.dashboard.errors import shows_errors
 
@@ -79,18 +82,21 @@ def overview(request: HttpRequest) -> HttpResponse:
     _known_area(area, [(a["code"], a["name"]) for a in figures.areas()])
     if area not in dict(area_list):
         area = FORCE_CODE  # a borough with no figures loaded yet
-    context = figures.cached(("page", "overview", area), lambda: _overview_context(area, area_list))
+    exact = sees_exact_counts(request.user)
+    context = figures.cached(
+        ("page", "overview", area, exact), lambda: _overview_context(area, area_list, exact)
+    )
     return render(request, "dashboard/overview.html", context)
 
 
-def _overview_context(area: str, area_list: list[tuple[str, str]]) -> dict:
+def _overview_context(area: str, area_list: list[tuple[str, str]], exact: bool = True) -> dict:
     catalogue = data.catalogue()
-    frame = data.annual()
+    frame = data.annual(exact)
     ids = tables.strategy_ids(catalogue)
     ids += [m for m in catalogue.measures if m not in ids]
-    rows = tables.summary_rows(frame, catalogue, data.partial(), area, ids, _recording_changes())
+    rows = tables.summary_rows(frame, catalogue, data.partial(), area, ids, _recording_changes(), exact)
     sources = {m.id: m.source for m in catalogue.measures.values()}
-    lines = glance.series(data.monthly(), frame, area, data.partial(), sources)
+    lines = glance.series(data.monthly(exact), frame, area, data.partial(), sources)
     at_a_glance = glance.rows(rows, lines)
     context = {
         "glance": at_a_glance,
@@ -100,6 +106,7 @@ def _overview_context(area: str, area_list: list[tuple[str, str]]) -> dict:
         "area": area,
         "area_name": dict(area_list).get(area, area),
         "force_code": FORCE_CODE,
+        "public_note": "" if exact else PUBLIC_NOTE,
     }
     return context
 
@@ -118,39 +125,49 @@ def _measure(measure_id: str):  # noqa: ANN202 - a catalogue Measure
 @shows_errors
 def measure(request: HttpRequest, measure_id: str) -> HttpResponse:
     m = _measure(measure_id)
-    context = figures.cached(("page", "measure", m.id), lambda: _measure_context(m))
+    exact = sees_exact_counts(request.user)
+    context = figures.cached(("page", "measure", m.id, exact), lambda: _measure_context(m, exact))
     return render(request, "dashboard/measure.html", context)
 
 
-def _measure_context(m: Any) -> dict:
+def _measure_context(m: Any, exact: bool = True) -> dict:
     catalogue = data.catalogue()
-    frame = data.annual()
+    frame = data.annual(exact)
     period = tables.latest_period(frame, m, data.partial())
     partial = data.partial()
     summary = tables.summary_rows(frame, catalogue, partial, FORCE_CODE, [m.id], _recording_changes())[0]
     findings = data.quality().findings
     notes = quality_notes(findings[findings["severity"] != "info"], catalogue, [m.id])[m.id]
     definition = get_definition(m.definition) if m.definition else None
-    points = tables.chart_points(data.monthly(), m.id)
-    ages, sexes = data.breakdown(m, "age_band"), data.breakdown(m, "sex")
+    points = tables.chart_points(data.monthly(exact), m.id)
+    ages, sexes = data.breakdown(m, "age_band", exact), data.breakdown(m, "sex", exact)
     ages_rows = tables.breakdown_rows(ages, m.id, period, "age_band")
     sexes_rows = tables.breakdown_rows(sexes, m.id, period, "sex")
+    boroughs = tables.area_rows(frame, m.id, period)
+    split = tables.split_rows(frame, m.id, period) if m.split_by else []
+    if exact:
+        boroughs = changes.add(boroughs, frame, m, partial)
+        ages_rows = changes.add(ages_rows, ages, m, partial)
+        sexes_rows = changes.add(sexes_rows, sexes, m, partial)
+        split = changes.add(split, frame, m, partial)
+    # Else the published rows carry the public edition's changes: the force area's alone.
     context = {
         "measure": m,
         "summary": summary,
         "period": period,
         "partial": data.partial().get(m.source, {}),
         "annual": changes.add(tables.annual_rows(frame, m.id), frame, m, partial),
-        "boroughs": changes.add(tables.area_rows(frame, m.id, period), frame, m, partial),
-        "ages": changes.add(ages_rows, ages, m, partial),
-        "sexes": changes.add(sexes_rows, sexes, m, partial),
-        "split": changes.add(tables.split_rows(frame, m.id, period), frame, m, partial) if m.split_by else [],
+        "boroughs": boroughs,
+        "ages": ages_rows,
+        "sexes": sexes_rows,
+        "split": split,
         "part_periods": changes.part_periods(m, partial),
         "definition": definition,
         "definition_version": m.definition_version or summary.get("definition_version") or "",
         "proxy": tables.is_proxy(m),
         "notes": notes,
         "force_code": FORCE_CODE,
+        "public_note": "" if exact else PUBLIC_NOTE,
         "chart": {
             "title": f"{m.title}, by month",
             "unit": m.unit,
@@ -166,15 +183,18 @@ def _measure_context(m: Any) -> dict:
 @shows_errors
 def measure_csv(request: HttpRequest, measure_id: str) -> HttpResponse:
     m = _measure(measure_id)
-    return downloads.csv_response(data.measure_rows(m), f"{m.id}.csv")
+    return downloads.csv_response(data.measure_rows(m, sees_exact_counts(request.user)), f"{m.id}.csv")
 
 
 @role_required()
 @shows_errors
 def measure_xlsx(request: HttpRequest, measure_id: str) -> HttpResponse:
     m = _measure(measure_id)
+    exact = sees_exact_counts(request.user)
     # Built once per warehouse state: writing a workbook takes far longer than serving one.
-    workbook = figures.cached(("xlsx", m.id), lambda: downloads.xlsx_bytes(data.measure_rows(m), sheet=m.id))
+    workbook = figures.cached(
+        ("xlsx", m.id, exact), lambda: downloads.xlsx_bytes(data.measure_rows(m, exact), sheet=m.id)
+    )
     return downloads.bytes_response(workbook, downloads.XLSX, f"{m.id}.xlsx")
 
 
@@ -182,7 +202,8 @@ def measure_xlsx(request: HttpRequest, measure_id: str) -> HttpResponse:
 @shows_errors
 def borough(request: HttpRequest, code: str) -> HttpResponse:
     catalogue = data.catalogue()
-    frame = data.annual()
+    exact = sees_exact_counts(request.user)
+    frame = data.annual(exact)
     if code == FORCE_CODE:
         raise Http404("Merseyside is on the overview")
     # Every borough of the area lookup has a page, with its figures once records for it are loaded.
@@ -193,7 +214,7 @@ def borough(request: HttpRequest, code: str) -> HttpResponse:
     ids = tables.strategy_ids(catalogue) + [
         m.id for m in catalogue.measures.values() if not m.strategy and m.source != "indicators"
     ]
-    rows = tables.summary_rows(frame, catalogue, data.partial(), code, ids, _recording_changes())
+    rows = tables.summary_rows(frame, catalogue, data.partial(), code, ids, _recording_changes(), exact)
     context = {
         "code": code,
         "name": name,
@@ -201,5 +222,6 @@ def borough(request: HttpRequest, code: str) -> HttpResponse:
         + [{"id": "further", "caption": "Further measures", "rows": [r for r in rows if not r["strategy"]]}],
         "areas": boroughs,
         "has_figures": any(r["value"] is not None for r in rows),
+        "public_note": "" if exact else PUBLIC_NOTE,
     }
     return render(request, "dashboard/borough.html", context)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from vrhub.sources import REFERENCE_SOURCES, SOURCES
 from vrhub.web.accounts.models import Organisation
@@ -18,6 +20,19 @@ REFERENCE_TITLES = {
 SOURCE_CHOICES = [(name, spec.title) for name, spec in SOURCES.items()] + [
     (name, REFERENCE_TITLES[name]) for name in REFERENCE_SOURCES
 ]
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y H:i")
+
+
+def retention_words() -> str:
+    """How long an uploaded file is kept, as the upload page says it."""
+    days = settings.VRHUB_UPLOAD_RETENTION_DAYS
+    if not days:
+        return "The file itself is deleted from the server as soon as it is loaded."
+    kept = f"{days} day{'s' if days != 1 else ''}"
+    return f"The file itself is kept on the server for {kept} after it is loaded, then deleted."
 
 
 class Upload(models.Model):
@@ -76,6 +91,24 @@ class Upload(models.Model):
         if self.file_deleted is not None or not self.is_final or self.finished is None:
             return None
         return self.finished + timedelta(days=settings.VRHUB_UPLOAD_RETENTION_DAYS)
+
+    @property
+    def file_kept(self) -> str:
+        """What becomes of the file on the server, in words, as the worker does it: deleted by the purge that
+        follows each load (and runs hourly) once VRHUB_UPLOAD_RETENTION_DAYS have passed since loading."""
+        days = settings.VRHUB_UPLOAD_RETENTION_DAYS
+        if self.file_deleted is not None:
+            return f"Deleted {_when(self.file_deleted)}"
+        if not days:
+            # The purge runs as the load ends: a final upload's file is gone, or going, at once.
+            state = "Being deleted now" if self.is_final else "Kept until it is loaded, then deleted"
+            return f"{state}: this hub keeps no uploaded file once it is loaded"
+        kept = f"{days} day{'s' if days != 1 else ''}"
+        if self.file_delete_due is None:
+            return f"Kept until it is loaded, then for {kept}, then deleted"
+        return (
+            f"Kept until {_when(self.file_delete_due)} ({kept} after loading), then deleted within the hour"
+        )
 
     @property
     def is_reference(self) -> bool:

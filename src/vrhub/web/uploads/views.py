@@ -18,6 +18,7 @@ from vrhub import spreadsheet
 from vrhub.web.accounts.access import (
     may_see_organisation_records,
     may_upload,
+    may_upload_source,
     organisation_of,
     role_required,
     sees_all_records,
@@ -26,7 +27,7 @@ from vrhub.web.accounts.audit import record
 from vrhub.web.uploads import intake, records
 from vrhub.web.uploads.forms import UploadForm, human_size
 from vrhub.web.uploads.intake import UPLOADERS
-from vrhub.web.uploads.models import Upload
+from vrhub.web.uploads.models import Upload, retention_words
 
 
 def _own_upload(request: HttpRequest, pk: int, view: str) -> Upload:
@@ -77,6 +78,9 @@ def upload_new(request: HttpRequest) -> HttpResponse:
         "field_errors": dict(reversed(errors)),  # the first message of each field
         "chosen_source": form["source"].value() or "",
         "year_value": form["year"].value() or "",
+        # The year only says which estimates a population file holds: asked of those who may upload one.
+        "offers_population": may_upload_source(request.user, "population"),
+        "retention": retention_words(),
     }
     return render(request, "uploads/new.html", context, status=403 if refused else 400 if errors else 200)
 

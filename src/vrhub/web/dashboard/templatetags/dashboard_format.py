@@ -36,6 +36,13 @@ def figure(value: Any, unit: str = "") -> str:
 
 
 @register.filter
+def unit_words(unit: Any) -> str:
+    """The unit in words to follow a figure, blank where `figure` already carries it (5.4%, not 5.4%
+    percent)."""
+    return "" if unit == "percent" else words(unit)
+
+
+@register.filter
 def rate(value: Any) -> str:
     number = _number(value)
     return "" if number is None else f"{number:,.1f}"

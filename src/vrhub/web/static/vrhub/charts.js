@@ -6,7 +6,25 @@
 
   var PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#5694ca", "#b58840", "#505a5f"];
 
-  function line(points, title, unit, colour) {
+  // A long measure name as lines of at most `most` characters: Vega sizes a chart to fit its title, so one
+  // long line would widen the chart past the page.
+  function wrap(text, most) {
+    var lines = [];
+    var current = "";
+    text.split(" ").forEach(function (word) {
+      if (current && (current + " " + word).length > most) {
+        lines.push(current);
+        current = word;
+      } else {
+        current = current ? current + " " + word : word;
+      }
+    });
+    if (current) lines.push(current);
+    return lines;
+  }
+
+  function line(points, title, unit, colour, width) {
+    var narrow = width < 480;
     var encoding = {
       x: { field: "month", type: "temporal", title: null, axis: { format: "%b %Y", labelAngle: 0, tickCount: 8 } },
       y: { field: "value", type: "quantitative", title: unit },
@@ -17,11 +35,14 @@
       ]
     };
     if (colour) {
-      encoding.color = { field: "area", type: "nominal", title: null, scale: { range: PALETTE }, legend: { orient: "bottom" } };
+      encoding.color = {
+        field: "area", type: "nominal", title: null, scale: { range: PALETTE },
+        legend: { orient: "bottom", columns: narrow ? 2 : 5, labelLimit: narrow ? 120 : 200 }
+      };
     }
     return {
-      title: title,
-      width: "container",
+      title: { text: wrap(title, Math.max(20, Math.floor(width / 9))), anchor: "start", limit: width },
+      width: width,
       height: 220,
       data: { values: points },
       mark: { type: "line", strokeWidth: 2, point: points.length < 30 },
@@ -35,9 +56,11 @@
     var chart = JSON.parse(source.textContent);
     var force = chart.points.filter(function (p) { return p.force; });
     var boroughs = chart.points.filter(function (p) { return !p.force; });
+    // The plot's width from its box, less room for the value axis: a chart no wider than the page at any size.
+    var width = Math.max(160, Math.floor(el.clientWidth || 600) - 70);
     var panels = [];
-    if (force.length) panels.push(line(force, chart.title + ": Merseyside", chart.unit, false));
-    if (boroughs.length) panels.push(line(boroughs, chart.title + ": boroughs", chart.unit, true));
+    if (force.length) panels.push(line(force, chart.title + ": Merseyside", chart.unit, false, width));
+    if (boroughs.length) panels.push(line(boroughs, chart.title + ": boroughs", chart.unit, true, width));
     var spec = {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       vconcat: panels,
