@@ -41,7 +41,11 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
         case "flag":
             return f"CASE WHEN lower({v}) IN {_TRUE} THEN true WHEN lower({v}) IN {_FALSE} THEN false END"
         case "age":
-            return f"CASE WHEN try_cast({v} AS INTEGER) BETWEEN 0 AND 120 THEN try_cast({v} AS INTEGER) END"
+            # Whole years written as digits only: a cast would round 24.9 to 25 (out of every under-25
+            # figure) and read 1e1 as 10. A trailing '.0' (a spreadsheet's number format) is still whole.
+            whole = f"regexp_full_match({v}, '[0-9]{{1,3}}(\\.0+)?')"
+            age = f"try_cast(split_part({v}, '.', 1) AS INTEGER)"
+            return f"CASE WHEN {whole} AND {age} <= 120 THEN {age} END"
         case "sex":
             return (
                 f"CASE lower({v}) WHEN 'm' THEN 'M' WHEN 'male' THEN 'M' WHEN 'f' THEN 'F' "
