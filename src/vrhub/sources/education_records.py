@@ -69,4 +69,5 @@ SPEC = SourceSpec(
         RowCheck("end_date", "end_date before start_date", dates_in_order("start_date", "end_date")),
     ),
     derive=_derive,
+    postcodes=("postcode_district",),
 )

@@ -72,6 +72,9 @@ class SourceSpec:
     # Reference data: a row restates what is stored under these columns of the table (deletes and
     # replaces it) instead of adding to it; a row identical to the stored one is a duplicate.
     replace_on: tuple[str, ...] = ()
+    # File columns holding a postcode district: a unit postcode found there (or anywhere in a rejected
+    # line) is held in the quarantine as its district only.
+    postcodes: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
