@@ -8,12 +8,7 @@ the records keep of a place beside the LSOA.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from vrhub.sources.identifiers import nhs_digits, trim_reference
-
-if TYPE_CHECKING:
-    from vrhub.pseudonymise import Pseudonymiser
 
 # A full unit postcode (space optional), or a sector (`L8 1`, space required: `L81` may be a district).
 _UNIT = r"([A-Z]{1,2}[0-9][0-9A-Z]?)(\s*[0-9][A-Z]{2}|\s+[0-9])"
@@ -43,5 +38,5 @@ def loose_sql(v: str, nhs: bool) -> str:
     reference's form."""
     if not nhs:
         return trim_reference(v)
-    digits = nhs_digits(trim_reference(v))
-    return f"(CASE WHEN regexp_full_match({digits}, '[0-9]{{10}}') THEN {digits} ELSE {trim_reference(v)} END)"
+    digits, reference = nhs_digits(trim_reference(v)), trim_reference(v)
+    return f"(CASE WHEN regexp_full_match({digits}, '[0-9]{{10}}') THEN {digits} ELSE {reference} END)"

@@ -212,7 +212,8 @@ def raw_json_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fi
                 form = held.loose_sql(raw, nhs)
                 if own is not None and own != form:
                     # Its own value when the row is not shifted (`fields` no wider than the header).
-                    form = f"CASE WHEN coalesce({fields}, 0) <= {len(header.names)} THEN {own} ELSE {form} END"
+                    unshifted = f"coalesce({fields}, 0) <= {len(header.names)}"
+                    form = f"CASE WHEN {unshifted} THEN {own} ELSE {form} END"
                 value = f"CASE WHEN {maybe} THEN {pseudonyms.sql(form)} ELSE {value} END"
         pairs.append(f"{quote_literal(name)}, {value}")
     return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
@@ -272,7 +273,8 @@ def rejected_line_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymise
     hashed = pseudonyms.sql(held.loose_sql("trim(x)", _has_nhs_numbers(spec)))
     return (
         "array_to_string(list_transform(string_split(csv_line, ','), "
-        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN coalesce({hashed}, x) ELSE {other} END), ',')"
+        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN coalesce({hashed}, x) ELSE {other} END), "
+        "',')"
     )
 
 
