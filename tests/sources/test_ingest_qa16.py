@@ -74,3 +74,46 @@ def test_an_nhs_number_in_the_quarantine_hashes_as_its_loaded_key(hub: Hub, tmp_
     # A number failing its check hashes alike however it is written, in the value and the raw row.
     assert held[1]["value"] == held[2]["value"] == held[1]["nhs"] == held[2]["nhs"] != key
     assert "943" not in " ".join(str(r) for r in held)
+
+
+POLICE = (
+    "crime_ref,recorded_date,committed_date,offence_code,knife_flag,firearm_flag,domestic_flag,lsoa_code,"
+    "person_role,person_ref,age,sex\n"
+)
+LIVERPOOL = "E08000012"
+
+
+def _local_sv(hub: Hub) -> dict[str, float]:
+    from vrhub.measures.engine import MeasureRequest
+
+    table = hub.measures(MeasureRequest(measures=["local_sv_offences"], area=LIVERPOOL, period="month"))
+    return {r["period"]: r["value"] for r in table.table.to_pylist() if r["value"]}
+
+
+def test_an_areas_file_places_the_records_loaded_before_it(hub: Hub, tmp_path: Path) -> None:
+    crimes = tmp_path / "pr.csv"
+    crimes.write_text(
+        POLICE
+        + "QA/1,2021-03-02,2021-03-01,8N,Y,N,N,E01999999,victim,P1,19,M\n"
+        + "QA/2,2021-03-05,2021-03-04,8N,Y,N,N,E01999999,victim,P2,30,F\n"
+        + "QA/3,2021-03-05,2021-03-04,8N,Y,N,N,E01999998,victim,P3,30,F\n"
+    )
+    ingest(hub, "police-records", crimes)
+    assert {(r["lad_code"], r["out_of_area"]) for r in rows(hub, "SELECT * FROM police_records")} == {
+        (None, True)
+    }
+    before = _local_sv(hub)
+    areas = tmp_path / "areas_bad.csv"
+    areas.write_text(
+        "lsoa_vintage,lsoa_code,lsoa_name,lad_code,lad_name\n"
+        "2021,E01999999,Liverpool 999Z,E08000012,Liverpool\n"
+    )
+    ingest(hub, "areas", areas)
+    placed = rows(hub, "SELECT crime_key, lad_code, out_of_area FROM police_records ORDER BY lsoa_code DESC")
+    assert [(r["lad_code"], r["out_of_area"]) for r in placed] == [
+        (LIVERPOOL, False),
+        (LIVERPOOL, False),
+        (None, True),  # E01999998: still in no lookup
+    ]
+    after = _local_sv(hub)
+    assert after.get("2021-03", 0) == before.get("2021-03", 0) + 2

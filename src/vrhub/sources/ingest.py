@@ -407,6 +407,8 @@ def _load(
         _supersede(wh, spec, con, prefix, load_id)
     if spec.replace_on:
         restated = _replace(wh, spec, prefix, fresh.select("__seq", *typed), con)
+        if spec.after_load is not None and restated < counts["staged"] - counts["bad"] - counts["duplicates"]:
+            spec.after_load(wh)
     elif wh.is_duckdb:
         wh.insert(spec.table, fresh.select(typed))
         # In the load's transaction, so what is derived from the records never disagrees with them.

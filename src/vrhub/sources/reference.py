@@ -20,6 +20,7 @@ from vrhub.errors import InputRefused
 from vrhub.pseudonymise import Pseudonymiser
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
+from vrhub.sources.places import place_loaded
 from vrhub.sources.reading import Header
 from vrhub.sources.spec import Column, RowCheck, SourceSpec
 from vrhub.sources.staging import raw_value
@@ -57,6 +58,7 @@ AREAS = SourceSpec(
     replace_on=("lsoa_vintage", "lsoa_code"),
     checks=(_ons_code("lad_code"), _ons_code("pfa_code")),
     derive=_with_force,
+    after_load=place_loaded,
 )
 
 AGES = [*(str(a) for a in range(90)), "90+"]

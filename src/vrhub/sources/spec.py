@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from vrhub.sources.context import IngestContext
+    from vrhub.warehouse import Warehouse
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class SourceSpec:
     # File columns holding a postcode district: a unit postcode found there (or anywhere in a rejected
     # line) is held in the quarantine as its district only.
     postcodes: tuple[str, ...] = ()
+    # Run in a load's transaction after it has stored its rows (an areas file places the records loaded
+    # before it covered their LSOA).
+    after_load: Callable[[Warehouse], object] | None = field(default=None, compare=False)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
