@@ -117,3 +117,48 @@ def test_an_areas_file_places_the_records_loaded_before_it(hub: Hub, tmp_path: P
     ]
     after = _local_sv(hub)
     assert after.get("2021-03", 0) == before.get("2021-03", 0) + 2
+
+
+def test_implausible_dates_are_quarantined(hub: Hub, tmp_path: Path, monkeypatch) -> None:
+    import datetime as dt
+
+    future = dt.date.today() + dt.timedelta(days=400)
+    crimes = tmp_path / "pr_dates.csv"
+    crimes.write_text(
+        POLICE
+        + "QA/1,2021-03-02,1899-03-01,8N,Y,N,N,E01006412,victim,P1,19,M\n"
+        + f"QA/2,2021-03-05,{future:%Y-%m-%d},8N,Y,N,N,E01006412,victim,P2,30,F\n"
+        + "QA/3,2021-03-05,1900-01-01,8N,Y,N,N,E01006412,victim,P3,30,F\n"
+        + "QA/4,2021-03-05,1950-01-01,8N,Y,N,N,E01006412,victim,P4,30,F\n"
+    )
+    summary = ingest(hub, "police-records", crimes)
+    assert (summary.rows_loaded, summary.rows_quarantined) == (2, 2)
+    held = quarantined(hub, crimes.name)
+    assert [(r, f) for r, f, _ in held] == [(2, "committed_date"), (3, "committed_date")]
+    assert "before 1900" in held[0][2] and "in the future" in held[1][2]
+    # A partnership may raise the earliest year: 1950 is then too early, 1899 still is.
+    monkeypatch.setenv("VRHUB_EARLIEST_YEAR", "1960")
+    again = tmp_path / "pr_dates_1960.csv"
+    again.write_text(
+        POLICE
+        + "QA/5,2021-03-05,1950-01-01,8N,Y,N,N,E01006412,victim,P4,30,F\n"
+        + "QA/6,2021-03-05,1960-01-01,8N,Y,N,N,E01006412,victim,P4,30,F\n"
+    )
+    summary = ingest(hub, "police-records", again)
+    assert (summary.rows_loaded, summary.rows_quarantined) == (1, 1)
+    assert [(r, f) for r, f, _ in quarantined(hub, again.name)] == [(2, "committed_date")]
+
+
+def test_a_planned_end_date_may_lie_ahead(hub: Hub, tmp_path: Path) -> None:
+    import datetime as dt
+
+    future = dt.date.today() + dt.timedelta(days=400)
+    path = tmp_path / "edu_future.csv"
+    path.write_text(
+        "pupil_ref,event_type,start_date,end_date,age,sex\n"
+        f"UPN-1,alternative_provision,2021-09-01,{future:%Y-%m-%d},14,M\n"
+        f"UPN-2,alternative_provision,{future:%Y-%m-%d},,14,M\n"
+    )
+    summary = ingest(hub, "education-records", path)
+    assert (summary.rows_loaded, summary.rows_quarantined) == (1, 1)
+    assert [(r, f) for r, f, _ in quarantined(hub, path.name)] == [(3, "start_date")]

@@ -27,6 +27,8 @@ class Column:
     # the file they come from (named in the reason a row with neither is quarantined).
     codes: tuple[tuple[str, str], ...] = ()
     codes_from: str = ""
+    # A date that may lie after the day of loading (a spell's planned end); any other is quarantined.
+    future_allowed: bool = False
 
     @property
     def store_as(self) -> str:

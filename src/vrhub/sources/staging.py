@@ -63,6 +63,8 @@ def column_sql(
         if col.codes:
             reason += f", nor a code listed in {col.codes_from}"
         problems.append((f"{v} IS NOT NULL AND {typed} IS NULL", problem_sql(col.name, reason, v)))
+    for when, why in values.implausible_dates(col.kind, typed, col.future_allowed):
+        problems.append((when, problem_sql(col.name, why, v)))
     return parsed, problems
 
 

@@ -6,7 +6,9 @@ rejected, or NULL when it is fine. `v` is the trimmed raw text with blanks as NU
 
 from __future__ import annotations
 
-from vrhub.errors import VrhubError
+import os
+
+from vrhub.errors import BadValue, VrhubError
 
 
 def _quote(text: str) -> str:
@@ -108,6 +110,39 @@ REASONS = {
     "count": "not a whole number (expected e.g. 1234 or 1,234)",
     "period": "not a period (expected 2019, 2019/20, 2019-Q2 or 2019-06)",
 }
+
+
+# Dates a record cannot hold: before the earliest plausible year (a typing slip, 1899 for 1999, or a
+# system's placeholder such as 1900-01-01 is kept out only if the year is raised), and after the day the
+# file is loaded. Either would show as a period of its own in every measure and make the months between look
+# like missing data. 1900 lets through any real historic offence reported late; a partnership may raise it.
+EARLIEST_YEAR_SETTING = "VRHUB_EARLIEST_YEAR"
+DATED_KINDS = ("date", "datetime", "month")
+
+
+def earliest_year() -> int:
+    given = os.environ.get(EARLIEST_YEAR_SETTING, "").strip()
+    if not given:
+        return 1900
+    if not given.isdigit() or not 1000 <= int(given) <= 9999:
+        raise BadValue(
+            f"{EARLIEST_YEAR_SETTING}={given!r} is not a year",
+            f"Set {EARLIEST_YEAR_SETTING} to the earliest year a record may be dated, e.g. 1900.",
+        )
+    return int(given)
+
+
+def implausible_dates(kind: str, typed: str, future_allowed: bool = False) -> list[tuple[str, str]]:
+    """(condition, reason) pairs for a parsed date `typed` outside the plausible range."""
+    if kind not in DATED_KINDS:
+        return []
+    year = earliest_year()
+    checks = [(f"{typed} < DATE '{year}-01-01'", f"date before {year}, the earliest plausible year")]
+    if not future_allowed:
+        checks.append(
+            (f"CAST({typed} AS DATE) > current_date", "date in the future (after the day it was loaded)")
+        )
+    return checks
 
 
 def reason(kind: str, choices: tuple[str, ...] = ()) -> str:
