@@ -162,3 +162,35 @@ def test_a_planned_end_date_may_lie_ahead(hub: Hub, tmp_path: Path) -> None:
     summary = ingest(hub, "education-records", path)
     assert (summary.rows_loaded, summary.rows_quarantined) == (1, 1)
     assert [(r, f) for r, f, _ in quarantined(hub, path.name)] == [(3, "start_date")]
+
+
+def test_a_quarantined_row_loaded_by_a_later_load_of_its_file_is_resolved(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "amb_fix.csv"
+    path.write_text(
+        AMBULANCE
+        + "AF1,2021-07-02 10:00,assault,24,F,E01006412\n"
+        + "AF2,2021-07-02 10:00,assault,17.5,M,E01006412\n"
+        + "AF3,2021-07-02 10:00,assault,banana,M,E01006412\n"
+    )
+    first = ingest(hub, "ambulance", path)
+    assert (first.rows_loaded, first.rows_quarantined) == (1, 2)
+    # Row 3 fixed; row 4 still wrong.
+    path.write_text(
+        AMBULANCE
+        + "AF1,2021-07-02 10:00,assault,24,F,E01006412\n"
+        + "AF2,2021-07-02 10:00,assault,17,M,E01006412\n"
+        + "AF3,2021-07-02 10:00,assault,banana,M,E01006412\n"
+    )
+    second = ingest(hub, "ambulance", path)
+    assert (second.rows_loaded, second.duplicates_skipped, second.rows_quarantined) == (1, 1, 1)
+    held = rows(hub, "SELECT load_id, row_number FROM quarantine ORDER BY load_id, row_number")
+    assert [(r["load_id"], r["row_number"]) for r in held] == [(first.load_id, 4), (second.load_id, 4)]
+    resolved = rows(hub, "SELECT load_id, row_number, field, resolved_by FROM quarantine_resolved")
+    assert resolved == [
+        {"load_id": first.load_id, "row_number": 3, "field": "age", "resolved_by": second.load_id}
+    ]
+    # Another file of another name resolves nothing of this one.
+    other = tmp_path / "amb_other.csv"
+    other.write_text(AMBULANCE + "AO1,2021-07-02 10:00,assault,30,F,E01006412\n")
+    ingest(hub, "ambulance", other)
+    assert len(rows(hub, "SELECT * FROM quarantine_resolved")) == 1
