@@ -129,6 +129,10 @@ def ingest_file(
             raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             if fallback is not None and count_rows(con, f"FROM {rejects} WHERE error_type LIKE 'INVALID %'"):
                 _drop(con, prefix)
+                # The header read again too: a file starting with a UTF-8 byte-order mark is refused so,
+                # and a name with a character beyond ASCII is read as the rows are.
+                header = read_header(path, fallback)
+                missing = check_columns(path, spec, header)
                 source, duck_encoding = files.enter_context(readable(path, fallback))
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             check_structure(con, path, header, raw, rejects)
