@@ -53,3 +53,30 @@ def test_an_excel_workbook_is_named_and_the_advice_is_to_save_it_as_csv(
         ingest(hub, "fire", path, encoding=encoding)
     assert "Excel workbook" in refused.value.message
     assert "CSV (UTF-8)" in refused.value.hint and "--encoding" not in refused.value.hint
+
+
+@pytest.mark.parametrize(("mark", "word"), [(";", "semicolon"), ("\t", "tab")])
+def test_a_file_of_another_separator_is_named_so(hub: Hub, tmp_path: Path, mark: str, word: str) -> None:
+    path = tmp_path / "fire_semi.csv"
+    path.write_text(
+        HEADER.replace(",", mark)
+        + "\n"
+        + "F1,2019-03-01,deliberate_primary,E01006412".replace(",", mark)
+        + "\n"
+    )
+    with pytest.raises(InputRefused) as refused:
+        ingest(hub, "fire", path)
+    assert f"{word}-separated" in refused.value.message and "missing" not in refused.value.message
+    assert "Comma delimited" in refused.value.hint
+
+
+def test_a_repeated_column_is_refused_naming_it(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "fire_dupcol.csv"
+    path.write_text(HEADER + ",lsoa_code\nF1,2019-03-01,deliberate_primary,E01006412,E01006413\n")
+    with pytest.raises(InputRefused) as refused:
+        ingest(hub, "fire", path)
+    assert "repeats the column(s) 'lsoa_code'" in refused.value.message
+    spelt = tmp_path / "fire_dupcol2.csv"
+    spelt.write_text(HEADER + ",LSOA Code\nF1,2019-03-01,deliberate_primary,E01006412,E01006413\n")
+    with pytest.raises(InputRefused, match="'lsoa_code' and 'LSOA Code'"):
+        ingest(hub, "fire", spelt)

@@ -256,7 +256,49 @@ def check_columns(path: Path, spec: SourceSpec, header: Header) -> list[str]:
             "Remove the invisible character(s) from the header row (retype the column name) and load the "
             "file again.",
         )
+    if missing:
+        _refuse_other_separator(path, spec, header)
+    _refuse_repeated(path, spec, header)
     return missing
+
+
+_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe (|)"}
+
+
+def _refuse_other_separator(path: Path, spec: SourceSpec, header: Header) -> None:
+    """Refuse a file whose header row splits into the source's columns on a semicolon, a tab or a pipe:
+    it is CSV of another separator (a spreadsheet's export in a locale whose decimal mark is a comma), and
+    every column would otherwise be called missing."""
+    line = ",".join(header.names)
+    known = {normalise(c.name) for c in spec.columns}
+    for mark, word in _SEPARATORS.items():
+        names = {normalise(n) for n in line.split(mark)}
+        if mark in line and len(names & known) >= 2:
+            raise InputRefused(
+                f"{path}: refused, nothing loaded: it is {word}-separated (its header row is "
+                f"{shown(line[:120])}), but vrhub reads comma-separated CSV",
+                "Save it again as CSV with commas between the values (in Excel: File > Save As > "
+                "CSV UTF-8 (Comma delimited)), then load it again.",
+            )
+
+
+def _refuse_repeated(path: Path, spec: SourceSpec, header: Header) -> None:
+    """Refuse a header that names a column of the source twice (`lsoa_code` twice, or `crime_ref` and
+    `CRIME_REF`): which of the two holds the values cannot be told, and loading the first would drop the
+    other without a word."""
+    known = {normalise(c.name) for c in spec.columns}
+    seen: dict[str, str] = {}
+    repeated = []
+    for name in header.names:
+        key = normalise(name)
+        if key in known and key in seen:
+            repeated.append(f"{seen[key]!r} and {name!r}" if seen[key] != name else repr(name))
+        seen.setdefault(key, name)
+    if repeated:
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: the header row repeats the column(s) {', '.join(repeated)}",
+            "Keep one column of each name (remove or rename the copy) and load the file again.",
+        )
 
 
 def invisible(ch: str) -> bool:
