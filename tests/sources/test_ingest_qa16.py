@@ -194,3 +194,37 @@ def test_a_quarantined_row_loaded_by_a_later_load_of_its_file_is_resolved(hub: H
     other.write_text(AMBULANCE + "AO1,2021-07-02 10:00,assault,30,F,E01006412\n")
     ingest(hub, "ambulance", other)
     assert len(rows(hub, "SELECT * FROM quarantine_resolved")) == 1
+
+
+def test_an_output_area_code_is_not_an_lsoa(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "amb_oa.csv"
+    path.write_text(AMBULANCE + "AO1,2021-07-02 10:00,assault,24,F,E00034567\n")
+    summary = ingest(hub, "ambulance", path)
+    assert summary.rows_quarantined == 1
+    assert quarantined(hub, path.name)[0][1] == "lsoa_code"
+
+
+def test_an_areas_file_is_named_with_an(hub: Hub, tmp_path: Path) -> None:
+    import pytest
+
+    from vrhub.errors import InputRefused
+
+    path = tmp_path / "areas.csv"
+    path.write_text("lsoa_code,lad_code\nE01006412,E08000011\n")
+    with pytest.raises(InputRefused) as refused:
+        ingest(hub, "areas", path)
+    assert refused.value.hint.startswith("An areas file needs")
+
+
+def test_a_population_row_whose_all_ages_is_not_the_sum_of_its_ages_is_quarantined(
+    hub: Hub, tmp_path: Path
+) -> None:
+    ages = [str(a) for a in range(90)] + ["90+"]
+    header = "Code,Name,All ages," + ",".join(ages) + "\n"
+    good = "E08000012,Liverpool,910," + ",".join(["10"] * 91) + "\n"
+    off = "E08000011,Knowsley,250000," + ",".join(["10"] * 91) + "\n"
+    path = tmp_path / "pop_mid2021.csv"
+    path.write_text(header + good + off)
+    summary = ingest(hub, "population", path)
+    assert (summary.rows_loaded, summary.rows_quarantined) == (1, 1)
+    assert quarantined(hub, path.name) == [(3, "All ages", "All ages is not the sum of the ages 0 to 90+")]

@@ -54,7 +54,8 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
                 f"WHEN 'female' THEN 'F' WHEN 'u' THEN 'U' WHEN 'unknown' THEN 'U' WHEN 'x' THEN 'U' END"
             )
         case "lsoa":
-            return f"CASE WHEN regexp_full_match(upper({v}), '[EW]0[01][0-9]{{6}}') THEN upper({v}) END"
+            # E01/W01 only: an output area (E00) is a smaller area no lookup of LSOAs places.
+            return f"CASE WHEN regexp_full_match(upper({v}), '[EW]01[0-9]{{6}}') THEN upper({v}) END"
         case "choice":
             normal = f"replace(replace(lower({v}), ' ', '_'), '-', '_')"
             return f"CASE WHEN {normal} IN ({', '.join(_quote(c) for c in choices)}) THEN {normal} END"
