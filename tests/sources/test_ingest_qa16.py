@@ -44,8 +44,8 @@ def test_a_unit_postcode_is_held_in_the_quarantine_as_its_district(hub: Hub, tmp
     assert (summary.rows_loaded, summary.rows_quarantined) == (0, 5)
     held = rows(hub, "SELECT row_number, field, value, raw_row FROM quarantine ORDER BY row_number")
     assert [(r["row_number"], r["field"], r["value"]) for r in held[:2]] == [
-        (2, "postcode_district", "L8"),
-        (3, "postcode_district", "CH41"),
+        (2, "postcode_district", "L8 (a full postcode, held as its district)"),
+        (3, "postcode_district", "CH41 (a full postcode, held as its district)"),
     ]
     text = " ".join(f"{r['value']} {r['raw_row']}" for r in held).upper().replace(" ", "")
     assert "1JQ" not in text and "1AA" not in text

@@ -179,8 +179,9 @@ def ingest(
                     _show_refusal(path, exc, copy, as_json)
         if refused:
             if len(paths) > 1:
+                rest = "nothing was loaded" if len(refused) == len(paths) else "the others were loaded"
                 err.print(
-                    f"{len(refused)} of {len(paths)} files refused (see above); the others were loaded.",
+                    f"{len(refused)} of {len(paths)} files refused (see above); {rest}.",
                     highlight=False,
                     markup=False,
                 )

@@ -14,13 +14,18 @@ from vrhub.sources.identifiers import nhs_digits, trim_reference
 _UNIT = r"([A-Z]{1,2}[0-9][0-9A-Z]?)(\s*[0-9][A-Z]{2}|\s+[0-9])"
 
 
-def district_sql(v: str) -> str:
-    """SQL: `v` with a unit postcode or sector reduced to its district; any other value as it is."""
+def district_sql(v: str, note: str = "") -> str:
+    """SQL: `v` with a unit postcode or sector reduced to its district (and `note` after it); any other
+    value as it is."""
     normal = f"upper(trim({v}))"
-    return (
-        f"CASE WHEN regexp_full_match({normal}, '{_UNIT}') "
-        f"THEN regexp_extract({normal}, '^{_UNIT}', 1) ELSE {v} END"
-    )
+    district = f"regexp_extract({normal}, '^{_UNIT}', 1)"
+    if note:
+        district = f"{district} || ' ' || '{note}'"
+    return f"CASE WHEN regexp_full_match({normal}, '{_UNIT}') THEN {district} ELSE {v} END"
+
+
+# Said after a problem's value that was a unit postcode, so the reason beside it still reads right.
+REDUCED = "(a full postcode, held as its district)"
 
 
 def comparable_sql(kind: str, v: str) -> str:

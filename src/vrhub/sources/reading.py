@@ -276,7 +276,8 @@ def _refuse_other_separator(path: Path, spec: SourceSpec, header: Header) -> Non
         if mark in line and len(names & known) >= 2:
             raise InputRefused(
                 f"{path}: refused, nothing loaded: it is {word}-separated (its header row is "
-                f"{shown(line[:120])}), but vrhub reads comma-separated CSV",
+                f"{shown(line[:120])}{'...' if len(line) > 120 else ''}), but vrhub reads comma-separated "
+                "CSV",
                 "Save it again as CSV with commas between the values (in Excel: File > Save As > "
                 "CSV UTF-8 (Comma delimited)), then load it again.",
             )

@@ -230,7 +230,8 @@ def problem_value_sql(
     postcodes = [c.name for c in spec.columns if _postcode(spec, c.name)]
     if postcodes:
         named = ", ".join(map(quote_literal, postcodes))
-        value = f"CASE WHEN p.field IN ({named}) THEN {held.district_sql('p.value')} ELSE p.value END"
+        reduced = held.district_sql("p.value", held.REDUCED)
+        value = f"CASE WHEN p.field IN ({named}) THEN {reduced} ELSE p.value END"
     identifiers = _identifier_positions(spec, header)
     if not identifiers:
         return value
