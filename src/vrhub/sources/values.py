@@ -43,11 +43,13 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
         case "flag":
             return f"CASE WHEN lower({v}) IN {_TRUE} THEN true WHEN lower({v}) IN {_FALSE} THEN false END"
         case "age":
-            # Whole years written as digits only: a cast would round 24.9 to 25 (out of every under-25
-            # figure) and read 1e1 as 10. A trailing '.0' (a spreadsheet's number format) is still whole.
+            # Whole years written as digits only: a cast alone would round 24.9 to 25 (out of every under-25
+            # figure) and read 1e1 as 10. The cast read back as the same text is the common case, and
+            # cheap; the pattern (a leading zero, a spreadsheet's '30.0') is tried only where it is not.
+            age = f"try_cast({v} AS INTEGER)"
             whole = f"regexp_full_match({v}, '[0-9]{{1,3}}(\\.0+)?')"
-            age = f"try_cast(split_part({v}, '.', 1) AS INTEGER)"
-            return f"CASE WHEN {whole} AND {age} <= 120 THEN {age} END"
+            exact = f"(CAST({age} AS VARCHAR) = {v} OR {whole})"
+            return f"CASE WHEN {age} BETWEEN 0 AND 120 AND {exact} THEN {age} END"
         case "sex":
             return (
                 f"CASE lower({v}) WHEN 'm' THEN 'M' WHEN 'male' THEN 'M' WHEN 'f' THEN 'F' "
