@@ -10,7 +10,8 @@ from vrhub.pseudonymise import Pseudonymiser
 # Areas above the lookup's that partners report figures for: the countries (England, Wales, England and
 # Wales, Great Britain, the United Kingdom) and England's nine regions.
 NATIONAL_AREAS = frozenset(
-    {"E92000001", "W92000004", "K04000001", "K03000001", "K02000001"} | {f"E1200000{i}" for i in range(1, 10)}
+    {"E92000001", "W92000004", "K04000001", "K03000001", "K02000001"}
+    | {f"E1200000{i}" for i in range(1, 10)}
 )
 
 
