@@ -46,7 +46,7 @@ def test_once_loads_each_file_moves_it_and_writes_its_summary(
     old = time.time() - 60
     os.utime(drop / "a.csv", (old, old))  # a first, then b
     result = vrhub(data_dir, "ingest", "fire", "--watch", str(drop), "--once", "--settle", "0", "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # a file was refused (b.csv)
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     # bad.csv: six rows, one sound (see test_cli_ingest)
     assert (first["file"], first["rows_read"], first["rows_loaded"], first["rows_quarantined"]) == (
@@ -56,7 +56,8 @@ def test_once_loads_each_file_moves_it_and_writes_its_summary(
         5,
     )
     assert first["moved_to"] == str(drop / "loaded" / "a.csv") and not first["refused"]
-    assert second["refused"] and second["error"].startswith(f"{drop / 'b.csv'}: refused, nothing loaded")
+    # The error without the path and "refused" the record and the line around it say already.
+    assert second["refused"] and second["error"].startswith("missing required column(s)")
     assert second["moved_to"] == str(drop / "quarantined" / "b.csv")
     assert json.loads((drop / "loaded" / "a.csv.json").read_text())["rows_loaded"] == 1
     assert json.loads((drop / "quarantined" / "b.csv.json").read_text())["refused"] is True
@@ -105,3 +106,14 @@ def test_a_watcher_outlives_a_problem_that_is_not_the_files(tmp_path: Path) -> N
     with pytest.raises(Enough):
         list(watch.watch(tmp_path, load, settle=0, interval=1, on_error=errors.append, sleep=sleep))
     assert tries == ["a.csv", "a.csv"] and len(errors) == 2 and (tmp_path / "a.csv").exists()
+
+
+def test_once_says_a_refusal_once_and_exits_non_zero(data_dir: Path, key: bytes, tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(FIXTURES / "fire" / "missing_columns.csv", drop / "b.csv")
+    result = vrhub(data_dir, "ingest", "fire", "--watch", str(drop), "--once", "--settle", "0")
+    assert result.exit_code == 2, result.output
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("b.csv")]
+    assert line.startswith("b.csv: refused, nothing loaded: missing required column(s)"), line
+    assert line.count("refused") == 1 and str(drop) not in line.split(" -> ")[0]

@@ -171,6 +171,8 @@ def rotate(wh: Warehouse, key_file: Path) -> int:
         for spec in SOURCES.values():
             rewrite_keys(wh, spec, again)
         _rekey_quarantine(wh, again)
+        if wh.has_table("quarantine_resolved"):
+            _rekey_quarantine(wh, again, "quarantine_resolved")
         for table, columns in PSEUDONYM_COLUMNS.items():
             _rekey_columns(wh, table, columns, again)
         set_setting(wh, KEY_FINGERPRINT, fingerprint(chain))
@@ -201,7 +203,7 @@ def _rekey_columns(wh: Warehouse, table: str, columns: tuple[str, ...], again: C
     wh.execute("DROP TABLE IF EXISTS __rekeyed")
 
 
-def _rekey_quarantine(wh: Warehouse, again: Callable[[str], str]) -> None:
+def _rekey_quarantine(wh: Warehouse, again: Callable[[str], str], table: str = "quarantine") -> None:
     """The quarantine keeps rows as JSON with their identifiers hashed: every value that is a pseudonym
     (32 or 64 lowercase hex characters) is hashed again."""
     looks = _PSEUDONYM.format(v="v")
@@ -216,17 +218,17 @@ def _rekey_quarantine(wh: Warehouse, again: Callable[[str], str]) -> None:
     value = f"CASE WHEN {_PSEUDONYM.format(v='value')} THEN {again('value')} ELSE value END"
     raw = f"""CASE json_type(raw_row) WHEN 'OBJECT' THEN {rebuilt_object}::VARCHAR
                                      WHEN 'VARCHAR' THEN {rebuilt_line}::VARCHAR ELSE raw_row END"""
-    columns = list(SCHEMAS["quarantine"].names)
+    columns = list(SCHEMAS[table].names)
     rekeyed = f"SELECT * REPLACE ({value} AS value, {raw} AS raw_row) FROM __source"
     if wh.is_duckdb:
-        stored = rekeyed.replace("__source", "quarantine")
+        stored = rekeyed.replace("__source", table)
         wh.execute(f"CREATE OR REPLACE TEMP TABLE __quarantine AS {stored}")
     else:
         local = ibis.duckdb.connect()
-        local.create_table("__stored", wh.to_arrow(wh.table("quarantine").select(*columns)), temp=True)
+        local.create_table("__stored", wh.to_arrow(wh.table(table).select(*columns)), temp=True)
         rows = local.sql(rekeyed.replace("__source", "__stored")).to_pyarrow()
         wh.con.create_table("__quarantine", rows, temp=True, overwrite=True)
     listed = ", ".join(columns)
-    wh.execute("DELETE FROM quarantine")
-    wh.execute(f"INSERT INTO quarantine ({listed}) SELECT {listed} FROM __quarantine")
+    wh.execute(f"DELETE FROM {table}")
+    wh.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM __quarantine")
     wh.execute("DROP TABLE IF EXISTS __quarantine")

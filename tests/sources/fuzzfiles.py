@@ -259,9 +259,8 @@ def many_columns(d: Draft, draw: Draw) -> None:
         row += [str(i % 7) for i in range(n)]
 
 
-# A second column of an identifier's name spelt otherwise ("CRIME_REF" beside "crime_ref"): both copies
-# are hashed (test_fuzz_files.py, test_an_identifier_column_twice_is_hashed_in_both). Labelled so a
-# replay can find such files.
+# A second column of an identifier's name spelt otherwise ("CRIME_REF" beside "crime_ref"): the file is
+# refused, naming the column. Labelled so a replay can find such files.
 IDENTIFIER_TWIN = "identifier_twin"
 
 
@@ -589,6 +588,9 @@ def _header_refusal(d: Draft) -> tuple[str, str] | None:
         bare = "".join(ch for ch in h if ch not in ZERO_WIDTH)
         if bare != h and d.kind(bare) is not None:
             return "invisible character", f"{h!r} for {bare!r}"
+    known = [normalise(h) for h in d.header if d.kind(h) is not None]
+    if len(known) != len(set(known)):
+        return "repeats the column", "a column of the source named twice"
     for col in d.spec.columns:
         if col.required and normalise(col.name) not in found:
             return repr(col.name), f"required column {col.name!r} missing"

@@ -142,14 +142,17 @@ POLICE_HEADER = (
 
 
 @pytest.mark.slow
-def test_an_identifier_column_twice_is_hashed_in_both(hub: Hub, tmp_path: Path) -> None:
+def test_an_identifier_copied_to_a_column_vrhub_does_not_know_is_hashed_there_too(
+    hub: Hub, tmp_path: Path
+) -> None:
+    # (The same column named twice, `CRIME_REF` beside `crime_ref`, is refused: test_reading_qa16.py.)
     path = tmp_path / "police.csv"
     row = (
         "MP/19/77700{n},2019-03-02,2019-03-{day},8N,Y,N,N,E01006412,victim,PERS-777{n},19,M,"
         "MP/19/77700{n},PERS-777{n}"
     )
     path.write_text(
-        f"{POLICE_HEADER},CRIME_REF,Person Ref\n"
+        f"{POLICE_HEADER},Crime Ref Copy,Person Ref 2\n"
         + row.format(n=1, day="01")
         + "\n"
         + row.format(n=2, day="41")

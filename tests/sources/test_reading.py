@@ -179,9 +179,12 @@ def test_windows_1252_files_load_with_the_encoding_named(hub: Hub, tmp_path: Pat
         "indicator_id,area_code,period,value,unit,note\n"
         "local_neet_16_17,E08000012,2019,5.1,percent,the council’s “best” estimate – €0\n".encode("cp1252")
     )
-    with pytest.raises(InputRefused) as refused:
-        ingest(hub, "indicators", path)
-    assert "not valid utf-8" in refused.value.message and "--encoding windows-1252" in refused.value.hint
+    # Read as UTF-8, the row is quarantined with its row number and the advice (the file is not refused
+    # for a bad byte near its start, as it is not for one further in).
+    first = ingest(hub, "indicators", path)
+    assert (first.rows_loaded, first.rows_quarantined) == (0, 1)
+    [(row, _, reason)] = quarantined(hub, "indicators.csv")
+    assert row == 2 and "--encoding windows-1252" in reason
     ingest(hub, "indicators", path, encoding="windows-1252")
     assert rows(hub, "SELECT note FROM indicators") == [{"note": "the council’s “best” estimate – €0"}]
 
@@ -242,8 +245,8 @@ def test_a_row_quarantined_as_not_text_loads_when_the_file_is_loaded_again_with_
     hub: Hub, tmp_path: Path
 ) -> None:
     path = tmp_path / "fire.csv"
-    # Past the first 64 KB (which are read whole, and refused whole if not valid text), a row that is not
-    # valid UTF-8 is quarantined, with the advice to load the file again with --encoding.
+    # A row that is not valid UTF-8 (anywhere: here past the first 64 KB) is quarantined, with the advice
+    # to load the file again with --encoding.
     good = [f"FIRE-{n},2019-03-01,deliberate_primary,E01006412" for n in range(1600)]
     lines = [HEADER, *good, "FIRE-Zé,2019-03-03,deliberate_primary,E01006412"]
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))

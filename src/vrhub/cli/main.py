@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from vrhub.cli import cohort, delivery, evaluate, export, link, stdin, understand
-from vrhub.cli.advice import emit, err, friendly, out, status
+from vrhub.cli.advice import emit, err, friendly, out, status, worded
 from vrhub.cli.options import (
     AreaOpt,
     AsAtOpt,
@@ -166,49 +167,84 @@ def ingest(
         def note(path: Path, stage: str) -> None:
             bar.update(task, description=f"{path.name}: {stage}")
 
-        loads = loads_of(paths, note)
-        for summary in _json_refusals(loads, copy) if as_json else loads:
-            summary.file = stdin.reworded(summary.file, copy)
-            if as_json:
-                sys.stdout.write(json.dumps(summary.as_json()) + "\n")
-                sys.stdout.flush()
-                continue
-            state = " (already loaded: nothing added)" if summary.already_loaded else ""
-            out.print(
-                f"{summary.file}: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
-                f"{summary.rows_quarantined:,} quarantined, {summary.duplicates_skipped:,} duplicates skipped"
-                f"{state}",
-                highlight=False,
-                markup=False,
-            )
-            for p in summary.problems[:10]:
-                out.print(
-                    f"  {p['rows']:,} row(s): {p['field']}: {p['reason']} (first at row {p['first_row']})",
+        refused: list[int] = []
+        # One file refused does not stop the others: each is loaded or refused in turn, and reported.
+        with hub._one_snapshot() if len(paths) > 1 else contextlib.nullcontext():
+            for path in paths:
+                try:
+                    for summary in loads_of([path], note):
+                        _show_load(summary, copy, as_json)
+                except VrhubError as exc:
+                    if not _refuses_the_file(exc):
+                        raise
+                    refused.append(status(ingest, exc))
+                    _show_refusal(path, exc, copy, as_json)
+        if refused:
+            if len(paths) > 1:
+                rest = "nothing was loaded" if len(refused) == len(paths) else "the others were loaded"
+                err.print(
+                    f"{len(refused)} of {len(paths)} files refused (see above); {rest}.",
                     highlight=False,
                     markup=False,
                 )
-            if summary.rows_quarantined:
-                named = Path(summary.file).name
-                out.print(
-                    f"  see them with: vrhub quarantine --file {shlex.quote(named)}",
-                    highlight=False,
-                    markup=False,
-                )
+            raise typer.Exit(max(refused))
 
 
-def _json_refusals(loads: Any, copy: str | None) -> Any:
-    """With --json a refusal is JSON too, on standard output where the summaries go, with the same exit
-    status: a script reads one object per line whatever happened."""
-    try:
-        yield from loads
-    except VrhubError as exc:
+def _refuses_the_file(exc: VrhubError) -> bool:
+    """An error about one file (refused, or not there), after which the next file can still load; any
+    other (the warehouse, the key, the source's name) stops the command."""
+    from vrhub.errors import InputRefused
+
+    return isinstance(exc, InputRefused) or exc.parameter == "files"
+
+
+def _show_refusal(path: Path, exc: VrhubError, copy: str | None, as_json: bool) -> None:
+    """A refused file, as an error in words on standard error; with --json also as an object on standard
+    output, where the summaries go, so a script reads one object per file whatever happened."""
+    message, hint = stdin.reworded(exc.message, copy), stdin.reworded(exc.hint, copy)
+    if as_json:
         refusal = {
-            "error": stdin.reworded(exc.message, copy),
-            "hint": stdin.reworded(exc.hint, copy),
+            "file": stdin.reworded(str(path), copy),
+            "error": message,
+            "hint": hint,
             "exit_code": status(ingest, exc),
         }
         sys.stdout.write(json.dumps(refusal) + "\n")
-        raise  # and in words on standard error, as without --json
+        sys.stdout.flush()
+    err.print(f"Error: {message}", markup=False, highlight=False)
+    if hint:
+        name = worded(ingest, exc.parameter)
+        err.print("")
+        err.print(f"{name}: {hint}" if name else hint, markup=False, highlight=False)
+
+
+def _show_load(summary: Any, copy: str | None, as_json: bool) -> None:
+    summary.file = stdin.reworded(summary.file, copy)
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_json()) + "\n")
+        sys.stdout.flush()
+        return
+    state = " (already loaded: nothing added)" if summary.already_loaded else ""
+    out.print(
+        f"{summary.file}: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
+        f"{summary.rows_quarantined:,} quarantined, {summary.duplicates_skipped:,} duplicates skipped"
+        f"{state}",
+        highlight=False,
+        markup=False,
+    )
+    for p in summary.problems[:10]:
+        out.print(
+            f"  {p['rows']:,} row(s): {p['field']}: {p['reason']} (first at row {p['first_row']})",
+            highlight=False,
+            markup=False,
+        )
+    if summary.rows_quarantined:
+        named = Path(summary.file).name
+        out.print(
+            f"  see them with: vrhub quarantine --file {shlex.quote(named)}",
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command()

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import typer
+
 from vrhub.cli.advice import err, out
-from vrhub.errors import BadValue, VrhubError
+from vrhub.errors import BadValue, InputRefused, VrhubError
 
 
 def run(
@@ -36,8 +38,10 @@ def run(
             highlight=False,
         )
         outcomes = watch.watch(folder, load, settle, interval, on_error=_said)
+    refused = 0
     try:
         for outcome in outcomes:
+            refused += outcome.refused
             if as_json:
                 sys.stdout.write(json.dumps({**outcome.summary, "moved_to": str(outcome.file)}) + "\n")
                 sys.stdout.flush()
@@ -52,6 +56,9 @@ def run(
             out.print(f"{s['file']}: {said} -> {outcome.file}", highlight=False, markup=False)
     except KeyboardInterrupt:
         err.print("Stopped.", highlight=False)
+    if once and refused:
+        # As `vrhub ingest` of several files: a script sees that a file was refused by the status too.
+        raise typer.Exit(InputRefused.exit_code)
 
 
 def _said(exc: VrhubError) -> None:

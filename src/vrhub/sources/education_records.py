@@ -50,7 +50,7 @@ SPEC = SourceSpec(
         Column("pupil_ref", "identifier", target="pupil_key"),
         Column("event_type", "choice", choices=EVENT_TYPES),
         Column("start_date", "date"),
-        Column("end_date", "date", required=False, nullable=True),
+        Column("end_date", "date", required=False, nullable=True, future_allowed=True),
         Column("provider", "text", required=False, nullable=True),
         Column("lsoa_code", "lsoa", required=False, nullable=True),
         Column("postcode_district", "upper", required=False, nullable=True),
@@ -69,4 +69,5 @@ SPEC = SourceSpec(
         RowCheck("end_date", "end_date before start_date", dates_in_order("start_date", "end_date")),
     ),
     derive=_derive,
+    postcodes=("postcode_district",),
 )

@@ -129,6 +129,10 @@ def ingest_file(
             raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             if fallback is not None and count_rows(con, f"FROM {rejects} WHERE error_type LIKE 'INVALID %'"):
                 _drop(con, prefix)
+                # The header read again too: a file starting with a UTF-8 byte-order mark is refused so,
+                # and a name with a character beyond ASCII is read as the rows are.
+                header = read_header(path, fallback)
+                missing = check_columns(path, spec, header)
                 source, duck_encoding = files.enter_context(readable(path, fallback))
                 raw, rejects = stage_raw(con, path, source, header, duck_encoding, prefix)
             check_structure(con, path, header, raw, rejects)
@@ -163,6 +167,7 @@ def ingest_file(
             tally["corrected"] = 0 if load_id is not None else _mark_corrections(wh, spec, ctx, prefix)
             if tally["bad"] or tally["rejected"]:
                 stage_quarantine(spec, ctx, staged)
+            resolved = _resolved_rows(wh, spec, con, staged, bool(tally["bad"] or tally["rejected"]))
             # The file's text is needed no more once the quarantine is staged: free its memory before
             # the load (at 10M rows it made the later steps spill to disk).
             _drop(con, prefix, ("text", "lines", "numbers"), views=("raw",))
@@ -171,10 +176,12 @@ def ingest_file(
                 with wh.transaction():
                     _take_over(wh, spec, prefix, load_id)
                     _account(wh, spec, ctx, staged, sha, summary, load_id, tally)
+                    _resolve(wh, spec, path, resolved, load_id)
             else:
                 fresh = _prepare(wh, spec, ctx, prefix)
                 with wh.transaction():
                     _load(wh, spec, ctx, staged, sha, summary, fresh, tally)
+                    _resolve(wh, spec, path, resolved, summary.load_id)
     finally:
         _drop(con, prefix)
         if not wh.is_duckdb and spec.replace_on:
@@ -407,6 +414,8 @@ def _load(
         _supersede(wh, spec, con, prefix, load_id)
     if spec.replace_on:
         restated = _replace(wh, spec, prefix, fresh.select("__seq", *typed), con)
+        if spec.after_load is not None and restated < counts["staged"] - counts["bad"] - counts["duplicates"]:
+            spec.after_load(wh)
     elif wh.is_duckdb:
         wh.insert(spec.table, fresh.select(typed))
         # In the load's transaction, so what is derived from the records never disagrees with them.
@@ -455,6 +464,51 @@ def _account(
         "rows_corrected": [summary.rows_corrected],
     }
     wh.insert("loads", pa.table(record, schema=SCHEMAS["loads"].to_pyarrow()))
+
+
+def _resolved_rows(wh: Warehouse, spec: SourceSpec, con: Any, staged: Staged, held: bool) -> pa.Table | None:
+    """Row numbers an earlier load of this file (same source and file name) quarantined that this load
+    reads without a problem (loaded, or a duplicate of a row loaded): they are resolved. None when there
+    are none. Checked against the quarantine first, so a file never quarantined costs one small query."""
+    q = wh.table("quarantine")
+    earlier = q.filter((q.source == spec.name) & (q.file_name == staged.path.name)).select("row_number")
+    earlier = wh.to_arrow(earlier.distinct())
+    if not earlier.num_rows:
+        return None
+    prefix = staged.prefix
+    con.create_table(f"{prefix}_held", earlier, temp=True, overwrite=True)
+    still = f"AND h.row_number NOT IN (SELECT row_number FROM {prefix}_quarantine)" if held else ""
+    try:
+        found = con.sql(
+            f"""SELECT DISTINCT h.row_number FROM {prefix}_held h
+                WHERE h.row_number IN (SELECT row_number FROM ({staged.numbers})) {still}"""
+        ).to_pyarrow()
+    finally:
+        con.raw_sql(f"DROP TABLE IF EXISTS {prefix}_held")
+    return found if found.num_rows else None
+
+
+def _resolve(wh: Warehouse, spec: SourceSpec, path: Path, rows: pa.Table | None, load_id: int | None) -> None:
+    """Move the earlier quarantine entries of the rows this load resolved to `quarantine_resolved`, marked
+    with the load (in the load's transaction)."""
+    if rows is None or load_id is None:
+        return
+    wh.con.create_table("__resolved", rows, temp=True, overwrite=True)
+    match = (
+        f"source = {_literal(spec.name)} AND file_name = {_literal(path.name)} AND load_id < {load_id} "
+        "AND row_number IN (SELECT row_number FROM __resolved)"
+    )
+    columns = ", ".join(SCHEMAS["quarantine"].names)
+    wh.execute(
+        f"""INSERT INTO quarantine_resolved ({columns}, resolved_by)
+            SELECT {columns}, {load_id} FROM quarantine WHERE {match}"""
+    )
+    wh.execute(f"DELETE FROM quarantine WHERE {match}")
+    wh.execute("DROP TABLE IF EXISTS __resolved")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _replace(wh: Warehouse, spec: SourceSpec, prefix: str, rows: ibis.Table, con: Any) -> int:

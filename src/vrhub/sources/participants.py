@@ -27,7 +27,7 @@ SPEC = SourceSpec(
         Column("participant_ref", "identifier", target="participant_key"),
         Column("intervention", "text"),
         Column("start_date", "date"),
-        Column("end_date", "date", required=False, nullable=True),
+        Column("end_date", "date", required=False, nullable=True, future_allowed=True),
         Column("lsoa_code", "lsoa", required=False, nullable=True),
         Column("age", "age", nullable=True),
         Column("sex", "sex", nullable=True),

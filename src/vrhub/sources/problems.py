@@ -136,7 +136,8 @@ def _names(names: list[str], show: Callable[[str], str] = str) -> str:
 
 def refusal_hint(spec: SourceSpec, missing: list[str]) -> str:
     return (
-        f"A {spec.name} file needs the columns {_names([c.name for c in spec.columns if c.required])}. "
+        f"{'An' if spec.name[0] in 'aeiou' else 'A'} {spec.name} file needs the columns "
+        f"{_names([c.name for c in spec.columns if c.required])}. "
         "See docs/data-formats.md; if this is not a " + spec.name + " file, choose the right source."
     )
 

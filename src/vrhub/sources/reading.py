@@ -58,9 +58,12 @@ def readable(path: Path, encoding: str) -> Iterator[tuple[Path, str]]:
                 try:
                     out.write(decoder.decode(block).encode("utf-8"))
                 except UnicodeDecodeError as exc:
+                    offset = done + exc.start
                     raise InputRefused(
-                        f"{path}: not valid {encoding} text (byte {done + exc.start} cannot be decoded)",
-                        "Check the file's encoding and name it with --encoding.",
+                        f"{path}: refused, nothing loaded: not valid {encoding} text: the byte at offset "
+                        f"{offset:,} (0x{block[exc.start]:02X}) cannot be decoded",
+                        "Check the file's encoding and name it with --encoding (utf-8, windows-1252, latin-1 "
+                        "or utf-16), or save the file as CSV (UTF-8).",
                     ) from exc
                 done += len(block)
             out.write(decoder.decode(b"", final=True).encode("utf-8"))
@@ -97,6 +100,14 @@ def read_header(path: Path, encoding: str) -> Header:
     if not _without_bom(head).strip():
         raise InputRefused(f"{path}: the file is empty", "Export the file again with its header row.")
     codec = codec_name(path, encoding)
+    kind = _not_text(head)
+    if kind is not None:
+        refused = InputRefused(
+            f"{path}: refused, nothing loaded: it is {kind}, not CSV text",
+            "Open it in the program that made it and save it as CSV (UTF-8) (in Excel: File > Save As > "
+            "CSV UTF-8), then load the CSV file.",
+        )
+        return Header(names=[], newline="\\n", by_key={}, has_rows=False, refusal=refused)
     if head.startswith(codecs.BOM_UTF8) and codec not in _NATIVE:
         # Read as Windows-1252 it would start the first name with "ï»¿", and an optional first column
         # (ed-attendances' attendance_ref) would be left out without a word.
@@ -112,15 +123,19 @@ def read_header(path: Path, encoding: str) -> Header:
     try:
         text = head[skip:].decode(codec, errors="strict")
     except UnicodeDecodeError as exc:
-        # Only the last character of the chunk may be cut in two; anything else is the wrong encoding.
-        if skip + exc.start < len(head) - 4:
+        # Only the header row must be read here: a row after it that is not valid text is quarantined with
+        # its row number, wherever it is in the file, as DuckDB's reader finds it. (The last character of
+        # the chunk may also be cut in two.)
+        text = head[skip : skip + exc.start].decode(codec)
+        if not re.search("\r|\n", text) and skip + exc.start < len(head) - 4:
+            offset = skip + exc.start
             raise InputRefused(
-                f"{path}: not valid {encoding} text (byte {skip + exc.start} cannot be decoded)",
+                f"{path}: refused, nothing loaded: the header row (row 1) is not valid {encoding} text: "
+                f"the byte at offset {offset:,} (0x{head[offset]:02X}) cannot be decoded",
                 "It starts with a UTF-16 byte-order mark: use --encoding utf-16."
                 if head[:2] in (b"\xff\xfe", b"\xfe\xff")
                 else "It's often worth trying: --encoding windows-1252 (files saved by Excel on Windows).",
             ) from exc
-        text = head[skip : skip + exc.start].decode(codec)
     newline = _newline(text)
     # Lines as CSV has them: str.splitlines() also breaks at form feeds, U+0085 and U+2028, which may
     # stand in a name and cut the header there.
@@ -173,6 +188,19 @@ def _header_refusal(path: Path, head: bytes, text: str, first: str, names: list[
             "Remove the lines before the header row and load the file again.",
         )
     return None
+
+
+# How files that are not text begin (their "magic numbers"), and what to call them.
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls) or another Office file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+)
+
+
+def _not_text(head: bytes) -> str | None:
+    return next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
 
 
 def _reserved(name: str) -> bool:
@@ -228,7 +256,50 @@ def check_columns(path: Path, spec: SourceSpec, header: Header) -> list[str]:
             "Remove the invisible character(s) from the header row (retype the column name) and load the "
             "file again.",
         )
+    if missing:
+        _refuse_other_separator(path, spec, header)
+    _refuse_repeated(path, spec, header)
     return missing
+
+
+_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe (|)"}
+
+
+def _refuse_other_separator(path: Path, spec: SourceSpec, header: Header) -> None:
+    """Refuse a file whose header row splits into the source's columns on a semicolon, a tab or a pipe:
+    it is CSV of another separator (a spreadsheet's export in a locale whose decimal mark is a comma), and
+    every column would otherwise be called missing."""
+    line = ",".join(header.names)
+    known = {normalise(c.name) for c in spec.columns}
+    for mark, word in _SEPARATORS.items():
+        names = {normalise(n) for n in line.split(mark)}
+        if mark in line and len(names & known) >= 2:
+            raise InputRefused(
+                f"{path}: refused, nothing loaded: it is {word}-separated (its header row is "
+                f"{shown(line[:120])}{'...' if len(line) > 120 else ''}), but vrhub reads comma-separated "
+                "CSV",
+                "Save it again as CSV with commas between the values (in Excel: File > Save As > "
+                "CSV UTF-8 (Comma delimited)), then load it again.",
+            )
+
+
+def _refuse_repeated(path: Path, spec: SourceSpec, header: Header) -> None:
+    """Refuse a header that names a column of the source twice (`lsoa_code` twice, or `crime_ref` and
+    `CRIME_REF`): which of the two holds the values cannot be told, and loading the first would drop the
+    other without a word."""
+    known = {normalise(c.name) for c in spec.columns}
+    seen: dict[str, str] = {}
+    repeated = []
+    for name in header.names:
+        key = normalise(name)
+        if key in known and key in seen:
+            repeated.append(f"{seen[key]!r} and {name!r}" if seen[key] != name else repr(name))
+        seen.setdefault(key, name)
+    if repeated:
+        raise InputRefused(
+            f"{path}: refused, nothing loaded: the header row repeats the column(s) {', '.join(repeated)}",
+            "Keep one column of each name (remove or rename the copy) and load the file again.",
+        )
 
 
 def invisible(ch: str) -> bool:

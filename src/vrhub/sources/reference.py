@@ -18,8 +18,10 @@ import ibis.selectors as s
 from vrhub.config import FORCE_CODE, FORCE_NAME
 from vrhub.errors import InputRefused
 from vrhub.pseudonymise import Pseudonymiser
+from vrhub.sources import values
 from vrhub.sources.context import IngestContext
 from vrhub.sources.ingest import LoadSummary, ingest_file
+from vrhub.sources.places import place_loaded
 from vrhub.sources.reading import Header
 from vrhub.sources.spec import Column, RowCheck, SourceSpec
 from vrhub.sources.staging import raw_value
@@ -57,6 +59,7 @@ AREAS = SourceSpec(
     replace_on=("lsoa_vintage", "lsoa_code"),
     checks=(_ons_code("lad_code"), _ons_code("pfa_code")),
     derive=_with_force,
+    after_load=place_loaded,
 )
 
 AGES = [*(str(a) for a in range(90)), "90+"]
@@ -66,6 +69,19 @@ SEX_NAMES = {
     "F": ("f", "female", "females", "2"),
     "all": ("p", "persons", "all", "all_persons"),
 }
+
+
+def _all_ages_is_the_sum(header: Header) -> str | None:
+    """A row whose `All ages` is not the sum of its ages: one of its figures is wrong (a cell typed over,
+    a column shifted), and which cannot be told; the rates use the ages, the totals `All ages`."""
+    total, ages = header.find("All ages"), [header.find(a) for a in AGES]
+    if total is None or any(a is None for a in ages):
+        return None
+
+    def number(column: str) -> str:  # NULL (no check) where a figure is not a count: quarantined as such
+        return values.parse("count", raw_value(column))
+
+    return f"{number(total)} <> ({' + '.join(number(a) for a in ages if a is not None)})"
 
 
 def population_spec(year: int) -> SourceSpec:
@@ -100,7 +116,10 @@ def population_spec(year: int) -> SourceSpec:
         # A file by sex replaces that sex's estimates, one for persons the persons'; each is kept beside
         # the others.
         replace_on=("year", "area_code", "sex"),
-        checks=(_ons_code("Code"),),
+        checks=(
+            _ons_code("Code"),
+            RowCheck("All ages", "All ages is not the sum of the ages 0 to 90+", _all_ages_is_the_sum),
+        ),
         derive=unpivot,
         # ONS's 2020 file is Windows-1252.
         fallback_encoding="cp1252",

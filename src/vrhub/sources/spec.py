@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from vrhub.sources.context import IngestContext
+    from vrhub.warehouse import Warehouse
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Column:
     # the file they come from (named in the reason a row with neither is quarantined).
     codes: tuple[tuple[str, str], ...] = ()
     codes_from: str = ""
+    # A date that may lie after the day of loading (a spell's planned end); any other is quarantined.
+    future_allowed: bool = False
 
     @property
     def store_as(self) -> str:
@@ -72,6 +75,12 @@ class SourceSpec:
     # Reference data: a row restates what is stored under these columns of the table (deletes and
     # replaces it) instead of adding to it; a row identical to the stored one is a duplicate.
     replace_on: tuple[str, ...] = ()
+    # File columns holding a postcode district: a unit postcode found there (or anywhere in a rejected
+    # line) is held in the quarantine as its district only.
+    postcodes: tuple[str, ...] = ()
+    # Run in a load's transaction after it has stored its rows (an areas file places the records loaded
+    # before it covered their LSOA).
+    after_load: Callable[[Warehouse], object] | None = field(default=None, compare=False)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

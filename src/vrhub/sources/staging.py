@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vrhub.pseudonymise import Pseudonymiser
-from vrhub.sources import values
-from vrhub.sources.identifiers import identifier_sql, is_identifier, trim_reference
+from vrhub.sources import held, values
+from vrhub.sources.identifiers import identifier_sql, is_identifier
 from vrhub.sources.reading import Header, normalise, quote_ident, quote_literal
 from vrhub.sources.spec import Column, SourceSpec
 
@@ -63,6 +63,8 @@ def column_sql(
         if col.codes:
             reason += f", nor a code listed in {col.codes_from}"
         problems.append((f"{v} IS NOT NULL AND {typed} IS NULL", problem_sql(col.name, reason, v)))
+    for when, why in values.implausible_dates(col.kind, typed, col.future_allowed):
+        problems.append((when, problem_sql(col.name, why, v)))
     return parsed, problems
 
 
@@ -178,18 +180,43 @@ def _may_hold_identifier(position: int, identifiers: list[int], width: int, fiel
     return f"coalesce({fields} - {width}, {position}) >= {position - max(earlier)}"
 
 
+def _identifier_kinds(spec: SourceSpec, header: Header) -> dict[int, str]:
+    """Column kind of each identifier column of the spec, by its position (from 1) in the file."""
+    kinds = {normalise(c.name): c.kind for c in spec.columns if is_identifier(c.kind)}
+    return {i + 1: kinds[normalise(n)] for i, n in enumerate(header.names) if normalise(n) in kinds}
+
+
+def _has_nhs_numbers(spec: SourceSpec) -> bool:
+    return any(c.kind == "nhs_number" for c in spec.columns)
+
+
+def _postcode(spec: SourceSpec, name: str) -> bool:
+    return normalise(name) in {normalise(p) for p in spec.postcodes}
+
+
 def raw_json_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fields: str = "NULL") -> str:
     """The raw row as JSON for the quarantine, with every value that may be an identifier replaced by its
-    pseudonym (see `_may_hold_identifier`)."""
+    pseudonym (see `_may_hold_identifier`), hashed from the form its loaded key is hashed from, and a unit
+    postcode reduced to its district (see `held`)."""
     identifiers = _identifier_positions(spec, header)
+    kinds = _identifier_kinds(spec, header)
+    nhs = _has_nhs_numbers(spec)
     pairs = []
     for position, name in enumerate(header.columns, start=1):
         value = quote_ident(name)
+        if _postcode(spec, header.names[position - 1]):
+            value = held.district_sql(value)
         if identifiers:
             maybe = _may_hold_identifier(position, identifiers, len(header.names), fields)
             if maybe != "false":
-                hashed = pseudonyms.sql(trim_reference(raw_value(name)))
-                value = f"CASE WHEN {maybe} THEN {hashed} ELSE {value} END"
+                raw = raw_value(name)
+                own = held.comparable_sql(kinds[position], raw) if position in kinds else None
+                form = held.loose_sql(raw, nhs)
+                if own is not None and own != form:
+                    # Its own value when the row is not shifted (`fields` no wider than the header).
+                    unshifted = f"coalesce({fields}, 0) <= {len(header.names)}"
+                    form = f"CASE WHEN {unshifted} THEN {own} ELSE {form} END"
+                value = f"CASE WHEN {maybe} THEN {pseudonyms.sql(form)} ELSE {value} END"
         pairs.append(f"{quote_literal(name)}, {value}")
     return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
 
@@ -197,11 +224,17 @@ def raw_json_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fi
 def problem_value_sql(
     spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser, fields: str = "NULL"
 ) -> str:
-    """A problem's value (`p.value` of the problem `p`) for the quarantine, hashed where it may be a shifted
-    identifier."""
+    """A problem's value (`p.value` of the problem `p`) for the quarantine: hashed where it may be a
+    (shifted) identifier, from its column's comparable form; a unit postcode reduced to its district."""
+    value = "p.value"
+    postcodes = [c.name for c in spec.columns if _postcode(spec, c.name)]
+    if postcodes:
+        named = ", ".join(map(quote_literal, postcodes))
+        reduced = held.district_sql("p.value", held.REDUCED)
+        value = f"CASE WHEN p.field IN ({named}) THEN {reduced} ELSE p.value END"
     identifiers = _identifier_positions(spec, header)
     if not identifiers:
-        return "p.value"
+        return value
     width = len(header.names)
     cases = []
     for name in {c.name for c in spec.columns} | {check.field for check in spec.checks}:
@@ -210,29 +243,41 @@ def problem_value_sql(
             maybe = _may_hold_identifier(header.names.index(found) + 1, identifiers, width, fields)
             cases.append(f"WHEN {quote_literal(name)} THEN {maybe}")
     if not cases:
-        return "p.value"
+        return value
     maybe = f"CASE p.field {' '.join(cases)} ELSE true END"
-    return f"CASE WHEN {maybe} THEN {pseudonyms.sql(trim_reference('p.value'))} ELSE p.value END"
+    forms = " ".join(
+        f"WHEN {quote_literal(c.name)} THEN {held.comparable_sql(c.kind, 'p.value')}"
+        for c in spec.columns
+        if is_identifier(c.kind)
+    )
+    loose = held.loose_sql("p.value", _has_nhs_numbers(spec))
+    form = f"CASE p.field {forms} ELSE {loose} END" if forms else loose
+    return f"CASE WHEN {maybe} THEN {pseudonyms.sql(form)} ELSE {value} END"
 
 
 def rejected_line_sql(spec: SourceSpec, header: Header, pseudonyms: Pseudonymiser) -> str:
-    """A rejected line, with every field that may hold an identifier replaced by its pseudonym.
+    """A rejected line, with every field that may hold an identifier replaced by its pseudonym, and a unit
+    postcode anywhere in a file with postcodes reduced to its district.
 
     A rejected line has more or fewer fields than the header, so an identifier may have moved: with k fields
     too many (an unquoted comma, or a quoted one, as the line is split on every comma) it is at its own
     position or up to k after it; with k too few, up to k before it. Every field in that range is hashed.
     """
     positions = _identifier_positions(spec, header)
+    other = held.district_sql("x") if spec.postcodes else "x"
     if not positions:
-        return "csv_line"
+        if not spec.postcodes:
+            return "csv_line"
+        return f"array_to_string(list_transform(string_split(csv_line, ','), lambda x: {other}), ',')"
     shift = f"(len(string_split(csv_line, ',')) - {len(header.names)})"
     moved = " OR ".join(
         f"i BETWEEN {p} + least(0, {shift}) AND {p} + greatest(0, {shift})" for p in positions
     )
-    hashed = pseudonyms.sql(trim_reference("trim(x)"))
+    hashed = pseudonyms.sql(held.loose_sql("trim(x)", _has_nhs_numbers(spec)))
     return (
         "array_to_string(list_transform(string_split(csv_line, ','), "
-        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN coalesce({hashed}, x) ELSE x END), ',')"
+        f"lambda x, i: CASE WHEN ({moved}) AND trim(x) <> '' THEN coalesce({hashed}, x) ELSE {other} END), "
+        "',')"
     )
 
 

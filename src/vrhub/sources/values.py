@@ -6,7 +6,9 @@ rejected, or NULL when it is fine. `v` is the trimmed raw text with blanks as NU
 
 from __future__ import annotations
 
-from vrhub.errors import VrhubError
+import os
+
+from vrhub.errors import BadValue, VrhubError
 
 
 def _quote(text: str) -> str:
@@ -41,14 +43,21 @@ def parse(kind: str, v: str, choices: tuple[str, ...] = ()) -> str:
         case "flag":
             return f"CASE WHEN lower({v}) IN {_TRUE} THEN true WHEN lower({v}) IN {_FALSE} THEN false END"
         case "age":
-            return f"CASE WHEN try_cast({v} AS INTEGER) BETWEEN 0 AND 120 THEN try_cast({v} AS INTEGER) END"
+            # Whole years written as digits only: a cast alone would round 24.9 to 25 (out of every under-25
+            # figure) and read 1e1 as 10. The cast read back as the same text is the common case, and
+            # cheap; the pattern (a leading zero, a spreadsheet's '30.0') is tried only where it is not.
+            age = f"try_cast({v} AS INTEGER)"
+            whole = f"regexp_full_match({v}, '[0-9]{{1,3}}(\\.0+)?')"
+            exact = f"(CAST({age} AS VARCHAR) = {v} OR {whole})"
+            return f"CASE WHEN {age} BETWEEN 0 AND 120 AND {exact} THEN {age} END"
         case "sex":
             return (
                 f"CASE lower({v}) WHEN 'm' THEN 'M' WHEN 'male' THEN 'M' WHEN 'f' THEN 'F' "
                 f"WHEN 'female' THEN 'F' WHEN 'u' THEN 'U' WHEN 'unknown' THEN 'U' WHEN 'x' THEN 'U' END"
             )
         case "lsoa":
-            return f"CASE WHEN regexp_full_match(upper({v}), '[EW]0[01][0-9]{{6}}') THEN upper({v}) END"
+            # E01/W01 only: an output area (E00) is a smaller area no lookup of LSOAs places.
+            return f"CASE WHEN regexp_full_match(upper({v}), '[EW]01[0-9]{{6}}') THEN upper({v}) END"
         case "choice":
             normal = f"replace(replace(lower({v}), ' ', '_'), '-', '_')"
             return f"CASE WHEN {normal} IN ({', '.join(_quote(c) for c in choices)}) THEN {normal} END"
@@ -104,6 +113,39 @@ REASONS = {
     "count": "not a whole number (expected e.g. 1234 or 1,234)",
     "period": "not a period (expected 2019, 2019/20, 2019-Q2 or 2019-06)",
 }
+
+
+# Dates a record cannot hold: before the earliest plausible year (a typing slip, 1899 for 1999, or a
+# system's placeholder such as 1900-01-01 is kept out only if the year is raised), and after the day the
+# file is loaded. Either would show as a period of its own in every measure and make the months between look
+# like missing data. 1900 lets through any real historic offence reported late; a partnership may raise it.
+EARLIEST_YEAR_SETTING = "VRHUB_EARLIEST_YEAR"
+DATED_KINDS = ("date", "datetime", "month")
+
+
+def earliest_year() -> int:
+    given = os.environ.get(EARLIEST_YEAR_SETTING, "").strip()
+    if not given:
+        return 1900
+    if not given.isdigit() or not 1000 <= int(given) <= 9999:
+        raise BadValue(
+            f"{EARLIEST_YEAR_SETTING}={given!r} is not a year",
+            f"Set {EARLIEST_YEAR_SETTING} to the earliest year a record may be dated, e.g. 1900.",
+        )
+    return int(given)
+
+
+def implausible_dates(kind: str, typed: str, future_allowed: bool = False) -> list[tuple[str, str]]:
+    """(condition, reason) pairs for a parsed date `typed` outside the plausible range."""
+    if kind not in DATED_KINDS:
+        return []
+    year = earliest_year()
+    checks = [(f"{typed} < DATE '{year}-01-01'", f"date before {year}, the earliest plausible year")]
+    if not future_allowed:
+        checks.append(
+            (f"CAST({typed} AS DATE) > current_date", "date in the future (after the day it was loaded)")
+        )
+    return checks
 
 
 def reason(kind: str, choices: tuple[str, ...] = ()) -> str:

@@ -55,12 +55,20 @@ def sweep(folder: Path, load: Callable[[Path], LoadSummary], settle: float) -> I
         try:
             summary = load(path)
         except InputRefused as exc:
-            record = {"file": path.name, "refused": True, "error": exc.message, "hint": exc.hint}
+            record = {"file": path.name, "refused": True, "error": _why(exc.message, path), "hint": exc.hint}
             yield Outcome(_move(path, folder / QUARANTINED, record), record, True)
             continue
         record = {**summary.as_json(), "file": path.name, "refused": False, "problems": summary.problems}
         record["already_loaded"] = summary.already_loaded
         yield Outcome(_move(path, folder / LOADED, record), record, False)
+
+
+def _why(message: str, path: Path) -> str:
+    """The refusal without the file's path and "refused, nothing loaded" it starts with: the record is
+    beside the file, and whoever says it names the file and the refusal once."""
+    for lead in (f"{path}: ", "refused, nothing loaded: "):
+        message = message.removeprefix(lead)
+    return message
 
 
 def watch(

@@ -51,11 +51,17 @@ def _population_sex(wh: Warehouse) -> None:
     wh.execute("UPDATE population SET sex = 'all' WHERE sex IS NULL")
 
 
+def _quarantine_resolved(wh: Warehouse) -> None:
+    if not wh.has_table("quarantine_resolved"):
+        wh.con.create_table("quarantine_resolved", schema=SCHEMAS["quarantine_resolved"])
+
+
 # Versions 3 to 6 are data migrations of the floors above: measures (3) and sources (4, 5, 6).
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _create_initial_tables),
     (2, "ED attendances: whether the police were informed (Cardiff Model)", _ed_police_informed),
     (7, "population by sex (population.sex: M, F or all)", _population_sex),
+    (10, "quarantined rows a later load of their file resolved (quarantine_resolved)", _quarantine_resolved),
 ]
 
 _LEDGER = ibis.schema({"version": "int32", "name": "string", "applied_at": "timestamp"})

@@ -41,6 +41,22 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "raw_row": "string",
         }
     ),
+    # Quarantined rows a later load of the same file (source and file name) loaded: moved here from
+    # `quarantine`, with the load that resolved them, so they count as quarantined no more yet stay on
+    # record.
+    "quarantine_resolved": ibis.schema(
+        {
+            "load_id": "int64",
+            "file_name": "string",
+            "source": "string",
+            "row_number": "int64",
+            "field": "string",
+            "reason": "string",
+            "value": "string",
+            "raw_row": "string",
+            "resolved_by": "int64",
+        }
+    ),
     "definition_versions": ibis.schema(
         {
             "name": "string",
