@@ -186,11 +186,12 @@ def test_quarantined_rows_are_reported_by_the_month_in_their_raw_text(hub: Hub, 
         return ",".join(values.get(name, value) for name, value in zip(header, good, strict=True))
 
     bad_age, uk_date = row(age="150"), row(assault_datetime="15/03/2020 10:00", age="-3")
-    no_date = row(assault_datetime="someday")
-    path.write_text("\n".join([*lines, bad_age, uk_date, no_date]) + "\n")
+    no_date, no_month = row(assault_datetime="someday"), row(assault_datetime="2021-13-01 10:00")
+    path.write_text("\n".join([*lines, bad_age, uk_date, no_date, no_month]) + "\n")
     load(hub, "ed-attendances", path)
     q = found(check(hub), "quarantined").set_index("month", drop=False)
     assert list(q["field"]) == ["assault_datetime", "age", "age"]  # the unknown month first
+    assert q.iloc[0]["value"] == 2  # "someday" and a 13th month: neither names a month
     assert q.loc["2019-01", "message"].startswith(
         "1 ed-attendances row(s) dated 2019-01 were quarantined for 'age'"
     )

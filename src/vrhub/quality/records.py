@@ -24,7 +24,10 @@ def _raw_month(raw_row: ir.StringValue, column: str) -> ir.StringValue:
     text = raw_row.re_extract(r'(?i)"\s*' + name + r'\s*"\s*:\s*"([^"]*)"', 1).strip()
     iso = text.re_extract(r"^([0-9]{4}-[0-9]{2})", 1).nullif("")
     mon, year = (text.re_extract(r"^[0-9]{1,2}/([0-9]{1,2})/([0-9]{4})", i).nullif("") for i in (1, 2))
-    return iso.coalesce(year.concat("-", mon.lpad(2, "0")))
+    month = iso.coalesce(year.concat("-", mon.lpad(2, "0")))
+    # An impossible date (2021-13-01, often why the row is here) names no month: unknown, not "2021-13".
+    real = month.substr(5, 2).isin([f"{m:02d}" for m in range(1, 13)])
+    return ibis.ifelse(real, month, ibis.null("string"))
 
 
 def quarantined(wh: Warehouse, profile: Profile) -> list[Finding]:
