@@ -93,7 +93,9 @@ def test_summary_sentence_and_table_round_alike_and_a_part_year_is_like_for_like
     [row] = tables.summary_rows(frame, catalogue, PARTIAL, FORCE_CODE, ["local_sv_offences"])
     assert row["previous_period"] == "2018 (9 months of data)"
     assert row["previous_like_for_like"] == "Apr-Dec of both, 9 months"
-    assert row["sentence"].startswith("was 1,080; like for like (Apr-Dec of both, 9 months) on 2018 it fell 15%")
+    assert row["sentence"].startswith(
+        "was 1,080; like for like (Apr-Dec of both, 9 months) on 2018 it fell 15%"
+    )
     assert signed_pct(row["change_vs_previous_pct"]) == "-15%"
     assert "20%" not in row["sentence"] and "a month" not in row["sentence"]
 
@@ -108,10 +110,14 @@ def test_no_month_in_common_is_no_change_with_the_engines_reason() -> None:
         notes={"2019": f"no change on 2018: {why}"},
         months={"2018": 9, "2019": 3},
     )
-    [row] = tables.summary_rows(frame, catalogue, {"police_records": {"2018": 9}}, FORCE_CODE, ["local_sv_offences"])
+    [row] = tables.summary_rows(
+        frame, catalogue, {"police_records": {"2018": 9}}, FORCE_CODE, ["local_sv_offences"]
+    )
     assert row["change_vs_previous_pct"] is None and row["previous_not_compared"] == why
     assert row["sentence"] == f"cannot be compared with 2018: {why}"
-    rows = changes.add(tables.annual_rows(frame, "local_sv_offences"), frame, catalogue.get("local_sv_offences"), {})
+    rows = changes.add(
+        tables.annual_rows(frame, "local_sv_offences"), frame, catalogue.get("local_sv_offences"), {}
+    )
     assert rows[-1]["change_vs_previous_pct"] is None
     assert rows[-1]["change_notes"] == [f"no change on 2018: {why}"]
 
@@ -128,7 +134,9 @@ def test_a_recording_change_replaces_the_verdict_on_the_measures_it_touches() ->
     frame = pd.concat(
         [
             _frame("ho_knife_admissions", {"2020": 293.0, "2021": 148.0}, ratios={"2021": 148 / 293}),
-            _frame("ed_assault_attendances", {"2020": 3_748.0, "2021": 3_000.0}, ratios={"2021": 3_000 / 3_748}),
+            _frame(
+                "ed_assault_attendances", {"2020": 3_748.0, "2021": 3_000.0}, ratios={"2021": 3_000 / 3_748}
+            ),
         ]
     )
     # Both falls are far beyond chance (exact Poisson test p well under 0.001), as the engine would give.

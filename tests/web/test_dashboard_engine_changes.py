@@ -72,7 +72,9 @@ def part_year(
 def test_the_measure_pages_change_is_the_engines_like_for_like_one(
     part_year: Path, client_as: Callable[..., object], role: str
 ) -> None:
-    engine = Hub(vrhub_settings(data_dir=part_year)).measures(MeasureRequest(measures=[MEASURE], period="year"))
+    engine = Hub(vrhub_settings(data_dir=part_year)).measures(
+        MeasureRequest(measures=[MEASURE], period="year")
+    )
     [row] = [
         r
         for r in engine.table.to_pylist()

@@ -1,6 +1,6 @@
 """The overview's table of every measure, read at a glance: figures from the engine, the verdict by polarity
-(the engine's like-for-like change against a part baseline year), the sparkline and its words, thousands separators on the
-page and none in the CSV."""
+(the engine's like-for-like change against a part baseline year), the sparkline and its words, thousands
+separators on the page and none in the CSV."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def _with_polarity(polarity: str) -> Catalogue:
     ("polarity", "expected"),
     [("lower_is_better", "better"), ("higher_is_better", "worse"), ("neutral", "changed")],
 )
-def test_the_verdict_reads_the_engines_like_for_like_baseline_by_polarity(polarity: str, expected: str) -> None:
+def test_the_verdict_reads_the_engines_like_for_like_baseline_by_polarity(
+    polarity: str, expected: str
+) -> None:
     # The 2019 baseline holds Apr-Dec: 900. Of 2021's 1,080, 720 fell in Apr-Dec: like for like -20% (the
     # engine's ratio 0.8, exact conditional test of 720 of 1,620 at one half: p < 0.001). Per month of data
     # it would be 90 a month against 100 (-10%); by the totals +20%. The page shows the engine's -20%.

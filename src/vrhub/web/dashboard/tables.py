@@ -142,7 +142,10 @@ def _compared_item(
     dated = bool(periods.kind_of(period))
     before = periods.previous(period) if dated and compare else ""
     base = periods.in_baseline_year(period, measure.baseline) if dated and compare else ""
-    before_row, base_row = values.get((measure.id, before, area, "")), values.get((measure.id, base, area, ""))
+    before_row, base_row = (
+        values.get((measure.id, before, area, "")),
+        values.get((measure.id, base, area, "")),
+    )
     previous, baseline = compared(row, before), compared(row, base, baseline=True)
     # A share's change is the engine's relative one; the table gives no test beside it, as before.
     tested = measure.unit != "percent"
