@@ -317,6 +317,7 @@ class Hub:
     def _demo_people(self, folder: Path, note: Callable[[str], None]) -> None:
         """The demo's people: load each agency's people file, link them, and estimate the planted effects
         (synth/planted.py), one line each."""
+        from vrhub.cohorts.matched import matched_words
         from vrhub.cohorts.outcomes import DEFAULT_SEED
         from vrhub.evaluation.estimate import SYNTHETIC_CONTROL
         from vrhub.synth import DEMO_PEOPLE
@@ -353,7 +354,7 @@ class Hub:
                 )
             note(
                 f"{planted.name}: {figures}, "
-                f"{outcome.summary['matched']} of {outcome.summary['members']} participants matched"
+                + matched_words(outcome.summary, e.to_dict("records"), "participants")
             )
         note(f"Evaluating the place-based intervention {PATROLS.name}...")
         place = self.evaluate_place(PATROLS.lsoas, PATROLS.start, measure=PATROLS.measure)

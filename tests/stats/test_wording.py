@@ -87,25 +87,6 @@ def test_percent_rounds_half_away_from_zero() -> None:
     assert "(-3%)" in describe_change(97, 100, "2020", {**base, "pct_change": -2.5})
 
 
-def test_a_part_year_is_compared_per_month_never_by_its_total() -> None:
-    # 2018 holds April to December only. Totals 25,431 -> 36,875 are "+45%"; per month they are
-    # 25,431 / 9 = 2,825.7 -> 36,875 / 12 = 3,072.9, a change of +8.75%, shown +9%.
-    row = change_statistics([36_875], [25_431], [12], [9]).iloc[0]
-    text = describe_change(36_875, 25_431, "2018", row, unit="offences", months=(12, 9))
-    assert text == (
-        "rose from 2,826 a month in 2018 (9 months of data) to 3,073 a month (12 months of data) (+9%), "
-        "a rise larger than chance alone would give (p < 0.001), a worsening"
-    )
-    assert "45%" not in text
-    # A per-month fall can hide behind a rising total: 900 in 9 months -> 1,080 in 12 is 100 -> 90 a month.
-    row = change_statistics([1_080], [900], [12], [9]).iloc[0]
-    assert describe_change(1_080, 900, "2018", row, months=(12, 9)).startswith(
-        "fell from 100 a month in 2018 (9 months of data) to 90 a month (12 months of data) (-10%)"
-    )
-    # Whole periods on both sides read as before.
-    assert say(19, 13, months=(12, 12)).startswith("rose from 13 in 2020 to 19 (+46%)")
-
-
 def test_a_recording_change_replaces_the_verdict() -> None:
     why = "ED assault method 'not specified' rose from 12% of attendances in 2020 to 32% in 2021"
     assert say(148, 293, caveat=why) == (

@@ -1,6 +1,6 @@
 """The overview's table of every measure, read at a glance: figures from the engine, the verdict by polarity
-(per month of data against a part baseline year), the sparkline and its words, thousands separators on the
-page and none in the CSV."""
+(the engine's like-for-like change against a part baseline year), the sparkline and its words, thousands
+separators on the page and none in the CSV."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 
 from vrhub.config import FORCE_CODE
 from vrhub.measures import MeasureRequest, load_catalogue
@@ -17,8 +18,9 @@ from vrhub.stats.wording import verdict
 from vrhub.web.dashboard import glance, tables
 
 
-def _frame(measure: str, values: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame(
+def _frame(measure: str, values: dict[str, float], **engine: dict[str, object]) -> pd.DataFrame:
+    """Figures by period, with any of the engine's columns given as {period: value} (`engine`)."""
+    frame = pd.DataFrame(
         {
             "measure_id": measure,
             "period": list(values),
@@ -33,6 +35,9 @@ def _frame(measure: str, values: dict[str, float]) -> pd.DataFrame:
             "definition_version": "x",
         }
     )
+    for column, by_period in engine.items():
+        frame[column] = [by_period.get(p) for p in values]
+    return frame
 
 
 def _with_polarity(polarity: str) -> Catalogue:
@@ -45,16 +50,27 @@ def _with_polarity(polarity: str) -> Catalogue:
     ("polarity", "expected"),
     [("lower_is_better", "better"), ("higher_is_better", "worse"), ("neutral", "changed")],
 )
-def test_the_verdict_reads_the_baseline_per_month_of_data_by_polarity(polarity: str, expected: str) -> None:
-    # The 2019 baseline holds 9 months: 900 is 100 a month. 2021's 1,080 in 12 months is 90 a month: -10% per
-    # month though the total rose 20%. Exact conditional test, 1,080 of 1,980 with share 12/21: p about 0.02.
-    frame = _frame("local_sv_offences", {"2019": 900.0, "2020": 1_000.0, "2021": 1_080.0})
+def test_the_verdict_reads_the_engines_like_for_like_baseline_by_polarity(
+    polarity: str, expected: str
+) -> None:
+    # The 2019 baseline holds Apr-Dec: 900. Of 2021's 1,080, 720 fell in Apr-Dec: like for like -20% (the
+    # engine's ratio 0.8, exact conditional test of 720 of 1,620 at one half: p < 0.001). Per month of data
+    # it would be 90 a month against 100 (-10%); by the totals +20%. The page shows the engine's -20%.
+    frame = _frame(
+        "local_sv_offences",
+        {"2019": 900.0, "2020": 1_000.0, "2021": 1_080.0},
+        months={"2019": 9, "2020": 12, "2021": 12},
+        rate_ratio_vs_baseline={"2021": 0.8},
+        p_value_vs_baseline={"2021": binomtest(720, 1_620, 0.5).pvalue},
+        notes={"2021": "change on 2019 like for like: on Apr-Dec of both, 9 months"},
+    )
     partial = {"police_records": {"2019": 9}}
     summary = tables.summary_rows(frame, _with_polarity(polarity), partial, FORCE_CODE, ["local_sv_offences"])
     [row] = glance.rows(summary, {})
     assert row["period"] == "2021" and row["baseline_period"] == "2019 (9 months of data)"
-    assert round(row["change_vs_baseline_pct"], 6) == -10.0
-    assert 0.01 < row["baseline_p_value"] < 0.05
+    assert round(row["change_vs_baseline_pct"], 6) == -20.0
+    assert row["baseline_like_for_like"] == "Apr-Dec of both, 9 months"
+    assert row["baseline_p_value"] < 0.001
     assert row["verdict_against"] == "baseline" and row["verdict"] == expected
 
 
@@ -70,7 +86,12 @@ def test_the_verdict_rules() -> None:
 
 def test_a_measure_whose_latest_year_is_the_baseline_is_judged_on_the_year_before() -> None:
     # 2019 against 2018: 50 -> 20, p well under 0.05 (exact test, 20 of 70 at one half: p < 0.001).
-    frame = _frame("local_sv_offences", {"2018": 50.0, "2019": 20.0})
+    frame = _frame(
+        "local_sv_offences",
+        {"2018": 50.0, "2019": 20.0},
+        rate_ratio={"2019": 0.4},
+        p_value={"2019": binomtest(20, 70, 0.5).pvalue},
+    )
     summary = tables.summary_rows(frame, load_catalogue(), {}, FORCE_CODE, ["local_sv_offences"])
     [row] = glance.rows(summary, {})
     assert row["verdict_against"] == "previous" and row["verdict"] == "better"

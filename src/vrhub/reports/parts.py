@@ -1,7 +1,8 @@
 """Part periods (a year with fewer months of data than it spans) as every output marks them.
 
 The engine reports them per source as `MeasureResult.partial` ({source: {period: months}}) and, per row, in
-a `months` column; comparisons with a part period are made per month of data, never on the totals.
+a `months` column. A change on a part period is the engine's, over the calendar months both periods hold
+(like for like: `reports.comparisons`), never one of the totals.
 """
 
 from __future__ import annotations
@@ -38,16 +39,3 @@ def label(period: str, months_of_data: int | None) -> str:
     if months_of_data is None or kind is None or months_of_data >= periods.months_in(kind):
         return period
     return f"{period} ({months_of_data} month{'s' if months_of_data != 1 else ''} of data)"
-
-
-def per_month_change(
-    now: float | None, then: float | None, m_now: int | None, m_then: int | None
-) -> float | None:
-    """Percent change in the average month (as the engine's `change_vs_previous_pct`): the change in the
-    total when both periods hold the same months."""
-    if now is None or then is None or now != now or then != then:
-        return None
-    if not m_now or not m_then:
-        m_now = m_then = 1
-    base = then / m_then
-    return None if base == 0 else ((now / m_now) / base - 1) * 100

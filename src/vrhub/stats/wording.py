@@ -32,7 +32,6 @@ def describe_change(
     polarity: str = "lower_is_better",
     unit: str | None = None,
     alpha: float = 0.05,
-    months: tuple[int | None, int | None] | None = None,
     caveat: str | None = None,
     like_for_like: str | None = None,
     not_compared: str | None = None,
@@ -44,16 +43,12 @@ def describe_change(
         previous: The figure for the earlier period.
         previous_label: The earlier period as readers know it, e.g. "2020" or "2019/20".
         stats_row: That pair's row from `change_statistics` (a dict or a DataFrame row), read for
-            ``pct_change``, ``p_value`` and ``small_count``. Where the periods hold different months of
-            data, its p-value must come from the test per month of data (`change_statistics` with the
-            months as exposures).
+            ``pct_change``, ``p_value`` and ``small_count``.
         polarity: ``lower_is_better``, ``higher_is_better`` or ``neutral``: whether a change that chance
             does not explain is called an improvement or a worsening.
         unit: The figure's unit. ``"percent"`` shows values with % and the change in percentage points;
             any other unit is named only when the figure is unchanged.
         alpha: The p-value below which a change is called larger than chance alone would give.
-        months: Months of data behind (current, previous), where known. When they differ (a part year) the
-            clause compares the figures per month of data, never the totals.
         caveat: What may explain the change other than a change on the ground (a recording change the
             quality checks found in the data the measure counts). A change larger than chance is then said
             to be possibly a recording artefact instead of an improvement or a worsening.
@@ -78,20 +73,12 @@ def describe_change(
     if not_compared:
         return f"cannot be compared with {previous_label}: {not_compared}"
     current, previous = cast(float, current), cast(float, previous)  # neither is missing now
-    per_month = _per_month(months) if not percent and not like_for_like else None
     if like_for_like and not percent:
         clause, rose = _like_for_like_clause(
             current, previous_label, like_for_like, stats_row.get("pct_change")
         )
         if clause is None:
             return f"was {_figure(current)}, unchanged like for like ({like_for_like}) on {previous_label}"
-    elif per_month is not None:
-        clause, rose = _monthly_clause(current, previous, previous_label, per_month)
-        if clause is None:
-            return (
-                f"unchanged at {_average(current / per_month[0])} a month, the same as in {previous_label} "
-                f"({per_month[1]} months of data)"
-            )
     else:
         if current == previous:
             named = "" if percent or not unit else f" {unit}"
@@ -125,30 +112,6 @@ def describe_change(
     return clause + f", within the range chance alone would give ({format_p(p_value, alpha)})"
 
 
-def _per_month(months: tuple[int | None, int | None] | None) -> tuple[int, int] | None:
-    """(current, previous) months of data when they differ, so the totals are not like for like."""
-    if months is None or months[0] is None or months[1] is None:
-        return None
-    now, then = int(months[0]), int(months[1])
-    return (now, then) if now != then and now > 0 and then > 0 else None
-
-
-def _monthly_clause(
-    current: float, previous: float, label: str, months: tuple[int, int]
-) -> tuple[str | None, bool]:
-    """The change in the average month: a 9-month year against a 12-month one says nothing by its total."""
-    now, then = current / months[0], previous / months[1]
-    if now == then:
-        return None, False
-    clause = (
-        f"{'rose' if now > then else 'fell'} from {_average(then)} a month in {label} ({months[1]} months of "
-        f"data) to {_average(now)} a month ({months[0]} months of data)"
-    )
-    if then != 0:
-        clause += f" ({format_change((now / then - 1) * 100)})"
-    return clause, now > then
-
-
 def _like_for_like_clause(current: float, label: str, on: str, pct: Any) -> tuple[str | None, bool]:
     """The change over the months both periods hold: the totals (a 9-month year and a 12-month one) are
     not compared, so only the current one is given."""
@@ -164,11 +127,6 @@ def _like_for_like_clause(current: float, label: str, on: str, pct: Any) -> tupl
         f"was {_figure(current)}; like for like ({on}) on {label} it {'rose' if rose else 'fell'} {size}",
         rose,
     )
-
-
-def _average(value: float) -> str:
-    """A monthly average: whole above 100 (2,826, not 2,825.7), else as `_figure` writes it."""
-    return f"{value:,.0f}" if abs(value) >= 100 else _figure(round(value, 1))
 
 
 def _missing(value: Any) -> bool:

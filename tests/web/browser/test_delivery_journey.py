@@ -150,7 +150,7 @@ def test_delivery_journey(server, browser, page) -> None:
     assert "1 exception report due, not yet raised" in page.content()
     page.get_by_role("button", name="Raise the exception report", exact=True).click()
     page.wait_for_url(re.compile(r".*/delivery/steering/#exceptions$"))
-    reports = page.locator("#exceptions + table")
+    reports = page.locator("#exceptions + .vrhub-table-scroll table")
     assert "Street mentors in Liverpool: 'Recruit six mentors' is 40 days overdue" in reports.inner_text()
     screenshot(page, "delivery-steering")
     _no_serious_violations(page, "steering group page")

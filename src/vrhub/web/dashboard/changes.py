@@ -1,10 +1,10 @@
-"""Changes as the dashboard's tables show them: computed from the figures, per month of data, and a part
-period marked.
+"""Changes as the dashboard's tables show them: the engine's, read off its rows, and a part period marked.
 
-The engine's change columns are rounded to 0.1, and a second rounding to a whole percent can differ from
-the sentence written from the counts (26.46% is +26%; its 26.5 would show +27%). So every change shown is
-computed here from the unrounded figures and rounded once, by `wording.format_change`. A period with fewer
-months of data than it spans is compared per month of data, never on its total.
+Every change shown is the measures engine's (`reports.comparisons.compared`), so a page says what
+`vrhub measures`, its CSV and /api/measures say: where two periods hold different calendar months the engine
+compared the months both hold (like for like), and where they hold none in common it gave no change, with
+the reason. `compared` works the percentage from the engine's unrounded rate ratio, so `format_change`
+rounds it once (26.46% is +26%; the engine's 0.1-rounded 26.5 would show +27%).
 """
 
 from __future__ import annotations
@@ -16,39 +16,46 @@ import pandas as pd
 from vrhub.measures import periods
 from vrhub.measures.catalogue import Measure
 from vrhub.reports import parts
-from vrhub.web.dashboard.tables import clean, index
+from vrhub.reports.comparisons import Comparison, compared
+from vrhub.web.dashboard.tables import index
 
 
 def add(
     rows: list[dict[str, Any]], frame: pd.DataFrame, measure: Measure, partial: parts.Partial
 ) -> list[dict[str, Any]]:
-    """Set, on each row (period, area_code, breakdown, value), `months` (where a part period),
-    `change_vs_previous_pct` and `change_vs_baseline_pct` from the figures in `frame`, per month of data."""
+    """Set, on each row (period, area_code, breakdown), `months` (where a part period), the engine's
+    `change_vs_previous_pct` and `change_vs_baseline_pct` of that row in `frame`, and `change_notes`: how
+    each change was compared where not on the whole periods (like for like, or why there is none)."""
     if not rows:
         return rows
     own = index(frame[frame["measure_id"] == measure.id])
-    counted = measure.unit != "percent"  # a share is not a count: months of data do not scale it
-
-    def look(period: str, area: str, breakdown: str) -> tuple[float | None, int | None]:
-        row = own.get((measure.id, period, area, breakdown))
-        value = clean(row.get("value")) if row else None
-        return value, parts.months(partial, measure.source, period, row) if counted else None
-
     for row in rows:
         period = str(row.get("period") or "")
         if not periods.kind_of(period):
             continue
-        area, breakdown = str(row.get("area_code")), str(row.get("breakdown") or "")
-        now, m_now = look(period, area, breakdown)
-        before = look(periods.previous(period), area, breakdown)
+        engine = own.get((measure.id, period, str(row.get("area_code")), str(row.get("breakdown") or "")))
+        if engine is None:
+            continue
         base_period = periods.in_baseline_year(period, measure.baseline)
+        previous = compared(engine, periods.previous(period))
         # The baseline against itself is no change to show.
-        base = look(base_period, area, breakdown) if base_period != period else (None, None)
-        part = parts.is_part(partial, measure.source, period, own.get((measure.id, period, area, breakdown)))
-        row["months"] = m_now if part else None
-        row["change_vs_previous_pct"] = parts.per_month_change(now, before[0], m_now, before[1])
-        row["change_vs_baseline_pct"] = parts.per_month_change(now, base[0], m_now, base[1])
+        baseline = compared(engine, base_period, baseline=True) if base_period != period else None
+        counted = measure.unit != "percent"
+        part = counted and parts.is_part(partial, measure.source, period, engine)
+        row["months"] = parts.months(partial, measure.source, period, engine) if part else None
+        row["change_vs_previous_pct"] = previous.pct
+        row["change_vs_baseline_pct"] = baseline.pct if baseline else None
+        row["change_notes"] = [n for n in (note(previous), note(baseline) if baseline else None) if n]
     return rows
+
+
+def note(change: Comparison) -> str | None:
+    """`on 2018 like for like: Apr-Dec of both, 9 months`, or why there is no change on it."""
+    if change.blank:
+        return f"no change on {change.against}: {change.blank}"
+    if change.like_for_like and change.pct is not None:
+        return f"on {change.against} like for like: {change.like_for_like}"
+    return None
 
 
 def part_periods(measure: Measure, partial: parts.Partial) -> list[str]:

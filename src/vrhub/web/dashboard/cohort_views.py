@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vrhub.cohorts.matched import matched_range
 from vrhub.cohorts.model import PARTICIPANTS
 from vrhub.errors import VrhubError
 from vrhub.reports import charts
@@ -126,30 +127,6 @@ def _balance_row(r: dict[str, Any]) -> dict[str, Any]:
         "smd_before": ratio(r.get("smd_before")),
         "smd_after": ratio(r.get("smd_after")),
     }
-
-
-def _published_number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):  # '*', None
-        return None
-    return None if number != number else number
-
-
-def matched_range(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
-    """Where the matched members are hidden beside a small number (the few members left unmatched), what the
-    published figures already say of them, in words: no fewer than the most cohort members followed at any
-    horizon, no more than the members. '' where either end is itself hidden: then a '*' is a small count.
-
-    Both ends are published figures rounded to 5 (the followed in the CSV twin and the API), so this tells a
-    reader nothing the published figures do not: it only saves them reading '*' as 'almost none'."""
-    members = _published_number(summary.get("members"))
-    followed = [_published_number(r.get("cohort_followed")) for r in rows]
-    known = [f for f in followed if f is not None]
-    if summary.get("matched") != SUPPRESSED or members is None or not known:
-        return ""
-    low = max(known)
-    return f"about {low:,.0f} to {members:,.0f}" if low < members else f"about {members:,.0f}"
 
 
 def _cohort_context(name: str, months: tuple[int, ...]) -> dict[str, Any]:

@@ -18,11 +18,10 @@ from vrhub.measures import periods
 from vrhub.measures.catalogue import Catalogue, Measure
 from vrhub.quality.recording import RecordingChange, caveat, touching
 from vrhub.reports import parts
+from vrhub.reports.comparisons import Comparison, compared
 from vrhub.reports.disclosure import SUPPRESSED, public_measures
-from vrhub.stats.change import change_statistics
 from vrhub.stats.wording import describe_change
 
-ENGINE_BASELINE = ("rate_ratio", "ci_low", "ci_high", "p_value")
 STRATEGY_TABLES = {"table1": "Home Office success measures", "table2": "Local success measures"}
 Key = tuple[str, str, str, str]
 
@@ -87,18 +86,6 @@ def areas(frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[str, str]]:
     return force + boroughs
 
 
-def _changes(
-    pairs: list[tuple[float | None, float | None]], months: list[tuple[Any, Any]] | None = None
-) -> pd.DataFrame:
-    # A published '*' is no number to compare.
-    now = pd.to_numeric(pd.Series([a for a, _ in pairs], dtype="object"), errors="coerce").astype("float64")
-    then = pd.to_numeric(pd.Series([b for _, b in pairs], dtype="object"), errors="coerce").astype("float64")
-    if months is None:
-        return change_statistics(now, then)
-    # Months of data as the exposure: a part period is compared per month, never by its total.
-    return change_statistics(now, then, [m or 1 for m, _ in months], [m or 1 for _, m in months])
-
-
 def summary_rows(
     frame: pd.DataFrame,
     catalogue: Catalogue,
@@ -108,54 +95,23 @@ def summary_rows(
     changes: list[RecordingChange] | None = None,
     exact: bool = True,
 ) -> list[dict[str, Any]]:
-    """One row per measure for `area`: its latest full period's value, rate, change against the previous
-    period and the baseline (per month of data where either is a part period), the significance of each,
-    and the change in words, naming a recording change (`changes`, from the quality checks) that touches
-    the measure between the periods compared instead of calling the change an improvement.
+    """One row per measure for `area`: its latest full period's value, rate, and the engine's change against
+    the previous period and the baseline with the statistics of each (`reports.comparisons.compared`: like
+    for like where the two periods hold different calendar months, blank with the reason where they hold
+    none in common), so the page says what `vrhub measures` and /api/measures say; and the change in
+    words, naming a recording change (`changes`, from the quality checks) that touches the measure between
+    the periods compared instead of calling the change an improvement.
 
     `frame` not `exact` (the public edition's, vrhub.web.published): below the force area its values are
     published counts, and no change is given, as the public edition gives none (a change of exact counts
     would undo the rounding; one of rounded counts would mislead)."""
     values = index(frame)
     compare = exact or area == FORCE_CODE
-    chosen = []
+    out = []
     for measure_id in measure_ids:
         measure = catalogue.get(measure_id)
         period = latest_period(frame, measure, partial)
         row = values.get((measure_id, period, area, "")) if period else None
-        chosen.append((measure, period, row))
-    previous: list[tuple[str, Any]] = []
-    baseline: list[tuple[str, Any]] = []
-    months_prev: list[tuple[int | None, int | None]] = []
-    months_base: list[tuple[int | None, int | None]] = []
-    for measure, period, row in chosen:
-        if row is None or period is None or not compare:
-            previous.append(("", None))
-            baseline.append(("", None))
-            months_prev.append((None, None))
-            months_base.append((None, None))
-            continue
-        before = periods.previous(period) if periods.kind_of(period) else ""
-        base = periods.in_baseline_year(period, measure.baseline) if periods.kind_of(period) else ""
-        before_row, base_row = (
-            values.get((measure.id, before, area, "")),
-            values.get((measure.id, base, area, "")),
-        )
-        previous.append((before, (before_row or {}).get("value")))
-        baseline.append((base, (base_row or {}).get("value")))
-        counted = measure.unit != "percent"
-        now_months = parts.months(partial, measure.source, period, row) if counted else None
-        months_prev.append(
-            (now_months, parts.months(partial, measure.source, before, before_row) if counted else None)
-        )
-        months_base.append(
-            (now_months, parts.months(partial, measure.source, base, base_row) if counted else None)
-        )
-    now = [(row or {}).get("value") for _, _, row in chosen]
-    against_previous = _changes([(n, p[1]) for n, p in zip(now, previous, strict=True)], months_prev)
-    against_baseline = _changes([(n, b[1]) for n, b in zip(now, baseline, strict=True)], months_base)
-    out = []
-    for i, (measure, period, row) in enumerate(chosen):
         item: dict[str, Any] = {
             "measure_id": measure.id,
             "title": measure.title,
@@ -167,79 +123,78 @@ def summary_rows(
             "period": period,
             "value": None,
         }
-        if row is not None:
-            prev_label, prev_value = previous[i]
-            base_label, base_value = baseline[i]
-            stats = against_previous.iloc[i].to_dict()
-            base_stats = against_baseline.iloc[i].to_dict()
-            # The engine's statistics against the baseline where it gives them, so the page and the CSV agree.
-            base_stats.update(
-                {
-                    k: row[f"{k}_vs_baseline"]
-                    for k in ENGINE_BASELINE
-                    if not missing(row.get(f"{k}_vs_baseline"))
-                }
-            )
-            comparable = measure.unit != "percent"
-            why_previous = (
-                caveat(touching(changes or [], measure, prev_label, period)) if prev_label else None
-            )
-            why_baseline = (
-                caveat(touching(changes or [], measure, base_label, period)) if base_label else None
-            )
-            item.update(
-                value=clean(row["value"]),
-                rate_per_100k=clean(row.get("rate_per_100k")),
-                previous_period=parts.label(prev_label, months_prev[i][1]) if prev_label else prev_label,
-                previous=clean(prev_value),
-                change_vs_previous_pct=parts.per_month_change(
-                    clean(row["value"]), clean(prev_value), *months_prev[i]
-                ),
-                baseline_period=parts.label(base_label, months_base[i][1]) if base_label else base_label,
-                baseline=clean(base_value),
-                change_vs_baseline_pct=parts.per_month_change(
-                    clean(row["value"]), clean(base_value), *months_base[i]
-                ),
-                p_value=clean(stats["p_value"]) if comparable else None,
-                small_count=bool(stats["small_count"]) and comparable,
-                baseline_p_value=clean(base_stats["p_value"]) if comparable else None,
-                baseline_small_count=bool(base_stats["small_count"]) and comparable,
-                baseline_rate_ratio=clean(base_stats["rate_ratio"]) if comparable else None,
-                baseline_ci_low=clean(base_stats["ci_low"]) if comparable else None,
-                baseline_ci_high=clean(base_stats["ci_high"]) if comparable else None,
-                recording_change=why_previous or why_baseline,
-                recording_previous=bool(why_previous),
-                recording_baseline=bool(why_baseline),
-                sentence=_sentence(
-                    measure, row["value"], prev_value, prev_label, stats, months_prev[i], why_previous
-                ),
-                baseline_sentence=(
-                    _sentence(
-                        measure,
-                        row["value"],
-                        base_value,
-                        f"the {base_label} baseline",
-                        base_stats,
-                        months_base[i],
-                        why_baseline,
-                    )
-                    if base_label and base_label != period
-                    else ""
-                ),
-                definition_version=row.get("definition_version", ""),
-            )
+        if row is not None and period is not None:
+            item.update(_compared_item(measure, period, row, values, area, partial, changes or [], compare))
         out.append(item)
     return out
 
 
-def _sentence(
+def _compared_item(
     measure: Measure,
-    now: Any,
-    then: Any,
-    label: str,
-    stats: dict[str, Any],
-    months: tuple[Any, Any] = (None, None),
-    why: str | None = None,
+    period: str,
+    row: dict[str, Any],
+    values: dict[Key, dict[str, Any]],
+    area: str,
+    partial: dict[str, dict[str, int]],
+    changes: list[RecordingChange],
+    compare: bool,
+) -> dict[str, Any]:
+    dated = bool(periods.kind_of(period))
+    before = periods.previous(period) if dated and compare else ""
+    base = periods.in_baseline_year(period, measure.baseline) if dated and compare else ""
+    before_row, base_row = (
+        values.get((measure.id, before, area, "")),
+        values.get((measure.id, base, area, "")),
+    )
+    previous, baseline = compared(row, before), compared(row, base, baseline=True)
+    # A share's change is the engine's relative one; the table gives no test beside it, as before.
+    tested = measure.unit != "percent"
+    why_previous = caveat(touching(changes, measure, before, period)) if before else None
+    why_baseline = caveat(touching(changes, measure, base, period)) if base else None
+    prev_value, base_value = (before_row or {}).get("value"), (base_row or {}).get("value")
+    counted = measure.unit != "percent"
+
+    def shown(label: str, other: dict[str, Any] | None) -> str:
+        return parts.label(label, parts.months(partial, measure.source, label, other)) if counted else label
+
+    return dict(
+        value=clean(row["value"]),
+        rate_per_100k=clean(row.get("rate_per_100k")),
+        previous_period=shown(before, before_row) if before else before,
+        previous=clean(prev_value),
+        change_vs_previous_pct=previous.pct if before else None,
+        previous_like_for_like=previous.like_for_like,
+        previous_not_compared=previous.blank,
+        rate_ratio=previous.rate_ratio if tested else None,
+        ci_low=previous.ci_low if tested else None,
+        ci_high=previous.ci_high if tested else None,
+        p_value=previous.p_value if tested else None,
+        small_count=previous.small and tested,
+        baseline_period=shown(base, base_row) if base else base,
+        baseline=clean(base_value),
+        change_vs_baseline_pct=baseline.pct if base and base != period else None,
+        baseline_like_for_like=baseline.like_for_like,
+        baseline_not_compared=baseline.blank,
+        baseline_p_value=baseline.p_value if tested else None,
+        baseline_small_count=baseline.small and tested,
+        baseline_rate_ratio=baseline.rate_ratio if tested else None,
+        baseline_ci_low=baseline.ci_low if tested else None,
+        baseline_ci_high=baseline.ci_high if tested else None,
+        recording_change=why_previous or why_baseline,
+        recording_previous=bool(why_previous),
+        recording_baseline=bool(why_baseline),
+        sentence=_sentence(measure, row["value"], prev_value, before, previous, why_previous),
+        baseline_sentence=(
+            _sentence(measure, row["value"], base_value, f"the {base} baseline", baseline, why_baseline)
+            if base and base != period
+            else ""
+        ),
+        definition_version=row.get("definition_version", ""),
+    )
+
+
+def _sentence(
+    measure: Measure, now: Any, then: Any, label: str, change: Comparison, why: str | None = None
 ) -> str:
     if not label:
         return ""
@@ -247,11 +202,12 @@ def _sentence(
         clean(now),
         clean(then),
         label,
-        stats,
+        change.stats,
         polarity=measure.polarity,
         unit=measure.unit,
-        months=months,
         caveat=why,
+        like_for_like=change.like_for_like,
+        not_compared=change.blank,
     )
 
 

@@ -50,6 +50,7 @@ def record_cohort_evaluation(
     """Follow the intervention's participants (their cohort in the warehouse) against their matched
     comparison and record the hazard ratio of `outcome` as its evaluation. A second run for the same
     intervention and outcome replaces the figures of the first (the register keeps one, the newest)."""
+    from vrhub.cohorts.matched import matched_words
     from vrhub.cohorts.outcomes import DEFAULT_SEED
 
     result = hub.cohort_outcomes(PARTICIPANTS + intervention.title, follow_up, seed=DEFAULT_SEED)
@@ -79,9 +80,10 @@ def record_cohort_evaluation(
         )
     followed = observed_follow_up(last, max(result.follow_up))
     summary = result.summary
+    records = result.estimates.to_dict("records")
     measured = (
-        f"vrhub's matched comparison: {summary.get('matched')} of {summary.get('members')} participants "
-        f"matched on age, sex, borough and contacts in the 12 months before starting; hazard ratio "
+        f"vrhub's matched comparison: {matched_words(summary, records, 'participants')} on age, sex, "
+        f"borough and contacts in the 12 months before starting; hazard ratio "
         f"{hr:.2f} (95% CI {low:.2f} to {high:.2f}) over the follow-up observed: participants {followed}."
     )
     caveat = (
