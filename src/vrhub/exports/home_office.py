@@ -8,9 +8,9 @@ Table 1 reading of it) and unit, the area, then one column per period (years by 
 fewer months of data than it spans says so in its column's name), then the baseline (2019) and its value,
 the latest period and value, the change on the baseline in per cent, and notes: the measure's own note
 and each period with fewer months of data than it spans. The figures are exactly `vrhub measures`' rows
-for the area with no breakdown (the change on the baseline is the engine's, per month of data where a
-period is part). Sheet `About` says what the workbook holds: the area, the periods, when it was made and
-from which state of the warehouse.
+for the area with no breakdown (the change on the baseline is the engine's, over the calendar months
+both periods hold where one is part). Sheet `About` says what the workbook holds: the area, the periods,
+when it was made and from which state of the warehouse.
 
 The return holds the strategy's Table 1 rows and, beside them, the Home Office measures as the Home Office
 defines them where the strategy reads a measure otherwise: its "knife-enabled serious violence" rows count

@@ -519,10 +519,11 @@ def write_report(
         )
     caveats += [
         "The strategy's 2019 changes against 2018 compared a whole 2019 with April-December 2018; section 11 "
-        "reproduces them as published and gives the change per month beside them.",
-        "Rate ratios compare counts per month of data (populations change by well under 1% a year); p-values "
-        "are from the exact conditional test for two Poisson counts. Counts under 10 are too small to read "
-        f"as a trend. {WHEELER_NOTE}.",
+        "reproduces them as published and gives the like-for-like change (April to December of both) "
+        "beside them.",
+        "Rate ratios compare counts over the same calendar months (populations change by well under 1% a "
+        "year); p-values are from the exact conditional test for two Poisson counts. Counts under 10 are "
+        f"too small to read as a trend. {WHEELER_NOTE}.",
     ]
     html = (
         _environment()

@@ -10,19 +10,18 @@ yet well within what chance gives. Each comparison therefore carries:
   when many series are watched at once;
 - a small-count flag for counts too small to read as a trend.
 
-Method: given the total n = current + previous, the current count is binomial with
-p = exposure_c / (exposure_c + exposure_p) when the two rates are equal. An exposure is whatever the counts
-accrue over: a population, the months of data a period holds (the measures engine compares a whole year
-with a 9-month part year so, per month of data), or their product. The p-value is that binomial test
-(statsmodels ``test_poisson_2indep(method="exact-cond")``, which calls ``scipy.stats.binomtest``, two-sided
-by the "minlike" rule). For the strategy's homicides 13 -> 19 it gives p = 0.377, reported as 0.38; the
-E-test gives 0.30 and the mid-p 0.34. The confidence interval inverts the same conditional binomial
-(Clopper-Pearson) and maps it back to a rate ratio, so it stays finite and sensible when the current count
-is 0, where the log method fails. The Clopper-Pearson interval is central while the p-value is minlike, so
-when p is within a whisker of 0.05 the two can disagree about whether 1 is excluded (mostly an interval
-that just includes 1 with p just under 0.05); elsewhere they agree.
-The E-test was rejected also because it builds grids the size of the counts: it ran out of memory on the
-force area's ~40,000 offences.
+Method: given the total n = current + previous, the current count is binomial with p = exposure_c /
+(exposure_c + exposure_p) when the two rates are equal. An exposure is whatever the counts accrue over: a
+population, the months of data a period holds, or their product (the measures engine compares two periods over
+the calendar months both hold, so its exposures are equal). The p-value is that binomial test (statsmodels
+``test_poisson_2indep(method="exact-cond")``, which calls ``scipy.stats.binomtest``, two-sided by the
+"minlike" rule). For the strategy's homicides 13 -> 19 it gives p = 0.377, reported as 0.38; the E-test gives
+0.30 and the mid-p 0.34. The confidence interval inverts the same conditional binomial (Clopper-Pearson) and
+maps it back to a rate ratio, so it stays finite and sensible when the current count is 0, where the log
+method fails. The Clopper-Pearson interval is central while the p-value is minlike, so when p is within a
+whisker of 0.05 the two can disagree about whether 1 is excluded (mostly an interval that just includes 1 with
+p just under 0.05); elsewhere they agree. The E-test was rejected also because it builds grids the size of the
+counts: it ran out of memory on the force area's ~40,000 offences.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def list_measures(
     """The engine's rows: value, months of data, changes against the previous period and the baseline,
     rate per 100,000 of the population the row is about, and the statistics of each change (rate ratio with
     its confidence interval and p-value; Wheeler z against the previous period), with notes saying why a
-    figure is blank or adjusted (a part period compared per month of data).
+    figure is blank or adjusted (a part period compared like for like, over the months both periods hold).
 
     A caller whose role is given the public edition (programme manager, viewer) gets the rows and values
     the public edition publishes: below the force area, counts of 1 to 7 and the cells hidden beside them

@@ -1,6 +1,6 @@
 """The overview's lead table: every measure on one row, read at a glance.
 
-Built from the summary rows (`tables.summary_rows`, the engine's figures with the change per month of data and
+Built from the summary rows (`tables.summary_rows`, the engine's figures with its like-for-like change and
 its significance) and the cached monthly and yearly frames: nothing here queries the warehouse. The
 sparkline is drawn on the server as inline SVG (no script, so it shows under the site's CSP and in a
 printout) with its figures in words beside it for screen readers.

@@ -46,7 +46,7 @@ def _public_context() -> dict:
         ids = tables.strategy_ids(catalogue, key)
         rows = tables.public_table(frame, catalogue, data.partial(), ids, area_list)
         for row in rows:
-            # The force-wide change from the exact figures, per month of data: rounded once, as elsewhere.
+            # The force-wide change from the exact figures, the engine's (like for like): rounded once.
             force = [{"period": row["period"], "area_code": FORCE_CODE, "breakdown": ""}]
             changes.add(force, frame, catalogue.get(row["measure_id"]), data.partial())
             row["change_vs_baseline_pct"] = force[0].get("change_vs_baseline_pct")
