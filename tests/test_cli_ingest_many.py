@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from vrhub.cli import app
+
+pytestmark = pytest.mark.slow  # each test loads files through the whole ingest (0.5 s or more)
 
 runner = CliRunner()
 FIRE = "incident_ref,incident_date,incident_type,lsoa_code\n"

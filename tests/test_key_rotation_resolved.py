@@ -13,6 +13,8 @@ from vrhub.config import settings
 from vrhub.hub import Hub
 from vrhub.pseudonymise import rekey
 
+pytestmark = pytest.mark.slow  # each test loads files through the whole ingest (0.5 s or more)
+
 HEADER = "incident_ref,call_datetime,category,age,sex,lsoa_code\n"
 
 

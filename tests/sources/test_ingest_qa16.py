@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.sources.helpers import ingest, quarantined, rows
 from vrhub.hub import Hub
+
+pytestmark = pytest.mark.slow  # each test loads files through the whole ingest (0.5-3.5 s)
 
 AMBULANCE = "incident_ref,call_datetime,category,age,sex,lsoa_code\n"
 

@@ -16,6 +16,8 @@ from vrhub.config import settings
 from vrhub.hub import Hub
 from vrhub.quality import check_quality
 
+pytestmark = pytest.mark.slow  # each test loads files through the whole ingest (0.5 s or more)
+
 runner = CliRunner()
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import copy_warehouse
 from vrhub.config import settings
 from vrhub.hub import Hub
+
+pytestmark = pytest.mark.slow  # each test loads files through the whole ingest (0.5 s or more)
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"

@@ -4,8 +4,12 @@ few: the page says what the published figures already bound them to, and its leg
 
 from __future__ import annotations
 
+import pytest
+
 from vrhub.reports.disclosure import SUPPRESSED
 from vrhub.web.dashboard.cohort_views import matched_range
+
+pytestmark = pytest.mark.slow  # a demo cohort page to build (0.8 s)
 
 
 def test_hidden_matched_members_are_given_the_range_the_page_already_publishes() -> None:
