@@ -54,8 +54,8 @@ def force_rows(rows: Iterable[Mapping[str, Any]]) -> Rows:
 def compared(row: Mapping[str, Any], against: str, baseline: bool = False) -> Comparison:
     """The row's change on `against`: the previous period's columns, or the baseline's (`*_vs_baseline`)."""
     suffix = "_vs_baseline" if baseline else ""
-    ratio = _number(row.get("rate_ratio" + suffix))
-    pct = _number(row.get(f"change_vs_{'baseline' if baseline else 'previous'}_pct"))
+    ratio = number(row.get("rate_ratio" + suffix))
+    pct = number(row.get(f"change_vs_{'baseline' if baseline else 'previous'}_pct"))
     if ratio is not None and pct is not None:
         # The ratio the change is worked from, to 4 decimal places: the change is rounded to 0.1, and a
         # display rounding that again to a whole per cent would round twice (26.46 -> 26.5 -> 27).
@@ -72,16 +72,17 @@ def compared(row: Mapping[str, Any], against: str, baseline: bool = False) -> Co
         against,
         pct,
         ratio,
-        _number(row.get("ci_low" + suffix)),
-        _number(row.get("ci_high" + suffix)),
-        _number(row.get("p_value" + suffix)),
-        bool(_number(row.get("small_count"))),
+        number(row.get("ci_low" + suffix)),
+        number(row.get("ci_high" + suffix)),
+        number(row.get("p_value" + suffix)),
+        bool(number(row.get("small_count"))),
         like,
         blank,
     )
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """A figure as a float, or None where it is missing: None, NaN, '' or text that is no number."""
     if value is None:
         return None
     try:

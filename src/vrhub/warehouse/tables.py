@@ -43,20 +43,7 @@ SCHEMAS: dict[str, ibis.Schema] = {
     ),
     # Quarantined rows a later load of the same file (source and file name) loaded: moved here from
     # `quarantine`, with the load that resolved them, so they count as quarantined no more yet stay on
-    # record.
-    "quarantine_resolved": ibis.schema(
-        {
-            "load_id": "int64",
-            "file_name": "string",
-            "source": "string",
-            "row_number": "int64",
-            "field": "string",
-            "reason": "string",
-            "value": "string",
-            "raw_row": "string",
-            "resolved_by": "int64",
-        }
-    ),
+    # record. Its columns are the quarantine's and `resolved_by` (set below).
     "definition_versions": ibis.schema(
         {
             "name": "string",
@@ -281,3 +268,4 @@ def history_table(table: str) -> str:
 
 for _table in (*RECORD_TABLES, *PERSON_RECORD_TABLES):
     SCHEMAS[history_table(_table)] = ibis.schema({**SCHEMAS[_table], "superseded_by": "int64"})
+SCHEMAS["quarantine_resolved"] = ibis.schema({**SCHEMAS["quarantine"], "resolved_by": "int64"})

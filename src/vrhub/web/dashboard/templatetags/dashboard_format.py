@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import template
 
+from vrhub.reports.comparisons import number as _number
 from vrhub.reports.disclosure import SUPPRESSED
 from vrhub.stats.wording import format_change, format_p
 
 register = template.Library()
-
-
-def _number(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 @register.filter
